@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * The lab app: one EKS cluster in the endpoint mode you choose, with a bastion.
+ *
+ *   npx cdk synth                                  # private (the default)
+ *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24
+ *   npx cdk synth -c mode=public -c bastion=false
+ */
+import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { EndpointCluster, EndpointMode } from '../lib';
+
+/** The lab's context keys and what each takes. */
+const CONTEXT_KEYS: Record<string, string> = {
+  mode: 'public | public-and-private | private',
+  allowFrom: 'comma-separated IPv4 CIDR blocks for the public endpoint',
+  bastion: 'true | false',
+};
+
+/** A mistake in `-c key=value`: printed as one line, with no stack trace. */
+export class LabContextError extends Error {}
+
+/** The lab's choices, read from context. */
+export interface LabOptions {
+  readonly mode: EndpointMode;
+  readonly bastion: boolean;
+}
+
+/** Reads and checks the lab's context; throws LabContextError with one line to show. */
+export function labOptions(context: Record<string, unknown>): LabOptions {
+  for (const key of Object.keys(context)) {
+    const meant = Object.keys(CONTEXT_KEYS).find((k) => k !== key && nearlyEqual(k, key));
+    if (meant) {
+      throw new LabContextError(`Unknown context key "${key}"; did you mean "${meant}"? Valid keys: ${describeKeys()}.`);
+    }
+  }
+  const modeName = String(context.mode ?? 'private');
+  let mode: EndpointMode;
+  try {
+    mode = EndpointMode.of(modeName);
+  } catch {
+    throw new LabContextError(`Invalid -c mode=${modeName}: expected one of public, public-and-private, private.`);
+  }
+  const allowFrom = context.allowFrom === undefined ? '' : String(context.allowFrom).trim();
+  if (allowFrom !== '') {
+    const cidrs = allowFrom.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    try {
+      mode = mode.onlyFrom(...cidrs);
+    } catch (e) {
+      throw new LabContextError(`Invalid -c allowFrom=${allowFrom}: ${(e as Error).message}`);
+    }
+  }
+  const bastionValue = String(context.bastion ?? 'true');
+  if (bastionValue !== 'true' && bastionValue !== 'false') {
+    throw new LabContextError(`Invalid -c bastion=${bastionValue}: expected true or false.`);
+  }
+  return { mode, bastion: bastionValue === 'true' };
+}
+
+/** What `getent hosts` on the bastion should answer, and how the traffic flows, per mode. */
+function trafficNotes(mode: EndpointMode): { resolution: string; flow: string } {
+  if (!mode.privateAccess) {
+    return {
+      resolution: 'public addresses: with public access only, EKS creates no private hosted zone',
+      flow: 'bastion, nodes (kubelet, kube-proxy) and you all reach the public endpoint; in-VPC traffic leaves through the NAT gateway. API server to kubelet stays private.',
+    };
+  }
+  if (mode.publicAccess) {
+    return {
+      resolution: 'private addresses in the VPC CIDR (the EKS-managed private hosted zone answers inside the VPC)',
+      flow: 'bastion and nodes use the private endpoint (EKS-owned ENIs, cluster security group port 443); clients outside the VPC use the public endpoint.',
+    };
+  }
+  return {
+    resolution: 'private addresses in the VPC CIDR; outside the VPC the name also resolves to those private addresses',
+    flow: 'everything goes through the private endpoint (EKS-owned ENIs, cluster security group port 443); there is no public endpoint.',
+  };
+}
+
+/** Builds the lab app from context. */
+export function buildLabApp(app: App, options: LabOptions): Stack {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  const stack = new Stack(app, 'EksEndpointLab', {
+    description: 'cdk-eks-endpoint lab: an EKS cluster in a chosen endpoint mode, with a Session Manager bastion',
+    env: account && region ? { account, region } : undefined,
+  });
+  const lab = new EndpointCluster(stack, 'Lab', { mode: options.mode, bastion: options.bastion });
+  const notes = trafficNotes(options.mode);
+  const host = Fn.select(2, Fn.split('/', lab.cluster.clusterEndpoint));
+
+  new CfnOutput(stack, 'ClusterName', { value: lab.cluster.clusterName });
+  new CfnOutput(stack, 'EndpointMode', { value: options.mode.toString() });
+  new CfnOutput(stack, 'ClusterEndpoint', { value: lab.cluster.clusterEndpoint });
+  new CfnOutput(stack, 'TrafficFlow', { value: notes.flow });
+  if (lab.bastion) {
+    new CfnOutput(stack, 'BastionSessionCommand', { value: lab.bastion.sessionCommand });
+    new CfnOutput(stack, 'VerifyResolution', {
+      value: Fn.join('', [
+        'On the bastion: getent hosts ', host, ` (or eks-endpoint-check) should answer ${notes.resolution}; then kubectl get nodes`,
+      ]),
+    });
+  }
+  return stack;
+}
+
+function nearlyEqual(a: string, b: string): boolean {
+  if (a.toLowerCase() === b.toLowerCase()) {
+    return true;
+  }
+  return editDistance(a.toLowerCase(), b.toLowerCase()) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+function describeKeys(): string {
+  return Object.entries(CONTEXT_KEYS).map(([k, v]) => `${k} (${v})`).join(', ');
+}
+
+if (require.main === module) {
+  const app = new App();
+  let options: LabOptions;
+  try {
+    options = labOptions(app.node.getAllContext());
+  } catch (e) {
+    if (!(e instanceof LabContextError)) {
+      throw e;
+    }
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  buildLabApp(app, options);
+}

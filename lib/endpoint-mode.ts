@@ -1,0 +1,129 @@
+import { cidrProblem, isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
+
+/**
+ * How the Kubernetes API server endpoint of an EKS cluster is exposed.
+ *
+ * | mode | public endpoint | private endpoint | private hosted zone in the VPC |
+ * |---|---|---|---|
+ * | `PUBLIC` | yes | no | none: every client, nodes included, uses public addresses |
+ * | `PUBLIC_AND_PRIVATE` | yes | yes | yes: clients in the cluster VPC resolve private addresses |
+ * | `PRIVATE` | no | yes | yes: the API is reachable only through the VPC |
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export class EndpointMode {
+  /**
+   * Public endpoint only. Nodes and every client in the VPC reach the API over the
+   * internet (through NAT or an internet gateway).
+   */
+  public static readonly PUBLIC = new EndpointMode('public', true, false, []);
+
+  /**
+   * Public and private endpoints. Clients in the cluster VPC resolve the endpoint to
+   * private addresses and need a 443 path into the cluster security group; clients
+   * outside use the public endpoint.
+   */
+  public static readonly PUBLIC_AND_PRIVATE = new EndpointMode('public-and-private', true, true, []);
+
+  /**
+   * Private endpoint only. The API is reachable only from the cluster VPC and from
+   * networks connected to it.
+   */
+  public static readonly PRIVATE = new EndpointMode('private', false, true, []);
+
+  /**
+   * The mode for a name: `public`, `public-and-private` or `private`.
+   *
+   * @param name the mode's name, as used in `cdk synth -c mode=...`
+   */
+  public static of(name: string): EndpointMode {
+    const found = EndpointMode.all().find((m) => m.name === name);
+    if (!found) {
+      throw new Error(
+        `EndpointMode: unknown mode ${JSON.stringify(name)}. Valid modes: ${EndpointMode.all().map((m) => m.name).join(', ')}.`,
+      );
+    }
+    return found;
+  }
+
+  private static all(): EndpointMode[] {
+    return [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE];
+  }
+
+  /** The mode's name: `public`, `public-and-private` or `private`. */
+  public readonly name: string;
+
+  /** Whether the public endpoint is enabled (`endpointPublicAccess`). */
+  public readonly publicAccess: boolean;
+
+  /** Whether the private endpoint is enabled (`endpointPrivateAccess`). */
+  public readonly privateAccess: boolean;
+
+  /**
+   * The CIDR blocks allowed to reach the public endpoint. Empty means no
+   * restriction (`0.0.0.0/0`) when public access is on, and nothing when it is off.
+   */
+  public readonly publicAccessCidrs: string[];
+
+  private constructor(name: string, publicAccess: boolean, privateAccess: boolean, publicAccessCidrs: string[]) {
+    this.name = name;
+    this.publicAccess = publicAccess;
+    this.privateAccess = privateAccess;
+    this.publicAccessCidrs = publicAccessCidrs;
+  }
+
+  /**
+   * The same mode with the public endpoint limited to these IPv4 CIDR blocks.
+   *
+   * Tokens are accepted and reported as not verifiable by the construct that uses
+   * the mode. With `PUBLIC`, the allow-list must also hold the addresses the nodes
+   * leave the VPC from: `EndpointCluster` adds its own NAT gateways' addresses.
+   *
+   * @param cidrs IPv4 CIDR blocks, at most 40 (the EKS quota)
+   */
+  public onlyFrom(...cidrs: string[]): EndpointMode {
+    if (!this.publicAccess) {
+      throw new Error(
+        `EndpointMode.${this.constantName()}.onlyFrom(${cidrs.map((c) => JSON.stringify(c)).join(', ')}): ` +
+        'a private-only endpoint has no public allow-list. Use EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...) to keep a restricted public endpoint.',
+      );
+    }
+    if (cidrs.length === 0) {
+      throw new Error(
+        `EndpointMode.${this.constantName()}.onlyFrom(): the list of CIDR blocks is empty. ` +
+        `Give at least one block, or use EndpointMode.${this.constantName()} for an endpoint open to all addresses.`,
+      );
+    }
+    const all = [...this.publicAccessCidrs, ...cidrs];
+    if (all.length > MAX_PUBLIC_ACCESS_CIDRS) {
+      throw new Error(
+        `EndpointMode.onlyFrom(): ${all.length} CIDR blocks given; EKS allows at most ${MAX_PUBLIC_ACCESS_CIDRS} per cluster (a quota that cannot be raised). ` +
+        'Merge adjacent blocks into larger ones.',
+      );
+    }
+    for (const cidr of cidrs) {
+      if (isToken(cidr)) {
+        continue;
+      }
+      const problem = cidrProblem(cidr);
+      if (problem) {
+        throw new Error(`EndpointMode.onlyFrom(): ${JSON.stringify(cidr)} ${problem}.`);
+      }
+    }
+    const unique = all.filter((c, i) => all.indexOf(c) === i);
+    return new EndpointMode(this.name, this.publicAccess, this.privateAccess, unique);
+  }
+
+  /** A short, human-readable description, such as `public-and-private (public from 203.0.113.0/24)`. */
+  public toString(): string {
+    if (!this.publicAccess || this.publicAccessCidrs.length === 0) {
+      return this.name;
+    }
+    const shown = this.publicAccessCidrs.map((c) => (isToken(c) ? '<deploy-time value>' : c));
+    return `${this.name} (public from ${shown.join(', ')})`;
+  }
+
+  private constantName(): string {
+    return this.name.toUpperCase().replace(/-/g, '_');
+  }
+}

@@ -1,0 +1,3 @@
+export * from './endpoint-mode';
+export * from './endpoint-cluster';
+export * from './cluster-bastion';

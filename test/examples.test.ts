@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+
+/**
+ * Every example is a complete app: importing it synthesizes it. CDK's built-in template
+ * validation and the copy of the kubectl asset are switched off through the environment,
+ * as `cdk synth --no-validation` would; the lab test runs the validation.
+ */
+process.env.CDK_VALIDATION = 'false';
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
+
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.ts')).sort();
+
+function load(name: string): Record<string, any> {
+  return require(path.join(EXAMPLES_DIR, name));
+}
+
+function endpointFlags(stack: Stack): Record<string, unknown> {
+  const [cluster] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::Cluster'));
+  return cluster.Properties.ResourcesVpcConfig;
+}
+
+describe('examples', () => {
+  test('are all listed in examples/README.md, with the command that synthesizes them', () => {
+    const readme = fs.readFileSync(path.join(EXAMPLES_DIR, 'README.md'), 'utf8');
+    expect(exampleFiles.length).toBeGreaterThanOrEqual(6);
+    for (const file of exampleFiles) {
+      expect(readme).toContain(`[${file}](${file})`);
+      const source = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+      expect(source).toContain(`npx cdk synth --app "node build/examples/${file.replace(/\.ts$/, '.js')}"`);
+    }
+  });
+
+  test('public.ts: public only, allow-list plus the NAT address', () => {
+    const flags = endpointFlags(load('public.ts').stack);
+    expect(flags).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: false });
+    expect(flags.PublicAccessCidrs).toHaveLength(2);
+  });
+
+  test('public-and-private.ts: both endpoints, two allowed ranges, an admin role', () => {
+    const { stack } = load('public-and-private.ts');
+    expect(endpointFlags(stack)).toMatchObject({
+      EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: 'arn:aws:iam::123456789012:role/platform-admins' });
+  });
+
+  test('private.ts: private only, with the bastion session output', () => {
+    const { stack } = load('private.ts');
+    expect(endpointFlags(stack)).toMatchObject({ EndpointPublicAccess: false, EndpointPrivateAccess: true });
+    expect(Template.fromStack(stack).toJSON().Outputs.BastionSession).toBeDefined();
+  });
+
+  test('byo-vpc.ts: uses the imported subnets and creates no VPC', () => {
+    const template = Template.fromStack(load('byo-vpc.ts').stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { Subnets: ['subnet-0bbb0000000000001', 'subnet-0bbb0000000000002'] });
+  });
+
+  test('multi-stack.ts: the cluster stack imports the network stack\'s subnets', () => {
+    const { platform } = load('multi-stack.ts');
+    const template = Template.fromStack(platform);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    expect(JSON.stringify(template.toJSON())).toContain('Fn::ImportValue');
+  });
+
+  test('bastion-on-eks-v2.ts: a bastion on a plain aws-eks-v2 cluster', () => {
+    const template = Template.fromStack(load('bastion-on-eks-v2.ts').stack);
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 443, ToPort: 443 });
+  });
+});
