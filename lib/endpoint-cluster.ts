@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ClusterBastion } from './cluster-bastion';
 import { EndpointMode } from './endpoint-mode';
 import { isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
+import { acknowledgeNagFindings } from './private/nag';
 
 /**
  * Properties of an `EndpointCluster`.
@@ -161,6 +162,18 @@ export class EndpointCluster extends Construct {
     (props.adminPrincipals ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
     this.nodegroup = this.addNodegroup(props.nodegroup ?? {});
+    acknowledgeNagFindings(this.cluster.role, [
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
+        'EKS requires this AWS managed policy on the cluster role; AWS keeps it current with what the control plane needs.'],
+    ]);
+    acknowledgeNagFindings(this.nodegroup.role, [
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+        'EKS requires this AWS managed policy on the node role of a managed node group.'],
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+        'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it.'],
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+        'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
+    ]);
 
     if (props.bastion ?? true) {
       this.bastion = new ClusterBastion(this, 'Bastion', {

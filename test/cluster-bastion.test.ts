@@ -82,7 +82,7 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'SessionManager', Action: Match.arrayWith(['ssmmessages:OpenDataChannel']), Resource: '*' }),
-          Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) }),
+          Match.objectLike({ Sid: 'KubectlAsset', Action: 's3:GetObject' }),
         ]),
       },
     });

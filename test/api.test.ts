@@ -1,0 +1,39 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The public names are the API contract, and jsii must accept them (Python and Java users
+ * come later). `npm ci` runs jsii through the prepare script; this reads its assembly.
+ */
+const ASSEMBLY = path.join(__dirname, '..', '.jsii');
+
+describe('the jsii assembly', () => {
+  const assembly = fs.existsSync(ASSEMBLY) ? JSON.parse(fs.readFileSync(ASSEMBLY, 'utf8')) : undefined;
+
+  test('exists (run npm run build if not)', () => {
+    expect(assembly).toBeDefined();
+  });
+
+  test('exports the contract names, and nothing from lib/private', () => {
+    const types = Object.keys(assembly.types).sort();
+    expect(types).toEqual([
+      'cdk-eks-endpoint.ClusterBastion',
+      'cdk-eks-endpoint.ClusterBastionProps',
+      'cdk-eks-endpoint.EndpointCluster',
+      'cdk-eks-endpoint.EndpointClusterProps',
+      'cdk-eks-endpoint.EndpointMode',
+    ]);
+  });
+
+  test('has a Python target', () => {
+    expect(assembly.targets.python).toEqual({ distName: 'cdk-eks-endpoint', module: 'cdk_eks_endpoint' });
+  });
+
+  test('EndpointMode has the three modes, of() and onlyFrom()', () => {
+    const mode = assembly.types['cdk-eks-endpoint.EndpointMode'];
+    const names = [...mode.properties, ...mode.methods].map((m: { name: string }) => m.name).sort();
+    expect(names).toEqual(expect.arrayContaining([
+      'PUBLIC', 'PUBLIC_AND_PRIVATE', 'PRIVATE', 'of', 'onlyFrom', 'publicAccess', 'privateAccess', 'publicAccessCidrs',
+    ]));
+  });
+});

@@ -1,0 +1,44 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildLabApp, labOptions } from '../bin/lab';
+import { testApp } from './util';
+
+describe('cdk-nag AwsSolutions on the lab app', () => {
+  test.each(['public', 'public-and-private', 'private'])('%s: no finding left unacknowledged', (mode) => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions({ mode }));
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
+  });
+
+  test('every cdk-nag acknowledgement carries a reason of some substance', () => {
+    const stack: Stack = buildLabApp(testApp(), labOptions({}));
+    const acks = stack.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((m) => Object.entries(m.data as Record<string, string>)))
+      .filter(([id]) => id.includes('AwsSolutions-'));
+    expect(acks.length).toBe(7);
+    for (const [, reason] of acks) {
+      expect(reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  test('fails on a bastion role given broad S3 reads (the rule can fire here)', () => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions({}));
+    const role = stack.node.findAll().find((c) => c.node.path.endsWith('Lab/Bastion/Role'))! as any;
+    role.addToPrincipalPolicy(new (require('aws-cdk-lib/aws-iam').PolicyStatement)({ actions: ['s3:Get*'], resources: ['*'] }));
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-IAM5[Action::s3:Get*]');
+  });
+
+  test('the bastion reads only its own kubectl object', () => {
+    const stack = buildLabApp(testApp(), labOptions({}));
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KubectlAsset', Action: 's3:GetObject' })]) },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/s3:List|s3:GetBucket|s3:GetObject\*/);
+  });
+});
