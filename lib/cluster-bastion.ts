@@ -75,6 +75,9 @@ export interface ClusterBastionProps {
  * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export class ClusterBastion extends Construct implements ec2.IConnectable {
+  /** The cluster the bastion is set up for. */
+  public readonly cluster: eks.ICluster;
+
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
 
@@ -100,6 +103,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     super(scope, id);
 
     const cluster = props.cluster;
+    this.cluster = cluster;
     const vpc = props.vpc ?? cluster.vpc;
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
     if (instanceType.architecture !== ec2.InstanceArchitecture.X86_64) {

@@ -19,9 +19,12 @@ describe('the jsii assembly', () => {
     expect(types).toEqual([
       'cdk-eks-endpoint.ClusterBastion',
       'cdk-eks-endpoint.ClusterBastionProps',
+      'cdk-eks-endpoint.EndpointAccessChecks',
       'cdk-eks-endpoint.EndpointCluster',
       'cdk-eks-endpoint.EndpointClusterProps',
       'cdk-eks-endpoint.EndpointMode',
+      'cdk-eks-endpoint.PrivateResolutionCheck',
+      'cdk-eks-endpoint.PrivateResolutionCheckProps',
     ]);
   });
 

@@ -42,3 +42,23 @@ export function isToken(value: unknown): boolean {
 function ipv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
+
+/** A literal IPv4 CIDR block as [first address, size], or undefined. */
+export function parseCidr(cidr: unknown): [number, number] | undefined {
+  if (typeof cidr !== 'string' || cidrProblem(cidr) !== undefined) {
+    return undefined;
+  }
+  const [address, prefix] = cidr.trim().split('/');
+  const first = address.split('.').map(Number).reduce((acc, o) => acc * 256 + o, 0);
+  return [first, 2 ** (32 - Number(prefix))];
+}
+
+/** Whether literal block `outer` contains literal block `inner`; undefined when either is not literal. */
+export function cidrContains(outer: unknown, inner: unknown): boolean | undefined {
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  if (!o || !i) {
+    return undefined;
+  }
+  return i[0] >= o[0] && i[0] + i[1] <= o[0] + o[1];
+}

@@ -1,0 +1,162 @@
+import { CfnElement, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Tokenization } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * A reference to another CloudFormation element, kept as the element itself rather than
+ * `{ Ref }` / `{ Fn::GetAtt }` with a logical ID: that way a reference into another stack
+ * points at the right resource, whatever its logical ID.
+ */
+export class RefTo {
+  constructor(public readonly target: IConstruct, public readonly attribute: string) {}
+
+  /** The CloudFormation resource referred to, when it is one. */
+  public get resource(): CfnResource | undefined {
+    return this.target instanceof CfnResource ? this.target : undefined;
+  }
+}
+
+/** A resource as CloudFormation will see it (overrides applied), references as `RefTo`. */
+export interface IndexedResource {
+  readonly resource: CfnResource;
+  readonly type: string;
+  readonly properties: Record<string, any>;
+}
+
+/**
+ * Joins string fragments; a fragment that resolved to an object (`{ Ref: 'AWS::Region' }`,
+ * `{ Fn::ImportValue }`) becomes a `\u0000value:...\u0000` marker rather than "[object Object]".
+ */
+class MarkingConcat implements IFragmentConcatenator {
+  public join(left: any, right: any): any {
+    return [left, right].filter((x) => x !== undefined).map(fragment).join('');
+  }
+}
+
+function fragment(x: any): string {
+  return typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : `\u0000value:${JSON.stringify(x)}\u0000`;
+}
+
+/**
+ * Resolves references to marker strings (`\u0000ref:N\u0000`) instead of `{ Ref }`: the
+ * L1 classes type-check their properties while they render, so a reference has to stay a
+ * string. Each marker maps back to the referenced element through `refs`.
+ */
+class MarkingResolver extends DefaultTokenResolver {
+  public readonly refs: RefTo[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor() {
+    super(new MarkingConcat());
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (Reference.isReference(t)) {
+      const key = `${t.target.node.path}|${t.displayName}`;
+      let id = this.ids.get(key);
+      if (id === undefined) {
+        id = this.refs.push(new RefTo(t.target, t.displayName)) - 1;
+        this.ids.set(key, id);
+      }
+      return `\u0000ref:${id}\u0000`;
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+const MARKER = /\u0000ref:(\d+)\u0000/g;
+
+
+/**
+ * Every CloudFormation resource of an app, resolved once, by type and by construct. The
+ * checks read properties from here, never from L2 classes, so they see any app: ours,
+ * aws-eks-v2's, raw L1s, escape hatches included.
+ */
+export class CfnIndex {
+  private readonly byType = new Map<string, IndexedResource[]>();
+  private readonly byResource = new Map<CfnResource, IndexedResource>();
+  private readonly resolver = new MarkingResolver();
+
+  /**
+   * @param root the app (or any scope) whose resources to index
+   * @param types the resource types to index; others are skipped, they cost time to resolve
+   */
+  constructor(root: IConstruct, types?: ReadonlySet<string>) {
+    for (const construct of root.node.findAll()) {
+      if (!(construct instanceof CfnResource) || (types && !types.has(construct.cfnResourceType))) {
+        continue;
+      }
+      const indexed = { resource: construct, type: construct.cfnResourceType, properties: resolveProperties(construct, this.resolver) };
+      this.byResource.set(construct, indexed);
+      const list = this.byType.get(indexed.type) ?? [];
+      list.push(indexed);
+      this.byType.set(indexed.type, list);
+    }
+  }
+
+  public ofType(type: string): IndexedResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  public get(resource: CfnResource | undefined): IndexedResource | undefined {
+    return resource ? this.byResource.get(resource) : undefined;
+  }
+
+  /** The reference a value is, when the whole value is one `Ref` or `Fn::GetAtt`. */
+  public refOf(value: unknown): RefTo | undefined {
+    if (typeof value !== 'string') {
+      return undefined;
+    }
+    const match = /^\u0000ref:(\d+)\u0000$/.exec(value);
+    return match ? this.resolver.refs[Number(match[1])] : undefined;
+  }
+
+  /** The indexed resource a value refers to, if it is one (of type `type`, when given). */
+  public deref(value: unknown, type?: string): IndexedResource | undefined {
+    const target = this.get(this.refOf(value)?.resource);
+    return target && (type === undefined || target.type === type) ? target : undefined;
+  }
+
+  /** Whether a value holds any reference or deploy-time part: then it cannot be read at synth. */
+  public isOpaque(value: unknown): boolean {
+    let opaque = false;
+    mapStrings(value, (text) => {
+      opaque ||= text.includes('\u0000') || Tokenization.isResolvable(text);
+      return text;
+    });
+    return opaque || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('Fn::')));
+  }
+
+  /** The value with each reference shown as `<path>` or `<path.Attribute>`, for messages. */
+  public describe(value: unknown): string {
+    const shown = mapStrings(value, (text) => text.replace(MARKER, (_, id) => {
+      const ref = this.resolver.refs[Number(id)];
+      return `<${ref.target.node.path}${ref.attribute === 'Ref' ? '' : '.' + ref.attribute}>`;
+    }).replace(/\u0000value:(.*?)\u0000/g, '$1'));
+    return typeof shown === 'string' ? shown : JSON.stringify(shown);
+  }
+}
+
+/** A copy of a JSON-like value with every string passed through `fn`. */
+function mapStrings(value: unknown, fn: (text: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  }
+  return value;
+}
+
+/**
+ * The resource's CloudFormation properties, with overrides. `_toCloudFormation()` is the
+ * one place where CDK applies `addPropertyOverride` and escape hatches; it is internal to
+ * aws-cdk-lib, hence the guard.
+ */
+function resolveProperties(resource: CfnResource, resolver: MarkingResolver): Record<string, any> {
+  const render = (resource as unknown as { _toCloudFormation?: () => any })._toCloudFormation;
+  if (typeof render !== 'function') {
+    return {};
+  }
+  const resolved = Tokenization.resolve(render.call(resource), { scope: resource as CfnElement, resolver, preparing: false });
+  const only = Object.values(resolved?.Resources ?? {})[0] as { Properties?: Record<string, any> } | undefined;
+  return only?.Properties ?? {};
+}

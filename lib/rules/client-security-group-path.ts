@@ -1,0 +1,33 @@
+import { apiPath, ClusterView } from '../private/network-model';
+import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
+
+/**
+ * With private access on, a client in the cluster VPC resolves the endpoint to the
+ * EKS-owned ENIs, guarded by the cluster security group: without a 443 rule for it, kubectl
+ * times out. The bastion that "goes out through the internet gateway" does not.
+ * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export const ClientSecurityGroupPath: EndpointRule = {
+  id: 'ClientSecurityGroupPath',
+  level: 'error',
+  summary: 'With private access, every known API client in the cluster VPC needs a TCP 443 path into the cluster security group.',
+  runsIn: 'both',
+  check(cluster: ClusterView): Finding[] {
+    if (!mayBePrivate(cluster)) return [];
+    const findings: Finding[] = [];
+    for (const client of cluster.clients) {
+      const path = apiPath(cluster.model, cluster, client);
+      if (path === true) continue;
+      if (path === 'unknown') {
+        findings.push(notVerifiable(`the security groups between ${client.display} (${client.kind}) and the cluster are not all in this app. ` +
+          'Confirm the cluster security group allows TCP 443 from it and it may send TCP 443 out.'));
+      } else {
+        findings.push(violation(this, `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +
+          'but no security group rule lets it reach the cluster on TCP 443: kubectl will time out. ' +
+          'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.'));
+      }
+    }
+    return findings;
+  },
+};
+

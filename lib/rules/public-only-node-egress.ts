@@ -1,0 +1,82 @@
+import { ClusterView, SubnetView } from '../private/network-model';
+import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+
+/**
+ * With public access only, nodes (kubelet, kube-proxy) and every client in the VPC reach the
+ * API over the internet. They need internet egress, and an allow-list must hold the
+ * addresses they leave from (the NAT gateways' EIPs), or nodes never join.
+ * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html ; terraform-aws-eks
+ * issues 1867 and 2149, eksctl issue 4569.
+ */
+export const PublicOnlyNodeEgress: EndpointRule = {
+  id: 'PublicOnlyNodeEgress',
+  level: 'error',
+  summary: 'With public access only, nodes and in-VPC clients need internet egress whose addresses the allow-list holds.',
+  runsIn: 'both',
+  check(cluster: ClusterView): Finding[] {
+    if (cluster.publicAccess !== true || cluster.privateAccess !== false) return [];
+    const cidrs = cluster.publicAccessCidrs;
+    const open = cidrs !== 'unknown' && cidrs.includes('0.0.0.0/0');
+    const shown = cidrs === 'unknown' ? [] : cidrs.map((c) => cluster.index.describe(c));
+    const opaqueEntries = cidrs === 'unknown' || cidrs.some((c) => cluster.index.isOpaque(c) && !/^<[^>]+>\/32$/.test(cluster.index.describe(c)));
+
+    // One finding per way out: subnets that leave the same way share it.
+    const groups = new Map<string, { subnet: SubnetView; subnets: string[]; what: Set<string> }>();
+    const who = [
+      ...cluster.nodeSubnets.map((subnet) => ({ subnet, what: 'the nodes' })),
+      ...cluster.clients.filter((c) => c.subnet).map((c) => ({ subnet: c.subnet!, what: c.display })),
+    ];
+    for (const { subnet, what } of who) {
+      const key = `${subnet.egress}|${subnet.natEip?.resource.node.path ?? ''}`;
+      const group = groups.get(key) ?? { subnet, subnets: [], what: new Set<string>() };
+      if (!group.subnets.includes(subnet.display)) group.subnets.push(subnet.display);
+      group.what.add(what);
+      groups.set(key, group);
+    }
+
+    const findings: Finding[] = [];
+    for (const { subnet, subnets, what: whatSet } of groups.values()) {
+      const what = [...whatSet].join(' and ');
+      const where = subnets.join(', ');
+      switch (subnet.egress) {
+        case 'none':
+          findings.push(violation(this, `${what} in ${where} have no internet egress, so they cannot reach a public-only endpoint ` +
+            '(there is no VPC endpoint for the Kubernetes API). Turn private access on (EndpointMode.PUBLIC_AND_PRIVATE), or give the subnets a NAT gateway.'));
+          break;
+        case 'unknown':
+          findings.push(notVerifiable(`the route tables of ${where} (${what}) are not in this app. ` +
+            `Confirm they have internet egress${open ? '' : ' and that their egress address is in publicAccessCidrs'}.`));
+          break;
+        case 'igw':
+          if (!open) {
+            findings.push(violation(this, `${what} in ${where} reach the internet from their own public IPs, which change and cannot be allow-listed: ` +
+              'nodes will not join. Place them in private subnets behind a NAT gateway whose address you allow, or turn private access on.'));
+          }
+          break;
+        case 'tgw':
+        case 'other':
+          if (!open) {
+            findings.push(notVerifiable(`${what} in ${where} leave the VPC through a ${subnet.egress === 'tgw' ? 'Transit Gateway' : 'non-NAT route'}. ` +
+              'Confirm the address they reach the internet from is in publicAccessCidrs.'));
+          }
+          break;
+        case 'nat': {
+          if (open) break;
+          const eip = subnet.natEip;
+          const wanted = eip ? [`<${eip.resource.node.path}.PublicIp>/32`, `<${eip.resource.node.path}>/32`] : [];
+          if (eip && shown.some((c) => wanted.includes(c))) break;
+          if (!eip || opaqueEntries) {
+            findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway whose address is not known at synth. ` +
+              'Confirm its Elastic IP is in publicAccessCidrs as /32.'));
+          } else {
+            findings.push(violation(this, `The public-only endpoint allows only [${shown.join(', ')}], but ${what} in ${where} reach it from ` +
+              `the NAT gateway address ${eip.resource.node.path}: nodes will never join. Add that EIP as /32 ` +
+              '(EndpointCluster does this itself for the VPC it creates), or use EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...).'));
+          }
+          break;
+        }
+      }
+    }
+    return findings;
+  },
+};

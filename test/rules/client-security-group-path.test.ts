@@ -1,0 +1,83 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ClusterBastion } from '../../lib';
+import { accessEntryClient, byRule, check, KINDS, PLACEMENTS, scenario } from './fixtures';
+
+const ID = 'ClientSecurityGroupPath';
+
+describe.each(KINDS)('ClientSecurityGroupPath on a %s cluster', (kind) => {
+  test.each(PLACEMENTS)('with the VPC in the %s: passes for a client with a 443 rule into the cluster security group', (vpcIn) => {
+    const s = scenario({ kind, vpcIn, mode: 'public-and-private' });
+    accessEntryClient(s, 'Runner', { allowTo443: true });
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test.each(PLACEMENTS)('with the VPC in the %s: fails for a client with no 443 rule: kubectl would time out', (vpcIn) => {
+    const s = scenario({ kind, vpcIn, mode: 'public-and-private' });
+    accessEntryClient(s, 'Runner');
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error',
+      message: expect.stringMatching(/^(Network|Platform)\/Runner \(access entry\) is in the cluster VPC, .*kubectl will time out/),
+    })]);
+  });
+
+  test('fails in Private mode too', () => {
+    const s = scenario({ kind, mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    expect(byRule(check(s.app), ID).map((r) => r.level)).toEqual(['error']);
+  });
+
+  test('passes in Public mode, where the client goes out through NAT', () => {
+    const s = scenario({ kind, mode: 'public' });
+    accessEntryClient(s, 'Runner');
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('fails when the 443 rule exists but the client may not send 443 out', () => {
+    const s = scenario({ kind, mode: 'private' });
+    const client = accessEntryClient(s, 'Runner', { allowTo443: true });
+    const group = client.connections.securityGroups[0].node.defaultChild as ec2.CfnSecurityGroup;
+    group.securityGroupEgress = [{ ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIp: '0.0.0.0/0' }];
+    expect(byRule(check(s.app), ID).map((r) => r.level)).toEqual(['error']);
+  });
+});
+
+describe('ClientSecurityGroupPath with known bastions', () => {
+  test('passes for a ClusterBastion, which adds its own rule', () => {
+    const s = scenario({ kind: 'eks-v2', vpcIn: 'cross-stack', mode: 'private' });
+    new ClusterBastion(s.clusterStack, 'Bastion', { cluster: s.eksCluster! });
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('passes for a ClusterBastion in an imported VPC', () => {
+    const s = scenario({ kind: 'eks-v2', vpcIn: 'imported', mode: 'private' });
+    new ClusterBastion(s.clusterStack, 'Bastion', { cluster: s.eksCluster! });
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('fails for an aws-ec2 BastionHostLinux in the cluster VPC, the bastion that times out', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/\(BastionHostLinux\)/) })]);
+  });
+
+  test('passes for a BastionHostLinux once the cluster allows it on 443', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    const bastion = new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });
+    s.eksCluster!.clusterSecurityGroup.addIngressRule(bastion.connections.securityGroups[0], ec2.Port.tcp(443));
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('passes for a client whose subnet the cluster security group allows by CIDR', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    s.controlPlaneSg!.addIngressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(443));
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('warns when the allowed CIDR is a deploy-time value', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    s.controlPlaneSg!.addIngressRule(ec2.Peer.ipv4(s.vpc!.vpcCidrBlock), ec2.Port.tcp(443));
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth/) })]);
+  });
+});

@@ -1,0 +1,147 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ClusterBastion, EndpointCluster, EndpointMode } from '../../lib';
+import { testApp } from '../util';
+import { byRule, check, KINDS, PLACEMENTS, Scenario, scenario } from './fixtures';
+
+function allowList(s: Scenario, cidrs: string[]): void {
+  (s.cluster as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.PublicAccessCidrs', cidrs);
+}
+
+function natAddress(s: Scenario): string {
+  const eip = s.vpc!.publicSubnets[0].node.findChild('EIP') as ec2.CfnEIP;
+  return Fn.join('', [eip.attrPublicIp, '/32']);
+}
+
+const ISOLATED_VPC: ec2.VpcProps = {
+  natGateways: 0,
+  subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
+};
+
+describe('PublicOnlyNodeEgress', () => {
+  const ID = 'PublicOnlyNodeEgress';
+
+  describe.each(KINDS)('on a %s cluster', (kind) => {
+    test.each(PLACEMENTS)('with the VPC in the %s: passes when the allow-list holds the NAT address', (vpcIn) => {
+      const s = scenario({ kind, vpcIn, mode: 'public' });
+      allowList(s, ['203.0.113.0/24', natAddress(s)]);
+      expect(byRule(check(s.app), ID)).toEqual([]);
+    });
+
+    test.each(PLACEMENTS)('with the VPC in the %s: fails when the allow-list lacks the NAT address: nodes never join', (vpcIn) => {
+      const s = scenario({ kind, vpcIn, mode: 'public' });
+      allowList(s, ['203.0.113.0/24']);
+      expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/allows only \[203\.0\.113\.0\/24\], but the nodes in Network\/Vpc\/PrivateSubnet1, Network\/Vpc\/PrivateSubnet2 reach it from the NAT gateway address Network\/Vpc\/PublicSubnet1\/EIP: nodes will never join/),
+      })]);
+    });
+
+    test('passes with an open endpoint', () => {
+      const s = scenario({ kind, mode: 'public' });
+      expect(byRule(check(s.app), ID)).toEqual([]);
+    });
+
+    test('fails for nodes with no internet egress, even with an open endpoint', () => {
+      const s = scenario({ kind, mode: 'public', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+      expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/have no internet egress, so they cannot reach a public-only endpoint/) })]);
+    });
+
+    test('fails for nodes in public subnets behind an allow-list: their addresses change', () => {
+      const s = scenario({ kind, mode: 'public', nodes: ec2.SubnetType.PUBLIC });
+      allowList(s, ['203.0.113.0/24']);
+      expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/own public IPs, which change/) })]);
+    });
+
+    test('warns on an imported VPC, whose routes it cannot see', () => {
+      const s = scenario({ kind, vpcIn: 'imported', mode: 'public' });
+      allowList(s, ['203.0.113.0/24']);
+      expect(byRule(check(s.app), ID).map((r) => [r.level, r.message.slice(0, 27)])).toEqual([['warning', 'Not verifiable at synth: th']]);
+    });
+
+    test('passes in Public & Private mode, where nodes use the private endpoint', () => {
+      const s = scenario({ kind, mode: 'public-and-private' });
+      allowList(s, ['203.0.113.0/24']);
+      expect(byRule(check(s.app), ID)).toEqual([]);
+    });
+  });
+
+  test('passes for EndpointCluster with PUBLIC.onlyFrom(), which adds its NAT address', () => {
+    const app = testApp();
+    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') });
+    expect(check(app)).toEqual([]);
+  });
+});
+
+describe('IsolatedNodeEndpoints', () => {
+  const ID = 'IsolatedNodeEndpoints';
+
+  function addEndpoints(vpc: ec2.Vpc, services: string[]): void {
+    const interfaces: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+      'ec2': ec2.InterfaceVpcEndpointAwsService.EC2,
+      'ecr.api': ec2.InterfaceVpcEndpointAwsService.ECR,
+      'ecr.dkr': ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+      'sts': ec2.InterfaceVpcEndpointAwsService.STS,
+      'ssm': ec2.InterfaceVpcEndpointAwsService.SSM,
+      'ssmmessages': ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+      'ec2messages': ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+    };
+    for (const service of services) {
+      if (service === 's3') {
+        vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      } else {
+        vpc.addInterfaceEndpoint(service.replace('.', ''), { service: interfaces[service] });
+      }
+    }
+  }
+
+  describe.each(KINDS)('on a %s cluster', (kind) => {
+    test.each(PLACEMENTS)('with the VPC in the %s: passes with the five endpoints nodes need', (vpcIn) => {
+      const s = scenario({ kind, vpcIn, mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+      addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3']);
+      expect(byRule(check(s.app), ID)).toEqual([]);
+    });
+
+    test.each(PLACEMENTS)('with the VPC in the %s: fails and names every missing endpoint', (vpcIn) => {
+      const s = scenario({ kind, vpcIn, mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+      addEndpoints(s.vpc!, ['ec2', 'ecr.api']);
+      expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+        level: 'error', message: expect.stringMatching(/the nodes in .* have no internet egress and Network\/Vpc lacks VPC endpoints for: ecr\.dkr, sts, s3\. Nodes cannot pull images/),
+      })]);
+    });
+
+    test('counts an interface endpoint with private DNS off as missing', () => {
+      const s = scenario({ kind, mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+      addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 's3']);
+      s.vpc!.addInterfaceEndpoint('StsNoDns', { service: ec2.InterfaceVpcEndpointAwsService.STS, privateDnsEnabled: false });
+      expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: sts\./);
+    });
+
+    test('passes when the nodes have NAT egress', () => {
+      const s = scenario({ kind, mode: 'private' });
+      expect(byRule(check(s.app), ID)).toEqual([]);
+    });
+
+    test('warns on an imported VPC, whose routes it cannot see', () => {
+      const s = scenario({ kind, vpcIn: 'imported', mode: 'private' });
+      expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/confirm VPC endpoints for ec2, ecr\.api, ecr\.dkr, sts, s3/) })]);
+    });
+  });
+
+  test('fails for a ClusterBastion in isolated subnets without Session Manager endpoints', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+    addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3']);
+    new ClusterBastion(s.clusterStack, 'Bastion', { cluster: s.eksCluster! });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error', message: expect.stringMatching(/Network\/Bastion\/Instance in .* lacks VPC endpoints for: ssm, ssmmessages, ec2messages\. Session Manager and kubectl cannot work/),
+    })]);
+  });
+
+  test('passes for a ClusterBastion once Session Manager endpoints exist', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+    addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3', 'ssm', 'ssmmessages', 'ec2messages']);
+    new ClusterBastion(s.clusterStack, 'Bastion', { cluster: s.eksCluster! });
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+});
