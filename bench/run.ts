@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { benchCheck } from './check';
 
 const ROOT = path.join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -55,6 +56,7 @@ function main(): void {
   for (const r of results) {
     console.log(`  ${r.name.padEnd(58)} ${r.seconds.toFixed(2)} s  x${(r.seconds / baseline).toFixed(2)}`);
   }
+  benchCheck(Math.max(3, Math.min(RUNS, 5)));
 }
 
 main();

@@ -6,8 +6,8 @@
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24
  *   npx cdk synth -c mode=public -c bastion=false
  */
-import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
-import { EndpointCluster, EndpointMode } from '../lib';
+import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 
 /** The lab's context keys and what each takes. */
 const CONTEXT_KEYS: Record<string, string> = {
@@ -76,8 +76,9 @@ function trafficNotes(mode: EndpointMode): { resolution: string; flow: string } 
   };
 }
 
-/** Builds the lab app from context. */
+/** Builds the lab app from context, with the private-resolution check on every cluster in it. */
 export function buildLabApp(app: App, options: LabOptions): Stack {
+  Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new Stack(app, 'EksEndpointLab', {

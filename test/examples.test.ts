@@ -26,7 +26,7 @@ function endpointFlags(stack: Stack): Record<string, unknown> {
 describe('examples', () => {
   test('are all listed in examples/README.md, with the command that synthesizes them', () => {
     const readme = fs.readFileSync(path.join(EXAMPLES_DIR, 'README.md'), 'utf8');
-    expect(exampleFiles.length).toBeGreaterThanOrEqual(6);
+    expect(exampleFiles.length).toBeGreaterThanOrEqual(7);
     for (const file of exampleFiles) {
       expect(readme).toContain(`[${file}](${file})`);
       const source = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
@@ -65,6 +65,13 @@ describe('examples', () => {
     const template = Template.fromStack(platform);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     expect(JSON.stringify(template.toJSON())).toContain('Fn::ImportValue');
+  });
+
+  test('policy-check.ts: the check and the pack pass a plain aws-eks-v2 cluster whose bastion has its 443 rule', () => {
+    const { stack } = load('policy-check.ts');
+    const messages = stack.node.root.synth().getStackByName('CheckedPlainEks').messages;
+    expect(messages.filter((m: any) => m.level === 'error')).toEqual([]);
+    expect(messages.filter((m: any) => String(m.entry.data).includes('cdk-eks-endpoint:'))).toEqual([]);
   });
 
   test('bastion-on-eks-v2.ts: a bastion on a plain aws-eks-v2 cluster', () => {

@@ -65,6 +65,20 @@ describe('lab app', () => {
     expect(verify).toContain(mode === 'public' ? 'public addresses' : 'private addresses in the VPC CIDR');
   });
 
+  test.each([
+    [{ mode: 'private' }, []],
+    [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24' }, []],
+    [{ mode: 'public', allowFrom: '203.0.113.0/24' }, []],
+    [{ mode: 'public-and-private' }, ['PublicEndpointOpen']],
+    [{ mode: 'public' }, ['PublicEndpointOpen']],
+  ])('runs the private-resolution check: %j reports no error and warns only %j', (context, warnings) => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions(context));
+    const messages = app.synth().getStackByName(stack.stackName).messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:'));
+    expect(messages.filter((m) => m.level === 'error')).toEqual([]);
+    expect(messages.map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))![1])).toEqual(warnings);
+  });
+
   test('without a bastion there is no session output', () => {
     const stack = buildLabApp(testApp(), labOptions({ bastion: 'false' }));
     const outputs = Template.fromStack(stack).toJSON().Outputs;

@@ -15,11 +15,25 @@ export class RefTo {
   }
 }
 
-/** A resource as CloudFormation will see it (overrides applied), references as `RefTo`. */
-export interface IndexedResource {
-  readonly resource: CfnResource;
-  readonly type: string;
-  readonly properties: Record<string, any>;
+/**
+ * A resource as CloudFormation will see it (overrides applied), references as markers.
+ * Properties are resolved on first use: most resources are only ever referred to.
+ */
+export class IndexedResource {
+  private resolved?: Record<string, any>;
+
+  constructor(public readonly resource: CfnResource, private readonly resolver: MarkingResolver) {}
+
+  public get type(): string {
+    return this.resource.cfnResourceType;
+  }
+
+  public get properties(): Record<string, any> {
+    this.resolved ??= PARTIAL[this.type]
+      ? resolvePartially(this.resource, this.resolver, PARTIAL[this.type]) ?? resolveProperties(this.resource, this.resolver)
+      : resolveProperties(this.resource, this.resolver);
+    return this.resolved;
+  }
 }
 
 /**
@@ -85,12 +99,38 @@ export class CfnIndex {
       if (!(construct instanceof CfnResource) || (types && !types.has(construct.cfnResourceType))) {
         continue;
       }
-      const indexed = { resource: construct, type: construct.cfnResourceType, properties: resolveProperties(construct, this.resolver) };
+      const indexed = new IndexedResource(construct, this.resolver);
       this.byResource.set(construct, indexed);
       const list = this.byType.get(indexed.type) ?? [];
       list.push(indexed);
       this.byType.set(indexed.type, list);
     }
+  }
+
+  private readonly referrerMaps = new Map<string, Map<CfnResource, IndexedResource[]>>();
+
+  /**
+   * The resources of `type` whose `property` refers to `target` (any attribute). The map for
+   * a type and property is built once, so each lookup is constant time: a scan per lookup
+   * would make the check quadratic in the size of the app.
+   */
+  public referrers(type: string, property: string, target: CfnResource): IndexedResource[] {
+    const key = `${type}|${property}`;
+    let map = this.referrerMaps.get(key);
+    if (!map) {
+      map = new Map();
+      for (const resource of this.ofType(type)) {
+        const value = resource.properties[property];
+        for (const item of Array.isArray(value) ? value : [value]) {
+          const referred = this.refOf(item)?.resource;
+          if (referred) {
+            map.set(referred, [...(map.get(referred) ?? []), resource]);
+          }
+        }
+      }
+      this.referrerMaps.set(key, map);
+    }
+    return map.get(target) ?? [];
   }
 
   public ofType(type: string): IndexedResource[] {
@@ -159,4 +199,43 @@ function resolveProperties(resource: CfnResource, resolver: MarkingResolver): Re
   const resolved = Tokenization.resolve(render.call(resource), { scope: resource as CfnElement, resolver, preparing: false });
   const only = Object.values(resolved?.Resources ?? {})[0] as { Properties?: Record<string, any> } | undefined;
   return only?.Properties ?? {};
+}
+
+/**
+ * Types whose rendering is costly for what the checks read from them: an instance's user data
+ * is a long join of tokens, resolved for nothing. For these only the listed properties are
+ * resolved (camelCase names of the L1, PascalCase in the result).
+ */
+const PARTIAL: Record<string, string[]> = {
+  'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile'],
+};
+
+/**
+ * Resolves only some properties, the way `_toCloudFormation()` renders all of them: the L1's
+ * properties, resolved, rendered to CloudFormation names, with raw overrides merged on top.
+ * These members are internal to aws-cdk-lib: when one is missing, undefined is returned and
+ * the caller renders the whole resource instead.
+ */
+function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys: string[]): Record<string, any> | undefined {
+  const internals = resource as unknown as {
+    readonly cfnProperties?: Record<string, unknown>;
+    renderProperties?: (props: Record<string, unknown>) => Record<string, any>;
+    readonly rawOverrides?: { Properties?: Record<string, unknown> };
+  };
+  const all = internals.cfnProperties;
+  if (!all || typeof internals.renderProperties !== 'function') {
+    return undefined;
+  }
+  const options = { scope: resource as CfnElement, resolver, preparing: false };
+  const picked = Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+  const rendered = { ...internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) };
+  const overrides = Tokenization.resolve(internals.rawOverrides?.Properties ?? {}, options) ?? {};
+  for (const [name, value] of Object.entries(overrides)) {
+    rendered[name] = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof rendered[name] === 'object'
+      ? { ...rendered[name], ...value } : value;
+  }
+  for (const name of Object.keys(rendered)) {
+    if (rendered[name] === undefined) delete rendered[name];
+  }
+  return rendered;
 }

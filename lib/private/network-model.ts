@@ -127,7 +127,7 @@ export class NetworkModel {
     const sgIds = asList(vpcConfig.SecurityGroupIds);
     const importedVpcId = this.literalVpcId(sgIds);
 
-    const nodegroups = this.index.ofType('AWS::EKS::Nodegroup').filter((ng) => this.index.deref(ng.properties.ClusterName)?.resource === cluster.resource);
+    const nodegroups = this.index.referrers('AWS::EKS::Nodegroup', 'ClusterName', cluster.resource);
     const nodeSubnets = nodegroups.flatMap((ng) => asList(ng.properties.Subnets).map((s) => this.subnet(s)));
 
     const clients = this.clientsOf(cluster);
@@ -177,12 +177,9 @@ export class NetworkModel {
 
   private buildSubnet(subnet: IndexedResource): SubnetView {
     const vpc = this.vpc(subnet.properties.VpcId);
-    const association = this.index.ofType('AWS::EC2::SubnetRouteTableAssociation')
-      .find((a) => this.sameRef(a.properties.SubnetId, subnet));
+    const association = this.index.referrers('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId', subnet.resource)[0];
     const routeTable = association ? this.index.deref(association.properties.RouteTableId, 'AWS::EC2::RouteTable') : undefined;
-    const routes = routeTable
-      ? this.index.ofType('AWS::EC2::Route').filter((r) => this.sameRef(r.properties.RouteTableId, routeTable))
-      : [];
+    const routes = routeTable ? this.routesOf(routeTable) : [];
     let egress: Egress;
     let natEip: IndexedResource | undefined;
     if (association && !routeTable) {
@@ -235,7 +232,7 @@ export class NetworkModel {
 
   private buildVpc(vpc: IndexedResource): Omit<VpcView, 'display' | 'resource'> {
     const p = vpc.properties;
-    const association = this.index.ofType('AWS::EC2::VPCDHCPOptionsAssociation').find((a) => this.sameRef(a.properties.VpcId, vpc));
+    const association = this.index.referrers('AWS::EC2::VPCDHCPOptionsAssociation', 'VpcId', vpc.resource)[0];
     let dhcpServers: string[] | 'unknown' | undefined;
     let dhcpOptions: IndexedResource | undefined;
     if (association && association.properties.DhcpOptionsId !== 'default') {
@@ -244,20 +241,17 @@ export class NetworkModel {
       dhcpServers = Array.isArray(servers) && !this.index.isOpaque(servers) ? servers
         : dhcpOptions && servers === undefined ? [] : 'unknown';
     }
-    const inVpc = (r: IndexedResource) => this.sameRef(r.properties.VpcId, vpc);
     const subnetInVpc = (s: unknown) => this.index.deref(s, 'AWS::EC2::Subnet') !== undefined
       && this.sameRef(this.index.deref(s, 'AWS::EC2::Subnet')!.properties.VpcId, vpc);
     const connections: ConnectionView[] = [
-      ...this.index.ofType('AWS::EC2::VPCPeeringConnection')
-        .filter((pc) => this.sameRef(pc.properties.VpcId, vpc) || this.sameRef(pc.properties.PeerVpcId, vpc))
+      ...[...this.index.referrers('AWS::EC2::VPCPeeringConnection', 'VpcId', vpc.resource), ...this.index.referrers('AWS::EC2::VPCPeeringConnection', 'PeerVpcId', vpc.resource)]
         .map((pc) => ({
           kind: 'peering' as const,
           display: displayPath(pc.resource),
           resource: pc,
           peerVpc: this.vpc(this.sameRef(pc.properties.VpcId, vpc) ? pc.properties.PeerVpcId : pc.properties.VpcId),
         })),
-      ...[...this.index.ofType('AWS::EC2::TransitGatewayAttachment'), ...this.index.ofType('AWS::EC2::TransitGatewayVpcAttachment')]
-        .filter(inVpc)
+      ...[...this.index.referrers('AWS::EC2::TransitGatewayAttachment', 'VpcId', vpc.resource), ...this.index.referrers('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId', vpc.resource)]
         .map((a) => ({ kind: 'transit-gateway' as const, display: displayPath(a.resource), resource: a, transitGatewayId: a.properties.TransitGatewayId })),
     ];
     return {
@@ -266,7 +260,7 @@ export class NetworkModel {
       dhcpServers,
       dhcpOptions,
       cidr: typeof p.CidrBlock === 'string' && !this.index.isOpaque(p.CidrBlock) ? p.CidrBlock : undefined,
-      endpoints: this.index.ofType('AWS::EC2::VPCEndpoint').filter(inVpc),
+      endpoints: this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc.resource),
       inboundResolvers: this.index.ofType('AWS::Route53Resolver::ResolverEndpoint')
         .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip: any) => subnetInVpc(ip?.SubnetId))),
       connections,
@@ -275,42 +269,78 @@ export class NetworkModel {
 
   /** Known API clients of a cluster, anywhere in the app. */
   private clientsOf(cluster: IndexedResource): ClientView[] {
-    const accessRoles = this.index.ofType('AWS::EKS::AccessEntry')
-      .filter((e) => this.index.deref(e.properties.ClusterName)?.resource === cluster.resource)
-      .map((e) => this.index.deref(e.properties.PrincipalArn, 'AWS::IAM::Role')?.resource)
-      .filter((r): r is CfnResource => r !== undefined);
-    const clients: ClientView[] = [];
-    for (const instance of this.index.ofType('AWS::EC2::Instance')) {
-      const kind = this.clientKind(instance, cluster, accessRoles);
-      if (!kind) continue;
-      const p = instance.properties;
-      const nic = asList(p.NetworkInterfaces)[0] ?? {};
-      const subnet = p.SubnetId !== undefined || nic.SubnetId !== undefined ? this.subnet(p.SubnetId ?? nic.SubnetId) : undefined;
-      const securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(nic.GroupSet)];
-      clients.push({
-        display: displayPath(instance.resource),
-        kind,
-        instance,
-        subnet,
-        securityGroups,
-        vpcKey: subnet?.vpc ?? this.literalVpcId(securityGroups),
-      });
+    const found = new Map<IndexedResource, ClientView['kind']>();
+    for (const [instance, target] of this.bastions()) {
+      if (target === 'BastionHostLinux' || target === cluster.resource) {
+        found.set(instance, target === 'BastionHostLinux' ? target : 'ClusterBastion');
+      }
     }
-    return clients;
+    for (const entry of this.index.referrers('AWS::EKS::AccessEntry', 'ClusterName', cluster.resource)) {
+      const role = this.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
+      for (const instance of role ? this.instancesByRole().get(role.resource) ?? [] : []) {
+        if (!found.has(instance)) found.set(instance, 'access entry');
+      }
+    }
+    return [...found].map(([instance, kind]) => this.client(instance, kind));
   }
 
-  private clientKind(instance: IndexedResource, cluster: IndexedResource, accessRoles: CfnResource[]): ClientView['kind'] | undefined {
-    for (let scope: IConstruct | undefined = instance.resource.node.scope; scope && scope !== this.root; scope = scope.node.scope) {
-      if (scope instanceof ClusterBastion) {
-        return scope.cluster.node.defaultChild === cluster.resource ? 'ClusterBastion' : undefined;
-      }
-      if (scope instanceof ec2.BastionHostLinux) {
-        return 'BastionHostLinux';
+  private client(instance: IndexedResource, kind: ClientView['kind']): ClientView {
+    const p = instance.properties;
+    const nic = asList(p.NetworkInterfaces)[0] ?? {};
+    const subnet = p.SubnetId !== undefined || nic.SubnetId !== undefined ? this.subnet(p.SubnetId ?? nic.SubnetId) : undefined;
+    const securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(nic.GroupSet)];
+    return {
+      display: displayPath(instance.resource),
+      kind,
+      instance,
+      subnet,
+      securityGroups,
+      vpcKey: subnet?.vpc ?? this.literalVpcId(securityGroups),
+    };
+  }
+
+  private bastionList?: Array<[IndexedResource, CfnResource | 'BastionHostLinux']>;
+
+  /** Instances inside a ClusterBastion (with its cluster) or an aws-ec2 BastionHostLinux, found in the tree once. */
+  private bastions(): Array<[IndexedResource, CfnResource | 'BastionHostLinux']> {
+    if (!this.bastionList) {
+      this.bastionList = [];
+      for (const instance of this.index.ofType('AWS::EC2::Instance')) {
+        for (let scope: IConstruct | undefined = instance.resource.node.scope; scope && scope !== this.root; scope = scope.node.scope) {
+          if (scope instanceof ClusterBastion) {
+            const target = scope.cluster.node.defaultChild;
+            if (target instanceof CfnResource) this.bastionList.push([instance, target]);
+            break;
+          }
+          if (scope instanceof ec2.BastionHostLinux) {
+            this.bastionList.push([instance, 'BastionHostLinux']);
+            break;
+          }
+        }
       }
     }
-    const profile = this.index.deref(instance.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
-    const roles = asList(profile?.properties.Roles).map((r) => this.index.deref(r)?.resource);
-    return roles.some((r) => r !== undefined && accessRoles.includes(r)) ? 'access entry' : undefined;
+    return this.bastionList;
+  }
+
+  private roleInstances?: Map<CfnResource, IndexedResource[]>;
+
+  /** Instances by the role of their instance profile, built once. */
+  private instancesByRole(): Map<CfnResource, IndexedResource[]> {
+    if (!this.roleInstances) {
+      this.roleInstances = new Map();
+      for (const instance of this.index.ofType('AWS::EC2::Instance')) {
+        const profile = this.index.deref(instance.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
+        for (const role of asList(profile?.properties.Roles).map((r) => this.index.deref(r)?.resource)) {
+          if (role) this.roleInstances.set(role, [...(this.roleInstances.get(role) ?? []), instance]);
+        }
+      }
+    }
+    return this.roleInstances;
+  }
+
+  /** The routes of a route table. */
+  public routesOf(routeTable: IndexedResource): IndexedResource[] {
+    return this.index.referrers('AWS::EC2::Route', 'RouteTableId', routeTable.resource);
   }
 
   /** The literal VPC ID of the first security group (in the app) that names one: how an imported VPC is recognised. */
@@ -339,12 +369,17 @@ export class NetworkModel {
     if (key instanceof CfnResource) {
       rules.push(...asList(this.index.get(key)?.properties.SecurityGroupIngress));
     }
-    for (const ingress of this.index.ofType('AWS::EC2::SecurityGroupIngress')) {
-      if (sameKey(this.securityGroupKey(ingress.properties.GroupId), key)) {
-        rules.push(ingress.properties);
-      }
-    }
+    rules.push(...this.separateRules('AWS::EC2::SecurityGroupIngress', key).map((r) => r.properties));
     return rules;
+  }
+
+  /** Separate ingress or egress resources for a security group key. */
+  private separateRules(type: string, key: unknown): IndexedResource[] {
+    if (key instanceof ClusterSecurityGroup || key instanceof CfnResource) {
+      const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
+      return this.index.referrers(type, 'GroupId', target).filter((r) => sameKey(this.securityGroupKey(r.properties.GroupId), key));
+    }
+    return this.index.ofType(type).filter((r) => sameKey(this.securityGroupKey(r.properties.GroupId), key));
   }
 
   /** Egress rules of a security group resource; undefined when it has none set (CloudFormation then allows all). */
@@ -353,7 +388,7 @@ export class NetworkModel {
       return 'unknown';
     }
     const inline = this.index.get(key)?.properties.SecurityGroupEgress;
-    const separate = this.index.ofType('AWS::EC2::SecurityGroupEgress').filter((e) => sameKey(this.securityGroupKey(e.properties.GroupId), key));
+    const separate = this.separateRules('AWS::EC2::SecurityGroupEgress', key);
     if (inline === undefined && separate.length === 0) {
       return [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
     }

@@ -21,7 +21,7 @@ export const ConnectedClientPath: EndpointRule = {
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
         findings.push(notVerifiable(`the route tables of the cluster subnets are not all in this app. Confirm they route traffic for clients ${through} back to them.`));
-      } else if (!tables.every((table) => cluster.index.ofType('AWS::EC2::Route').some((r) => cluster.model.sameRef(r.properties.RouteTableId, table!) && routesTo(cluster, r.properties, connection)))) {
+      } else if (!tables.every((table) => cluster.model.routesOf(table!).some((r) => routesTo(cluster, r.properties, connection)))) {
         findings.push(violation(this, `No route in the cluster subnets' route tables leads back ${through}: clients there cannot reach the private endpoint. ` +
           'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
       }

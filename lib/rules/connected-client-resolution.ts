@@ -35,7 +35,7 @@ export const ConnectedClientResolution: EndpointRule = {
         continue;
       }
       const associated = forwardRules.some((rule) => cluster.index.ofType('AWS::Route53Resolver::ResolverRuleAssociation')
-        .some((a) => cluster.model.sameRef(a.properties.ResolverRuleId, rule) && peer.resource && cluster.model.sameRef(a.properties.VpcId, peer.resource)));
+        .some((a) => cluster.model.sameRef(a.properties.ResolverRuleId, rule) && peer.resource && cluster.model.sameRef(a.properties.VPCId, peer.resource)));
       if (!associated) {
         findings.push(violation(this, `${vpc.display} has an inbound Resolver endpoint, but no FORWARD rule for eks.amazonaws.com is associated with ${peer.display}: ` +
           `clients ${through} still resolve the public addresses. Associate a forwarding rule with that VPC.`));

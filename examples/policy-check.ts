@@ -1,0 +1,31 @@
+// The synth-time checks on an app that does not use EndpointCluster: a plain aws-eks-v2
+// cluster in Private mode, with an aws-ec2 BastionHostLinux for kubectl.
+// Synthesize: npm run build && npx cdk synth --app "node build/examples/policy-check.js"
+//
+// Remove the 443 rule below and `cdk synth` fails with
+// [cdk-eks-endpoint:ClientSecurityGroupPath]: the bastion would resolve the private endpoint
+// and time out. The cdk-nag pack runs the same rules with cdk-nag's reporting.
+import { App, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EndpointAccessChecks, PrivateResolutionCheck } from '../lib';
+
+export const app = new App();
+export const stack = new Stack(app, 'CheckedPlainEks');
+
+const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+const cluster = new eks.Cluster(stack, 'Cluster', {
+  vpc,
+  version: eks.KubernetesVersion.V1_34,
+  endpointAccess: eks.EndpointAccess.PRIVATE,
+  clusterLogging: Object.values(eks.ClusterLoggingTypes),
+  secretsEncryptionKey: new kms.Key(stack, 'SecretsKey', { enableKeyRotation: true }),
+});
+const bastion = new ec2.BastionHostLinux(stack, 'Bastion', { vpc, requireImdsv2: true });
+cluster.clusterSecurityGroup.addIngressRule(bastion.connections.securityGroups[0], ec2.Port.tcp(443), 'kubectl from the bastion');
+
+Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+Validations.of(app).addPlugins(new EndpointAccessChecks(app));
+
+app.synth();

@@ -1,0 +1,125 @@
+import { Aspects, AspectPriority, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
+import { check, scenario } from './rules/fixtures';
+import { testApp } from './util';
+
+describe('EndpointCluster passes its own check', () => {
+  test.each([
+    ['private', EndpointMode.PRIVATE, []],
+    ['public-and-private with an allow-list', EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), []],
+    ['public with an allow-list', EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'), []],
+    ['public-and-private, open', EndpointMode.PUBLIC_AND_PRIVATE, ['PublicEndpointOpen']],
+    ['public, open', EndpointMode.PUBLIC, ['PublicEndpointOpen']],
+  ])('%s: no error, and only the warnings an open endpoint deserves', (_, mode, warnings) => {
+    const app = testApp();
+    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode });
+    const reported = check(app);
+    expect(reported.filter((r) => r.level === 'error')).toEqual([]);
+    expect(reported.map((r) => r.id)).toEqual(warnings);
+  });
+
+  test('and the check is not vacuous: removing the bastion\'s 443 rule is an error', () => {
+    const app = testApp();
+    const lab = new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PRIVATE });
+    lab.bastion!.node.tryRemoveChild('ClusterApiIngress');
+    expect(check(app).map((r) => [r.level, r.id])).toEqual([['error', 'ClientSecurityGroupPath']]);
+  });
+});
+
+describe('PrivateResolutionCheck', () => {
+  test('an error fails synthesis through the CLI: it is an error annotation on the cluster resource', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    (s.vpc!.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = false;
+    const [error] = check(s.app).filter((r) => r.level === 'error');
+    expect(error).toEqual(expect.objectContaining({ id: 'VpcDnsHostnames', path: '/Network/Cluster' }));
+  });
+
+  test('its warnings can be acknowledged by ID', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    Validations.of(s.clusterStack).acknowledge({ id: 'cdk-eks-endpoint:PublicEndpointOpen', reason: 'lab cluster, open on purpose' });
+    expect(check(s.app)).toEqual([]);
+  });
+
+  test('skip leaves a rule out', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    Aspects.of(s.app).add(new PrivateResolutionCheck({ skip: ['PublicEndpointOpen'] }), { priority: AspectPriority.READONLY });
+    const assembly = s.app.synth();
+    expect(assembly.getStackByName('Network').messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint'))).toEqual([]);
+  });
+
+  test('refuses an unknown rule ID in skip and lists the known ones', () => {
+    expect(() => new PrivateResolutionCheck({ skip: ['PublicEndpoint'] })).toThrow(
+      /PrivateResolutionCheck: skip has unknown rule ID\(s\) PublicEndpoint\. Known: VpcDnsSupport, VpcDnsHostnames/,
+    );
+  });
+
+  test('checks only the clusters in the scope it is added to', () => {
+    const s = scenario({ kind: 'eks-v2', vpcIn: 'cross-stack', mode: 'public-and-private' });
+    Aspects.of(s.networkStack).add(new PrivateResolutionCheck());
+    const assembly = s.app.synth();
+    const messages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('cdk-eks-endpoint'));
+    expect(messages).toEqual([]); // the cluster is in the Platform stack
+  });
+});
+
+describe('EndpointAccessChecks (cdk-nag pack)', () => {
+  function plainPublicCluster(): { app: ReturnType<typeof testApp>; stack: Stack } {
+    const app = testApp();
+    const stack = new Stack(app, 'Plain');
+    new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.V1_34, endpointAccess: eks.EndpointAccess.PUBLIC, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    });
+    return { app, stack };
+  }
+
+  test('finds the public aws-eks-v2 cluster that AwsSolutions does not', () => {
+    const { app, stack } = plainPublicCluster();
+    const ours = new EndpointAccessChecks(app).validateScope(stack).violations.map((v) => v.ruleName);
+    const theirs = new AwsSolutionsChecks(app).validateScope(stack).violations.map((v) => v.ruleName);
+    expect(ours).toEqual(expect.arrayContaining([
+      'EndpointAccess-PublicEndpointAccess', 'EndpointAccess-PublicEndpointOpen', 'EndpointAccess-ControlPlaneLogging', 'EndpointAccess-SecretsEncryption',
+    ]));
+    expect(theirs.filter((id) => /^AwsSolutions-EKS/.test(id))).toEqual([]);
+  });
+
+  test('reports levels: errors for definite violations, warnings for the rest', () => {
+    const { app, stack } = plainPublicCluster();
+    const report = new EndpointAccessChecks(app).validateScope(stack);
+    const severity = Object.fromEntries(report.violations.map((v) => [v.ruleName, v.severity]));
+    expect(severity['EndpointAccess-ControlPlaneLogging']).toBe('error');
+    expect(severity['EndpointAccess-PublicEndpointOpen']).toBe('warning');
+  });
+
+  test('passes EndpointCluster in Private mode', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Lab');
+    new EndpointCluster(stack, 'Cluster', { mode: EndpointMode.PRIVATE });
+    expect(new EndpointAccessChecks(app).validateScope(stack).violations).toEqual([]);
+  });
+
+  test('reports what it cannot know as [NotVerifiable] warnings, which can be acknowledged', () => {
+    const s = scenario({ kind: 'cfn', vpcIn: 'imported', mode: 'private' });
+    const cluster = s.cluster as eks.CfnCluster;
+    cluster.logging = { clusterLogging: { enabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ type })) } };
+    cluster.encryptionConfig = [{ provider: { keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abc' }, resources: ['secrets'] }];
+    const first = new EndpointAccessChecks(s.app).validateScope(s.clusterStack).violations;
+    expect(first.map((v) => `${v.ruleName} ${v.severity}`)).toEqual(expect.arrayContaining([
+      'EndpointAccess-VpcDnsHostnames[NotVerifiable] warning', 'EndpointAccess-VpcDnsSupport[NotVerifiable] warning',
+    ]));
+    expect(first.filter((v) => v.severity === 'error')).toEqual([]);
+    Validations.of(cluster).acknowledge(
+      ...first.map((v) => ({ id: v.ruleName, reason: 'the company VPC has DNS support, DNS hostnames and default DHCP options (checked 2026-11)' })),
+    );
+    expect(new EndpointAccessChecks(s.app).validateScope(s.clusterStack).violations).toEqual([]);
+  });
+
+  test('fails a raw CfnCluster whose VPC has DNS hostnames off', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    (s.vpc!.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = false;
+    const report = new EndpointAccessChecks(s.app).validateScope(s.networkStack);
+    expect(report.violations.find((v) => v.ruleName === 'EndpointAccess-VpcDnsHostnames')?.severity).toBe('error');
+  });
+});
