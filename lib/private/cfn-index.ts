@@ -29,9 +29,7 @@ export class IndexedResource {
   }
 
   public get properties(): Record<string, any> {
-    this.resolved ??= PARTIAL[this.type]
-      ? resolvePartially(this.resource, this.resolver, PARTIAL[this.type]) ?? resolveProperties(this.resource, this.resolver)
-      : resolveProperties(this.resource, this.resolver);
+    this.resolved ??= resolvePartially(this.resource, this.resolver, PARTIAL[this.type]) ?? resolveProperties(this.resource, this.resolver);
     return this.resolved;
   }
 }
@@ -57,7 +55,7 @@ function fragment(x: any): string {
  */
 class MarkingResolver extends DefaultTokenResolver {
   public readonly refs: RefTo[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<IResolvable, number>();
 
   constructor() {
     super(new MarkingConcat());
@@ -65,11 +63,11 @@ class MarkingResolver extends DefaultTokenResolver {
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
     if (Reference.isReference(t)) {
-      const key = `${t.target.node.path}|${t.displayName}`;
-      let id = this.ids.get(key);
+      // CDK hands out one token per target and attribute, so the token itself is the key
+      let id = this.ids.get(t);
       if (id === undefined) {
         id = this.refs.push(new RefTo(t.target, t.displayName)) - 1;
-        this.ids.set(key, id);
+        this.ids.set(t, id);
       }
       return `\u0000ref:${id}\u0000`;
     }
@@ -204,19 +202,20 @@ function resolveProperties(resource: CfnResource, resolver: MarkingResolver): Re
 /**
  * Types whose rendering is costly for what the checks read from them: an instance's user data
  * is a long join of tokens, resolved for nothing. For these only the listed properties are
- * resolved (camelCase names of the L1, PascalCase in the result).
+ * resolved (camelCase names of the L1, PascalCase in the result); other types resolve all.
  */
 const PARTIAL: Record<string, string[]> = {
   'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile'],
 };
 
 /**
- * Resolves only some properties, the way `_toCloudFormation()` renders all of them: the L1's
- * properties, resolved, rendered to CloudFormation names, with raw overrides merged on top.
+ * Resolves a resource's properties (all, or only `keys`) the way `_toCloudFormation()` renders
+ * them: the L1's properties, resolved, rendered to CloudFormation names, with raw overrides
+ * merged on top; without the logical ID, DependsOn and the rest, which cost time for nothing here.
  * These members are internal to aws-cdk-lib: when one is missing, undefined is returned and
  * the caller renders the whole resource instead.
  */
-function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys: string[]): Record<string, any> | undefined {
+function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys?: string[]): Record<string, any> | undefined {
   const internals = resource as unknown as {
     readonly cfnProperties?: Record<string, unknown>;
     renderProperties?: (props: Record<string, unknown>) => Record<string, any>;
@@ -227,15 +226,27 @@ function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys
     return undefined;
   }
   const options = { scope: resource as CfnElement, resolver, preparing: false };
-  const picked = Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
-  const rendered = { ...internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) };
+  const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
+  const rendered = internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) ?? {};
   const overrides = Tokenization.resolve(internals.rawOverrides?.Properties ?? {}, options) ?? {};
-  for (const [name, value] of Object.entries(overrides)) {
-    rendered[name] = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof rendered[name] === 'object'
-      ? { ...rendered[name], ...value } : value;
+  return mergeOverrides(rendered, overrides);
+}
+
+/** Overrides merged into properties: objects key by key, anything else replaced, undefined deleted. */
+function mergeOverrides(target: Record<string, any>, overrides: Record<string, any>): Record<string, any> {
+  const result: Record<string, any> = { ...target };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) {
+      delete result[key];
+    } else if (isPlainObject(value) && isPlainObject(result[key])) {
+      result[key] = mergeOverrides(result[key], value);
+    } else {
+      result[key] = value;
+    }
   }
-  for (const name of Object.keys(rendered)) {
-    if (rendered[name] === undefined) delete rendered[name];
-  }
-  return rendered;
+  return result;
+}
+
+function isPlainObject(x: unknown): x is Record<string, any> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
