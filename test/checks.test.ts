@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Aspects, AspectPriority, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -37,6 +41,17 @@ describe('PrivateResolutionCheck', () => {
     expect(error).toEqual(expect.objectContaining({ id: 'VpcDnsHostnames', path: '/Network/Cluster' }));
   });
 
+  test('an error makes `cdk synth` fail (the real CLI, on test/apps/dns-hostnames-off.ts)', () => {
+    const root = path.join(__dirname, '..');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+    const result = spawnSync(process.execPath, [
+      path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '--no-validation', '-o', outdir,
+      '--app', `node ${path.join(root, 'build', 'test', 'apps', 'dns-hostnames-off.js')}`,
+    ], { cwd: outdir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('[cdk-eks-endpoint:VpcDnsHostnames] Private access is on, but DNS hostnames are off in DnsHostnamesOff/Vpc');
+  });
+
   test('its warnings can be acknowledged by ID', () => {
     const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
     Validations.of(s.clusterStack).acknowledge({ id: 'cdk-eks-endpoint:PublicEndpointOpen', reason: 'lab cluster, open on purpose' });
@@ -62,6 +77,46 @@ describe('PrivateResolutionCheck', () => {
     const assembly = s.app.synth();
     const messages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('cdk-eks-endpoint'));
     expect(messages).toEqual([]); // the cluster is in the Platform stack
+  });
+});
+
+describe('the pack-only rules, on aws-eks-v2 and raw CfnClusters', () => {
+  const ALL_LOGS = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+  function nag(kind: 'eks-v2' | 'cfn', configure: (cluster: eks.CfnCluster) => void, mode: 'public' | 'private' = 'private'): Record<string, string> {
+    const s = scenario({ kind, mode });
+    configure(s.cluster as eks.CfnCluster);
+    const report = new EndpointAccessChecks(s.app).validateScope(s.app);
+    return Object.fromEntries(report.violations.map((v) => [v.ruleName, `${v.severity}: ${v.description}`]));
+  }
+  const complete = (c: eks.CfnCluster) => {
+    c.logging = { clusterLogging: { enabledTypes: ALL_LOGS.map((type) => ({ type })) } };
+    c.encryptionConfig = [{ provider: { keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abc' }, resources: ['secrets'] }];
+  };
+
+  test.each(['eks-v2', 'cfn'] as const)('%s: all pass with five log types, a secrets key and no public endpoint', (kind) => {
+    expect(nag(kind, complete)).toEqual({});
+  });
+
+  test.each(['eks-v2', 'cfn'] as const)('%s: ControlPlaneLogging fails and names the missing types', (kind) => {
+    const found = nag(kind, (c) => {
+      complete(c);
+      c.logging = { clusterLogging: { enabledTypes: [{ type: 'api' }, { type: 'audit' }] } };
+    });
+    expect(found['EndpointAccess-ControlPlaneLogging']).toMatch(/^error: Control-plane log types not enabled: authenticator, controllerManager, scheduler\./);
+  });
+
+  test.each(['eks-v2', 'cfn'] as const)('%s: SecretsEncryption fails without a KMS key for secrets', (kind) => {
+    const found = nag(kind, (c) => {
+      complete(c);
+      c.encryptionConfig = undefined;
+    });
+    expect(found['EndpointAccess-SecretsEncryption']).toMatch(/^error: Kubernetes secrets are not envelope-encrypted/);
+  });
+
+  test.each(['eks-v2', 'cfn'] as const)('%s: PublicEndpointAccess warns on any public endpoint', (kind) => {
+    const found = nag(kind, complete, 'public');
+    expect(found['EndpointAccess-PublicEndpointAccess']).toMatch(/^warning: The Kubernetes API server has a public endpoint/);
   });
 });
 

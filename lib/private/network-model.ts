@@ -79,6 +79,8 @@ export interface ClusterView {
   /** The public allow-list as rendered: values may be references; 'unknown' when the list itself is a token. */
   readonly publicAccessCidrs: unknown[] | 'unknown';
   readonly vpc?: VpcView;
+  /** Peering connections and Transit Gateway attachments of the cluster VPC, in the app or imported. */
+  readonly connections: ConnectionView[];
   /** How to name the VPC in a message. */
   readonly vpcDisplay: string;
   readonly subnets: SubnetView[];
@@ -143,6 +145,7 @@ export class NetworkModel {
       publicAccessCidrs: vpcConfig.PublicAccessCidrs === undefined ? ['0.0.0.0/0']
         : Array.isArray(vpcConfig.PublicAccessCidrs) ? vpcConfig.PublicAccessCidrs : 'unknown',
       vpc,
+      connections: vpc?.connections ?? (importedVpcId ? this.connections((value) => value === importedVpcId) : []),
       vpcDisplay: vpc?.display ?? (importedVpcId ? `imported VPC ${importedVpcId}` : 'the cluster\'s VPC (not in this app)'),
       subnets,
       controlPlaneSecurityGroups: [clusterSecurityGroupKey(cluster.resource), ...sgIds],
@@ -243,17 +246,7 @@ export class NetworkModel {
     }
     const subnetInVpc = (s: unknown) => this.index.deref(s, 'AWS::EC2::Subnet') !== undefined
       && this.sameRef(this.index.deref(s, 'AWS::EC2::Subnet')!.properties.VpcId, vpc);
-    const connections: ConnectionView[] = [
-      ...[...this.index.referrers('AWS::EC2::VPCPeeringConnection', 'VpcId', vpc.resource), ...this.index.referrers('AWS::EC2::VPCPeeringConnection', 'PeerVpcId', vpc.resource)]
-        .map((pc) => ({
-          kind: 'peering' as const,
-          display: displayPath(pc.resource),
-          resource: pc,
-          peerVpc: this.vpc(this.sameRef(pc.properties.VpcId, vpc) ? pc.properties.PeerVpcId : pc.properties.VpcId),
-        })),
-      ...[...this.index.referrers('AWS::EC2::TransitGatewayAttachment', 'VpcId', vpc.resource), ...this.index.referrers('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId', vpc.resource)]
-        .map((a) => ({ kind: 'transit-gateway' as const, display: displayPath(a.resource), resource: a, transitGatewayId: a.properties.TransitGatewayId })),
-    ];
+    const connections = this.connections((value) => this.sameRef(value, vpc), vpc.resource);
     return {
       dnsSupport: this.fact(p.EnableDnsSupport, true),
       dnsHostnames: this.fact(p.EnableDnsHostnames, false),
@@ -265,6 +258,27 @@ export class NetworkModel {
         .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip: any) => subnetInVpc(ip?.SubnetId))),
       connections,
     };
+  }
+
+  /**
+   * Peering connections and Transit Gateway attachments of a VPC: one in the app (found through
+   * the referrer index) or an imported one, matched by its literal ID.
+   */
+  private connections(isThisVpc: (value: unknown) => boolean, resource?: CfnResource): ConnectionView[] {
+    const referring = (type: string, property: string) => resource
+      ? this.index.referrers(type, property, resource)
+      : this.index.ofType(type).filter((r) => isThisVpc(r.properties[property]));
+    return [
+      ...[...referring('AWS::EC2::VPCPeeringConnection', 'VpcId'), ...referring('AWS::EC2::VPCPeeringConnection', 'PeerVpcId')]
+        .map((pc) => ({
+          kind: 'peering' as const,
+          display: displayPath(pc.resource),
+          resource: pc,
+          peerVpc: this.vpc(isThisVpc(pc.properties.VpcId) ? pc.properties.PeerVpcId : pc.properties.VpcId),
+        })),
+      ...[...referring('AWS::EC2::TransitGatewayAttachment', 'VpcId'), ...referring('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId')]
+        .map((a) => ({ kind: 'transit-gateway' as const, display: displayPath(a.resource), resource: a, transitGatewayId: a.properties.TransitGatewayId })),
+    ];
   }
 
   /** Known API clients of a cluster, anywhere in the app. */

@@ -14,9 +14,9 @@ export const ConnectedClientPath: EndpointRule = {
   summary: 'In Private mode, connected networks need a route to the cluster subnets and a TCP 443 rule from them.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    if (cluster.publicAccess !== false || cluster.privateAccess !== true || !cluster.vpc) return [];
+    if (cluster.publicAccess !== false || cluster.privateAccess !== true) return [];
     const findings: Finding[] = [];
-    for (const connection of cluster.vpc.connections) {
+    for (const connection of cluster.connections) {
       const through = describeConnection(connection);
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
@@ -29,7 +29,7 @@ export const ConnectedClientPath: EndpointRule = {
       if (from443 === 'unknown') {
         findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
       } else if (!from443) {
-        findings.push(violation(this, `The cluster security groups allow TCP 443 from no address outside ${cluster.vpc.display}: clients ${through} will time out. ` +
+        findings.push(violation(this, `The cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}: clients ${through} will time out. ` +
           'Allow TCP 443 from their CIDR block into the cluster security group.'));
       }
     }

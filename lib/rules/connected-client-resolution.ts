@@ -15,12 +15,16 @@ export const ConnectedClientResolution: EndpointRule = {
   summary: 'In Public & Private mode, clients in connected networks resolve the endpoint to public addresses without Resolver forwarding.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    if (cluster.publicAccess !== true || cluster.privateAccess !== true || !cluster.vpc) return [];
+    if (cluster.publicAccess !== true || cluster.privateAccess !== true) return [];
     const vpc = cluster.vpc;
+    if (!vpc) {
+      return cluster.connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in this app. ` +
+        'Unless it has a Route 53 Resolver inbound endpoint and their network forwards <region>.eks.amazonaws.com to it, they resolve the public addresses.'));
+    }
     const findings: Finding[] = [];
     const forwardRules = cluster.index.ofType('AWS::Route53Resolver::ResolverRule')
       .filter((r) => r.properties.RuleType === 'FORWARD' && /(^|\.)eks\.amazonaws\.com\.?$/.test(cluster.index.describe(r.properties.DomainName)));
-    for (const connection of vpc.connections) {
+    for (const connection of cluster.connections) {
       const through = describeConnection(connection);
       if (vpc.inboundResolvers.length === 0) {
         findings.push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +

@@ -54,6 +54,12 @@ describe('ClientSecurityGroupPath with known bastions', () => {
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 
+  test('fails for a client in an imported VPC with no 443 rule: both security groups are in the app', () => {
+    const s = scenario({ kind: 'cfn', vpcIn: 'imported', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\)/) })]);
+  });
+
   test('fails for an aws-ec2 BastionHostLinux in the cluster VPC, the bastion that times out', () => {
     const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
     new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });

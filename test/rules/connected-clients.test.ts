@@ -106,3 +106,32 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 });
+
+describe.each(KINDS)('connected networks of an imported VPC, on a %s cluster', (kind) => {
+  function importedPeered(mode: Mode): Scenario {
+    const s = scenario({ kind, vpcIn: 'imported', mode });
+    new ec2.CfnVPCPeeringConnection(s.clusterStack, 'Peering', { vpcId: 'vpc-0abc', peerVpcId: 'vpc-0client' });
+    return s;
+  }
+
+  test('ConnectedClientResolution: not verifiable, with what to confirm', () => {
+    const reported = byRule(check(importedPeered('public-and-private').app), 'ConnectedClientResolution');
+    expect(reported).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: clients across the peering Network\/Peering reach imported VPC vpc-0abc/),
+    })]);
+  });
+
+  test('ConnectedClientPath: routes not verifiable, and a definite error with no 443 rule in the cluster security groups', () => {
+    const reported = byRule(check(importedPeered('private').app), 'ConnectedClientPath');
+    expect(reported.map((r) => [r.level, r.message.slice(0, 40)])).toEqual([
+      ['warning', 'Not verifiable at synth: the route table'],
+      ['error', 'The cluster security groups allow TCP 44'],
+    ]);
+  });
+
+  test('ConnectedClientPath: with a 443 rule for the client block, only the routes are left to confirm', () => {
+    const s = importedPeered('private');
+    allow443FromClients(s);
+    expect(byRule(check(s.app), 'ConnectedClientPath').map((r) => r.level)).toEqual(['warning', 'warning']);
+  });
+});
