@@ -301,7 +301,7 @@ function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): s
     // Session Manager creates ssm-user at the first session; create it now, as the agent
     // would (with its sudo rule), so its kubeconfig is in place before anyone logs in.
     'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
-    "[ -f /etc/sudoers.d/ssm-agent-users ] || echo 'ssm-user ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ssm-agent-users",
+    "if [ ! -f /etc/sudoers.d/ssm-agent-users ]; then echo 'ssm-user ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ssm-agent-users; chmod 0440 /etc/sudoers.d/ssm-agent-users; fi",
     'for u in ec2-user ssm-user; do',
     '  home=$(getent passwd "$u" | cut -d: -f6)',
     '  install -d -m 0700 -o "$u" -g "$u" "$home/.kube"',

