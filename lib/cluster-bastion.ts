@@ -154,6 +154,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     }));
 
     const userData = ec2.UserData.forLinux();
+    userData.addCommands('set -euo pipefail'); // a failed download stops the script where it failed
     const zipPath = userData.addS3DownloadCommand({
       bucket: kubectlAsset.bucket,
       bucketKey: kubectlAsset.s3ObjectKey,
@@ -270,7 +271,6 @@ function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): s
   const name = cluster.clusterName;
   const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
   return [
-    'set -euo pipefail',
     `python3 -c "import zipfile,sys; sys.stdout.buffer.write(zipfile.ZipFile('${zipPath}').read('kubectl/kubectl'))" > /usr/local/bin/kubectl`,
     'chmod 0755 /usr/local/bin/kubectl',
     `rm -f '${zipPath}'`,
@@ -300,9 +300,11 @@ function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): s
     'KUBECONFIG',
     // Session Manager creates ssm-user at the first session; create it now, as the agent
     // would (with its sudo rule), so its kubeconfig is in place before anyone logs in.
-    'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
+    // (the agent may create the user between the two calls, hence the second id)
+    'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user || id ssm-user',
     "if [ ! -f /etc/sudoers.d/ssm-agent-users ]; then echo 'ssm-user ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ssm-agent-users; chmod 0440 /etc/sudoers.d/ssm-agent-users; fi",
-    'for u in ec2-user ssm-user; do',
+    // root too, for sudo eks-endpoint-check
+    'for u in ec2-user ssm-user root; do',
     '  home=$(getent passwd "$u" | cut -d: -f6)',
     '  install -d -m 0700 -o "$u" -g "$u" "$home/.kube"',
     '  install -m 0600 -o "$u" -g "$u" /etc/skel/.kube/config "$home/.kube/config"',

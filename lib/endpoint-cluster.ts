@@ -30,7 +30,8 @@ export interface EndpointClusterProps {
 
   /**
    * The subnets for the EKS-owned ENIs of the control plane.
-   * @default - all public and private subnets of the VPC
+   * @default - the VPC's public subnets and its private subnets with egress (or, when it has
+   * none, its isolated subnets)
    */
   readonly vpcSubnets?: ec2.SubnetSelection[];
 
@@ -129,7 +130,7 @@ export class EndpointCluster extends Construct {
       version: props.version ?? eks.KubernetesVersion.V1_35,
       clusterName: props.clusterName,
       vpc: this.vpc,
-      vpcSubnets: props.vpcSubnets,
+      vpcSubnets: props.vpcSubnets ?? controlPlaneSubnets(this.vpc),
       endpointAccess: toEndpointAccess(this.mode),
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
@@ -281,6 +282,22 @@ export class EndpointCluster extends Construct {
       launchTemplateSpec,
     });
   }
+}
+
+/**
+ * aws-eks-v2's default selection names public and private-with-egress subnets and throws when a
+ * VPC lacks either; select what the VPC has, in the same order, so a VPC with both renders
+ * exactly what aws-eks-v2 would.
+ */
+function controlPlaneSubnets(vpc: ec2.IVpc): ec2.SubnetSelection[] {
+  const selections: ec2.SubnetSelection[] = [];
+  if (vpc.publicSubnets.length > 0) selections.push({ subnetType: ec2.SubnetType.PUBLIC });
+  if (vpc.privateSubnets.length > 0) {
+    selections.push({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+  } else if (vpc.isolatedSubnets.length > 0) {
+    selections.push({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+  }
+  return selections;
 }
 
 function toEndpointAccess(mode: EndpointMode): eks.EndpointAccess {

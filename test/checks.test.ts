@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { check, scenario } from './rules/fixtures';
+import { accessEntryClient, check, scenario } from './rules/fixtures';
 import { testApp } from './util';
 
 describe('EndpointCluster passes its own check', () => {
@@ -58,11 +58,22 @@ describe('PrivateResolutionCheck', () => {
     expect(check(s.app)).toEqual([]);
   });
 
-  test('skip leaves a rule out', () => {
+  test('skip leaves a rule out, and only that rule', () => {
     const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    accessEntryClient(s, 'Runner'); // a ClientSecurityGroupPath error, which must stay
     Aspects.of(s.app).add(new PrivateResolutionCheck({ skip: ['PublicEndpointOpen'] }), { priority: AspectPriority.READONLY });
     const assembly = s.app.synth();
-    expect(assembly.getStackByName('Network').messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint'))).toEqual([]);
+    const ids = assembly.getStackByName('Network').messages.map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))?.[1]).filter((id) => id);
+    expect(ids).toEqual(['ClientSecurityGroupPath']);
+  });
+
+  test('a deploy-time EndpointPrivateAccess turns what would be errors into warnings', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    (s.cluster as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.EndpointPrivateAccess', { 'Fn::ImportValue': 'PrivateAccess' });
+    const reported = check(s.app);
+    expect(reported.filter((r) => r.level === 'error')).toEqual([]);
+    expect(reported.find((r) => r.id === 'ClientSecurityGroupPath')?.message).toMatch(/^Not verifiable at synth: endpointPrivateAccess is a deploy-time value\. If it is true: /);
   });
 
   test('refuses an unknown rule ID in skip and lists the known ones', () => {
@@ -71,12 +82,12 @@ describe('PrivateResolutionCheck', () => {
     );
   });
 
-  test('checks only the clusters in the scope it is added to', () => {
-    const s = scenario({ kind: 'eks-v2', vpcIn: 'cross-stack', mode: 'public-and-private' });
-    Aspects.of(s.networkStack).add(new PrivateResolutionCheck());
+  test.each([['Network', 0], ['Platform', 1]] as const)('checks only the clusters in the scope it is added to: the %s stack', (stackName, expected) => {
+    const s = scenario({ kind: 'eks-v2', vpcIn: 'cross-stack', mode: 'public-and-private' }); // the cluster is in Platform
+    Aspects.of(stackName === 'Network' ? s.networkStack : s.clusterStack).add(new PrivateResolutionCheck());
     const assembly = s.app.synth();
-    const messages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('cdk-eks-endpoint'));
-    expect(messages).toEqual([]); // the cluster is in the Platform stack
+    const messages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:PublicEndpointOpen'));
+    expect(messages).toHaveLength(expected);
   });
 });
 

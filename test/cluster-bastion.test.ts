@@ -98,7 +98,7 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
   });
 
   test('writes a kubeconfig for ec2-user and ssm-user from the endpoint and CA', () => {
-    expect(userData).toContain('for u in ec2-user ssm-user; do');
+    expect(userData).toContain('for u in ec2-user ssm-user root; do');
     expect(userData).toContain('useradd --create-home ssm-user');
     expect(userData).toMatch(/server: ","?.*Endpoint/);
     expect(userData).toContain('CertificateAuthorityData');

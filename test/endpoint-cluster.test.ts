@@ -130,6 +130,27 @@ describe('EndpointCluster with a VPC it does not own', () => {
     template.hasResourceProperties('AWS::EC2::Instance', { SubnetId: 'subnet-priv1' });
   });
 
+  test('works with a VPC that has private subnets only, such as one with Transit Gateway egress', () => {
+    const stack = new Stack(testApp(), 'PrivateOnly');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    });
+    new EndpointCluster(stack, 'Lab', { vpc });
+    expect(vpcConfig(Template.fromStack(stack)).SubnetIds).toEqual(['subnet-priv1', 'subnet-priv2']);
+  });
+
+  test('works with a VPC that has isolated subnets only', () => {
+    const stack = new Stack(testApp(), 'IsolatedOnly');
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    new EndpointCluster(stack, 'Lab', { vpc });
+    const template = Template.fromStack(stack);
+    expect(vpcConfig(template).SubnetIds).toHaveLength(2);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { Subnets: [{ Ref: Match.stringLikeRegexp('VpcIsolatedSubnet1') }, { Ref: Match.stringLikeRegexp('VpcIsolatedSubnet2') }] });
+  });
+
   test('refuses PUBLIC.onlyFrom(), whose nodes could never join, and points to PUBLIC_AND_PRIVATE', () => {
     const stack = new Stack(testApp(), 'ByoPublic');
     expect(() => new EndpointCluster(stack, 'Lab', { vpc: importedVpc(stack), mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') })).toThrow(

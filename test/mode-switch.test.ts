@@ -39,10 +39,6 @@ function impacts(from: Record<string, any>, to: Record<string, any>): Record<str
 const transitions = Object.keys(MODES).flatMap((from) => Object.keys(MODES).filter((to) => to !== from).map((to) => [from, to]));
 
 describe('switching endpoint mode', () => {
-  test('covers all six transitions', () => {
-    expect(transitions).toHaveLength(6);
-  });
-
   test.each(transitions)('%s -> %s updates the cluster in place and replaces nothing', (from, to) => {
     const changes = impacts(templates[from], templates[to]);
     const clusterChange = Object.values(changes).find((c) => c.type === 'AWS::EKS::Cluster');

@@ -228,8 +228,27 @@ function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys
   const options = { scope: resource as CfnElement, resolver, preparing: false };
   const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
   const rendered = internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) ?? {};
-  const overrides = Tokenization.resolve(internals.rawOverrides?.Properties ?? {}, options) ?? {};
-  return mergeOverrides(rendered, overrides);
+  const raw = internals.rawOverrides?.Properties ?? {};
+  // resolving drops keys whose value is undefined: note the deletion overrides first
+  const deleted = undefinedPaths(raw);
+  const merged = mergeOverrides(rendered, Tokenization.resolve(raw, options) ?? {});
+  for (const path of deleted) {
+    deletePath(merged, path);
+  }
+  return merged;
+}
+
+/** The paths of an overrides object whose value is undefined (`addPropertyDeletionOverride`). */
+function undefinedPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
+  return Object.entries(value).flatMap(([key, v]) => v === undefined ? [[...prefix, key]]
+    : isPlainObject(v) && !Tokenization.isResolvable(v) ? undefinedPaths(v, [...prefix, key]) : []);
+}
+
+function deletePath(target: Record<string, any>, path: string[]): void {
+  const parent = path.slice(0, -1).reduce<any>((node, key) => (isPlainObject(node) ? node[key] : undefined), target);
+  if (isPlainObject(parent)) {
+    delete parent[path[path.length - 1]];
+  }
 }
 
 /** Overrides merged into properties: objects key by key, anything else replaced, undefined deleted. */

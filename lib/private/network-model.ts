@@ -191,7 +191,7 @@ export class NetworkModel {
       const defaultRoute = routes.find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
       const p = defaultRoute?.properties ?? {};
       if (!defaultRoute) {
-        egress = vpc?.resource ? 'none' : 'unknown';
+        egress = vpc?.resource && routes.every((r) => this.isPrivateDestination(r.properties)) ? 'none' : 'unknown';
       } else if (p.NatGatewayId !== undefined) {
         egress = 'nat';
         const nat = this.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
@@ -279,6 +279,19 @@ export class NetworkModel {
       ...[...referring('AWS::EC2::TransitGatewayAttachment', 'VpcId'), ...referring('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId')]
         .map((a) => ({ kind: 'transit-gateway' as const, display: displayPath(a.resource), resource: a, transitGatewayId: a.properties.TransitGatewayId })),
     ];
+  }
+
+  /**
+   * Whether a route (other than 0.0.0.0/0) certainly does not lead to the internet: a literal
+   * IPv4 destination inside private or shared address space. IPv6 routes do not count for IPv4
+   * egress. A split default route (0.0.0.0/1 and 128.0.0.0/1), a prefix list or a token could.
+   */
+  private isPrivateDestination(route: Record<string, any>): boolean {
+    if (route.DestinationCidrBlock === undefined) {
+      return route.DestinationIpv6CidrBlock !== undefined && route.DestinationPrefixListId === undefined;
+    }
+    return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
+      .some((range) => cidrContains(range, route.DestinationCidrBlock) === true);
   }
 
   /** Known API clients of a cluster, anywhere in the app. */
@@ -403,10 +416,10 @@ export class NetworkModel {
     }
     const inline = this.index.get(key)?.properties.SecurityGroupEgress;
     const separate = this.separateRules('AWS::EC2::SecurityGroupEgress', key);
-    if (inline === undefined && separate.length === 0) {
-      return [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
-    }
-    return [...asList(inline), ...separate.map((e) => e.properties)];
+    // Without inline egress, EC2 gives the group its allow-all egress rule, and separate
+    // AWS::EC2::SecurityGroupEgress resources add to it; inline egress replaces it.
+    const base = inline === undefined ? [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] : asList(inline);
+    return [...base, ...separate.map((e) => e.properties)];
   }
 }
 
@@ -512,6 +525,10 @@ function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], c
     for (const rule of rules.filter(allows443)) {
       if (rule.CidrIp === '0.0.0.0/0' || rule.DestinationSecurityGroupId !== undefined && targets.includes(model.securityGroupKey(rule.DestinationSecurityGroupId))) {
         return true;
+      }
+      if (rule.DestinationPrefixListId !== undefined) {
+        result = 'unknown';
+        continue;
       }
       if (rule.CidrIp !== undefined) {
         const covers = cluster.subnets.every((s) => cidrCovers(rule.CidrIp, s.cidr) === true);

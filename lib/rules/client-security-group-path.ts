@@ -1,5 +1,5 @@
 import { apiPath, ClusterView } from '../private/network-model';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
  * With private access on, a client in the cluster VPC resolves the endpoint to the
@@ -22,9 +22,13 @@ export const ClientSecurityGroupPath: EndpointRule = {
         findings.push(notVerifiable(`the security groups between ${client.display} (${client.kind}) and the cluster are not all in this app. ` +
           'Confirm the cluster security group allows TCP 443 from it and it may send TCP 443 out.'));
       } else {
-        findings.push(violation(this, `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +
+        const problem = `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +
           'but no security group rule lets it reach the cluster on TCP 443: kubectl will time out. ' +
-          'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.'));
+          'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.';
+        // a BastionHostLinux may serve something else than kubectl: that is not for us to know
+        findings.push(client.kind === 'BastionHostLinux'
+          ? notVerifiable(`whether ${client.display} runs kubectl. If it does: ${problem}`)
+          : violationIfPrivate(this, cluster, problem));
       }
     }
     return findings;

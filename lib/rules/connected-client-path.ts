@@ -1,41 +1,82 @@
-import { allows443, asList, cidrCovers, ClusterView, ConnectionView } from '../private/network-model';
+import { allows443, apiPath, asList, cidrCovers, ClientView, ClusterView, ConnectionView } from '../private/network-model';
 import { describeConnection } from './connected-client-resolution';
-import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**
  * In Private mode public DNS answers with the endpoint's private addresses, so clients in
  * connected networks need no Resolver, but they need a route to the cluster subnets and
- * back, and the cluster security group must allow TCP 443 from them.
+ * back, and the cluster security group must allow TCP 443 from them. A known client with no
+ * path is an error; a connection with no known client (on-premises, another account) is a
+ * warning when its path is incomplete, since nothing says anyone calls the API from there.
  * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export const ConnectedClientPath: EndpointRule = {
   id: 'ConnectedClientPath',
   level: 'error',
-  summary: 'In Private mode, connected networks need a route to the cluster subnets and a TCP 443 rule from them.',
+  summary: 'In Private mode, clients in connected networks need a route to the cluster subnets and a TCP 443 rule from them.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    if (cluster.publicAccess !== false || cluster.privateAccess !== true) return [];
+    const privateOnly = mayBeMode(cluster, false, true);
+    if (privateOnly === 'no' || (cluster.connections.length === 0 && cluster.remoteClients.length === 0)) return [];
+    if (privateOnly === 'unknown') {
+      return [notVerifiable('the endpoint access flags are deploy-time values. In Private mode, clients in connected networks need a route to the ' +
+        'cluster subnets and back, and TCP 443 into the cluster security group.')];
+    }
     const findings: Finding[] = [];
+    const placed = new Set<ClientView>();
     for (const connection of cluster.connections) {
+      const clients = cluster.remoteClients.filter((c) => crosses(cluster, connection, c));
+      clients.forEach((c) => placed.add(c));
       const through = describeConnection(connection);
+      const who = clients.length > 0 ? clients.map((c) => `${c.display} (${c.kind})`).join(', ') : `clients ${through}`;
+      const definite = (message: string) => (clients.length > 0 ? violation(this, message)
+        : notVerifiable(`no known API client is ${through}. If there are some: ${message}`));
+
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
         findings.push(notVerifiable(`the route tables of the cluster subnets are not all in this app. Confirm they route traffic for clients ${through} back to them.`));
       } else if (!tables.every((table) => cluster.model.routesOf(table!).some((r) => routesTo(cluster, r.properties, connection)))) {
-        findings.push(violation(this, `No route in the cluster subnets' route tables leads back ${through}: clients there cannot reach the private endpoint. ` +
+        findings.push(definite(`no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
           'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
       }
-      const from443 = ingressFromOutside(cluster, connection);
-      if (from443 === 'unknown') {
-        findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
-      } else if (!from443) {
-        findings.push(violation(this, `The cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}: clients ${through} will time out. ` +
-          'Allow TCP 443 from their CIDR block into the cluster security group.'));
+
+      if (clients.length > 0) {
+        for (const client of clients) {
+          const path = apiPath(cluster.model, cluster, client);
+          if (path === 'unknown') {
+            findings.push(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`));
+          } else if (!path) {
+            findings.push(violation(this, `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
+              'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.'));
+          }
+        }
+      } else {
+        const from443 = ingressFromOutside(cluster, connection);
+        if (from443 === 'unknown') {
+          findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
+        } else if (!from443) {
+          findings.push(definite(`the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}, so ${who} will time out. ` +
+            'Allow TCP 443 from their CIDR block into the cluster security group.'));
+        }
       }
+    }
+    for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
+      findings.push(violation(this, `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
+        `attachment to ${cluster.vpcDisplay} in this app: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`));
     }
     return findings;
   },
 };
+
+/** Whether a client in another VPC is on the far side of a connection. */
+function crosses(cluster: ClusterView, connection: ConnectionView, client: ClientView): boolean {
+  if (connection.kind === 'peering') {
+    return connection.peerVpc !== undefined && client.vpcKey === connection.peerVpc;
+  }
+  const clientVpc = typeof client.vpcKey === 'object' ? client.vpcKey : undefined;
+  const gateway = cluster.index.describe(connection.transitGatewayId);
+  return clientVpc?.connections.some((c) => c.kind === 'transit-gateway' && cluster.index.describe(c.transitGatewayId) === gateway) ?? false;
+}
 
 function routesTo(cluster: ClusterView, route: Record<string, any>, connection: ConnectionView): boolean {
   if (connection.kind === 'peering') {

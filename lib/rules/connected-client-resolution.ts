@@ -1,5 +1,5 @@
 import { ClusterView, ConnectionView } from '../private/network-model';
-import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**
  * The private hosted zone EKS creates is associated with the cluster VPC only. In Public &
@@ -15,7 +15,12 @@ export const ConnectedClientResolution: EndpointRule = {
   summary: 'In Public & Private mode, clients in connected networks resolve the endpoint to public addresses without Resolver forwarding.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    if (cluster.publicAccess !== true || cluster.privateAccess !== true) return [];
+    const publicAndPrivate = mayBeMode(cluster, true, true);
+    if (publicAndPrivate === 'no' || cluster.connections.length === 0) return [];
+    if (publicAndPrivate === 'unknown') {
+      return [notVerifiable('the endpoint access flags are deploy-time values. In Public & Private mode, clients across ' +
+        `${cluster.connections.map((c) => c.display).join(', ')} resolve the public addresses unless Route 53 Resolver forwards the endpoint name to the cluster VPC.`)];
+    }
     const vpc = cluster.vpc;
     if (!vpc) {
       return cluster.connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in this app. ` +

@@ -1,5 +1,5 @@
 import { ClusterView } from '../private/network-model';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
  * A custom DHCP options set decides which DNS servers instances ask. Without
@@ -23,7 +23,7 @@ export const DhcpOptionsDns: EndpointRule = {
       return [notVerifiable(`the DHCP options associated with ${vpc.display} are not readable here. Confirm their domain-name-servers include AmazonProvidedDNS.`)];
     }
     if (vpc.dhcpServers.includes('AmazonProvidedDNS')) return [];
-    return [violation(this, `Private access is on, but the DHCP options ${vpc.dhcpOptions?.resource.node.path ?? ''} of ${vpc.display} ` +
+    return [violationIfPrivate(this, cluster, `Private access is on, but the DHCP options ${vpc.dhcpOptions?.resource.node.path ?? ''} of ${vpc.display} ` +
       `set domain-name-servers to [${vpc.dhcpServers.join(', ')}] without AmazonProvidedDNS: instances will not see the endpoint's private zone. ` +
       'Add AmazonProvidedDNS to domainNameServers.')];
   },

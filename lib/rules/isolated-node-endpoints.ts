@@ -1,5 +1,5 @@
 import { ClusterView, endpointService, NODE_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SubnetView } from '../private/network-model';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
  * Nodes in subnets with no internet egress reach AWS APIs only through VPC endpoints:
@@ -33,7 +33,7 @@ export const IsolatedNodeEndpoints: EndpointRule = {
       if (isolated.length === 0 || !cluster.vpc) continue;
       const missing = needs.filter((service) => !isolated.every((subnet) => hasEndpoint(cluster, subnet, service)));
       if (missing.length > 0) {
-        findings.push(violation(this, `${what} in ${isolated.map((s) => s.display).join(', ')} have no internet egress and ${cluster.vpc.display} lacks ` +
+        findings.push(violationIfPrivate(this, cluster, `${what} in ${isolated.map((s) => s.display).join(', ')} have no internet egress and ${cluster.vpc.display} lacks ` +
           `VPC endpoints for: ${missing.join(', ')}. ${what === 'the nodes' ? 'Nodes cannot pull images or join' : 'Session Manager and kubectl cannot work'} without them. ` +
           'Add interface endpoints with private DNS on (and an s3 gateway endpoint on these subnets\' route tables), or give the subnets a NAT gateway.'));
       }
@@ -46,10 +46,13 @@ function hasEndpoint(cluster: ClusterView, subnet: SubnetView, service: string):
   return cluster.vpc!.endpoints.some((endpoint) => {
     if (endpointService(cluster.index, endpoint) !== service) return false;
     const p = endpoint.properties;
-    if (p.VpcEndpointType === 'Gateway') {
+    // VpcEndpointType defaults to Gateway in CloudFormation
+    if ((p.VpcEndpointType ?? 'Gateway') === 'Gateway') {
       return subnet.routeTable !== undefined && (p.RouteTableIds ?? []).some((rt: unknown) => cluster.model.sameRef(rt, subnet.routeTable!));
     }
-    return p.PrivateDnsEnabled === true || p.PrivateDnsEnabled === 'true' || service === 's3';
+    // an interface endpoint answers the service's regional name only with private DNS on,
+    // and that name is what nodes use (image layers come from S3 by its regional name)
+    return p.PrivateDnsEnabled === true || p.PrivateDnsEnabled === 'true';
   });
 }
 

@@ -1,5 +1,5 @@
 import { ClusterView, SubnetView } from '../private/network-model';
-import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**
  * With public access only, nodes (kubelet, kube-proxy) and every client in the VPC reach the
@@ -14,7 +14,12 @@ export const PublicOnlyNodeEgress: EndpointRule = {
   summary: 'With public access only, nodes and in-VPC clients need internet egress whose addresses the allow-list holds.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    if (cluster.publicAccess !== true || cluster.privateAccess !== false) return [];
+    const publicOnly = mayBeMode(cluster, true, false);
+    if (publicOnly === 'no') return [];
+    if (publicOnly === 'unknown') {
+      return [notVerifiable('whether the endpoint is public only is a deploy-time value. If it is, nodes and clients in the VPC need internet egress, ' +
+        'and a restricted publicAccessCidrs must hold the addresses they leave from (NAT gateway EIPs as /32).')];
+    }
     const cidrs = cluster.publicAccessCidrs;
     const open = cidrs !== 'unknown' && cidrs.includes('0.0.0.0/0');
     const shown = cidrs === 'unknown' ? [] : cidrs.map((c) => cluster.index.describe(c));

@@ -38,3 +38,19 @@ export function notVerifiable(message: string): Finding {
 export function mayBePrivate(cluster: ClusterView): boolean {
   return cluster.privateAccess !== false;
 }
+
+/**
+ * A violation that holds only when private access is on: when `EndpointPrivateAccess` is a
+ * deploy-time value, it is a not-verifiable warning instead.
+ */
+export function violationIfPrivate(rule: Pick<EndpointRule, 'level'>, cluster: ClusterView, message: string): Finding {
+  return cluster.privateAccess === 'unknown'
+    ? notVerifiable(`endpointPrivateAccess is a deploy-time value. If it is true: ${message}`)
+    : violation(rule, message);
+}
+
+/** Whether the endpoint flags may be those of a mode, and are not both known. */
+export function mayBeMode(cluster: ClusterView, publicAccess: boolean, privateAccess: boolean): 'yes' | 'no' | 'unknown' {
+  if (cluster.publicAccess === !publicAccess || cluster.privateAccess === !privateAccess) return 'no';
+  return cluster.publicAccess === 'unknown' || cluster.privateAccess === 'unknown' ? 'unknown' : 'yes';
+}

@@ -60,10 +60,29 @@ describe('ClientSecurityGroupPath with known bastions', () => {
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\)/) })]);
   });
 
-  test('fails for an aws-ec2 BastionHostLinux in the cluster VPC, the bastion that times out', () => {
+  test('warns for an aws-ec2 BastionHostLinux with no 443 path: it may or may not run kubectl', () => {
     const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
     new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });
-    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/\(BastionHostLinux\)/) })]);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: whether Network\/Bastion\/Resource runs kubectl\. If it does: .*\(BastionHostLinux\)/),
+    })]);
+  });
+
+  test('passes a client whose group has separate egress rules: they add to the default allow-all', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    const client = accessEntryClient(s, 'Runner', { allowTo443: true });
+    new ec2.CfnSecurityGroupEgress(s.clusterStack, 'ToDatabase', {
+      groupId: client.connections.securityGroups[0].securityGroupId, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, cidrIp: '10.0.0.0/16',
+    });
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('warns when the only egress on 443 goes to a prefix list', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    const client = accessEntryClient(s, 'Runner', { allowTo443: true });
+    const group = client.connections.securityGroups[0].node.defaultChild as ec2.CfnSecurityGroup;
+    group.securityGroupEgress = [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, destinationPrefixListId: 'pl-0123' }];
+    expect(byRule(check(s.app), ID).map((r) => r.level)).toEqual(['warning']);
   });
 
   test('passes for a BastionHostLinux once the cluster allows it on 443', () => {

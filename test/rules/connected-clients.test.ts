@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
-import { byRule, check, KINDS, Mode, PLACEMENTS, Scenario, scenario, VpcPlacement, ClusterKind } from './fixtures';
+import { accessEntryClient, byRule, check, ClusterKind, KINDS, Mode, PLACEMENTS, Scenario, scenario, VpcPlacement } from './fixtures';
 
 /** The cluster VPC peered with a client VPC (10.50.0.0/16) in the network stack. */
 function peered(kind: ClusterKind, vpcIn: VpcPlacement, mode: Mode): Scenario & { peer: ec2.Vpc; peering: ec2.CfnVPCPeeringConnection } {
@@ -78,31 +78,66 @@ describe.each(KINDS)('ConnectedClientResolution on a %s cluster', (kind) => {
 describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
   const ID = 'ConnectedClientPath';
 
-  test.each(PLACEMENTS)('with the VPC in the %s: passes with a route back and 443 from the client network', (vpcIn) => {
+  /** A kubectl runner in the client VPC, with an access entry on the cluster. */
+  function clientAcross(s: ReturnType<typeof peered>): void {
+    accessEntryClient(s, 'Runner', { vpc: s.peer });
+  }
+
+  test.each(PLACEMENTS)('with the VPC in the %s: passes for a client across the peering with a route back and 443 from its network', (vpcIn) => {
     const s = peered(kind, vpcIn, 'private');
+    clientAcross(s);
     routeBack(s);
     allow443FromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 
-  test.each(PLACEMENTS)('with the VPC in the %s: fails with no route back to the peering', (vpcIn) => {
+  test.each(PLACEMENTS)('with the VPC in the %s: fails for a client across the peering with no route back', (vpcIn) => {
     const s = peered(kind, vpcIn, 'private');
+    clientAcross(s);
     allow443FromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
-      level: 'error', message: expect.stringMatching(/^No route in the cluster subnets' route tables leads back across the peering Network\/Peering/),
+      level: 'error',
+      message: expect.stringMatching(/^no route in the cluster subnets' route tables leads back across the peering Network\/Peering .*, so (Network|Platform)\/Runner \(access entry\) cannot reach the private endpoint/),
     })]);
   });
 
-  test('fails with no 443 rule from outside the cluster VPC', () => {
+  test('fails for a client across the peering with no 443 rule for it', () => {
     const s = peered(kind, 'same-stack', 'private');
+    clientAcross(s);
     routeBack(s);
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
-      level: 'error', message: expect.stringMatching(/allow TCP 443 from no address outside Network\/Vpc/),
+      level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\) reaches the cluster across the peering .*no security group rule allows TCP 443 from it/),
+    })]);
+  });
+
+  test('warns, and does not fail, when no known client is across: the path is incomplete for whoever may be there', () => {
+    const s = peered(kind, 'same-stack', 'private');
+    expect(byRule(check(s.app), ID)).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: no known API client is across .* no route in the cluster subnets' route tables/) }),
+      expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: no known API client is across .* allow TCP 443 from no address outside/) }),
+    ]);
+  });
+
+  test('says nothing for a connection with no known client when its path is complete', () => {
+    const s = peered(kind, 'same-stack', 'private');
+    routeBack(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('fails for a known client in a VPC with no connection to the cluster VPC', () => {
+    const s = scenario({ kind, mode: 'private' });
+    const island = new ec2.Vpc(s.networkStack, 'Island', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    accessEntryClient(s, 'Runner', { vpc: island });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\) is in another VPC with no peering connection or Transit Gateway attachment/),
     })]);
   });
 
   test('says nothing in Public & Private mode (ConnectedClientResolution speaks there)', () => {
     const s = peered(kind, 'same-stack', 'public-and-private');
+    clientAcross(s);
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 });
@@ -121,11 +156,11 @@ describe.each(KINDS)('connected networks of an imported VPC, on a %s cluster', (
     })]);
   });
 
-  test('ConnectedClientPath: routes not verifiable, and a definite error with no 443 rule in the cluster security groups', () => {
+  test('ConnectedClientPath: routes not verifiable, and no 443 rule for whoever is across', () => {
     const reported = byRule(check(importedPeered('private').app), 'ConnectedClientPath');
     expect(reported.map((r) => [r.level, r.message.slice(0, 40)])).toEqual([
       ['warning', 'Not verifiable at synth: the route table'],
-      ['error', 'The cluster security groups allow TCP 44'],
+      ['warning', 'Not verifiable at synth: no known API cl'],
     ]);
   });
 

@@ -129,6 +129,27 @@ describe('IsolatedNodeEndpoints', () => {
     });
   });
 
+  test('warns, not fails, when the default route is split in two halves: egress it cannot classify', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+    s.vpc!.isolatedSubnets.forEach((subnet, i) => ['0.0.0.0/1', '128.0.0.0/1'].forEach((destinationCidrBlock, j) =>
+      new ec2.CfnRoute(s.networkStack, `Half${i}${j}`, { routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock, transitGatewayId: 'tgw-0abc' })));
+    expect(byRule(check(s.app), ID).map((r) => r.level)).toEqual(['warning']);
+  });
+
+  test('counts a raw S3 endpoint with no VpcEndpointType as a gateway: it must be on the node route tables', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+    addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
+    new ec2.CfnVPCEndpoint(s.networkStack, 'RawS3', { vpcId: s.vpc!.vpcId, serviceName: 'com.amazonaws.eu-west-1.s3' });
+    expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: s3\./);
+  });
+
+  test('counts an S3 interface endpoint without private DNS as missing', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
+    addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
+    s.vpc!.addInterfaceEndpoint('S3Interface', { service: ec2.InterfaceVpcEndpointAwsService.S3, privateDnsEnabled: false });
+    expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: s3\./);
+  });
+
   test('fails for a ClusterBastion in isolated subnets without Session Manager endpoints', () => {
     const s = scenario({ kind: 'eks-v2', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
     addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3']);

@@ -47,6 +47,12 @@ describe.each([
   });
 });
 
+test('VpcDnsHostnames sees a deletion override: without the property, CloudFormation leaves DNS hostnames off', () => {
+  const s = scenario({ kind: 'eks-v2', mode: 'private' });
+  (s.vpc!.node.defaultChild as ec2.CfnVPC).addPropertyDeletionOverride('EnableDnsHostnames');
+  expect(byRule(check(s.app), 'VpcDnsHostnames').map((r) => r.level)).toEqual(['error']);
+});
+
 describe('DhcpOptionsDns', () => {
   function withDhcp(s: ReturnType<typeof scenario>, servers: string[]): void {
     const options = new ec2.CfnDHCPOptions(s.networkStack, 'Dhcp', { domainNameServers: servers });
