@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -38,5 +39,12 @@ describe('the jsii assembly', () => {
     expect(names).toEqual(expect.arrayContaining([
       'PUBLIC', 'PUBLIC_AND_PRIVATE', 'PRIVATE', 'of', 'onlyFrom', 'publicAccess', 'privateAccess', 'publicAccessCidrs',
     ]));
+  });
+
+  test('the package entry point loads the compiled library: require(\'cdk-eks-endpoint\')', () => {
+    const root = path.join(__dirname, '..');
+    const exported = execFileSync(process.execPath, ['-e', "console.log(Object.keys(require('./')).sort().join(' '))"], { cwd: root, encoding: 'utf8' });
+    expect(exported.trim()).toBe('ClusterBastion EndpointAccessChecks EndpointCluster EndpointMode PrivateResolutionCheck');
+    expect(require(path.join(root, 'package.json')).main).toBe('lib/index.js');
   });
 });
