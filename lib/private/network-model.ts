@@ -87,7 +87,6 @@ export interface ClusterView {
   /** The security groups on the EKS-owned ENIs: the cluster security group and the additional ones. */
   readonly controlPlaneSecurityGroups: unknown[];
   readonly nodeSubnets: SubnetView[];
-  readonly hasNodegroups: boolean;
   /** Known API clients in the cluster VPC. */
   readonly clients: ClientView[];
   /** Known API clients in other VPCs. */
@@ -150,7 +149,6 @@ export class NetworkModel {
       subnets,
       controlPlaneSecurityGroups: [clusterSecurityGroupKey(cluster.resource), ...sgIds],
       nodeSubnets,
-      hasNodegroups: nodegroups.length > 0,
       clients: clients.filter(inVpc),
       remoteClients: clients.filter((c) => !inVpc(c) && c.vpcKey !== undefined && vpcKey !== undefined),
       properties: props,
@@ -404,9 +402,9 @@ export class NetworkModel {
   private separateRules(type: string, key: unknown): IndexedResource[] {
     if (key instanceof ClusterSecurityGroup || key instanceof CfnResource) {
       const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
-      return this.index.referrers(type, 'GroupId', target).filter((r) => sameKey(this.securityGroupKey(r.properties.GroupId), key));
+      return this.index.referrers(type, 'GroupId', target).filter((r) => this.securityGroupKey(r.properties.GroupId) === key);
     }
-    return this.index.ofType(type).filter((r) => sameKey(this.securityGroupKey(r.properties.GroupId), key));
+    return this.index.ofType(type).filter((r) => this.securityGroupKey(r.properties.GroupId) === key);
   }
 
   /** Egress rules of a security group resource; undefined when it has none set (CloudFormation then allows all). */
@@ -441,10 +439,6 @@ function clusterSecurityGroupKey(cluster: CfnResource): ClusterSecurityGroup {
     clusterSgKeys.set(cluster, key);
   }
   return key;
-}
-
-function sameKey(a: unknown, b: unknown): boolean {
-  return a === b;
 }
 
 /** Whether a security group rule lets TCP 443 through. */
