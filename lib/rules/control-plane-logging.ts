@@ -17,7 +17,8 @@ export const ControlPlaneLogging: EndpointRule = {
   check(cluster: ClusterView): Finding[] {
     const logging = cluster.properties.Logging;
     const types = logging?.ClusterLogging?.EnabledTypes;
-    if (types !== undefined && (!Array.isArray(types) || cluster.index.isOpaque(types))) {
+    const opaque = (v: unknown) => v !== undefined && (typeof v !== 'object' || cluster.index.isOpaque(v) && !Array.isArray(v));
+    if (opaque(logging) && logging?.ClusterLogging === undefined || types !== undefined && (!Array.isArray(types) || cluster.index.isOpaque(types))) {
       return [notVerifiable('the enabled log types are a deploy-time value. Confirm api, audit, authenticator, controllerManager and scheduler are on.')];
     }
     const enabled = asList(types).map((t: any) => t?.Type);

@@ -1,5 +1,5 @@
 import { asList, ClusterView } from '../private/network-model';
-import { EndpointRule, Finding, violation } from './rule';
+import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**
  * Envelope encryption of Kubernetes secrets with a KMS key you control. cdk-nag's
@@ -12,7 +12,11 @@ export const SecretsEncryption: EndpointRule = {
   summary: 'Kubernetes secrets are envelope-encrypted with a KMS key.',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
-    const configs = asList(cluster.properties.EncryptionConfig);
+    const value = cluster.properties.EncryptionConfig;
+    if (value !== undefined && cluster.index.isOpaque(value) && !asList(value).some((c: any) => c?.Provider?.KeyArn !== undefined)) {
+      return [notVerifiable('EncryptionConfig is a deploy-time value. Confirm it encrypts secrets with a KMS key.')];
+    }
+    const configs = asList(value);
     const encrypted = configs.some((c: any) => c?.Provider?.KeyArn !== undefined && asList(c.Resources).includes('secrets'));
     return encrypted ? [] : [violation(this, 'Kubernetes secrets are not envelope-encrypted with a KMS key. Set secretsEncryptionKey.')];
   },
