@@ -11,7 +11,7 @@ const MODEL_TYPES = new Set([
   'AWS::EC2::NatGateway', 'AWS::EC2::EIP', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCEndpoint',
   'AWS::EC2::DHCPOptions', 'AWS::EC2::VPCDHCPOptionsAssociation',
   'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
-  'AWS::EC2::Instance', 'AWS::IAM::InstanceProfile', 'AWS::IAM::Role',
+  'AWS::EC2::Instance', 'AWS::IAM::InstanceProfile', 'AWS::IAM::Role', 'AWS::Lambda::Function',
   'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::Route53Resolver::ResolverRuleAssociation',
 ]);

@@ -206,6 +206,7 @@ function resolveProperties(resource: CfnResource, resolver: MarkingResolver): Re
  */
 const PARTIAL: Record<string, string[]> = {
   'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile'],
+  'AWS::Lambda::Function': ['code', 'role', 'vpcConfig'],
 };
 
 /**
@@ -227,7 +228,12 @@ function resolvePartially(resource: CfnResource, resolver: MarkingResolver, keys
   }
   const options = { scope: resource as CfnElement, resolver, preparing: false };
   const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
-  const rendered = internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) ?? {};
+  let rendered: Record<string, any>;
+  try {
+    rendered = internals.renderProperties.call(resource, Tokenization.resolve(picked, options) ?? {}) ?? {};
+  } catch {
+    return undefined; // the L1 refused the subset (a required property left out): render it whole
+  }
   const raw = internals.rawOverrides?.Properties ?? {};
   // resolving drops keys whose value is undefined: note the deletion overrides first
   const deleted = undefinedPaths(raw);

@@ -60,12 +60,15 @@ export interface VpcView {
 export interface ClientView {
   readonly display: string;
   readonly kind: 'ClusterBastion' | 'BastionHostLinux' | 'access entry';
+  /** The instance or Lambda function. */
   readonly instance: IndexedResource;
   readonly subnet?: SubnetView;
   /** Security group values of the instance (references or literal IDs). */
   readonly securityGroups: unknown[];
   /** The client's VPC: its view, or the literal ID of an imported VPC. */
   readonly vpcKey?: VpcView | string;
+  /** True for a Lambda function that runs in no VPC: it reaches only public endpoints. */
+  readonly outsideVpc: boolean;
 }
 
 /** One EKS cluster and its network, built once and read by every rule. */
@@ -91,6 +94,8 @@ export interface ClusterView {
   readonly clients: ClientView[];
   /** Known API clients in other VPCs. */
   readonly remoteClients: ClientView[];
+  /** Known API clients in no VPC at all (a Lambda function without VpcConfig). */
+  readonly outsideClients: ClientView[];
   readonly properties: Record<string, any>;
 }
 
@@ -151,6 +156,7 @@ export class NetworkModel {
       nodeSubnets,
       clients: clients.filter(inVpc),
       remoteClients: clients.filter((c) => !inVpc(c) && c.vpcKey !== undefined && vpcKey !== undefined),
+      outsideClients: clients.filter((c) => c.outsideVpc),
       properties: props,
     };
   }
@@ -302,25 +308,36 @@ export class NetworkModel {
     }
     for (const entry of this.index.referrers('AWS::EKS::AccessEntry', 'ClusterName', cluster.resource)) {
       const role = this.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
-      for (const instance of role ? this.instancesByRole().get(role.resource) ?? [] : []) {
+      for (const instance of role ? this.computeByRole().get(role.resource) ?? [] : []) {
         if (!found.has(instance)) found.set(instance, 'access entry');
       }
     }
     return [...found].map(([instance, kind]) => this.client(instance, kind));
   }
 
-  private client(instance: IndexedResource, kind: ClientView['kind']): ClientView {
-    const p = instance.properties;
-    const nic = asList(p.NetworkInterfaces)[0] ?? {};
-    const subnet = p.SubnetId !== undefined || nic.SubnetId !== undefined ? this.subnet(p.SubnetId ?? nic.SubnetId) : undefined;
-    const securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(nic.GroupSet)];
+  private client(compute: IndexedResource, kind: ClientView['kind']): ClientView {
+    const p = compute.properties;
+    let subnetId: unknown;
+    let securityGroups: unknown[];
+    let outsideVpc = false;
+    if (compute.type === 'AWS::Lambda::Function') {
+      subnetId = asList(p.VpcConfig?.SubnetIds)[0];
+      securityGroups = asList(p.VpcConfig?.SecurityGroupIds);
+      outsideVpc = p.VpcConfig === undefined;
+    } else {
+      const nic = asList(p.NetworkInterfaces)[0] ?? {};
+      subnetId = p.SubnetId ?? nic.SubnetId;
+      securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(nic.GroupSet)];
+    }
+    const subnet = subnetId !== undefined ? this.subnet(subnetId) : undefined;
     return {
-      display: displayPath(instance.resource),
+      display: displayPath(compute.resource),
       kind,
-      instance,
+      instance: compute,
       subnet,
       securityGroups,
       vpcKey: subnet?.vpc ?? this.literalVpcId(securityGroups),
+      outsideVpc,
     };
   }
 
@@ -347,20 +364,25 @@ export class NetworkModel {
     return this.bastionList;
   }
 
-  private roleInstances?: Map<CfnResource, IndexedResource[]>;
+  private roleCompute?: Map<CfnResource, IndexedResource[]>;
 
-  /** Instances by the role of their instance profile, built once. */
-  private instancesByRole(): Map<CfnResource, IndexedResource[]> {
-    if (!this.roleInstances) {
-      this.roleInstances = new Map();
+  /** Instances (by their instance profile's role) and Lambda functions (by their role), built once. */
+  private computeByRole(): Map<CfnResource, IndexedResource[]> {
+    if (!this.roleCompute) {
+      const map = new Map<CfnResource, IndexedResource[]>();
+      const add = (role: CfnResource | undefined, compute: IndexedResource) => {
+        if (role) map.set(role, [...(map.get(role) ?? []), compute]);
+      };
       for (const instance of this.index.ofType('AWS::EC2::Instance')) {
         const profile = this.index.deref(instance.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
-        for (const role of asList(profile?.properties.Roles).map((r) => this.index.deref(r)?.resource)) {
-          if (role) this.roleInstances.set(role, [...(this.roleInstances.get(role) ?? []), instance]);
-        }
+        asList(profile?.properties.Roles).forEach((r) => add(this.index.deref(r)?.resource, instance));
       }
+      for (const fn of this.index.ofType('AWS::Lambda::Function')) {
+        add(this.index.deref(fn.properties.Role, 'AWS::IAM::Role')?.resource, fn);
+      }
+      this.roleCompute = map;
     }
-    return this.roleInstances;
+    return this.roleCompute;
   }
 
   /** The routes of a route table. */

@@ -17,7 +17,7 @@ export const ConnectedClientPath: EndpointRule = {
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const privateOnly = mayBeMode(cluster, false, true);
-    if (privateOnly === 'no' || (cluster.connections.length === 0 && cluster.remoteClients.length === 0)) return [];
+    if (privateOnly === 'no' || (cluster.connections.length === 0 && cluster.remoteClients.length === 0 && cluster.outsideClients.length === 0)) return [];
     if (privateOnly === 'unknown') {
       return [notVerifiable('the endpoint access flags are deploy-time values. In Private mode, clients in connected networks need a route to the ' +
         'cluster subnets and back, and TCP 443 into the cluster security group.')];
@@ -63,6 +63,10 @@ export const ConnectedClientPath: EndpointRule = {
     for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
       findings.push(violation(this, `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
         `attachment to ${cluster.vpcDisplay} in this app: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`));
+    }
+    for (const client of cluster.outsideClients) {
+      findings.push(violation(this, `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
+        `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`));
     }
     return findings;
   },
