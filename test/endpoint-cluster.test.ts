@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp, vpcConfig } from './util';
 
 function synth(props: EndpointClusterProps = {}, id = 'Test'): { stack: Stack; lab: EndpointCluster; template: Template } {
   const stack = new Stack(testApp(), id);
@@ -13,10 +13,6 @@ function synth(props: EndpointClusterProps = {}, id = 'Test'): { stack: Stack; l
   return { stack, lab, template: Template.fromStack(stack) };
 }
 
-function vpcConfig(template: Template): Record<string, unknown> {
-  const [cluster] = Object.values(template.findResources('AWS::EKS::Cluster'));
-  return cluster.Properties.ResourcesVpcConfig;
-}
 
 describe('EndpointCluster defaults (Private mode)', () => {
   const { lab, template } = synth();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { vpcConfig } from './util';
 
 /**
  * Every example is a complete app: importing it synthesizes it. CDK's built-in template
@@ -19,8 +20,7 @@ function load(name: string): Record<string, any> {
 }
 
 function endpointFlags(stack: Stack): Record<string, unknown> {
-  const [cluster] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::Cluster'));
-  return cluster.Properties.ResourcesVpcConfig;
+  return vpcConfig(Template.fromStack(stack));
 }
 
 describe('examples', () => {

@@ -1,4 +1,5 @@
 import { App, AppProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 
 /**
  * An app for tests: CDK's built-in CloudFormation validation is off (it costs ~2.7 s a
@@ -12,4 +13,10 @@ export function testApp(props: AppProps = {}): App {
     ...props,
     context: { 'aws:cdk:disable-asset-staging': true, ...props.context },
   });
+}
+
+/** The ResourcesVpcConfig of the one EKS cluster in a template: endpoint flags, allow-list, subnets. */
+export function vpcConfig(template: Template): Record<string, unknown> {
+  const [cluster] = Object.values(template.findResources('AWS::EKS::Cluster'));
+  return cluster.Properties.ResourcesVpcConfig;
 }

@@ -77,7 +77,6 @@ class MarkingResolver extends DefaultTokenResolver {
 
 const MARKER = /\u0000ref:(\d+)\u0000/g;
 
-
 /**
  * Every CloudFormation resource of an app, resolved once, by type and by construct. The
  * checks read properties from here, never from L2 classes, so they see any app: ours,
