@@ -10,7 +10,7 @@ import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack } from 'aws-cdk-lib'
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
-import { PrivateResolutionCheck } from '../lib/private-resolution-check';
+import { PrivateResolutionCheck } from '../lib/check/private-resolution-check';
 
 /** The lab's context keys and what each takes. */
 const CONTEXT_KEYS: Record<string, string> = {

@@ -1,5 +1,5 @@
 export * from './endpoint-mode';
 export * from './endpoint-cluster';
 export * from './cluster-bastion';
-export * from './private-resolution-check';
-export * from './endpoint-access-checks';
+export * from './check/private-resolution-check';
+export * from './check/endpoint-access-checks';

@@ -6,7 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EndpointCluster, EndpointMode } from '../lib';
-import { checkTemplates } from '../lib/private/template-check';
+import { checkTemplates } from '../lib/check/cli';
 import { testApp } from './util';
 
 /** The check on CloudFormation templates: what `cdk-eks-endpoint-check` runs. */

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CfnIndex } from './cfn-index';
-import { ClusterView, NetworkModel } from './network-model';
-import { EndpointRule, Finding } from '../rules';
+import { ClusterView, NetworkModel } from '../check/engine/network-model';
+import { EndpointRule, Finding } from '../check/rules';
 
 /** The CloudFormation types the network model reads. */
 const MODEL_TYPES = new Set([

@@ -1,4 +1,4 @@
-import { allows443, apiPath, asList, cidrCovers, ClientView, ClusterView, ConnectionView } from '../private/network-model';
+import { allows443, apiPath, asList, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
 import { describeConnection } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 

@@ -1,4 +1,4 @@
-import { ClusterView, SubnetView } from '../private/network-model';
+import { ClusterView, SubnetView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**

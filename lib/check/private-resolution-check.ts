@@ -1,6 +1,6 @@
 import { Annotations, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Analysis, isEksCluster } from './private/analysis';
+import { Analysis, isEksCluster } from '../private/analysis';
 import { ALL_RULES } from './rules';
 
 /**

@@ -1,4 +1,4 @@
-import { vpcAttributeRule } from '../private/vpc-attribute-rule';
+import { vpcAttributeRule } from './vpc-attribute-rule';
 
 /**
  * With private access, EKS answers the endpoint name from a private hosted zone that only

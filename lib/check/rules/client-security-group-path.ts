@@ -1,4 +1,4 @@
-import { apiPath, ClusterView } from '../private/network-model';
+import { apiPath, ClusterView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**

@@ -1,4 +1,4 @@
-import { ClusterView, endpointService, NODE_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SubnetView } from '../private/network-model';
+import { ClusterView, endpointService, NODE_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SubnetView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**

@@ -1,4 +1,4 @@
-import { ClusterView } from '../private/network-model';
+import { ClusterView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**

@@ -1,4 +1,4 @@
-import { vpcAttributeRule } from '../private/vpc-attribute-rule';
+import { vpcAttributeRule } from './vpc-attribute-rule';
 
 /**
  * With private access, clients in the VPC must use the Amazon-provided resolver, which

@@ -1,5 +1,5 @@
-import { ClusterView, Fact, VpcView } from './network-model';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from '../rules/rule';
+import { ClusterView, Fact, VpcView } from '../engine/network-model';
+import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
 
 /** What differs between the rules on a boolean VPC attribute that private access needs. */
 export interface VpcAttributeRuleOptions {

@@ -1,4 +1,4 @@
-import { ClusterView } from '../private/network-model';
+import { ClusterView } from '../engine/network-model';
 
 /** How serious a finding is: an error fails `cdk synth`; a warning can be acknowledged. */
 export type Level = 'error' | 'warning';

@@ -1,4 +1,4 @@
-import { ClusterView, ConnectionView } from '../private/network-model';
+import { ClusterView, ConnectionView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**

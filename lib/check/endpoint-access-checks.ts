@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { Analysis, isEksCluster } from './private/analysis';
+import { Analysis, isEksCluster } from '../private/analysis';
 import { ALL_RULES } from './rules';
 
 /**

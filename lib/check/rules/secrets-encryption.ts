@@ -1,4 +1,4 @@
-import { asList, ClusterView } from '../private/network-model';
+import { asList, ClusterView } from '../engine/network-model';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { cidrContains } from './cidr';
-import { ClusterBastion } from '../cluster-bastion';
-import { CfnIndex, IndexedResource } from './cfn-index';
+import { cidrContains } from '../../private/cidr';
+import { ClusterBastion } from '../../cluster-bastion';
+import { CfnIndex, IndexedResource } from '../../private/cfn-index';
 
 /** A fact read at synth time: known to be true, known to be false, or not knowable. */
 export type Fact = boolean | 'unknown';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AspectPriority, Aspects, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { PrivateResolutionCheck } from '../private-resolution-check';
+import { PrivateResolutionCheck } from './private-resolution-check';
 
 /** What the check said about a set of templates. */
 export interface TemplateReport {

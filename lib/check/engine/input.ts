@@ -1,0 +1,49 @@
+/**
+ * What the engine reads: CloudFormation templates exactly as they will be deployed, whichever
+ * way they arrive (files and cloud assemblies for the CLI, the synthesized app for the cdk-nag
+ * pack, templates rendered from the construct tree for the Aspect).
+ */
+export interface TemplateInput {
+  /**
+   * How the template is named in findings and messages: the file path for the CLI, the
+   * stack's construct path (hierarchical ID) for the Aspect and the pack. Unique in one run.
+   */
+  readonly id: string;
+  /**
+   * The template, parsed: short-form YAML tags (`!Ref`, `!GetAtt a.b`, `!Sub`, ...) already
+   * turned into their long form (`{ Ref }`, `{ 'Fn::GetAtt': [a, b] }`, `{ 'Fn::Sub' }`).
+   */
+  readonly template: unknown;
+  /** The stack's name, when known: `Fn::GetStackOutput` finds stacks by it. */
+  readonly stackName?: string;
+  /**
+   * For a nested stack's template: the parent template's `id` and the logical ID of the
+   * parent's `AWS::CloudFormation::Stack` resource, whose `Parameters` feed this template's.
+   */
+  readonly parent?: NestedIn;
+  /** The file the template was read from, for locating findings; absent when rendered in memory. */
+  readonly file?: string;
+  /** The region the stack deploys to, when known (a CDK stack with an env): AWS::Region resolves to it. */
+  readonly region?: string;
+  /** The account the stack deploys to, when known. */
+  readonly account?: string;
+}
+
+/** Where a nested stack's template is attached in its parent. */
+export interface NestedIn {
+  readonly id: string;
+  readonly logicalId: string;
+}
+
+/** Input that cannot be read as CloudFormation: the CLI exits 2 with this one line. */
+export class InputError extends Error {
+  constructor(
+    public readonly file: string,
+    message: string,
+    public readonly line?: number,
+    public readonly column?: number,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${message}`);
+    this.name = 'InputError';
+  }
+}
