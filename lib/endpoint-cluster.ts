@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -65,6 +65,11 @@ export interface EndpointClusterProps {
   /**
    * IAM role or user ARNs granted cluster admin (AmazonEKSClusterAdminPolicy) through
    * EKS access entries. Use the role ARN, not an STS assumed-role ARN.
+   *
+   * Surrounding whitespace is trimmed. Refused: anything but an IAM role or user ARN, and
+   * the same ARN twice (EKS allows one access entry per principal per cluster, so the
+   * deploy would fail). ARNs are compared as written, once trimmed; tokens are accepted
+   * unchecked, and refused only when the very same token is listed twice.
    * @default - none besides the cluster creator and the bastion
    * @see https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
    */
@@ -101,8 +106,17 @@ export class EndpointCluster extends Construct {
   /** The endpoint mode as requested. */
   public readonly mode: EndpointMode;
 
-  /** The public access CIDR blocks as rendered, NAT gateway addresses included. */
-  public readonly publicAccessCidrs: string[];
+  /**
+   * The public access CIDR blocks as rendered, NAT gateway addresses included.
+   * Each read returns a new copy: changing it changes neither the template nor the mode.
+   */
+  public get publicAccessCidrs(): string[] {
+    return [...this.renderedPublicAccessCidrs];
+  }
+
+  // A copy on each read, as with EndpointMode.publicAccessCidrs (see there why a getter): the
+  // rendered template must not change when a user changes the list afterwards.
+  private readonly renderedPublicAccessCidrs: readonly string[];
 
   /** The managed node group. */
   public readonly nodegroup: eks.Nodegroup;
@@ -113,11 +127,11 @@ export class EndpointCluster extends Construct {
   constructor(scope: Construct, id: string, props: EndpointClusterProps = {}) {
     super(scope, id);
     this.mode = props.mode ?? EndpointMode.PRIVATE;
-    validateAdminPrincipals(props.adminPrincipals ?? []);
+    const adminPrincipals = validateAdminPrincipals(props.adminPrincipals ?? []);
 
     const ownedVpc = props.vpc === undefined ? this.createVpc() : undefined;
     this.vpc = props.vpc ?? ownedVpc!;
-    this.publicAccessCidrs = this.renderedCidrs(ownedVpc);
+    this.renderedPublicAccessCidrs = this.renderedCidrs(ownedVpc);
 
     this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets for ${this.node.path}`,
@@ -160,7 +174,7 @@ export class EndpointCluster extends Construct {
       reason: 'EncryptionConfig.Resources is rendered by aws-eks-v2 with the only value EKS supports (secrets); removing it would replace the cluster',
     });
 
-    (props.adminPrincipals ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
+    adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
     this.nodegroup = this.addNodegroup(props.nodegroup ?? {});
     acknowledgeNagFindings(this.cluster.role, [
@@ -316,23 +330,39 @@ function toEndpointAccess(mode: EndpointMode): eks.EndpointAccess {
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/;
 
-function validateAdminPrincipals(arns: string[]): void {
-  for (const arn of arns) {
-    if (Token.isUnresolved(arn)) {
-      continue;
+/**
+ * The admin principal ARNs to grant, trimmed. Throws on a value that is not an IAM role or
+ * user ARN, and on a principal listed twice: each would get its own access entry, and EKS
+ * refuses a second entry for a principal (ResourceInUseException), failing the deploy.
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html
+ */
+function validateAdminPrincipals(given: string[]): string[] {
+  const arns = given.map((arn) => (typeof arn === 'string' && !isToken(arn) ? arn.trim() : arn));
+  arns.forEach((arn, i) => {
+    // Tokens are not judged, and equal only when they are the same token.
+    if (!isToken(arn)) {
+      const assumed = ASSUMED_ROLE_ARN.exec(arn);
+      if (assumed) {
+        throw new Error(
+          `EndpointCluster: adminPrincipals has the STS session ARN ${JSON.stringify(given[i])}; access entries take the role's ARN. ` +
+          `Use arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]} (add the role's path if it has one).`,
+        );
+      }
+      if (!PRINCIPAL_ARN.test(arn)) {
+        throw new Error(
+          `EndpointCluster: adminPrincipals has ${JSON.stringify(given[i])}, which is not an IAM role or user ARN. ` +
+          'Expected arn:aws:iam::<12-digit account>:role/<name> or arn:aws:iam::<account>:user/<name>.',
+        );
+      }
     }
-    const assumed = ASSUMED_ROLE_ARN.exec(arn);
-    if (assumed) {
+    const first = arns.indexOf(arn);
+    if (first !== i) {
+      const shown = isToken(arn) ? 'the same deploy-time value' : JSON.stringify(arn);
       throw new Error(
-        `EndpointCluster: adminPrincipals has the STS session ARN ${JSON.stringify(arn)}; access entries take the role's ARN. ` +
-        `Use arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]} (add the role's path if it has one).`,
+        `EndpointCluster: adminPrincipals lists ${shown} twice (adminPrincipals[${first}] and adminPrincipals[${i}]); ` +
+        'EKS allows one access entry per IAM principal per cluster, so the deploy would fail. List each principal once.',
       );
     }
-    if (!PRINCIPAL_ARN.test(arn)) {
-      throw new Error(
-        `EndpointCluster: adminPrincipals has ${JSON.stringify(arn)}, which is not an IAM role or user ARN. ` +
-        'Expected arn:aws:iam::<12-digit account>:role/<name> or arn:aws:iam::<account>:user/<name>.',
-      );
-    }
-  }
+  });
+  return arns;
 }

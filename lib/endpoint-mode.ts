@@ -1,4 +1,4 @@
-import { cidrProblem, isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
+import { isToken, MAX_PUBLIC_ACCESS_CIDRS, renderedCidrProblem } from './private/cidr';
 
 /**
  * How the Kubernetes API server endpoint of an EKS cluster is exposed.
@@ -60,26 +60,44 @@ export class EndpointMode {
   public readonly privateAccess: boolean;
 
   /**
-   * The CIDR blocks allowed to reach the public endpoint. Empty means no
-   * restriction (`0.0.0.0/0`) when public access is on, and nothing when it is off.
+   * The CIDR blocks allowed to reach the public endpoint, trimmed and without duplicates.
+   * Empty means no restriction (`0.0.0.0/0`) when public access is on, and nothing when it
+   * is off. Each read returns a new copy: changing it does not change the mode.
    */
-  public readonly publicAccessCidrs: string[];
+  public get publicAccessCidrs(): string[] {
+    return [...this.cidrs];
+  }
 
-  private constructor(name: string, publicAccess: boolean, privateAccess: boolean, publicAccessCidrs: string[]) {
+  // The constants are shared by every user of the library, so the list must not be
+  // changeable from outside. A getter returning a copy, not a frozen array: jsii publishes a
+  // getter-only accessor as an immutable property (the same as `readonly`), and the other
+  // languages receive a copy through the jsii kernel anyway, so TypeScript users get the
+  // same behaviour; a frozen array typed `string[]` would let `push` compile and then throw
+  // at run time.
+  private readonly cidrs: readonly string[];
+
+  private constructor(name: string, publicAccess: boolean, privateAccess: boolean, publicAccessCidrs: readonly string[]) {
     this.name = name;
     this.publicAccess = publicAccess;
     this.privateAccess = privateAccess;
-    this.publicAccessCidrs = publicAccessCidrs;
+    this.cidrs = [...publicAccessCidrs];
   }
 
   /**
-   * The same mode with the public endpoint limited to these IPv4 CIDR blocks.
+   * The same mode with the public endpoint limited to these IPv4 CIDR blocks, added to
+   * any the mode already has.
    *
-   * Tokens are accepted and reported as not verifiable by the construct that uses
-   * the mode. With `PUBLIC`, the allow-list must also hold the addresses the nodes
+   * Surrounding whitespace is trimmed (`' 10.0.0.0/8'` is rendered as `10.0.0.0/8`) and
+   * repeated blocks are kept once, before the quota is counted. Refused: anything but an
+   * IPv4 block of the form `a.b.c.d/n`, host bits set (`10.0.0.1/8`), and a leading zero in
+   * an octet or the prefix (`010.0.0.0/8`, `10.0.0.0/08`), which some tools read as octal.
+   *
+   * Tokens are accepted as they are, neither judged nor trimmed; each distinct token counts
+   * towards the quota, and the construct that uses the mode reports them as not
+   * verifiable. With `PUBLIC`, the allow-list must also hold the addresses the nodes
    * leave the VPC from: `EndpointCluster` adds its own NAT gateways' addresses.
    *
-   * @param cidrs IPv4 CIDR blocks, at most 40 (the EKS quota)
+   * @param cidrs IPv4 CIDR blocks, at most 40 distinct ones in all (the EKS quota)
    */
   public onlyFrom(...cidrs: string[]): EndpointMode {
     if (!this.publicAccess) {
@@ -94,32 +112,36 @@ export class EndpointMode {
         `Give at least one block, or use EndpointMode.${this.constantName()} for an endpoint open to all addresses.`,
       );
     }
-    const all = [...this.publicAccessCidrs, ...cidrs];
-    if (all.length > MAX_PUBLIC_ACCESS_CIDRS) {
-      throw new Error(
-        `EndpointMode.onlyFrom(): ${all.length} CIDR blocks given; EKS allows at most ${MAX_PUBLIC_ACCESS_CIDRS} per cluster (a quota that cannot be raised). ` +
-        'Merge adjacent blocks into larger ones.',
-      );
-    }
-    for (const cidr of cidrs) {
+    const given = cidrs.map((cidr) => {
       if (isToken(cidr)) {
-        continue;
+        return cidr;
       }
-      const problem = cidrProblem(cidr);
+      const trimmed = typeof cidr === 'string' ? cidr.trim() : cidr;
+      const problem = renderedCidrProblem(trimmed);
       if (problem) {
         throw new Error(`EndpointMode.onlyFrom(): ${JSON.stringify(cidr)} ${problem}.`);
       }
-    }
+      return trimmed;
+    });
+    // Literal blocks are compared once trimmed: without leading zeros or host bits, a block
+    // has one spelling. Tokens are equal only when they are the same token.
+    const all = [...this.cidrs, ...given];
     const unique = all.filter((c, i) => all.indexOf(c) === i);
+    if (unique.length > MAX_PUBLIC_ACCESS_CIDRS) {
+      throw new Error(
+        `EndpointMode.onlyFrom(): ${unique.length} distinct CIDR blocks given; EKS allows at most ${MAX_PUBLIC_ACCESS_CIDRS} per cluster (a quota that cannot be raised). ` +
+        'Merge adjacent blocks into larger ones.',
+      );
+    }
     return new EndpointMode(this.name, this.publicAccess, this.privateAccess, unique);
   }
 
   /** A short, human-readable description, such as `public-and-private (public from 203.0.113.0/24)`. */
   public toString(): string {
-    if (!this.publicAccess || this.publicAccessCidrs.length === 0) {
+    if (!this.publicAccess || this.cidrs.length === 0) {
       return this.name;
     }
-    const shown = this.publicAccessCidrs.map((c) => (isToken(c) ? '<deploy-time value>' : c));
+    const shown = this.cidrs.map((c) => (isToken(c) ? '<deploy-time value>' : c));
     return `${this.name} (public from ${shown.join(', ')})`;
   }
 

@@ -109,6 +109,40 @@ describe('EndpointCluster in each mode', () => {
   });
 });
 
+describe('EndpointCluster with inputs as typed by hand', () => {
+  // GIVEN blocks and ARNs with stray whitespace, a repeated block, and two distinct deploy-time principals
+  const stack = new Stack(testApp(), 'ByHand');
+  const adminRole = Token.asString({ Ref: 'AdminRoleArn' });
+  const auditRole = Token.asString({ Ref: 'AuditRoleArn' });
+  const lab = new EndpointCluster(stack, 'Lab', {
+    mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(' 203.0.113.0/24', '203.0.113.0/24\n', '\t198.51.100.0/24 '),
+    adminPrincipals: [' arn:aws:iam::123456789012:role/platform-admins\n', adminRole, auditRole],
+  });
+  // WHEN a user changes the lists the construct hands out, before synthesis
+  lab.publicAccessCidrs.push('0.0.0.0/0');
+  lab.mode.publicAccessCidrs.push('0.0.0.0/0');
+  const template = Template.fromStack(stack);
+
+  test('renders the CIDR blocks trimmed, each once', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: Match.objectLike({ PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.0/24'] }),
+    });
+  });
+
+  test('renders admin principal ARNs trimmed, and distinct deploy-time principals each with an entry', () => {
+    for (const principal of ['arn:aws:iam::123456789012:role/platform-admins', { Ref: 'AdminRoleArn' }, { Ref: 'AuditRoleArn' }]) {
+      template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: principal });
+    }
+  });
+
+  test('hands out copies of publicAccessCidrs: changing them changes neither the template nor the mode', () => {
+    expect(vpcConfig(template).PublicAccessCidrs).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(lab.publicAccessCidrs).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(lab.mode.publicAccessCidrs).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(lab.publicAccessCidrs).not.toBe(lab.mode.publicAccessCidrs);
+  });
+});
+
 describe('EndpointCluster with a VPC it does not own', () => {
   function importedVpc(stack: Stack): ec2.IVpc {
     return ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
@@ -184,6 +218,20 @@ describe('EndpointCluster input checks', () => {
   test('refuses an STS assumed-role ARN and shows the role ARN to use', () => {
     expect(() => synth({ adminPrincipals: ['arn:aws:sts::123456789012:assumed-role/Admin/alice'] })).toThrow(
       /adminPrincipals has the STS session ARN "arn:aws:sts::123456789012:assumed-role\/Admin\/alice"; access entries take the role's ARN\. Use arn:aws:iam::123456789012:role\/Admin/,
+    );
+  });
+
+  test('refuses the same admin principal twice, also when one is padded, and says to list it once', () => {
+    const arn = 'arn:aws:iam::123456789012:role/platform-admins';
+    expect(() => synth({ adminPrincipals: [arn, 'arn:aws:iam::123456789012:user/alice', ` ${arn}`] })).toThrow(
+      /adminPrincipals lists "arn:aws:iam::123456789012:role\/platform-admins" twice \(adminPrincipals\[0\] and adminPrincipals\[2\]\); EKS allows one access entry per IAM principal per cluster.*List each principal once\./,
+    );
+  });
+
+  test('refuses the same deploy-time principal twice', () => {
+    const role = Token.asString({ Ref: 'AdminRoleArn' });
+    expect(() => synth({ adminPrincipals: [role, role] })).toThrow(
+      /adminPrincipals lists the same deploy-time value twice \(adminPrincipals\[0\] and adminPrincipals\[1\]\).*List each principal once\./,
     );
   });
 

@@ -34,6 +34,28 @@ export function cidrProblem(cidr: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a literal IPv4 CIDR block should not be rendered into a template, or `undefined` when
+ * it can be (once trimmed). Stricter than `cidrProblem`, which `parseCidr` and the checks
+ * rely on and which reads leading zeros as decimal: here an octet or prefix with a leading
+ * zero is refused, because some tools read `010` as octal (8) and others as decimal (10), so
+ * what the block means would depend on who reads it.
+ */
+export function renderedCidrProblem(cidr: string): string | undefined {
+  const problem = cidrProblem(cidr);
+  if (problem) {
+    return problem;
+  }
+  const trimmed = cidr.trim();
+  if (/(^|[./])0\d/.test(trimmed)) {
+    const [address, prefix] = trimmed.split('/');
+    const decimal = `${address.split('.').map(Number).join('.')}/${Number(prefix)}`;
+    return 'has a leading zero in an octet or the prefix, which some tools read as octal (010 as 8) and others as decimal; ' +
+      `write ${decimal} if decimal is meant`;
+  }
+  return undefined;
+}
+
 /** True when the value is an unresolved CDK token (a deploy-time value). */
 export function isToken(value: unknown): boolean {
   return typeof value === 'string' && Token.isUnresolved(value);
