@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The private-resolution check as a command, for CloudFormation templates:
-//   npx cdk-eks-endpoint-check cdk.out/*.template.json
+// The earlier name of `cdk-eks-endpoint check`, kept working:
+//   npx cdk-eks-endpoint-check cdk.out
 // The logic lives in lib/check/cli.ts; this file only hands it the arguments.
-process.exitCode = require('../lib/check/cli').main(process.argv.slice(2));
+process.exitCode = require('../lib/check/cli').main(['check', ...process.argv.slice(2)]);

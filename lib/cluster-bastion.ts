@@ -5,6 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { CLIENT_METADATA_KEY } from './check/engine/network-model';
 import { bundledKubectl, bundledKubectlVersions } from './private/kubectl';
 import { acknowledgeNagFindings } from './private/nag';
 
@@ -179,6 +180,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       }],
     });
     this.instanceId = this.instance.instanceId;
+    // Marks the instance in the template, so that the check (in any of its three forms, the
+    // CLI on a template included) knows it as a bastion that needs Session Manager and S3.
+    // Metadata changes no resource on update.
+    this.instance.instance.addMetadata(CLIENT_METADATA_KEY, { client: 'ClusterBastion' });
     this.sessionCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region}`;
 
     // In-VPC clients reach the private endpoint through the EKS-owned ENIs, which carry the

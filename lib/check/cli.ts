@@ -1,61 +1,85 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { App, AspectPriority, Aspects, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
-import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { PrivateResolutionCheck } from './private-resolution-check';
+import { analyze } from './engine/analyze';
+import { ReportedFinding } from './engine/finding';
+import { InputError } from './engine/input';
+import { loadInputs } from './engine/load';
+import { ALL_RULES } from './rules';
 
-/** What the check said about a set of templates. */
-export interface TemplateReport {
-  readonly errors: string[];
-  readonly warnings: string[];
+/** Where the command line writes. */
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
 }
+
+const USAGE = `usage: cdk-eks-endpoint check <path> [<path> ...]
+       cdk-eks-endpoint-check <path> [<path> ...]
+
+Checks the EKS clusters in CloudFormation templates against the endpoint rules (docs/RULES.md).
+A path is a cloud assembly directory (cdk.out, after cdk synth; its Stages and nested stacks
+included) or a template file (.json, .yaml, .yml, .template). Give the stacks the clusters import
+values from too, or those values stay unknown and the rules that need them warn.
+
+Exit status: 0 no error (warnings allowed), 1 an error found, 2 unusable input or command line.
+`;
+
+const PROCESS_OUTPUT: CliOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
 
 /**
- * Runs the private-resolution check on CloudFormation templates (CDK's or hand-written),
- * loaded as L1 constructs with CfnInclude, all in one app so that each sees the others. A
- * value imported from another template (Fn::ImportValue) stays a deploy-time value: pass the
- * exporting template too, or expect "not verifiable" warnings.
+ * The command line, `cdk-eks-endpoint check <paths...>`: one line per finding, then a count.
+ * Returns the exit code: 0 without an error, 1 with one, 2 for input or a command line it
+ * cannot use (and for an internal error, which must not pass for a finding).
  */
-export function checkTemplates(files: string[]): TemplateReport {
-  const app = new App({ builtinCloudFormationValidation: false, treeMetadata: false });
-  files.forEach((file, i) => {
-    // no bootstrap version rule: a CDK template brings its own BootstrapVersion parameter
-    const stack = new Stack(app, `T${i}-${path.basename(file).replace(/[^A-Za-z0-9-]/g, '-')}`.slice(0, 120), {
-      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
-    });
-    new CfnInclude(stack, 'Template', { templateFile: file });
-  });
-  Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  for (const stack of app.synth().stacks) {
-    const file = files[Number(/^T(\d+)-/.exec(stack.stackName)?.[1])];
-    for (const message of stack.messages) {
-      const text = String(message.entry.data);
-      if (!text.includes('cdk-eks-endpoint:')) continue;
-      // name resources by their logical IDs in the template, not by the wrapping constructs
-      const local = (p: string) => p.replace(/\/?T\d+-[^/]*\/Template\//g, '');
-      (message.level === 'error' ? errors : warnings).push(`${file} ${local(message.id)}: ${local(text)}`);
-    }
+export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === '-h') {
+    out.stdout(USAGE);
+    return 0;
   }
-  return { errors, warnings };
-}
-
-/** The command line: prints what the check found; the exit code is 1 when there is an error. */
-export function main(args: string[]): number {
-  if (args.length === 0 || args.includes('--help')) {
-    process.stdout.write('usage: cdk-eks-endpoint-check TEMPLATE.json [TEMPLATE.json ...]\n' +
-      'Runs the private-resolution check (docs/RULES.md) on CloudFormation templates, for example cdk.out/*.template.json.\n');
-    return args.length === 0 ? 2 : 0;
-  }
-  const missing = args.filter((file) => !fs.existsSync(file));
-  if (missing.length > 0) {
-    process.stderr.write(`cdk-eks-endpoint-check: no such file: ${missing.join(', ')}. Run cdk synth first for cdk.out/*.template.json.\n`);
+  if (command !== 'check') {
+    out.stderr(`${command === undefined ? 'no command given' : `unknown command: ${command}`}\n${USAGE}`);
     return 2;
   }
-  const report = checkTemplates(args);
-  for (const line of report.errors) process.stdout.write(`error   ${line}\n`);
-  for (const line of report.warnings) process.stdout.write(`warning ${line}\n`);
-  process.stdout.write(`${report.errors.length} error(s), ${report.warnings.length} warning(s)\n`);
-  return report.errors.length > 0 ? 1 : 0;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out.stdout(USAGE);
+    return 0;
+  }
+  const unknown = rest.find((arg) => arg.startsWith('-'));
+  if (unknown !== undefined) {
+    out.stderr(`unknown option: ${unknown}\n${USAGE}`);
+    return 2;
+  }
+  const paths = rest;
+  if (paths.length === 0) {
+    out.stderr(`no path given\n${USAGE}`);
+    return 2;
+  }
+  return check(paths, out);
+}
+
+function check(paths: string[], out: CliOutput): number {
+  let findings: ReportedFinding[];
+  try {
+    findings = analyze(loadInputs(paths), ALL_RULES.filter((rule) => rule.runsIn === 'both'));
+  } catch (e) {
+    if (e instanceof InputError) {
+      out.stderr(`${e.message}\n`);
+    } else {
+      // a bug here must not read as "the check found an error" (exit 1)
+      out.stderr(`internal error: ${oneLine(e instanceof Error ? e.message : String(e))} (please report)\n`);
+    }
+    return 2;
+  }
+  const errors = findings.filter((f) => f.level === 'error');
+  const warnings = findings.filter((f) => f.level === 'warning');
+  for (const f of [...errors, ...warnings]) {
+    out.stdout(`${f.level.padEnd(7)} ${f.file ?? f.templateId} ${f.logicalId} [${f.ruleId}] ${oneLine(f.message)}\n`);
+  }
+  out.stdout(`${errors.length} error(s), ${warnings.length} warning(s)\n`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,53 +1,60 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { Analysis, isEksCluster } from '../private/analysis';
+import { checkTree, isAcknowledged } from './report';
 import { ALL_RULES } from './rules';
 
 /**
- * A cdk-nag 3 pack with the endpoint access rules of `PrivateResolutionCheck` (the same rule
- * code), plus the EKS rules cdk-nag's own packs skip on aws-eks-v2 clusters because they test
- * the aws-eks L1 class: public endpoint, control-plane logs and secrets encryption.
+ * A cdk-nag 3 pack with the endpoint access rules of `PrivateResolutionCheck` (the same
+ * engine and rule code, so the same findings), plus the EKS rules cdk-nag's own packs skip
+ * on aws-eks-v2 clusters because they test the aws-eks L1 class: public endpoint,
+ * control-plane logs and secrets encryption.
  *
  * `Validations.of(app).addPlugins(new EndpointAccessChecks(app))`; in tests,
  * `new EndpointAccessChecks(app).validateScope(stack)`. Rule IDs are `EndpointAccess-<rule>`;
- * what cannot be known at synth is the warning `EndpointAccess-<rule>[NotVerifiable]`.
- * Acknowledge with `Validations.of(construct).acknowledge({ id, reason })`.
+ * what cannot be known at synth is `EndpointAccess-<rule>[NotVerifiable]`. As with every
+ * cdk-nag 3 pack, any finding not acknowledged fails synthesis, warnings included:
+ * acknowledge each with `Validations.of(construct).acknowledge({ id, reason })` once you have
+ * confirmed what it says (docs/RULES.md gives the exact IDs).
  */
 export class EndpointAccessChecks extends NagPack {
   public readonly name: string = 'EndpointAccess';
-  private readonly analysis = new Analysis();
 
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);
     this.packName = 'EndpointAccess';
   }
 
-  protected checkResource(node: CfnResource): void {
-    if (!isEksCluster(node)) {
-      return;
+  /** Called by CDK's validation step, after synthesis: judges the whole app, Stages included. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const root = (context as { appConstruct?: IConstruct }).appConstruct;
+    if (!root) {
+      throw new Error('EndpointAccessChecks needs the construct tree on the validation context (aws-cdk-lib 2.262 or later). ' +
+        'Use validateScope(scope) to run it directly.');
     }
-    for (const { rule, findings } of this.analysis.check(node, ALL_RULES)) {
-      const definite = findings.filter((f) => f.verified);
-      const unverified = findings.filter((f) => !f.verified);
-      this.applyRule({
-        ruleSuffixOverride: rule.id,
-        info: definite.map((f) => f.message).join(' ') || rule.summary,
-        explanation: `${rule.summary} See docs/RULES.md#${rule.id.toLowerCase()}.`,
-        level: rule.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
-        node,
-        rule: () => (definite.length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT),
+    return this.validateScope(root);
+  }
+
+  /** Judges the clusters under `scope`, reading the whole app they belong to. */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = [];
+    const prefix = scope.node.path;
+    for (const { finding, construct } of checkTree(scope.node.root, ALL_RULES, true)) {
+      if (!construct || !(construct.node.path === prefix || prefix === '' || construct.node.path.startsWith(`${prefix}/`))) continue;
+      const ruleName = `${this.packName}-${finding.ruleId}${finding.verified ? '' : '[NotVerifiable]'}`;
+      if (isAcknowledged(construct, ruleName)) continue;
+      violations.push({
+        ruleName,
+        description: finding.message,
+        severity: finding.level,
+        violatingResources: [{ constructPath: construct.node.path, locations: ['Properties'] }],
       });
-      if (unverified.length > 0) {
-        this.applyRule({
-          ruleSuffixOverride: rule.id,
-          info: unverified.map((f) => f.message).join(' '),
-          explanation: `${rule.summary} What cannot be read at synth time must be confirmed by hand.`,
-          level: NagMessageLevel.WARN,
-          node,
-          rule: () => ['NotVerifiable'],
-        });
-      }
     }
+    return { success: violations.length === 0, violations };
+  }
+
+  /** Not used: this pack judges the app as a whole, not one resource at a time. */
+  protected checkResource(_node: CfnResource): void {
+    return;
   }
 }

@@ -1,6 +1,6 @@
-import { Annotations, IAspect } from 'aws-cdk-lib';
+import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Analysis, isEksCluster } from '../private/analysis';
+import { checkTree, isAcknowledged, TreeFinding } from './report';
 import { ALL_RULES } from './rules';
 
 /**
@@ -15,23 +15,33 @@ export interface PrivateResolutionCheckProps {
   readonly skip?: string[];
 }
 
+/** The synthesis units (App or Stage) some check judges: their findings are reported there, not again from above. */
+const judged = new WeakSet<IConstruct>();
+
 /**
  * Judges, at synth time, whether each EKS cluster in the app gives in-VPC clients private
  * resolution of its endpoint and a path to it, and what to fix when it does not.
  *
- * It reads CloudFormation resources by type (`AWS::EKS::Cluster`, `AWS::EC2::VPC`, ...), so
- * it works on `EndpointCluster`, aws-eks-v2's `Cluster` and raw `CfnCluster`s alike, and it
- * follows references across stacks. A definite problem is an error, which fails
- * `cdk synth`; what cannot be known at synth (an imported VPC, a token) is a warning with
- * the ID `cdk-eks-endpoint:<rule>`, saying what to confirm. The rules are listed in
- * docs/RULES.md.
+ * It reads the app as CloudFormation (`AWS::EKS::Cluster`, `AWS::EC2::VPC`, ... with their
+ * intrinsics, conditions and cross-stack references), so it works on `EndpointCluster`,
+ * aws-eks-v2's `Cluster` and raw `CfnCluster`s alike, and gives the same findings as the
+ * `EndpointAccessChecks` pack and the `cdk-eks-endpoint check` CLI. It judges every stack
+ * once all other aspects have run (in the validation step of synthesis). A definite problem
+ * is an error, which fails `cdk synth`; what cannot be known at synth (an imported VPC, a
+ * parameter) is a warning with the ID `cdk-eks-endpoint:<rule>`, saying what to confirm.
  *
- * Add it last, read-only:
- * `Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY })`.
+ * CDK synthesizes a nested `Stage` (every CDK Pipelines stage) before the app's aspects run,
+ * so findings in a Stage the check was not added to are reported in CDK's validation report
+ * (printed by `cdk synth`, in `cdk.out/validation-report.json`), errors failing synthesis;
+ * add the check to the Stage itself for annotations there. The rules are listed in docs/RULES.md.
+ *
+ * `Aspects.of(app).add(new PrivateResolutionCheck())`.
  */
 export class PrivateResolutionCheck implements IAspect {
-  private readonly analysis = new Analysis();
   private readonly skip: Set<string>;
+  /** The units this check judges, and the constructs it visited there: its scope. */
+  private readonly units = new WeakSet<IConstruct>();
+  private readonly visited = new WeakSet<IConstruct>();
 
   constructor(props: PrivateResolutionCheckProps = {}) {
     const known = ALL_RULES.map((r) => r.id);
@@ -43,19 +53,59 @@ export class PrivateResolutionCheck implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    if (!isEksCluster(node)) {
-      return;
-    }
+    this.visited.add(node);
+    const unit = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
+    if (this.units.has(unit)) return;
+    this.units.add(unit);
+    judged.add(unit);
+    // the validation step runs after every aspect and after cross-stack references are
+    // resolved, and before stacks are written: the latest point where annotations still count
+    unit.node.addValidation({ validate: () => this.judge(unit) });
+  }
+
+  private judge(unit: IConstruct): string[] {
     const rules = ALL_RULES.filter((r) => r.runsIn === 'both' && !this.skip.has(r.id));
-    for (const { rule, findings } of this.analysis.check(node, rules)) {
-      for (const finding of findings) {
-        const id = `cdk-eks-endpoint:${rule.id}`;
-        if (finding.level === 'error') {
-          Annotations.of(node).addError(`[${id}] ${finding.message}`);
-        } else {
-          Annotations.of(node).addWarningV2(id, finding.message);
-        }
+    const elsewhere: TreeFinding[] = [];
+    for (const found of checkTree(unit, rules, true)) {
+      const construct = found.construct;
+      if (!construct) continue;
+      const stage = Stage.of(construct);
+      if (stage !== unit) {
+        // a nested Stage is written already; it reports through its own check when it has one,
+        // and through this one when this one was added above it (aspects do not cross Stages)
+        if (stage && !judged.has(stage) && this.visited.has(unit)) elsewhere.push(found);
+        continue;
+      }
+      if (!this.visited.has(construct)) continue; // outside the scope the check was added to
+      const id = `cdk-eks-endpoint:${found.finding.ruleId}`;
+      if (found.finding.level === 'error') {
+        Annotations.of(construct).addError(`[${id}] ${found.finding.message}`);
+      } else {
+        Annotations.of(construct).addWarningV2(id, found.finding.message);
       }
     }
+    if (elsewhere.length > 0) {
+      Validations.of(unit).addPlugins(new StageFindings(elsewhere));
+    }
+    return [];
+  }
+}
+
+/** Findings in nested Stages, reported through CDK's validation report. */
+class StageFindings implements IPolicyValidationPlugin {
+  public readonly name = 'cdk-eks-endpoint';
+
+  constructor(private readonly findings: TreeFinding[]) {}
+
+  public validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = this.findings
+      .filter(({ finding, construct }) => finding.level === 'error' || !isAcknowledged(construct!, `cdk-eks-endpoint:${finding.ruleId}`))
+      .map(({ finding, construct }) => ({
+        ruleName: `cdk-eks-endpoint:${finding.ruleId}`,
+        description: finding.message,
+        severity: finding.level,
+        violatingResources: [{ resourceLogicalId: finding.logicalId, templatePath: Stack.of(construct!).templateFile, locations: ['Properties'] }],
+      }));
+    return { success: violations.every((v) => v.severity !== 'error'), violations };
   }
 }

@@ -1,4 +1,6 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ClusterBastion } from '../../lib';
 import { accessEntryClient, byRule, check, KINDS, PLACEMENTS, scenario } from './fixtures';
 
@@ -60,12 +62,19 @@ describe('ClientSecurityGroupPath with known bastions', () => {
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\)/) })]);
   });
 
-  test('warns for an aws-ec2 BastionHostLinux with no 443 path: it may or may not run kubectl', () => {
+  test('does not take an aws-ec2 BastionHostLinux with no access entry for an API client: the template says nothing of kubectl', () => {
+    // the check reads templates, where a BastionHostLinux is an instance like any other: only an
+    // access entry for its role makes it a known client (the Aspect, the pack and the CLI agree)
     const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
     new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });
-    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
-      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: whether Network\/Bastion\/Resource runs kubectl\. If it does: .*\(BastionHostLinux\)/),
-    })]);
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('fails for an aws-ec2 BastionHostLinux whose role has an access entry and no 443 path', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    const bastion = new ec2.BastionHostLinux(s.clusterStack, 'Bastion', { vpc: s.ivpc });
+    s.eksCluster!.grantAccess('Bastion', bastion.role.roleArn, [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })]);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^Network\/Bastion\/Resource \(access entry\)/) })]);
   });
 
   test('passes a client whose group has separate egress rules: they add to the default allow-all', () => {
@@ -99,10 +108,17 @@ describe('ClientSecurityGroupPath with known bastions', () => {
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 
-  test('warns when the allowed CIDR is a deploy-time value', () => {
+  test('passes when the cluster allows the VPC\'s own CIDR block by reference (Fn::GetAtt Vpc.CidrBlock)', () => {
     const s = scenario({ kind: 'cfn', mode: 'private' });
     accessEntryClient(s, 'Runner');
     s.controlPlaneSg!.addIngressRule(ec2.Peer.ipv4(s.vpc!.vpcCidrBlock), ec2.Port.tcp(443));
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('warns when the allowed CIDR is a deploy-time value', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    s.controlPlaneSg!.addIngressRule(ec2.Peer.ipv4(new CfnParameter(s.clusterStack, 'RunnerCidr').valueAsString), ec2.Port.tcp(443));
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth/) })]);
   });
 });

@@ -34,7 +34,7 @@ describe('PublicOnlyNodeEgress', () => {
       allowList(s, ['203.0.113.0/24']);
       expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
         level: 'error',
-        message: expect.stringMatching(/allows only \[203\.0\.113\.0\/24\], but the nodes in Network\/Vpc\/PrivateSubnet1, Network\/Vpc\/PrivateSubnet2 reach it from the NAT gateway address Network\/Vpc\/PublicSubnet1\/EIP: nodes will never join/),
+        message: expect.stringMatching(/allows only \[203\.0\.113\.0\/24\], but the nodes of \S+ in Network\/Vpc\/PrivateSubnet1\/Subnet, Network\/Vpc\/PrivateSubnet2\/Subnet reach it from the NAT gateway address Network\/Vpc\/PublicSubnet1\/EIP: nodes will never join/),
       })]);
     });
 
@@ -107,7 +107,7 @@ describe('IsolatedNodeEndpoints', () => {
       const s = scenario({ kind, vpcIn, mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
       addEndpoints(s.vpc!, ['ec2', 'ecr.api']);
       expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
-        level: 'error', message: expect.stringMatching(/the nodes in .* have no internet egress and Network\/Vpc lacks VPC endpoints for: ecr\.dkr, sts, s3\. Nodes cannot pull images/),
+        level: 'error', message: expect.stringMatching(/the nodes of .* have no internet egress and Network\/Vpc has no usable VPC endpoint for: ecr\.dkr, sts, s3\. They cannot pull images/),
       })]);
     });
 
@@ -115,7 +115,7 @@ describe('IsolatedNodeEndpoints', () => {
       const s = scenario({ kind, mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
       addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 's3']);
       s.vpc!.addInterfaceEndpoint('StsNoDns', { service: ec2.InterfaceVpcEndpointAwsService.STS, privateDnsEnabled: false });
-      expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: sts\./);
+      expect(byRule(check(s.app), ID)[0].message).toMatch(/has no usable VPC endpoint for: sts\./);
     });
 
     test('passes when the nodes have NAT egress', () => {
@@ -140,14 +140,14 @@ describe('IsolatedNodeEndpoints', () => {
     const s = scenario({ kind: 'cfn', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
     addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
     new ec2.CfnVPCEndpoint(s.networkStack, 'RawS3', { vpcId: s.vpc!.vpcId, serviceName: 'com.amazonaws.eu-west-1.s3' });
-    expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: s3\./);
+    expect(byRule(check(s.app), ID)[0].message).toMatch(/has no usable VPC endpoint for: s3\./);
   });
 
   test('counts an S3 interface endpoint without private DNS as missing', () => {
     const s = scenario({ kind: 'cfn', mode: 'private', vpc: ISOLATED_VPC, nodes: ec2.SubnetType.PRIVATE_ISOLATED });
     addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
     s.vpc!.addInterfaceEndpoint('S3Interface', { service: ec2.InterfaceVpcEndpointAwsService.S3, privateDnsEnabled: false });
-    expect(byRule(check(s.app), ID)[0].message).toMatch(/lacks VPC endpoints for: s3\./);
+    expect(byRule(check(s.app), ID)[0].message).toMatch(/has no usable VPC endpoint for: s3\./);
   });
 
   test('fails for a ClusterBastion in isolated subnets without Session Manager endpoints', () => {
@@ -155,7 +155,7 @@ describe('IsolatedNodeEndpoints', () => {
     addEndpoints(s.vpc!, ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3']);
     new ClusterBastion(s.clusterStack, 'Bastion', { cluster: s.eksCluster! });
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
-      level: 'error', message: expect.stringMatching(/Network\/Bastion\/Instance in .* lacks VPC endpoints for: ssm, ssmmessages, ec2messages\. Session Manager and kubectl cannot work/),
+      level: 'error', message: expect.stringMatching(/Network\/Bastion\/Instance in .* has no usable VPC endpoint for: ssm, ssmmessages, ec2messages\. Session Manager and kubectl cannot work/),
     })]);
   });
 

@@ -75,7 +75,7 @@ describe('DhcpOptionsDns', () => {
       const s = scenario({ kind, vpcIn, mode: 'private' });
       withDhcp(s, ['10.0.0.53', '10.0.1.53']);
       expect(byRule(check(s.app), 'DhcpOptionsDns')).toEqual([expect.objectContaining({
-        level: 'error', message: expect.stringMatching(/domain-name-servers to \[10\.0\.0\.53, 10\.0\.1\.53\] without AmazonProvidedDNS/),
+        level: 'error', message: expect.stringMatching(/domain-name-servers to \[10\.0\.0\.53, 10\.0\.1\.53\] without the Amazon DNS server/),
       })]);
     });
 

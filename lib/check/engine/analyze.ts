@@ -1,14 +1,51 @@
 import { ReportedFinding } from './finding';
 import { TemplateInput } from './input';
-import { EndpointRule } from '../rules/rule';
+import { NetworkModel } from './network-model';
+import { ResourceIndex } from './resource-index';
+import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template-set';
+import { EndpointRule, Finding, notVerifiable } from '../rules/rule';
+
+/** The ID of the warning for a cluster resource the engine cannot read. */
+export const CLUSTER_NOT_CHECKED = 'ClusterNotChecked';
 
 /**
- * Runs the rules on every EKS cluster in a set of templates, linked to each other
- * (imports, stack outputs, nested stacks). Never throws on what a template holds.
- * (Being written: see the engine's README in lib/check.)
+ * Runs the rules on every EKS cluster in a set of templates, linked to each other (imports,
+ * stack outputs, nested stacks). It never throws on what a template holds: a value it cannot
+ * read is unknown, and a rule that fails on one cluster is reported as a warning on that
+ * cluster rather than ending the run.
  */
 export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): ReportedFinding[] {
-  void inputs;
-  void rules;
-  return [];
+  const set = new TemplateSet(inputs);
+  const index = new ResourceIndex(set);
+  const model = new NetworkModel(index);
+  const reported: ReportedFinding[] = [];
+  for (const cluster of index.ofType('AWS::EKS::Cluster')) {
+    const where = { templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file };
+    for (const rule of rules) {
+      let findings: Finding[];
+      try {
+        findings = rule.check(model.cluster(cluster));
+      } catch (e) {
+        findings = [notVerifiable(`the rule stopped on an input it does not understand (${(e as Error).message}); please report it. ` +
+          'Check this rule by hand for this cluster.')];
+      }
+      for (const finding of findings) {
+        // a cluster that exists only under a deploy-time condition may not exist at all
+        const f = cluster.exists !== true && finding.verified
+          ? notVerifiable(`the cluster exists only under a deploy-time condition. If it is created: ${finding.message}`) : finding;
+        reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...where });
+      }
+    }
+  }
+  for (const type of UNREADABLE_CLUSTER_TYPES) {
+    for (const cluster of index.ofType(type)) {
+      reported.push({
+        ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false,
+        message: `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
+          'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.',
+        templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file,
+      });
+    }
+  }
+  return reported;
 }

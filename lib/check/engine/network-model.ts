@@ -1,102 +1,124 @@
-import { CfnResource } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IConstruct } from 'constructs';
-import { cidrContains } from '../../private/cidr';
-import { ClusterBastion } from '../../cluster-bastion';
-import { CfnIndex, IndexedResource } from '../../private/cfn-index';
+import { cidrContains, parseCidr } from '../../private/cidr';
+import { refersTo, refOf, ResourceIndex } from './resource-index';
+import { Resource } from './template-set';
+import { asList, at, describe, Fact, isOpaque, literal, Text, toFact, toList, Unknown, Value } from './value';
 
-/** A fact read at synth time: known to be true, known to be false, or not knowable. */
-export type Fact = boolean | 'unknown';
+export { Fact } from './value';
 
 /** How a subnet reaches the internet, from its route table's default route. */
 export type Egress = 'nat' | 'igw' | 'tgw' | 'other' | 'none' | 'unknown';
 
+/** The Metadata key `ClusterBastion` writes on its instance, so that any reader of the template knows it. */
+export const CLIENT_METADATA_KEY = 'cdk-eks-endpoint';
+
 /** A subnet as the checks see it. */
 export interface SubnetView {
-  /** The subnet ID, or the construct path of a subnet in the app. */
+  /** The subnet's construct path or logical ID, or the value given for an imported subnet. */
   readonly display: string;
-  /** The subnet resource, when it is in the app; undefined for an imported subnet. */
-  readonly resource?: IndexedResource;
+  /** The subnet resource, when it is in the templates; undefined for an imported subnet. */
+  readonly resource?: Resource;
   readonly vpc?: VpcView;
   /** The literal CIDR block, when known. */
   readonly cidr?: string;
   readonly egress: Egress;
-  /** For NAT egress: the NAT gateway's EIP resource, when it is in the app. */
-  readonly natEip?: IndexedResource;
+  /** For NAT egress: the NAT gateway's EIP resource, when it is in the templates. */
+  readonly natEip?: Resource;
   /** The routes of the subnet's route table (empty when unknown). */
-  readonly routes: IndexedResource[];
+  readonly routes: Resource[];
   /** The route table resource, when known. */
-  readonly routeTable?: IndexedResource;
+  readonly routeTable?: Resource;
 }
 
 /** A connection from the cluster VPC to other networks. */
 export interface ConnectionView {
   readonly kind: 'peering' | 'transit-gateway';
   readonly display: string;
-  readonly resource: IndexedResource;
-  /** The other VPC, when it is in the app. */
+  readonly resource: Resource;
+  /** The other VPC, when it is in the templates. */
   readonly peerVpc?: VpcView;
   /** For a Transit Gateway attachment: the gateway ID value (reference or literal). */
-  readonly transitGatewayId?: unknown;
+  readonly transitGatewayId?: Value;
+  /**
+   * For a Transit Gateway attachment: whether security-group references work across it
+   * (`SecurityGroupReferencingSupport`, off by default).
+   */
+  readonly securityGroupReferencing?: Fact;
 }
 
 /** A VPC as the checks see it. */
 export interface VpcView {
   readonly display: string;
-  /** The VPC resource, when it is in the app; undefined for an imported VPC. */
-  readonly resource?: IndexedResource;
+  readonly resource?: Resource;
   readonly dnsSupport: Fact;
   readonly dnsHostnames: Fact;
   /** DNS servers of an associated DHCP options set: undefined for the default set, 'unknown' when not readable. */
   readonly dhcpServers?: string[] | 'unknown';
-  readonly dhcpOptions?: IndexedResource;
+  readonly dhcpOptions?: Resource;
   readonly cidr?: string;
-  readonly endpoints: IndexedResource[];
-  readonly inboundResolvers: IndexedResource[];
+  readonly endpoints: Resource[];
+  readonly inboundResolvers: Resource[];
   readonly connections: ConnectionView[];
 }
 
 /** Something known to call the Kubernetes API. */
 export interface ClientView {
   readonly display: string;
-  readonly kind: 'ClusterBastion' | 'BastionHostLinux' | 'access entry';
+  readonly kind: 'ClusterBastion' | 'access entry';
   /** The instance or Lambda function. */
-  readonly instance: IndexedResource;
+  readonly instance: Resource;
   readonly subnet?: SubnetView;
   /** Security group values of the instance (references or literal IDs). */
-  readonly securityGroups: unknown[];
+  readonly securityGroups: Value[];
   /** The client's VPC: its view, or the literal ID of an imported VPC. */
   readonly vpcKey?: VpcView | string;
   /** True for a Lambda function that runs in no VPC: it reaches only public endpoints. */
   readonly outsideVpc: boolean;
 }
 
+/** Compute that runs the cluster's pods: where it runs and what it needs without internet egress. */
+export interface ComputeView {
+  /** How to name it in a message: "the nodes of <nodegroup>", "the Fargate pods of <profile>", "Auto Mode nodes". */
+  readonly what: string;
+  readonly subnets: SubnetView[];
+  /** Subnets that are deploy-time values: the reason, for a not-verifiable warning. */
+  readonly unknownSubnets?: string;
+  /** The VPC endpoints it needs where subnets have no internet egress. */
+  readonly needs: string[];
+  /** True when it is linked to the cluster by a value not known at synth (it may belong to another). */
+  readonly maybe: boolean;
+}
+
 /** One EKS cluster and its network, built once and read by every rule. */
 export interface ClusterView {
-  readonly resource: IndexedResource;
+  readonly resource: Resource;
   readonly model: NetworkModel;
-  readonly index: CfnIndex;
+  readonly index: ResourceIndex;
   readonly display: string;
   readonly publicAccess: Fact;
   readonly privateAccess: Fact;
-  /** The public allow-list as rendered: values may be references; 'unknown' when the list itself is a token. */
-  readonly publicAccessCidrs: unknown[] | 'unknown';
+  /** The public allow-list as rendered; 'unknown' when the list itself is a deploy-time value. */
+  readonly publicAccessCidrs: Value[] | 'unknown';
+  /** Whether the allow-list lets in every address (0.0.0.0/0, ::/0, or blocks that add up to all of IPv4). */
+  readonly publicAccessOpen: Fact;
   readonly vpc?: VpcView;
-  /** Peering connections and Transit Gateway attachments of the cluster VPC, in the app or imported. */
   readonly connections: ConnectionView[];
   /** How to name the VPC in a message. */
   readonly vpcDisplay: string;
   readonly subnets: SubnetView[];
+  /** Why the cluster's subnets cannot be read, when they cannot. */
+  readonly subnetsUnknown?: string;
   /** The security groups on the EKS-owned ENIs: the cluster security group and the additional ones. */
-  readonly controlPlaneSecurityGroups: unknown[];
+  readonly controlPlaneSecurityGroups: Array<Value | ClusterSecurityGroup>;
+  /** All node subnets (node groups, Fargate, Auto Mode), for rules that do not care which compute. */
   readonly nodeSubnets: SubnetView[];
+  readonly compute: ComputeView[];
   /** Known API clients in the cluster VPC. */
   readonly clients: ClientView[];
   /** Known API clients in other VPCs. */
   readonly remoteClients: ClientView[];
   /** Known API clients in no VPC at all (a Lambda function without VpcConfig). */
   readonly outsideClients: ClientView[];
-  readonly properties: Record<string, any>;
+  readonly properties: Record<string, Value>;
 }
 
 /** The interface endpoints nodes need without internet egress; `s3` as a gateway (or interface) endpoint. */
@@ -104,56 +126,63 @@ export const NODE_ENDPOINTS = ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3'];
 /** What Session Manager needs on a bastion without internet egress. */
 export const SESSION_MANAGER_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages'];
 
+/** A security group rule, marked `maybe` when its resource exists only under a deploy-time condition. */
+export type SgRule = Record<string, Value> & { readonly maybe?: boolean };
+
 /**
- * The network model of an app, from its CloudFormation resources. Views of VPCs and subnets
- * are built once and shared by all clusters; each cluster's view is built once and shared by
- * all rules.
+ * The network model of a template set. Views of VPCs and subnets are built once and shared
+ * by all clusters; each cluster's view is built once and shared by all rules.
  */
 export class NetworkModel {
-  private readonly vpcs = new Map<CfnResource, VpcView>();
-  private readonly subnets = new Map<CfnResource, SubnetView>();
-  private readonly clusters = new Map<CfnResource, ClusterView>();
+  private readonly vpcs = new Map<Resource, VpcView>();
+  private readonly subnets = new Map<Resource, SubnetView>();
+  private readonly clusters = new Map<Resource, ClusterView>();
 
-  constructor(public readonly index: CfnIndex, private readonly root: IConstruct) {}
+  constructor(public readonly index: ResourceIndex) {}
 
-  public cluster(resource: CfnResource): ClusterView {
+  public cluster(resource: Resource): ClusterView {
     let view = this.clusters.get(resource);
     if (!view) {
-      view = this.buildCluster(this.index.get(resource)!);
+      view = this.buildCluster(resource);
       this.clusters.set(resource, view);
     }
     return view;
   }
 
-  private buildCluster(cluster: IndexedResource): ClusterView {
+  private buildCluster(cluster: Resource): ClusterView {
     const props = cluster.properties;
-    const vpcConfig = props.ResourcesVpcConfig ?? {};
-    const subnets = asList(vpcConfig.SubnetIds).map((s) => this.subnet(s));
+    const vpcConfig = props.__unknown__ ?? props.ResourcesVpcConfig;
+    const subnetList = toList(at(vpcConfig, 'SubnetIds'));
+    const subnets = subnetList instanceof Unknown ? [] : subnetList.map((s) => this.subnet(s));
     const vpc = subnets.find((s) => s.vpc)?.vpc;
-    const sgIds = asList(vpcConfig.SecurityGroupIds);
+    const sgIds = asList(at(vpcConfig, 'SecurityGroupIds'));
     const importedVpcId = this.literalVpcId(sgIds);
+    const cidrs = at(vpcConfig, 'PublicAccessCidrs');
+    const publicAccessCidrs = cidrs === undefined ? ['0.0.0.0/0'] : Array.isArray(cidrs) ? cidrs : 'unknown';
 
-    const nodegroups = this.index.referrers('AWS::EKS::Nodegroup', 'ClusterName', cluster.resource);
-    const nodeSubnets = nodegroups.flatMap((ng) => asList(ng.properties.Subnets).map((s) => this.subnet(s)));
-
+    const compute = this.computeOf(cluster, subnets);
     const clients = this.clientsOf(cluster);
     const vpcKey = vpc ?? importedVpcId;
     const inVpc = (c: ClientView) => vpcKey !== undefined && c.vpcKey === vpcKey;
+    const unreadable = subnetList instanceof Unknown ? subnetList.why : undefined;
     return {
       resource: cluster,
       model: this,
       index: this.index,
-      display: displayPath(cluster.resource),
-      publicAccess: this.fact(vpcConfig.EndpointPublicAccess, true),
-      privateAccess: this.fact(vpcConfig.EndpointPrivateAccess, false),
-      publicAccessCidrs: vpcConfig.PublicAccessCidrs === undefined ? ['0.0.0.0/0']
-        : Array.isArray(vpcConfig.PublicAccessCidrs) ? vpcConfig.PublicAccessCidrs : 'unknown',
+      display: cluster.display,
+      publicAccess: toFact(at(vpcConfig, 'EndpointPublicAccess'), true),
+      privateAccess: toFact(at(vpcConfig, 'EndpointPrivateAccess'), false),
+      publicAccessCidrs,
+      publicAccessOpen: openToAll(publicAccessCidrs),
       vpc,
       connections: vpc?.connections ?? (importedVpcId ? this.connections((value) => value === importedVpcId) : []),
-      vpcDisplay: vpc?.display ?? (importedVpcId ? `imported VPC ${importedVpcId}` : 'the cluster\'s VPC (not in this app)'),
+      vpcDisplay: vpc?.display ?? (importedVpcId ? `imported VPC ${importedVpcId}`
+        : unreadable ? `the cluster's VPC (its subnets are ${unreadable})` : 'the cluster\'s VPC (not in the templates given)'),
       subnets,
-      controlPlaneSecurityGroups: [clusterSecurityGroupKey(cluster.resource), ...sgIds],
-      nodeSubnets,
+      subnetsUnknown: unreadable,
+      controlPlaneSecurityGroups: [clusterSecurityGroupKey(cluster), ...sgIds],
+      nodeSubnets: [...new Set(compute.flatMap((c) => c.subnets))],
+      compute,
       clients: clients.filter(inVpc),
       remoteClients: clients.filter((c) => !inVpc(c) && c.vpcKey !== undefined && vpcKey !== undefined),
       outsideClients: clients.filter((c) => c.outsideVpc),
@@ -161,114 +190,164 @@ export class NetworkModel {
     };
   }
 
-  /** A boolean property: its value, the CloudFormation default when absent, 'unknown' when a token. */
-  public fact(value: unknown, whenAbsent: boolean): Fact {
-    if (value === undefined) return whenAbsent;
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    return 'unknown';
+  /**
+   * Whether a `ClusterName` value names this cluster: a reference to it, or its literal name.
+   * 'unknown' when the value is a deploy-time value (a parameter, an import not given).
+   */
+  public namesCluster(value: Value, cluster: Resource): Fact {
+    if (refersTo(value, cluster)) return true;
+    const name = literal(value);
+    if (name !== undefined) return literal(cluster.properties.Name) === name;
+    return refOf(value) ? false : 'unknown';
   }
 
-  public subnet(value: unknown): SubnetView {
+  /** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
+  private ofCluster(type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
+    const clusters = this.index.ofType('AWS::EKS::Cluster').length;
+    return this.index.ofType(type).flatMap((r) => {
+      const names = this.namesCluster(r.properties.ClusterName, cluster);
+      // a name that is a deploy-time value can only be this cluster when there is no other
+      if (names === true) return [{ resource: r, maybe: r.exists !== true }];
+      if (names === 'unknown' && clusters === 1) return [{ resource: r, maybe: true }];
+      return [];
+    });
+  }
+
+  private computeOf(cluster: Resource, clusterSubnets: SubnetView[]): ComputeView[] {
+    const subnetsOf = (value: Value) => {
+      const list = toList(value);
+      return list instanceof Unknown ? { subnets: [], unknownSubnets: list.why } : { subnets: list.map((s) => this.subnet(s)) };
+    };
+    const compute: ComputeView[] = [];
+    for (const { resource, maybe } of this.ofCluster('AWS::EKS::Nodegroup', cluster)) {
+      compute.push({ what: `the nodes of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: NODE_ENDPOINTS, maybe });
+    }
+    for (const { resource, maybe } of this.ofCluster('AWS::EKS::FargateProfile', cluster)) {
+      // Fargate pods pull images and get credentials like nodes do; AWS lists the same endpoints
+      compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: ['ecr.api', 'ecr.dkr', 's3', 'sts'], maybe });
+    }
+    // Auto Mode: EKS launches nodes in the cluster's subnets (the built-in node class), with
+    // the Pod Identity agent built in, so eks-auth joins the list
+    if (toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false) !== false) {
+      const enabled = toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false);
+      compute.push({
+        what: 'the Auto Mode nodes', subnets: clusterSubnets, needs: [...NODE_ENDPOINTS, 'eks-auth'], maybe: enabled === 'unknown',
+        unknownSubnets: clusterSubnets.length === 0 ? 'the cluster\'s subnets, not known at synth' : undefined,
+      });
+    }
+    return compute;
+  }
+
+  public subnet(value: Value): SubnetView {
     const found = this.index.deref(value, 'AWS::EC2::Subnet');
     if (!found) {
-      return { display: this.index.describe(value), egress: 'unknown', routes: [] };
+      return { display: describe(value), egress: 'unknown', routes: [] };
     }
-    let view = this.subnets.get(found.resource);
+    let view = this.subnets.get(found);
     if (!view) {
       view = this.buildSubnet(found);
-      this.subnets.set(found.resource, view);
+      this.subnets.set(found, view);
     }
     return view;
   }
 
-  private buildSubnet(subnet: IndexedResource): SubnetView {
+  private routeTableOf(subnet: Resource): { association?: Resource; routeTable?: Resource } {
+    const association = this.index.referrers('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId', subnet)[0];
+    return { association, routeTable: association ? this.index.deref(association.properties.RouteTableId, 'AWS::EC2::RouteTable') : undefined };
+  }
+
+  private buildSubnet(subnet: Resource): SubnetView {
     const vpc = this.vpc(subnet.properties.VpcId);
-    const association = this.index.referrers('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId', subnet.resource)[0];
-    const routeTable = association ? this.index.deref(association.properties.RouteTableId, 'AWS::EC2::RouteTable') : undefined;
+    const { association, routeTable } = this.routeTableOf(subnet);
     const routes = routeTable ? this.routesOf(routeTable) : [];
     let egress: Egress;
-    let natEip: IndexedResource | undefined;
+    let natEip: Resource | undefined;
     if (association && !routeTable) {
       egress = 'unknown';
     } else {
       const defaultRoute = routes.find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
       const p = defaultRoute?.properties ?? {};
       if (!defaultRoute) {
-        egress = vpc?.resource && routes.every((r) => this.isPrivateDestination(r.properties)) ? 'none' : 'unknown';
+        egress = vpc?.resource && routes.every((r) => r.exists === true && this.isPrivateDestination(r.properties)) ? 'none' : 'unknown';
+      } else if (defaultRoute.exists !== true) {
+        egress = 'unknown';
       } else if (p.NatGatewayId !== undefined) {
-        egress = 'nat';
         const nat = this.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
-        natEip = nat ? this.index.deref(nat.properties.AllocationId, 'AWS::EC2::EIP') : undefined;
+        egress = nat ? this.natEgress(nat) : 'nat';
+        natEip = nat && egress === 'nat' ? this.index.deref(nat.properties.AllocationId, 'AWS::EC2::EIP') : undefined;
       } else if (p.GatewayId !== undefined) {
         const gateway = this.index.deref(p.GatewayId);
-        egress = gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(p.GatewayId)) ? 'igw' : 'other';
+        egress = gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(p.GatewayId)) ? 'igw' : gateway ? 'other' : 'unknown';
       } else if (p.TransitGatewayId !== undefined) {
         egress = 'tgw';
       } else {
         egress = 'other';
       }
     }
-    return {
-      display: displayPath(subnet.resource),
-      resource: subnet,
-      vpc,
-      cidr: typeof subnet.properties.CidrBlock === 'string' && !this.index.isOpaque(subnet.properties.CidrBlock) ? subnet.properties.CidrBlock : undefined,
-      egress,
-      natEip,
-      routes,
-      routeTable,
-    };
+    const cidr = literal(subnet.properties.CidrBlock);
+    return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, routes, routeTable };
   }
 
-  public vpc(value: unknown): VpcView | undefined {
+  /**
+   * A private NAT gateway (`ConnectivityType: private`) has no internet path of its own: it
+   * leads on only through its own subnet's routes (a Transit Gateway to an egress VPC, say).
+   */
+  private natEgress(nat: Resource): Egress {
+    const connectivity = nat.properties.ConnectivityType;
+    if (connectivity === undefined || connectivity === 'public') return 'nat';
+    if (connectivity !== 'private') return 'unknown';
+    const natSubnet = this.index.deref(nat.properties.SubnetId, 'AWS::EC2::Subnet');
+    if (!natSubnet) return 'unknown';
+    const { routeTable } = this.routeTableOf(natSubnet);
+    const onward = routeTable ? this.routesOf(routeTable).find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0') : undefined;
+    if (!routeTable) return 'unknown';
+    if (!onward) return 'none';
+    return onward.properties.TransitGatewayId !== undefined ? 'tgw' : 'other';
+  }
+
+  public vpc(value: Value): VpcView | undefined {
     const found = this.index.deref(value, 'AWS::EC2::VPC');
-    if (!found) {
-      return undefined;
-    }
-    let view = this.vpcs.get(found.resource);
+    if (!found) return undefined;
+    let view = this.vpcs.get(found);
     if (!view) {
       // register first: connections point back at this VPC
-      const partial = { display: displayPath(found.resource), resource: found } as VpcView;
-      this.vpcs.set(found.resource, partial);
+      const partial = { display: found.display, resource: found } as VpcView;
+      this.vpcs.set(found, partial);
       Object.assign(partial, this.buildVpc(found));
       view = partial;
     }
     return view;
   }
 
-  private buildVpc(vpc: IndexedResource): Omit<VpcView, 'display' | 'resource'> {
+  private buildVpc(vpc: Resource): Omit<VpcView, 'display' | 'resource'> {
     const p = vpc.properties;
-    const association = this.index.referrers('AWS::EC2::VPCDHCPOptionsAssociation', 'VpcId', vpc.resource)[0];
+    const association = this.index.referrers('AWS::EC2::VPCDHCPOptionsAssociation', 'VpcId', vpc)[0];
     let dhcpServers: string[] | 'unknown' | undefined;
-    let dhcpOptions: IndexedResource | undefined;
+    let dhcpOptions: Resource | undefined;
     if (association && association.properties.DhcpOptionsId !== 'default') {
       dhcpOptions = this.index.deref(association.properties.DhcpOptionsId, 'AWS::EC2::DHCPOptions');
       const servers = dhcpOptions?.properties.DomainNameServers;
-      dhcpServers = Array.isArray(servers) && !this.index.isOpaque(servers) ? servers
-        : dhcpOptions && servers === undefined ? [] : 'unknown';
+      dhcpServers = association.exists !== true ? 'unknown'
+        : Array.isArray(servers) && !isOpaque(servers) ? servers.map(String)
+          : dhcpOptions && servers === undefined ? [] : 'unknown';
     }
-    const subnetInVpc = (s: unknown) => this.index.deref(s, 'AWS::EC2::Subnet') !== undefined
-      && this.sameRef(this.index.deref(s, 'AWS::EC2::Subnet')!.properties.VpcId, vpc);
-    const connections = this.connections((value) => this.sameRef(value, vpc), vpc.resource);
+    const subnetInVpc = (s: Value) => refersTo(this.index.deref(s, 'AWS::EC2::Subnet')?.properties.VpcId, vpc);
+    const cidr = literal(p.CidrBlock);
     return {
-      dnsSupport: this.fact(p.EnableDnsSupport, true),
-      dnsHostnames: this.fact(p.EnableDnsHostnames, false),
+      dnsSupport: toFact(p.EnableDnsSupport, true),
+      dnsHostnames: toFact(p.EnableDnsHostnames, false),
       dhcpServers,
       dhcpOptions,
-      cidr: typeof p.CidrBlock === 'string' && !this.index.isOpaque(p.CidrBlock) ? p.CidrBlock : undefined,
-      endpoints: this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc.resource),
+      cidr: cidr && parseCidr(cidr) ? cidr : undefined,
+      endpoints: this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc),
       inboundResolvers: this.index.ofType('AWS::Route53Resolver::ResolverEndpoint')
-        .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip: any) => subnetInVpc(ip?.SubnetId))),
-      connections,
+        .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip) => subnetInVpc(at(ip, 'SubnetId')))),
+      connections: this.connections((value) => refersTo(value, vpc), vpc),
     };
   }
 
-  /**
-   * Peering connections and Transit Gateway attachments of a VPC: one in the app (found through
-   * the referrer index) or an imported one, matched by its literal ID.
-   */
-  private connections(isThisVpc: (value: unknown) => boolean, resource?: CfnResource): ConnectionView[] {
+  /** Peering connections and Transit Gateway attachments of a VPC in the templates, or of an imported one by its literal ID. */
+  private connections(isThisVpc: (value: Value) => boolean, resource?: Resource): ConnectionView[] {
     const referring = (type: string, property: string) => resource
       ? this.index.referrers(type, property, resource)
       : this.index.ofType(type).filter((r) => isThisVpc(r.properties[property]));
@@ -276,21 +355,34 @@ export class NetworkModel {
       ...[...referring('AWS::EC2::VPCPeeringConnection', 'VpcId'), ...referring('AWS::EC2::VPCPeeringConnection', 'PeerVpcId')]
         .map((pc) => ({
           kind: 'peering' as const,
-          display: displayPath(pc.resource),
+          display: pc.display,
           resource: pc,
           peerVpc: this.vpc(isThisVpc(pc.properties.VpcId) ? pc.properties.PeerVpcId : pc.properties.VpcId),
         })),
       ...[...referring('AWS::EC2::TransitGatewayAttachment', 'VpcId'), ...referring('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId')]
-        .map((a) => ({ kind: 'transit-gateway' as const, display: displayPath(a.resource), resource: a, transitGatewayId: a.properties.TransitGatewayId })),
+        .map((a) => ({
+          kind: 'transit-gateway' as const, display: a.display, resource: a, transitGatewayId: a.properties.TransitGatewayId,
+          securityGroupReferencing: this.securityGroupReferencing(a),
+        })),
     ];
   }
 
   /**
-   * Whether a route (other than 0.0.0.0/0) certainly does not lead to the internet: a literal
-   * IPv4 destination inside private or shared address space. IPv6 routes do not count for IPv4
-   * egress. A split default route (0.0.0.0/1 and 128.0.0.0/1), a prefix list or a token could.
+   * Security-group referencing across a Transit Gateway: the attachment's option, off by
+   * default (AWS::EC2::TransitGatewayVpcAttachment Options.SecurityGroupReferencingSupport),
+   * and the gateway's own option when the gateway is in the templates.
    */
-  private isPrivateDestination(route: Record<string, any>): boolean {
+  private securityGroupReferencing(attachment: Resource): Fact {
+    const option = (value: Value): Fact => (value === undefined ? false : value === 'enable' ? true : value === 'disable' ? false : 'unknown');
+    const own = option(at(attachment.properties.Options, 'SecurityGroupReferencingSupport'));
+    const gateway = this.index.deref(attachment.properties.TransitGatewayId, 'AWS::EC2::TransitGateway');
+    const gatewayOption = gateway ? option(gateway.properties.SecurityGroupReferencingSupport) : 'unknown';
+    if (own === false || gatewayOption === false) return false;
+    return own === true && gatewayOption === true ? true : 'unknown';
+  }
+
+  /** Whether a route (other than 0.0.0.0/0) certainly does not lead to the internet. */
+  private isPrivateDestination(route: Record<string, Value>): boolean {
     if (route.DestinationCidrBlock === undefined) {
       return route.DestinationIpv6CidrBlock !== undefined && route.DestinationPrefixListId === undefined;
     }
@@ -298,40 +390,37 @@ export class NetworkModel {
       .some((range) => cidrContains(range, route.DestinationCidrBlock) === true);
   }
 
-  /** Known API clients of a cluster, anywhere in the app. */
-  private clientsOf(cluster: IndexedResource): ClientView[] {
-    const found = new Map<IndexedResource, ClientView['kind']>();
-    for (const [instance, target] of this.bastions()) {
-      if (target === 'BastionHostLinux' || target === cluster.resource) {
-        found.set(instance, target === 'BastionHostLinux' ? target : 'ClusterBastion');
-      }
-    }
-    for (const entry of this.index.referrers('AWS::EKS::AccessEntry', 'ClusterName', cluster.resource)) {
+  /** Known API clients of a cluster: instances and functions whose role has an access entry on it. */
+  private clientsOf(cluster: Resource): ClientView[] {
+    const found = new Map<Resource, ClientView['kind']>();
+    for (const { resource: entry, maybe } of this.ofCluster('AWS::EKS::AccessEntry', cluster)) {
+      if (maybe) continue; // an entry that may be for another cluster says nothing of this one
       const role = this.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
-      for (const instance of role ? this.computeByRole().get(role.resource) ?? [] : []) {
-        if (!found.has(instance)) found.set(instance, 'access entry');
+      for (const compute of role ? this.computeByRole().get(role) ?? [] : []) {
+        const marker = compute.metadata(CLIENT_METADATA_KEY) as { client?: unknown } | undefined;
+        found.set(compute, marker?.client === 'ClusterBastion' ? 'ClusterBastion' : 'access entry');
       }
     }
-    return [...found].map(([instance, kind]) => this.client(instance, kind));
+    return [...found].map(([compute, kind]) => this.client(compute, kind));
   }
 
-  private client(compute: IndexedResource, kind: ClientView['kind']): ClientView {
+  private client(compute: Resource, kind: ClientView['kind']): ClientView {
     const p = compute.properties;
-    let subnetId: unknown;
-    let securityGroups: unknown[];
+    let subnetId: Value;
+    let securityGroups: Value[];
     let outsideVpc = false;
     if (compute.type === 'AWS::Lambda::Function') {
-      subnetId = asList(p.VpcConfig?.SubnetIds)[0];
-      securityGroups = asList(p.VpcConfig?.SecurityGroupIds);
+      subnetId = asList(at(p.VpcConfig, 'SubnetIds'))[0];
+      securityGroups = asList(at(p.VpcConfig, 'SecurityGroupIds'));
       outsideVpc = p.VpcConfig === undefined;
     } else {
-      const nic = asList(p.NetworkInterfaces)[0] ?? {};
-      subnetId = p.SubnetId ?? nic.SubnetId;
-      securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(nic.GroupSet)];
+      const nic = asList(p.NetworkInterfaces)[0];
+      subnetId = p.SubnetId ?? at(nic, 'SubnetId');
+      securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(at(nic, 'GroupSet'))];
     }
     const subnet = subnetId !== undefined ? this.subnet(subnetId) : undefined;
     return {
-      display: displayPath(compute.resource),
+      display: compute.display,
       kind,
       instance: compute,
       subnet,
@@ -341,44 +430,21 @@ export class NetworkModel {
     };
   }
 
-  private bastionList?: Array<[IndexedResource, CfnResource | 'BastionHostLinux']>;
-
-  /** Instances inside a ClusterBastion (with its cluster) or an aws-ec2 BastionHostLinux, found in the tree once. */
-  private bastions(): Array<[IndexedResource, CfnResource | 'BastionHostLinux']> {
-    if (!this.bastionList) {
-      this.bastionList = [];
-      for (const instance of this.index.ofType('AWS::EC2::Instance')) {
-        for (let scope: IConstruct | undefined = instance.resource.node.scope; scope && scope !== this.root; scope = scope.node.scope) {
-          if (scope instanceof ClusterBastion) {
-            const target = scope.cluster.node.defaultChild;
-            if (target instanceof CfnResource) this.bastionList.push([instance, target]);
-            break;
-          }
-          if (scope instanceof ec2.BastionHostLinux) {
-            this.bastionList.push([instance, 'BastionHostLinux']);
-            break;
-          }
-        }
-      }
-    }
-    return this.bastionList;
-  }
-
-  private roleCompute?: Map<CfnResource, IndexedResource[]>;
+  private roleCompute?: Map<Resource, Resource[]>;
 
   /** Instances (by their instance profile's role) and Lambda functions (by their role), built once. */
-  private computeByRole(): Map<CfnResource, IndexedResource[]> {
+  private computeByRole(): Map<Resource, Resource[]> {
     if (!this.roleCompute) {
-      const map = new Map<CfnResource, IndexedResource[]>();
-      const add = (role: CfnResource | undefined, compute: IndexedResource) => {
+      const map = new Map<Resource, Resource[]>();
+      const add = (role: Resource | undefined, compute: Resource) => {
         if (role) map.set(role, [...(map.get(role) ?? []), compute]);
       };
       for (const instance of this.index.ofType('AWS::EC2::Instance')) {
         const profile = this.index.deref(instance.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
-        asList(profile?.properties.Roles).forEach((r) => add(this.index.deref(r)?.resource, instance));
+        asList(profile?.properties.Roles).forEach((r) => add(this.index.deref(r, 'AWS::IAM::Role'), instance));
       }
       for (const fn of this.index.ofType('AWS::Lambda::Function')) {
-        add(this.index.deref(fn.properties.Role, 'AWS::IAM::Role')?.resource, fn);
+        add(this.index.deref(fn.properties.Role, 'AWS::IAM::Role'), fn);
       }
       this.roleCompute = map;
     }
@@ -386,75 +452,70 @@ export class NetworkModel {
   }
 
   /** The routes of a route table. */
-  public routesOf(routeTable: IndexedResource): IndexedResource[] {
-    return this.index.referrers('AWS::EC2::Route', 'RouteTableId', routeTable.resource);
+  public routesOf(routeTable: Resource): Resource[] {
+    return this.index.referrers('AWS::EC2::Route', 'RouteTableId', routeTable);
   }
 
-  /** The literal VPC ID of the first security group (in the app) that names one: how an imported VPC is recognised. */
-  private literalVpcId(securityGroups: unknown[]): string | undefined {
-    return securityGroups.map((sg) => this.index.deref(sg, 'AWS::EC2::SecurityGroup')?.properties.VpcId)
-      .find((id): id is string => typeof id === 'string' && !this.index.isOpaque(id));
+  /** The literal VPC ID of the first security group (in the templates) that names one: how an imported VPC is recognised. */
+  private literalVpcId(securityGroups: Value[]): string | undefined {
+    return securityGroups.map((sg) => literal(this.index.deref(sg, 'AWS::EC2::SecurityGroup')?.properties.VpcId))
+      .find((id): id is string => id !== undefined);
   }
 
   /** Whether a value is a reference to `target` (any attribute). */
-  public sameRef(value: unknown, target: IndexedResource): boolean {
-    return this.index.refOf(value)?.resource === target.resource;
+  public sameRef(value: Value, target: Resource | undefined): boolean {
+    return refersTo(value, target);
   }
 
-  /** A key for a security group value: the referenced resource (or cluster SG attribute), else the literal. */
-  public securityGroupKey(value: unknown): unknown {
-    const ref = this.index.refOf(value);
-    if (ref?.resource?.cfnResourceType === 'AWS::EKS::Cluster' && ref.attribute === 'ClusterSecurityGroupId') {
+  /** A key for a security group value: the referenced resource (or cluster SG attribute), else the literal; an unknown is its own key. */
+  public securityGroupKey(value: Value | ClusterSecurityGroup): unknown {
+    if (value instanceof ClusterSecurityGroup) return value;
+    const ref = refOf(value);
+    if (ref?.resource.type === 'AWS::EKS::Cluster' && ref.attribute === 'ClusterSecurityGroupId') {
       return clusterSecurityGroupKey(ref.resource);
     }
     return ref?.resource ?? value;
   }
 
   /** Ingress rules into a security group key: inline ones and separate resources. */
-  public ingressInto(key: unknown): Array<Record<string, any>> {
-    const rules: Array<Record<string, any>> = [];
-    if (key instanceof CfnResource) {
-      rules.push(...asList(this.index.get(key)?.properties.SecurityGroupIngress));
+  public ingressInto(key: unknown): SgRule[] {
+    const rules: SgRule[] = [];
+    if (key instanceof Resource) {
+      const inline = toList(key.properties.SecurityGroupIngress);
+      if (inline instanceof Unknown) rules.push({ IpProtocol: '-1', maybe: true });
+      else rules.push(...inline.map((r) => ({ ...(r as Record<string, Value>), maybe: key.exists !== true })));
     }
-    rules.push(...this.separateRules('AWS::EC2::SecurityGroupIngress', key).map((r) => r.properties));
+    rules.push(...this.separateRules('AWS::EC2::SecurityGroupIngress', key).map((r) => ({ ...r.properties, maybe: r.exists !== true })));
     return rules;
   }
 
-  /** Separate ingress or egress resources for a security group key. */
-  private separateRules(type: string, key: unknown): IndexedResource[] {
-    if (key instanceof ClusterSecurityGroup || key instanceof CfnResource) {
+  private separateRules(type: string, key: unknown): Resource[] {
+    if (key instanceof ClusterSecurityGroup || key instanceof Resource) {
       const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
       return this.index.referrers(type, 'GroupId', target).filter((r) => this.securityGroupKey(r.properties.GroupId) === key);
     }
-    return this.index.ofType(type).filter((r) => this.securityGroupKey(r.properties.GroupId) === key);
+    return typeof key === 'string' ? this.index.ofType(type).filter((r) => r.properties.GroupId === key) : [];
   }
 
-  /** Egress rules of a security group resource; undefined when it has none set (CloudFormation then allows all). */
-  public egressOf(key: unknown): Array<Record<string, any>> | 'unknown' {
-    if (!(key instanceof CfnResource)) {
-      return 'unknown';
-    }
-    const inline = this.index.get(key)?.properties.SecurityGroupEgress;
+  /** Egress rules of a security group resource ('unknown' for a group not in the templates). */
+  public egressOf(key: unknown): SgRule[] | 'unknown' {
+    if (!(key instanceof Resource)) return 'unknown';
+    const inline = toList(key.properties.SecurityGroupEgress);
+    if (inline instanceof Unknown) return 'unknown';
     const separate = this.separateRules('AWS::EC2::SecurityGroupEgress', key);
-    // Without inline egress, EC2 gives the group its allow-all egress rule, and separate
+    // Without inline egress EC2 gives the group its allow-all egress rule, and separate
     // AWS::EC2::SecurityGroupEgress resources add to it; inline egress replaces it.
-    const base = inline === undefined ? [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] : asList(inline);
-    return [...base, ...separate.map((e) => e.properties)];
+    const base: SgRule[] = key.properties.SecurityGroupEgress === undefined ? [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] : inline as SgRule[];
+    return [...base, ...separate.map((e) => ({ ...e.properties, maybe: e.exists !== true }))];
   }
-}
-
-/** How to name a resource in a message: the path of its L2 construct when it is one's default child. */
-export function displayPath(resource: IConstruct): string {
-  const parent = resource.node.scope;
-  return parent && parent.node.defaultChild === resource ? parent.node.path : resource.node.path;
 }
 
 /** A stand-in key for the security group EKS creates for a cluster. */
-class ClusterSecurityGroup {
-  constructor(public readonly cluster: CfnResource) {}
+export class ClusterSecurityGroup {
+  constructor(public readonly cluster: Resource) {}
 }
-const clusterSgKeys = new WeakMap<CfnResource, ClusterSecurityGroup>();
-function clusterSecurityGroupKey(cluster: CfnResource): ClusterSecurityGroup {
+const clusterSgKeys = new WeakMap<Resource, ClusterSecurityGroup>();
+function clusterSecurityGroupKey(cluster: Resource): ClusterSecurityGroup {
   let key = clusterSgKeys.get(cluster);
   if (!key) {
     key = new ClusterSecurityGroup(cluster);
@@ -463,8 +524,8 @@ function clusterSecurityGroupKey(cluster: CfnResource): ClusterSecurityGroup {
   return key;
 }
 
-/** Whether a security group rule lets TCP 443 through. */
-export function allows443(rule: Record<string, any>): boolean {
+/** Whether a security group rule lets TCP 443 through: true, false, or 'unknown' for deploy-time values. */
+export function allows443(rule: SgRule): boolean {
   const protocol = String(rule.IpProtocol);
   if (protocol === '-1' || protocol === 'all') return true;
   if (protocol !== 'tcp' && protocol !== '6') return false;
@@ -474,57 +535,105 @@ export function allows443(rule: Record<string, any>): boolean {
 }
 
 /** Whether a literal CIDR source covers a literal block; 'unknown' when either is not literal. */
-export function cidrCovers(source: unknown, block: string | undefined): Fact {
+export function cidrCovers(source: Value, block: string | undefined): Fact {
   if (source === undefined) return false;
   const contains = cidrContains(source, block ?? '');
   return contains === undefined ? 'unknown' : contains;
 }
 
-/** A CloudFormation list property as an array (absent: empty). */
-export function asList(value: unknown): any[] {
-  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+/**
+ * Whether a CIDR rule source covers a subnet: a literal block that contains the subnet's, or
+ * the VPC's own CIDR block by reference (`Fn::GetAtt Vpc.CidrBlock`, how CDK writes "from the VPC").
+ */
+export function coversSubnet(source: Value, subnet: SubnetView | undefined): Fact {
+  const ref = refOf(source);
+  if (ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' && subnet?.vpc?.resource) {
+    return ref.resource === subnet.vpc.resource;
+  }
+  return cidrCovers(source, subnet?.cidr);
+}
+
+/**
+ * Whether a public allow-list admits every address: `::/0`, or IPv4 blocks that add up to
+ * all of IPv4 (`0.0.0.0/0`, or `0.0.0.0/1` + `128.0.0.0/1`, ...). Deploy-time entries make
+ * it 'unknown' unless the literal ones already cover everything.
+ */
+export function openToAll(cidrs: Value[] | 'unknown'): Fact {
+  if (cidrs === 'unknown') return 'unknown';
+  if (cidrs.some((c) => typeof c === 'string' && c.trim() === '::/0')) return true;
+  const blocks = cidrs.map((c) => parseCidr(typeof c === 'string' ? c.trim() : c)).filter((b): b is [number, number] => b !== undefined)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let reached = 0;
+  for (const [start, size] of blocks) {
+    const from = Math.max(start, reached);
+    if (start + size > from) covered += start + size - from;
+    reached = Math.max(reached, start + size);
+  }
+  if (covered >= 2 ** 32) return true;
+  // a deploy-time entry counts for as much as its prefix allows (`<EIP>/32` is one address)
+  let potential = 0;
+  for (const c of cidrs.filter((x) => isOpaque(x))) {
+    const prefix = /\/(\d{1,2})$/.exec(describe(c))?.[1];
+    if (prefix === undefined) return 'unknown';
+    potential += 2 ** (32 - Math.min(32, Number(prefix)));
+  }
+  return covered + potential >= 2 ** 32 ? 'unknown' : false;
 }
 
 /** Services the rules look for, longest first so that `ecr.api` wins over `api`. */
 const KNOWN_SERVICES = [...NODE_ENDPOINTS, ...SESSION_MANAGER_ENDPOINTS, 'logs', 'elasticloadbalancing', 'autoscaling', 'eks-auth', 'eks']
   .sort((a, b) => b.length - a.length);
 
-/** The service of a VPC endpoint, from the end of its service name (`com.amazonaws.<region>.ecr.api` is `ecr.api`). */
-export function endpointService(index: CfnIndex, endpoint: IndexedResource): string | undefined {
-  const name = index.describe(endpoint.properties.ServiceName);
-  return KNOWN_SERVICES.find((service) => name.endsWith(`.${service}`));
+/**
+ * The service of a VPC endpoint, from the end of its service name: `com.amazonaws.<region>.ecr.api`
+ * is `ecr.api`, however the name is built (`Fn::Sub` with `${AWS::Region}`, CDK's `Fn::Join`).
+ * Only the literal tail counts: a name that ends in a deploy-time value is not recognised.
+ */
+export function endpointService(endpoint: Resource): string | undefined {
+  const name = endpoint.properties.ServiceName;
+  const tail = typeof name === 'string' ? name : name instanceof Text ? lastLiteral(name.parts) : undefined;
+  return tail === undefined ? undefined : KNOWN_SERVICES.find((service) => tail.endsWith(`.${service}`));
 }
 
-/** Whether a client can open TCP 443 to the EKS-owned ENIs: its egress and their ingress. */
-export function apiPath(model: NetworkModel, cluster: ClusterView, client: ClientView): Fact {
+function lastLiteral(parts: ReadonlyArray<unknown>): string | undefined {
+  const last = parts[parts.length - 1];
+  return typeof last === 'string' ? last : undefined;
+}
+
+/**
+ * Whether a client can open TCP 443 to the EKS-owned ENIs: its egress and their ingress.
+ * `sgReferencing` is whether a rule naming the client's security group works on the way in
+ * (across a Transit Gateway only with security-group referencing support on).
+ */
+export function apiPath(model: NetworkModel, cluster: ClusterView, client: ClientView, sgReferencing: Fact = true): Fact {
   const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
   const sources = client.securityGroups.map((sg) => model.securityGroupKey(sg));
   const clusterSg = targets[0];
   if (sources.includes(clusterSg)) {
     return true; // the cluster security group allows all traffic from its own members
   }
-  const clientCidr = client.subnet?.cidr;
   let ingress: Fact = false;
+  const maybe = () => {
+    ingress = ingress === true ? true : 'unknown';
+  };
   for (const target of targets) {
-    const rules = model.ingressInto(target);
-    if (!(target instanceof CfnResource) && target !== clusterSg) {
-      ingress = ingress === true ? true : 'unknown'; // an imported group may have rules made elsewhere
-    }
-    for (const rule of rules.filter(allows443)) {
+    if (!(target instanceof Resource) && target !== clusterSg) maybe(); // an imported group may have rules made elsewhere
+    for (const rule of model.ingressInto(target).filter(allows443)) {
+      let covers: Fact = false;
       if (rule.SourceSecurityGroupId !== undefined) {
         const source = model.securityGroupKey(rule.SourceSecurityGroupId);
-        if (sources.includes(source)) return egressTo(model, sources, targets, cluster);
-        if (!(source instanceof CfnResource) && sources.some((s) => !(s instanceof CfnResource))) ingress = ingress === true ? true : 'unknown';
+        covers = sources.includes(source) ? sgReferencing : !(source instanceof Resource) && sources.some((s) => !(s instanceof Resource)) ? 'unknown' : false;
       } else if (rule.CidrIp !== undefined) {
-        const covers = rule.CidrIp === '0.0.0.0/0' ? true : cidrCovers(rule.CidrIp, clientCidr);
-        if (covers === true) return egressTo(model, sources, targets, cluster);
-        if (covers === 'unknown') ingress = ingress === true ? true : 'unknown';
-      } else if (rule.SourcePrefixListId !== undefined) {
-        ingress = ingress === true ? true : 'unknown';
+        covers = rule.CidrIp === '0.0.0.0/0' ? true : coversSubnet(rule.CidrIp, client.subnet);
+      } else if (rule.SourcePrefixListId !== undefined || rule.IpProtocol !== undefined && Object.keys(rule).every((k) => k === 'IpProtocol' || k === 'maybe')) {
+        covers = 'unknown';
       }
+      if (covers === true && !rule.maybe) return egressTo(model, sources, targets, cluster);
+      if (covers !== false) maybe();
     }
   }
-  if (sources.some((s) => !(s instanceof CfnResource)) && ingress === false) {
+  if (sources.some((s) => !(s instanceof Resource)) && ingress === false) {
     return 'unknown'; // an imported client group could be the cluster group itself
   }
   return ingress;
@@ -539,18 +648,11 @@ function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], c
       continue;
     }
     for (const rule of rules.filter(allows443)) {
-      if (rule.CidrIp === '0.0.0.0/0' || rule.DestinationSecurityGroupId !== undefined && targets.includes(model.securityGroupKey(rule.DestinationSecurityGroupId))) {
-        return true;
-      }
-      if (rule.DestinationPrefixListId !== undefined) {
-        result = 'unknown';
-        continue;
-      }
-      if (rule.CidrIp !== undefined) {
-        const covers = cluster.subnets.every((s) => cidrCovers(rule.CidrIp, s.cidr) === true);
-        if (covers) return true;
-        result = 'unknown';
-      }
+      const reaches = rule.CidrIp === '0.0.0.0/0'
+        || rule.DestinationSecurityGroupId !== undefined && targets.includes(model.securityGroupKey(rule.DestinationSecurityGroupId))
+        || rule.CidrIp !== undefined && cluster.subnets.length > 0 && cluster.subnets.every((s) => coversSubnet(rule.CidrIp, s) === true);
+      if (reaches && !rule.maybe) return true;
+      if (reaches || rule.DestinationPrefixListId !== undefined || rule.CidrIp !== undefined) result = 'unknown';
     }
   }
   return result;

@@ -25,10 +25,7 @@ export const ClientSecurityGroupPath: EndpointRule = {
         const problem = `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +
           'but no security group rule lets it reach the cluster on TCP 443: kubectl will time out. ' +
           'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.';
-        // a BastionHostLinux may serve something else than kubectl: that is not for us to know
-        findings.push(client.kind === 'BastionHostLinux'
-          ? notVerifiable(`whether ${client.display} runs kubectl. If it does: ${problem}`)
-          : violationIfPrivate(this, cluster, problem));
+        findings.push(violationIfPrivate(this, cluster, problem));
       }
     }
     return findings;

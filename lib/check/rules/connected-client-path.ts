@@ -1,4 +1,5 @@
-import { allows443, apiPath, asList, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
+import { allows443, apiPath, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
+import { asList, literal, sameValue, Value } from '../engine/value';
 import { describeConnection } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
@@ -25,7 +26,7 @@ export const ConnectedClientPath: EndpointRule = {
     const findings: Finding[] = [];
     const placed = new Set<ClientView>();
     for (const connection of cluster.connections) {
-      const clients = cluster.remoteClients.filter((c) => crosses(cluster, connection, c));
+      const clients = cluster.remoteClients.filter((c) => crosses(connection, c));
       clients.forEach((c) => placed.add(c));
       const through = describeConnection(connection);
       const who = clients.length > 0 ? clients.map((c) => `${c.display} (${c.kind})`).join(', ') : `clients ${through}`;
@@ -42,12 +43,18 @@ export const ConnectedClientPath: EndpointRule = {
 
       if (clients.length > 0) {
         for (const client of clients) {
-          const path = apiPath(cluster.model, cluster, client);
+          const path = apiPath(cluster.model, cluster, client, connection.kind === 'transit-gateway' ? connection.securityGroupReferencing ?? false : true);
           if (path === 'unknown') {
             findings.push(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`));
           } else if (!path) {
-            findings.push(violation(this, `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
-              'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.'));
+            const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
+              && apiPath(cluster.model, cluster, client, true) === true;
+            findings.push(violation(this, acrossTgw
+              ? `${client.display} (${client.kind}) reaches the cluster ${through}, and the cluster security group allows TCP 443 from its security group, ` +
+                'but security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled on the gateway and ' +
+                'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
+              : `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
+                'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.'));
           }
         }
       } else {
@@ -73,20 +80,24 @@ export const ConnectedClientPath: EndpointRule = {
 };
 
 /** Whether a client in another VPC is on the far side of a connection. */
-function crosses(cluster: ClusterView, connection: ConnectionView, client: ClientView): boolean {
+function crosses(connection: ConnectionView, client: ClientView): boolean {
   if (connection.kind === 'peering') {
     return connection.peerVpc !== undefined && client.vpcKey === connection.peerVpc;
   }
   const clientVpc = typeof client.vpcKey === 'object' ? client.vpcKey : undefined;
-  const gateway = cluster.index.describe(connection.transitGatewayId);
-  return clientVpc?.connections.some((c) => c.kind === 'transit-gateway' && cluster.index.describe(c.transitGatewayId) === gateway) ?? false;
+  return clientVpc?.connections.some((c) => c.kind === 'transit-gateway' && sameGateway(c.transitGatewayId, connection.transitGatewayId)) ?? false;
 }
 
-function routesTo(cluster: ClusterView, route: Record<string, any>, connection: ConnectionView): boolean {
+/** Whether two gateway ID values name the same gateway: the same reference, or the same literal (an unknown is never the same). */
+function sameGateway(a: Value, b: Value): boolean {
+  return a !== undefined && sameValue(a, b);
+}
+
+function routesTo(cluster: ClusterView, route: Record<string, Value>, connection: ConnectionView): boolean {
   if (connection.kind === 'peering') {
     return route.VpcPeeringConnectionId !== undefined && cluster.model.sameRef(route.VpcPeeringConnectionId, connection.resource);
   }
-  return route.TransitGatewayId !== undefined && cluster.index.describe(route.TransitGatewayId) === cluster.index.describe(connection.transitGatewayId);
+  return route.TransitGatewayId !== undefined && sameGateway(route.TransitGatewayId, connection.transitGatewayId);
 }
 
 function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): boolean | 'unknown' {
@@ -107,7 +118,7 @@ function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): b
         if (covers === true) return true;
         if (covers === 'unknown') unknown = true;
       } else {
-        const inside = cidrCovers(vpcCidr ?? '', asList(rule.CidrIp)[0]);
+        const inside = cidrCovers(vpcCidr ?? '', literal(asList(rule.CidrIp)[0]));
         if (inside === false) return true; // some block outside the cluster VPC
         if (inside === 'unknown') unknown = true;
       }

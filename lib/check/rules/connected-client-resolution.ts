@@ -1,4 +1,5 @@
 import { ClusterView, ConnectionView } from '../engine/network-model';
+import { describe } from '../engine/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**
@@ -23,12 +24,12 @@ export const ConnectedClientResolution: EndpointRule = {
     }
     const vpc = cluster.vpc;
     if (!vpc) {
-      return cluster.connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in this app. ` +
-        'Unless it has a Route 53 Resolver inbound endpoint and their network forwards <region>.eks.amazonaws.com to it, they resolve the public addresses.'));
+      return cluster.connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in the templates given. ` +
+        'Unless it has a Route 53 Resolver inbound endpoint and their network forwards the endpoint name to it, they resolve the public addresses.'));
     }
     const findings: Finding[] = [];
     const forwardRules = cluster.index.ofType('AWS::Route53Resolver::ResolverRule')
-      .filter((r) => r.properties.RuleType === 'FORWARD' && /(^|\.)eks\.amazonaws\.com\.?$/.test(cluster.index.describe(r.properties.DomainName)));
+      .filter((r) => r.properties.RuleType === 'FORWARD' && /(^|\.)eks\.amazonaws\.com\.?$/.test(describe(r.properties.DomainName)));
     for (const connection of cluster.connections) {
       const through = describeConnection(connection);
       if (vpc.inboundResolvers.length === 0) {
@@ -39,7 +40,7 @@ export const ConnectedClientResolution: EndpointRule = {
       }
       const peer = connection.peerVpc;
       if (!peer) {
-        findings.push(notVerifiable(`clients ${through} are in a network outside this app. Confirm it forwards <region>.eks.amazonaws.com ` +
+        findings.push(notVerifiable(`clients ${through} are in a network outside the templates given. Confirm it forwards <region>.eks.amazonaws.com ` +
           `to the inbound Resolver endpoint in ${vpc.display}.`));
         continue;
       }

@@ -1,4 +1,5 @@
-import { asList, ClusterView } from '../engine/network-model';
+import { ClusterView } from '../engine/network-model';
+import { at, hasUnknown, toList, Unknown } from '../engine/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -15,13 +16,11 @@ export const ControlPlaneLogging: EndpointRule = {
   summary: 'All five control-plane log types are enabled.',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
-    const logging = cluster.properties.Logging;
-    const types = logging?.ClusterLogging?.EnabledTypes;
-    const opaque = (v: unknown) => v !== undefined && (typeof v !== 'object' || cluster.index.isOpaque(v) && !Array.isArray(v));
-    if (opaque(logging) && logging?.ClusterLogging === undefined || types !== undefined && (!Array.isArray(types) || cluster.index.isOpaque(types))) {
+    const types = toList(at(cluster.properties.Logging, 'ClusterLogging', 'EnabledTypes'));
+    if (types instanceof Unknown || types.some((t) => hasUnknown(t))) {
       return [notVerifiable('the enabled log types are a deploy-time value. Confirm api, audit, authenticator, controllerManager and scheduler are on.')];
     }
-    const enabled = asList(types).map((t: any) => t?.Type);
+    const enabled = types.map((t) => at(t, 'Type'));
     const missing = LOG_TYPES.filter((t) => !enabled.includes(t));
     return missing.length === 0 ? [] : [violation(this, `Control-plane log types not enabled: ${missing.join(', ')}. ` +
       'Set clusterLogging to all five ClusterLoggingTypes.')];

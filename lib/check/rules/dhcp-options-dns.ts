@@ -1,30 +1,46 @@
+import { cidrContains, parseCidr } from '../../private/cidr';
 import { ClusterView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
+/** The Amazon DNS server's fixed address, reachable from every VPC (VPC user guide, "Amazon DNS server"). */
+const AMAZON_DNS_LINK_LOCAL = '169.254.169.253';
+
 /**
- * A custom DHCP options set decides which DNS servers instances ask. Without
- * AmazonProvidedDNS among them, the private hosted zone of the endpoint is never consulted.
- * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ * A custom DHCP options set decides which DNS servers instances ask. Without the Amazon DNS
+ * server among them, the private hosted zone of the endpoint is never consulted. The Amazon
+ * DNS server can be named `AmazonProvidedDNS`, by the VPC's base address plus two, or by
+ * 169.254.169.253: all three are the same Route 53 Resolver.
+ * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html ;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html
  */
 export const DhcpOptionsDns: EndpointRule = {
   id: 'DhcpOptionsDns',
   level: 'error',
-  summary: 'With private access, a custom DHCP options set on the cluster VPC must list AmazonProvidedDNS.',
+  summary: 'With private access, a custom DHCP options set on the cluster VPC must name the Amazon DNS server.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return [];
     const vpc = cluster.vpc;
     if (!vpc) {
-      return [notVerifiable(`${cluster.vpcDisplay} is not defined in this app. If it has a custom DHCP options set, confirm its ` +
+      return [notVerifiable(`${cluster.vpcDisplay} is not defined in the templates given. If it has a custom DHCP options set, confirm its ` +
         'domain-name-servers include AmazonProvidedDNS: aws ec2 describe-dhcp-options.')];
     }
     if (vpc.dhcpServers === undefined) return [];
     if (vpc.dhcpServers === 'unknown') {
       return [notVerifiable(`the DHCP options associated with ${vpc.display} are not readable here. Confirm their domain-name-servers include AmazonProvidedDNS.`)];
     }
-    if (vpc.dhcpServers.includes('AmazonProvidedDNS')) return [];
-    return [violationIfPrivate(this, cluster, `Private access is on, but the DHCP options ${vpc.dhcpOptions?.resource.node.path ?? ''} of ${vpc.display} ` +
-      `set domain-name-servers to [${vpc.dhcpServers.join(', ')}] without AmazonProvidedDNS: instances will not see the endpoint's private zone. ` +
-      'Add AmazonProvidedDNS to domainNameServers.')];
+    const servers = vpc.dhcpServers.map((s) => s.trim());
+    if (servers.includes('AmazonProvidedDNS') || servers.includes(AMAZON_DNS_LINK_LOCAL)) return [];
+    const base = parseCidr(vpc.cidr);
+    if (base) {
+      const plusTwo = [24, 16, 8, 0].map((shift) => Math.floor((base[0] + 2) / 2 ** shift) % 256).join('.');
+      if (servers.includes(plusTwo)) return [];
+    } else if (servers.some((s) => cidrContains('0.0.0.0/0', `${s}/32`))) {
+      return [notVerifiable(`the DHCP options of ${vpc.display} name DNS servers by address [${servers.join(', ')}] and the VPC's CIDR block is not known at synth, ` +
+        'so whether one is the Amazon DNS server (the VPC base address plus two) cannot be told. Confirm it is, or add AmazonProvidedDNS.')];
+    }
+    return [violationIfPrivate(this, cluster, `Private access is on, but the DHCP options ${vpc.dhcpOptions?.display ?? ''} of ${vpc.display} ` +
+      `set domain-name-servers to [${servers.join(', ')}] without the Amazon DNS server: instances will not see the endpoint's private zone. ` +
+      'Add AmazonProvidedDNS to domainNameServers (or forward the cluster endpoint\'s name to the VPC resolver from your DNS servers).')];
   },
 };

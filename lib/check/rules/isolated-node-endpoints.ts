@@ -1,59 +1,117 @@
-import { ClusterView, endpointService, NODE_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SubnetView } from '../engine/network-model';
+import { allows443, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
+import { Resource } from '../engine/template-set';
+import { asList, Fact, toFact } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
  * Nodes in subnets with no internet egress reach AWS APIs only through VPC endpoints:
- * ec2, ecr.api, ecr.dkr and sts as interface endpoints with private DNS, and s3 (a gateway
- * endpoint on their route table) for image layers. A bastion there also needs ssm,
- * ssmmessages and ec2messages for Session Manager.
+ * ec2, ecr.api, ecr.dkr and sts as interface endpoints with private DNS (eks-auth too for
+ * Auto Mode and Pod Identity), and s3 (a gateway endpoint on their route table) for image
+ * layers. An interface endpoint's security group must admit them on 443. A bastion there
+ * also needs ssm, ssmmessages and ec2messages for Session Manager.
  * https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html
  */
 export const IsolatedNodeEndpoints: EndpointRule = {
   id: 'IsolatedNodeEndpoints',
   level: 'error',
-  summary: 'Nodes and clients in subnets without internet egress need the VPC endpoints they use.',
+  summary: 'Nodes and clients in subnets without internet egress need the VPC endpoints they use, open to them on 443.',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return []; // public only: PublicOnlyNodeEgress speaks
     const findings: Finding[] = [];
-    const groups: Array<{ what: string; subnets: SubnetView[]; needs: string[] }> = [
-      { what: 'the nodes', subnets: unique(cluster.nodeSubnets), needs: NODE_ENDPOINTS },
+    const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets'> & { maybe?: boolean }> = [
+      ...cluster.compute,
       // a bastion is reached through Session Manager; ClusterBastion also fetches kubectl from S3
-      ...cluster.clients.filter((c) => c.subnet && c.kind !== 'access entry').map((c) => ({
-        what: c.display, subnets: [c.subnet!], needs: c.kind === 'ClusterBastion' ? [...SESSION_MANAGER_ENDPOINTS, 's3'] : SESSION_MANAGER_ENDPOINTS,
+      ...cluster.clients.filter((c) => c.subnet && c.kind === 'ClusterBastion').map((c) => ({
+        what: c.display, subnets: [c.subnet!], needs: [...SESSION_MANAGER_ENDPOINTS, 's3'],
       })),
     ];
-    for (const { what, subnets, needs } of groups) {
-      const isolated = subnets.filter((s) => s.egress === 'none');
-      const unknown = subnets.filter((s) => s.egress === 'unknown');
-      if (unknown.length > 0) {
-        findings.push(notVerifiable(`the routes of ${unknown.map((s) => s.display).join(', ')} (${what}) are not in this app. ` +
-          `If they have no internet egress, confirm VPC endpoints for ${needs.join(', ')} exist with private DNS on.`));
+    for (const { what, subnets, needs, unknownSubnets, maybe } of groups) {
+      const isolated = unique(subnets).filter((s) => s.egress === 'none');
+      const unknown = unique(subnets).filter((s) => s.egress === 'unknown');
+      if (unknown.length > 0 || unknownSubnets) {
+        findings.push(notVerifiable(`the routes of ${unknownSubnets ?? unknown.map((s) => s.display).join(', ')} (${what}) are not in the templates given. ` +
+          `If they have no internet egress, confirm VPC endpoints for ${needs.join(', ')} exist with private DNS on and admit them on TCP 443.`));
       }
       if (isolated.length === 0 || !cluster.vpc) continue;
-      const missing = needs.filter((service) => !isolated.every((subnet) => hasEndpoint(cluster, subnet, service)));
-      if (missing.length > 0) {
-        findings.push(violationIfPrivate(this, cluster, `${what} in ${isolated.map((s) => s.display).join(', ')} have no internet egress and ${cluster.vpc.display} lacks ` +
-          `VPC endpoints for: ${missing.join(', ')}. ${what === 'the nodes' ? 'Nodes cannot pull images or join' : 'Session Manager and kubectl cannot work'} without them. ` +
-          'Add interface endpoints with private DNS on (and an s3 gateway endpoint on these subnets\' route tables), or give the subnets a NAT gateway.'));
+      const missing: string[] = [];
+      const unsure: string[] = [];
+      for (const service of needs) {
+        const per = isolated.map((subnet) => reachable(cluster, subnet, service));
+        if (per.every((r) => r === true)) continue;
+        (per.includes(false) ? missing : unsure).push(service);
+      }
+      const where = `${what} in ${isolated.map((s) => s.display).join(', ')}`;
+      if (unsure.length > 0) {
+        findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${unsure.join(', ')} exist only under a deploy-time ` +
+          'condition or have security groups not readable here. Confirm they exist and admit these subnets on TCP 443.'));
+      }
+      if (missing.length === 0) continue;
+      const viaNetwork = isolated.some((s) => s.routes.some((r) => r.properties.TransitGatewayId !== undefined || r.properties.VpcPeeringConnectionId !== undefined));
+      const problem = `${where} have no internet egress and ${cluster.vpc.display} has no usable VPC endpoint for: ${missing.join(', ')}. ` +
+        `${what.startsWith('the ') ? 'They cannot pull images or join' : 'Session Manager and kubectl cannot work'} without them. ` +
+        'Add interface endpoints with private DNS on whose security group admits these subnets on TCP 443 (and an s3 gateway endpoint on their ' +
+        'route tables), or give the subnets a NAT gateway.';
+      if (viaNetwork) {
+        // shared-services VPCs: endpoints in another VPC, reached over a Transit Gateway or peering, answered by shared private zones
+        findings.push(notVerifiable(`${where} route to another network (Transit Gateway or peering), where shared VPC endpoints may serve them. ` +
+          `If none do: ${problem}`));
+      } else {
+        findings.push(maybe ? notVerifiable(`it is not known at synth whether ${what} belong to this cluster. If they do: ${problem}`)
+          : violationIfPrivate(this, cluster, problem));
       }
     }
     return findings;
   },
 };
 
-function hasEndpoint(cluster: ClusterView, subnet: SubnetView, service: string): boolean {
-  return cluster.vpc!.endpoints.some((endpoint) => {
-    if (endpointService(cluster.index, endpoint) !== service) return false;
+/** Whether a subnet reaches a service through an endpoint of the cluster VPC: true, false, or 'unknown'. */
+function reachable(cluster: ClusterView, subnet: SubnetView, service: string): Fact {
+  let result: Fact = false;
+  for (const endpoint of cluster.vpc!.endpoints) {
+    if (endpointService(endpoint) !== service) continue;
     const p = endpoint.properties;
+    let serves: Fact;
     // VpcEndpointType defaults to Gateway in CloudFormation
     if ((p.VpcEndpointType ?? 'Gateway') === 'Gateway') {
-      return subnet.routeTable !== undefined && (p.RouteTableIds ?? []).some((rt: unknown) => cluster.model.sameRef(rt, subnet.routeTable!));
+      serves = subnet.routeTable !== undefined && asList(p.RouteTableIds).some((rt) => cluster.model.sameRef(rt, subnet.routeTable));
+    } else {
+      // an interface endpoint answers the service's regional name only with private DNS on,
+      // and that name is what nodes use (image layers come from S3 by its regional name)
+      const privateDns = toFact(p.PrivateDnsEnabled, false);
+      serves = privateDns === false ? false : privateDns === 'unknown' ? 'unknown' : admits(cluster, endpoint, subnet);
     }
-    // an interface endpoint answers the service's regional name only with private DNS on,
-    // and that name is what nodes use (image layers come from S3 by its regional name)
-    return p.PrivateDnsEnabled === true || p.PrivateDnsEnabled === 'true';
-  });
+    if (serves === true && endpoint.exists !== true) serves = 'unknown';
+    if (serves === true) return true;
+    if (serves === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+/**
+ * Whether an interface endpoint's security groups admit a subnet on TCP 443: a rule for a
+ * CIDR that covers the subnet, or for the cluster security group (managed nodes, Fargate and
+ * Auto Mode nodes carry it). Without SecurityGroupIds, EC2 uses the VPC's default group,
+ * whose rules are not in the template.
+ */
+function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView): Fact {
+  const groups = asList(endpoint.properties.SecurityGroupIds);
+  if (groups.length === 0) return 'unknown';
+  const clusterSg = cluster.controlPlaneSecurityGroups.map((sg) => cluster.model.securityGroupKey(sg))[0];
+  let result: Fact = false;
+  for (const group of groups) {
+    const key = cluster.model.securityGroupKey(group);
+    if (!(key instanceof Resource)) return 'unknown';
+    for (const rule of cluster.model.ingressInto(key).filter(allows443)) {
+      let covers: Fact = 'unknown';
+      if (rule.CidrIp !== undefined) covers = coversSubnet(rule.CidrIp, subnet);
+      else if (rule.SourceSecurityGroupId !== undefined) covers = cluster.model.securityGroupKey(rule.SourceSecurityGroupId) === clusterSg ? true : 'unknown';
+      else if (rule.CidrIpv6 !== undefined) covers = false;
+      if (covers === true && !rule.maybe) return true;
+      if (covers !== false) result = 'unknown';
+    }
+  }
+  return result;
 }
 
 function unique<T>(items: T[]): T[] {

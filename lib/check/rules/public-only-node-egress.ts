@@ -1,4 +1,6 @@
 import { ClusterView, SubnetView } from '../engine/network-model';
+import { Resource } from '../engine/template-set';
+import { describe, isOpaque, ResourceRef, Text, Value } from '../engine/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**
@@ -21,18 +23,18 @@ export const PublicOnlyNodeEgress: EndpointRule = {
         'and a restricted publicAccessCidrs must hold the addresses they leave from (NAT gateway EIPs as /32).')];
     }
     const cidrs = cluster.publicAccessCidrs;
-    const open = cidrs !== 'unknown' && cidrs.includes('0.0.0.0/0');
-    const shown = cidrs === 'unknown' ? [] : cidrs.map((c) => cluster.index.describe(c));
-    const opaqueEntries = cidrs === 'unknown' || cidrs.some((c) => cluster.index.isOpaque(c) && !/^<[^>]+>\/32$/.test(cluster.index.describe(c)));
+    const open = cluster.publicAccessOpen === true;
+    const shown = cidrs === 'unknown' ? [] : cidrs.map((c) => describe(c));
+    const opaqueEntries = cidrs === 'unknown' || cidrs.some((c) => isOpaque(c) && eipOf(c) === undefined);
 
     // One finding per way out: subnets that leave the same way share it.
     const groups = new Map<string, { subnet: SubnetView; subnets: string[]; what: Set<string> }>();
     const who = [
-      ...cluster.nodeSubnets.map((subnet) => ({ subnet, what: 'the nodes' })),
+      ...cluster.compute.flatMap((c) => c.subnets.map((subnet) => ({ subnet, what: c.what }))),
       ...cluster.clients.filter((c) => c.subnet).map((c) => ({ subnet: c.subnet!, what: c.display })),
     ];
     for (const { subnet, what } of who) {
-      const key = `${subnet.egress}|${subnet.natEip?.resource.node.path ?? ''}`;
+      const key = `${subnet.egress}|${subnet.natEip?.display ?? ''}`;
       const group = groups.get(key) ?? { subnet, subnets: [], what: new Set<string>() };
       if (!group.subnets.includes(subnet.display)) group.subnets.push(subnet.display);
       group.what.add(what);
@@ -68,14 +70,13 @@ export const PublicOnlyNodeEgress: EndpointRule = {
         case 'nat': {
           if (open) break;
           const eip = subnet.natEip;
-          const wanted = eip ? [`<${eip.resource.node.path}.PublicIp>/32`, `<${eip.resource.node.path}>/32`] : [];
-          if (eip && shown.some((c) => wanted.includes(c))) break;
+          if (eip && cidrs !== 'unknown' && cidrs.some((c) => eipOf(c) === eip)) break;
           if (!eip || opaqueEntries) {
             findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway whose address is not known at synth. ` +
               'Confirm its Elastic IP is in publicAccessCidrs as /32.'));
           } else {
             findings.push(violation(this, `The public-only endpoint allows only [${shown.join(', ')}], but ${what} in ${where} reach it from ` +
-              `the NAT gateway address ${eip.resource.node.path}: nodes will never join. Add that EIP as /32 ` +
+              `the NAT gateway address ${eip.display}: nodes will never join. Add that EIP as /32 ` +
               '(EndpointCluster does this itself for the VPC it creates), or use EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...).'));
           }
           break;
@@ -85,3 +86,14 @@ export const PublicOnlyNodeEgress: EndpointRule = {
     return findings;
   },
 };
+
+/**
+ * The Elastic IP an allow-list entry names as `<EIP>/32`: `Fn::Join` or `Fn::Sub` of its
+ * `Ref` (which is the address) or its `PublicIp` attribute and `/32`.
+ */
+function eipOf(cidr: Value): Resource | undefined {
+  if (!(cidr instanceof Text) || cidr.parts.length !== 2 || cidr.parts[1] !== '/32') return undefined;
+  const ref = cidr.parts[0];
+  return ref instanceof ResourceRef && ref.resource instanceof Resource && ref.resource.type === 'AWS::EC2::EIP'
+    && (ref.attribute === 'Ref' || ref.attribute === 'PublicIp') ? ref.resource : undefined;
+}

@@ -1,9 +1,11 @@
-import { asList, ClusterView } from '../engine/network-model';
+import { ClusterView } from '../engine/network-model';
+import { asList, at, hasUnknown, toList, Unknown } from '../engine/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**
  * Envelope encryption of Kubernetes secrets with a KMS key you control. cdk-nag's
  * AwsSolutions-EKS checks only the aws-eks L1 class; this rule reads the CloudFormation type.
+ * An `EncryptionConfig` counts only when it names a key and lists `secrets`.
  * https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html
  */
 export const SecretsEncryption: EndpointRule = {
@@ -12,12 +14,13 @@ export const SecretsEncryption: EndpointRule = {
   summary: 'Kubernetes secrets are envelope-encrypted with a KMS key.',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
-    const value = cluster.properties.EncryptionConfig;
-    if (value !== undefined && cluster.index.isOpaque(value) && !asList(value).some((c: any) => c?.Provider?.KeyArn !== undefined)) {
-      return [notVerifiable('EncryptionConfig is a deploy-time value. Confirm it encrypts secrets with a KMS key.')];
+    const configs = toList(cluster.properties.EncryptionConfig);
+    const encrypts = (c: unknown) => at(c as never, 'Provider', 'KeyArn') !== undefined && asList(at(c as never, 'Resources')).includes('secrets');
+    if (configs instanceof Unknown ? false : configs.some(encrypts)) return [];
+    if (configs instanceof Unknown || configs.some((c) => hasUnknown(c))) {
+      return [notVerifiable('EncryptionConfig holds deploy-time values. Confirm it encrypts secrets with a KMS key.')];
     }
-    const configs = asList(value);
-    const encrypted = configs.some((c: any) => c?.Provider?.KeyArn !== undefined && asList(c.Resources).includes('secrets'));
-    return encrypted ? [] : [violation(this, 'Kubernetes secrets are not envelope-encrypted with a KMS key. Set secretsEncryptionKey.')];
+    return [violation(this, 'Kubernetes secrets are not envelope-encrypted with a KMS key (an EncryptionConfig with a key and Resources [secrets]). ' +
+      'Set secretsEncryptionKey.')];
   },
 };

@@ -1,0 +1,480 @@
+/**
+ * Reads what the CLI is given into the engine's input: CloudFormation template files (JSON or
+ * YAML) and cloud assemblies (`cdk.out`, with its Stages and nested stacks). What cannot be read
+ * as CloudFormation is refused with one `InputError` line that names the file and, for a syntax
+ * error, the line and column. Reading never evaluates anything: intrinsics stay as written.
+ *
+ * YAML is read with the `yaml` package (eemeli/yaml v2): it is maintained, has no dependencies
+ * (so it can be bundled with this library), takes custom tags for CloudFormation's short forms
+ * (`!Ref`, `!GetAtt`, ...), and reports every error with its position. Not `yaml-cfn`: a thin
+ * layer over js-yaml 4, unmaintained at 0.3.x. Not `cfn-resolver-lib`: it resolves intrinsics
+ * from parameter values that must all be known, and has no notion of a value unknown until
+ * deploy time, which is what the engine reasons about.
+ *
+ * JSON is read with `JSON.parse` (fast on large CDK templates) after a small scan that finds
+ * what `JSON.parse` cannot report: the line and column of a syntax error, and duplicate keys.
+ * Duplicate keys are refused in both formats, as cfn-lint does: CloudFormation keeps one of
+ * them without saying which ("undefined behavior", in the template format guide).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CollectionTag, LineCounter, Pair, parseDocument, Scalar, ScalarTag, YAMLMap } from 'yaml';
+import { InputError, TemplateInput } from './input';
+
+/**
+ * The templates named by `paths`: each a template file (`.json`, `.yaml`, `.yml`, `.template`,
+ * or any other name, read as JSON or YAML by its content) or a cloud assembly directory (one
+ * holding `manifest.json`, such as `cdk.out`). Nested stacks come with their parent; a file
+ * given twice, or given and also reached as a nested stack, is read once.
+ * @throws InputError for a path that is not usable input
+ */
+export function loadInputs(paths: string[]): TemplateInput[] {
+  const ids = new Set<string>();
+  const roots: Loaded[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(p, code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read: ${code}`);
+    }
+    if (stat.isDirectory()) {
+      roots.push(...readAssembly(p, p, ids, new Set()));
+    } else if (path.basename(p) === 'manifest.json') {
+      throw new InputError(p, `a cloud assembly's manifest: give its directory (${path.dirname(p)}) instead`);
+    } else {
+      const template = readTemplate(p);
+      const input: TemplateInput = { id: claim(ids, p, p), template, file: p };
+      roots.push({ input, nested: readNested(input, template, assetsBesides(p), ids, [p]), inAssembly: false });
+    }
+  }
+  // The same template given twice (`cdk.out/*.template.json` and `cdk.out`), or given alone and
+  // also reached as a nested stack: keep it once, where it says the most. A nested stack stays
+  // with its parent, whose resource feeds its parameters; a stack of a cloud assembly knows its
+  // name and environment, a loose file does not.
+  const nestedFiles = new Set(roots.flatMap((r) => r.nested.map((n) => path.resolve(n.file!))));
+  const inAssembly = new Set(roots.filter((r) => r.inAssembly).map((r) => path.resolve(r.input.file!)));
+  const kept = new Set<string>();
+  const inputs: TemplateInput[] = [];
+  for (const { input, nested, inAssembly: fromAssembly } of roots) {
+    const key = path.resolve(input.file!);
+    if (nestedFiles.has(key) || kept.has(key) || (!fromAssembly && inAssembly.has(key))) continue;
+    kept.add(key);
+    inputs.push(input, ...nested);
+  }
+  return inputs;
+}
+
+/** A template read from a path the user gave, and the nested stacks under it (all levels). */
+interface Loaded {
+  readonly input: TemplateInput;
+  readonly nested: TemplateInput[];
+  /** Read from a cloud assembly's manifest, rather than given as a file. */
+  readonly inAssembly: boolean;
+}
+
+/** An id not yet used in this run: a second app's stack of the same name is qualified by its directory. */
+function claim(ids: Set<string>, id: string, qualified: string): string {
+  const unique = ids.has(id) ? qualified : id;
+  ids.add(unique);
+  return unique;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cloud assemblies
+
+/**
+ * The stacks of a cloud assembly: `aws:cloudformation:stack` artifacts, and those of nested
+ * assemblies (`cdk:cloud-assembly`, one per CDK Stage, in `properties.directoryName`).
+ */
+function readAssembly(dir: string, root: string, ids: Set<string>, visited: Set<string>): Loaded[] {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!isFile(manifestFile)) {
+    throw new InputError(dir, 'not a cloud assembly: no manifest.json; give a template file or a cdk.out directory');
+  }
+  visited.add(path.resolve(dir));
+  const manifest = readJsonFile(manifestFile);
+  const artifacts = isMapping(manifest) && isMapping(manifest.artifacts) ? manifest.artifacts : {};
+  const loaded: Loaded[] = [];
+  for (const [artifactId, artifact] of Object.entries(artifacts)) {
+    if (!isMapping(artifact)) continue;
+    const properties = isMapping(artifact.properties) ? artifact.properties : {};
+    if (artifact.type === 'aws:cloudformation:stack') {
+      if (typeof properties.templateFile !== 'string') {
+        throw new InputError(manifestFile, `stack artifact ${artifactId} has no properties.templateFile`);
+      }
+      const file = path.join(dir, properties.templateFile);
+      if (!isFile(file)) throw new InputError(file, `no such file (the template of stack artifact ${artifactId} in ${manifestFile})`);
+      const template = readTemplate(file);
+      const name = typeof artifact.displayName === 'string' ? artifact.displayName : artifactId;
+      const input: TemplateInput = {
+        id: claim(ids, name, path.join(root, name)),
+        template,
+        file,
+        stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
+        ...environment(artifact.environment),
+      };
+      loaded.push({ input, nested: readNested(input, template, assetsBesides(file), ids, [file]), inAssembly: true });
+    } else if (artifact.type === 'cdk:cloud-assembly') {
+      if (typeof properties.directoryName !== 'string') {
+        throw new InputError(manifestFile, `nested assembly artifact ${artifactId} has no properties.directoryName`);
+      }
+      const nestedDir = path.join(dir, properties.directoryName);
+      if (visited.has(path.resolve(nestedDir))) continue;
+      if (!isFile(path.join(nestedDir, 'manifest.json'))) {
+        throw new InputError(manifestFile, `nested assembly artifact ${artifactId}: ${nestedDir} holds no manifest.json`);
+      }
+      loaded.push(...readAssembly(nestedDir, root, ids, visited));
+    }
+  }
+  if (dir === root && loaded.length === 0) {
+    throw new InputError(dir, 'the cloud assembly holds no CloudFormation stack');
+  }
+  return loaded;
+}
+
+/** Account and region from an artifact's `aws://ACCOUNT/REGION`, unless `unknown-account`, `unknown-region`. */
+function environment(env: unknown): { account?: string; region?: string } {
+  const match = typeof env === 'string' ? /^aws:\/\/([^/]+)\/([^/]+)$/.exec(env) : null;
+  if (!match) return {};
+  return {
+    ...(match[1] !== 'unknown-account' ? { account: match[1] } : {}),
+    ...(match[2] !== 'unknown-region' ? { region: match[2] } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nested stacks
+
+/**
+ * The templates of a template's nested stacks, at all levels, each linked to its parent's
+ * `AWS::CloudFormation::Stack` resource. CDK names the template file in the resource's
+ * `aws:asset:path` metadata (relative to the directory of the template); without asset metadata
+ * (`app.synth()` in code, `cdk synth --no-asset-metadata`), the stack's asset manifest
+ * (`<artifact>.assets.json`) maps the object key in `TemplateURL` to the file. A nested stack
+ * whose template is not found is left out: the engine sees only its resource.
+ */
+function readNested(
+  parent: TemplateInput, template: Template, assets: Map<string, string>, ids: Set<string>, chain: string[],
+): TemplateInput[] {
+  const dir = path.dirname(parent.file!);
+  const found: TemplateInput[] = [];
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (!isMapping(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    const file = nestedTemplateFile(resource, dir, assets);
+    if (!file || chain.some((f) => path.resolve(f) === path.resolve(file))) continue;
+    const nestedTemplate = readTemplate(file);
+    // unique, as its parent's id is and its logical ID is in the parent
+    const id = `${parent.id}/${logicalId}`;
+    ids.add(id);
+    const input: TemplateInput = {
+      id,
+      template: nestedTemplate,
+      file,
+      parent: { id: parent.id, logicalId },
+      // a nested stack deploys to its parent's account and region
+      ...(parent.account !== undefined ? { account: parent.account } : {}),
+      ...(parent.region !== undefined ? { region: parent.region } : {}),
+    };
+    found.push(input, ...readNested(input, nestedTemplate, assets, ids, [...chain, file]));
+  }
+  return found;
+}
+
+function nestedTemplateFile(resource: Mapping, dir: string, assets: Map<string, string>): string | undefined {
+  const metadata = isMapping(resource.Metadata) ? resource.Metadata : {};
+  if (typeof metadata['aws:asset:path'] === 'string') {
+    const file = path.join(dir, metadata['aws:asset:path']);
+    return isFile(file) ? file : undefined;
+  }
+  const url = JSON.stringify(isMapping(resource.Properties) ? resource.Properties.TemplateURL ?? '' : '');
+  for (const [objectKey, source] of assets) {
+    if (url.includes(objectKey)) {
+      const file = path.join(dir, source);
+      return isFile(file) ? file : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The file assets of the asset manifest CDK writes beside `<artifact>.template.json`, as object
+ * key (the S3 key in a nested stack's `TemplateURL`) to source path. Empty when there is none.
+ */
+function assetsBesides(templateFile: string): Map<string, string> {
+  const assets = new Map<string, string>();
+  const file = templateFile.replace(/\.template\.json$/, '.assets.json');
+  if (file === templateFile || !isFile(file)) return assets;
+  const manifest = readJsonFile(file);
+  const files = isMapping(manifest) && isMapping(manifest.files) ? manifest.files : {};
+  for (const asset of Object.values(files)) {
+    if (!isMapping(asset) || !isMapping(asset.source) || typeof asset.source.path !== 'string') continue;
+    for (const destination of Object.values(isMapping(asset.destinations) ? asset.destinations : {})) {
+      if (isMapping(destination) && typeof destination.objectKey === 'string') {
+        assets.set(destination.objectKey, asset.source.path);
+      }
+    }
+  }
+  return assets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template files
+
+type Mapping = Record<string, unknown>;
+
+/** What every CloudFormation template has: a mapping of logical IDs to resources. */
+interface Template extends Mapping {
+  readonly Resources: Mapping;
+}
+
+/** A template file, parsed and checked to be a CloudFormation template. */
+function readTemplate(file: string): Template {
+  const text = readText(file);
+  const value = isJson(file, text) ? parseJson(file, text) : parseYaml(file, text);
+  if (value === null || value === undefined) throw new InputError(file, 'empty file: not a CloudFormation template');
+  if (Array.isArray(value)) {
+    throw new InputError(file, 'not a CloudFormation template: it holds a list, not a mapping with a Resources section');
+  }
+  if (!isMapping(value)) {
+    throw new InputError(file, 'not a CloudFormation template: it holds a single value, not a mapping with a Resources section');
+  }
+  if (!('Resources' in value)) throw new InputError(file, 'not a CloudFormation template: no Resources section');
+  if (!isMapping(value.Resources)) {
+    throw new InputError(file, 'not a CloudFormation template: Resources is not a mapping of logical IDs to resources');
+  }
+  return value as Template;
+}
+
+/** JSON by extension (`.json`), YAML by extension (`.yaml`, `.yml`), otherwise by the first character. */
+function isJson(file: string, text: string): boolean {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.json') return true;
+  if (extension === '.yaml' || extension === '.yml') return false;
+  return /^\s*[{[]/.test(text);
+}
+
+function readText(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new InputError(file, 'empty file: not a CloudFormation template');
+  return text;
+}
+
+function readJsonFile(file: string): unknown {
+  return parseJson(file, readText(file));
+}
+
+function parseJson(file: string, text: string): unknown {
+  const problem = jsonProblem(text);
+  if (problem) {
+    const { line, column } = lineAndColumn(text, problem.offset);
+    throw new InputError(file, `invalid JSON: ${problem.message}`, line, column);
+  }
+  return JSON.parse(text);
+}
+
+/** 1-based line and column of an offset. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+/**
+ * The first syntax error or duplicate key in JSON text (RFC 8259), with its offset; undefined
+ * for valid JSON without duplicate keys.
+ */
+function jsonProblem(text: string): { offset: number; message: string } | undefined {
+  let i = 0;
+  class Problem {
+    constructor(readonly offset: number, readonly message: string) {}
+  }
+  const fail = (message: string, at = i): never => {
+    throw new Problem(at, message);
+  };
+  const space = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const expect = (what: string) => fail(i >= text.length ? `unexpected end of file, expected ${what}` : `expected ${what}`);
+  const string = (): string => {
+    const start = i++;
+    for (;;) {
+      if (i >= text.length) fail('unterminated string', start);
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return text.slice(start, ++i);
+      if (c < 0x20) fail('control character in a string: escape it');
+      if (c !== 0x5c) {
+        i++;
+      } else if ('"\\/bfnrt'.includes(text[i + 1])) {
+        i += 2;
+      } else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        i += 6;
+      } else {
+        fail('invalid escape in a string');
+      }
+    }
+  };
+  const token = (pattern: RegExp): boolean => {
+    pattern.lastIndex = i;
+    const match = pattern.exec(text);
+    if (match) i += match[0].length;
+    return match !== null;
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const keys = new Set<string>();
+      space();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        space();
+        if (text[i] !== '"') expect('a property name in double quotes');
+        const at = i;
+        const raw = string();
+        const key = raw.includes('\\') ? JSON.parse(raw) as string : raw.slice(1, -1);
+        if (keys.has(key)) fail(`duplicate key ${raw}`, at);
+        keys.add(key);
+        space();
+        if (text[i] !== ':') expect("':'");
+        i++;
+        value();
+        space();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return; }
+        expect("',' or '}'");
+      }
+    } else if (c === '[') {
+      i++;
+      space();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return; }
+        expect("',' or ']'");
+      }
+    } else if (c === '"') {
+      string();
+    } else if (!token(/-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y)) {
+      expect('a value');
+    }
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail('unexpected text after the JSON value');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Problem) return e;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+/**
+ * CloudFormation's short forms, each to its long form: `!Ref x` is `{ Ref: x }`, `!Sub s` is
+ * `{ 'Fn::Sub': s }`. On a scalar, a sequence or a mapping alike: whether a function takes that
+ * form is for the engine (and CloudFormation) to judge, not the reader.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+ */
+const SHORT_FORMS: Record<string, string> = {
+  Ref: 'Ref',
+  Condition: 'Condition',
+  ...Object.fromEntries([
+    'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'GetStackOutput', 'ImportValue', 'Join', 'Length', 'Select',
+    'Split', 'Sub', 'ToJsonString', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or',
+  ].map((name) => [name, `Fn::${name}`])),
+};
+
+/** `{ name: node }` as a YAML node, so that the node's own tags, anchors and aliases still resolve. */
+function longForm(name: string, node: unknown): YAMLMap {
+  const map = new YAMLMap();
+  map.items.push(new Pair(new Scalar(name), node));
+  return map;
+}
+
+const CFN_TAGS: Array<ScalarTag | CollectionTag> = Object.entries(SHORT_FORMS).flatMap(([short, name]) => {
+  const scalar: ScalarTag = {
+    tag: `!${short}`,
+    // a plain value: the parser keeps it as the scalar's value
+    resolve(value, onError) {
+      if (short !== 'GetAtt') return { [name]: value };
+      // `!GetAtt Resource.Attribute`: the attribute may hold dots (Endpoint.Address), the logical ID cannot
+      const dot = value.indexOf('.');
+      if (dot <= 0 || dot === value.length - 1) onError(`!GetAtt ${value}: expected Resource.Attribute, or [Resource, Attribute]`);
+      return { [name]: dot > 0 ? [value.slice(0, dot), value.slice(dot + 1)] : value };
+    },
+  };
+  const collection = (kind: 'seq' | 'map'): CollectionTag => ({
+    tag: `!${short}`,
+    collection: kind,
+    resolve: (node) => longForm(name, node),
+  });
+  return [scalar, collection('seq'), collection('map')];
+});
+
+/**
+ * YAML 1.2 with the core schema, as JSON reads: `yes`, `no`, `on`, `off` and dates such as
+ * `2010-09-09` stay strings.
+ */
+function parseYaml(file: string, text: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    customTags: CFN_TAGS,
+    uniqueKeys: true,
+    prettyErrors: false,
+    lineCounter,
+  });
+  // an unknown tag is only a warning for the parser; CloudFormation refuses it
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem) {
+    const { line, col } = lineCounter.linePos(problem.pos[0]);
+    const message = problem.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(keyAt(text, problem.pos[0]))}`
+      : problem.code === 'MULTIPLE_DOCS' ? 'more than one document: a template is one'
+        : problem.message.replace(/^Unresolved tag: (.*)$/, 'unknown tag $1: not a CloudFormation short form');
+    throw new InputError(file, `invalid YAML: ${message}`, line, col);
+  }
+  try {
+    return doc.toJS();
+  } catch (e) {
+    // aliases that expand without bound ("billion laughs")
+    throw new InputError(file, `invalid YAML: ${(e as Error).message}`);
+  }
+}
+
+/** The mapping key written at an offset, for the duplicate-key message. */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset).split('\n')[0];
+  const quoted = /^(["'])(.*?)\1/.exec(rest);
+  return quoted ? quoted[2] : rest.replace(/\s*:.*$/, '').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

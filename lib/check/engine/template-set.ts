@@ -1,0 +1,399 @@
+import { TemplateInput } from './input';
+import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
+
+/** Marks a property removed by `AWS::NoValue`. */
+const NO_VALUE = Symbol('AWS::NoValue');
+type Raw = unknown;
+
+/** Resource types whose clusters the engine cannot read: reported once as not checked. */
+export const UNREADABLE_CLUSTER_TYPES = ['Custom::AWSCDK-EKS-Cluster', 'AWSQS::EKS::Cluster'];
+
+/**
+ * A resource of a template, its properties evaluated on first use: most resources are only
+ * ever referred to. `exists` is 'unknown' when a resource-level `Condition` depends on a
+ * deploy-time value; resources whose condition is false are left out altogether.
+ */
+export class Resource {
+  private evaluated?: Record<string, Value>;
+  public readonly display: string;
+
+  constructor(
+    public readonly template: Template,
+    public readonly logicalId: string,
+    public readonly type: string,
+    private readonly raw: Record<string, Raw>,
+    public readonly exists: Fact,
+  ) {
+    this.display = displayName(template, logicalId, raw.Metadata);
+  }
+
+  /** The properties as CloudFormation will see them, intrinsics evaluated. */
+  public get properties(): Record<string, Value> {
+    if (!this.evaluated) {
+      const value = this.template.evaluate(this.raw.Properties ?? {});
+      this.evaluated = isRecord(value) ? value : {};
+      if (value instanceof Unknown) {
+        this.evaluated = { __unknown__: value };
+      }
+    }
+    return this.evaluated;
+  }
+
+  /** A Metadata entry, as written (not evaluated). */
+  public metadata(key: string): unknown {
+    return isRecord(this.raw.Metadata as Value) ? (this.raw.Metadata as Record<string, unknown>)[key] : undefined;
+  }
+}
+
+/** A message-friendly name: the CDK construct path (without a trailing /Resource), else template and logical ID. */
+function displayName(template: Template, logicalId: string, metadata: Raw): string {
+  const cdkPath = isRecord(metadata as Value) ? (metadata as Record<string, unknown>)['aws:cdk:path'] : undefined;
+  if (typeof cdkPath === 'string' && cdkPath.length > 0) {
+    return cdkPath.replace(/\/Resource$/, '');
+  }
+  return `${template.id}/${logicalId}`;
+}
+
+/** One template of the set, with its parameters, conditions, mappings and outputs. */
+export class Template {
+  public readonly resources = new Map<string, Resource>();
+  private readonly parameters: Record<string, Raw>;
+  private readonly conditions: Record<string, Raw>;
+  private readonly mappings: Record<string, Raw>;
+  public readonly outputs: Record<string, Raw>;
+  private readonly conditionValues = new Map<string, Fact>();
+  private readonly evaluating = new Set<string>();
+  /** Resource types the template names that the engine skipped (`Fn::ForEach`, a macro): for messages. */
+  public readonly unexpanded: string[] = [];
+
+  constructor(public readonly set: TemplateSet, public readonly input: TemplateInput) {
+    const t = (isRecord(input.template as Value) ? input.template : {}) as Record<string, Raw>;
+    this.parameters = objectOr(t.Parameters);
+    this.conditions = objectOr(t.Conditions);
+    this.mappings = objectOr(t.Mappings);
+    this.outputs = objectOr(t.Outputs);
+    for (const [logicalId, raw] of Object.entries(objectOr(t.Resources))) {
+      if (logicalId.startsWith('Fn::ForEach::')) {
+        this.unexpanded.push(logicalId);
+        continue;
+      }
+      if (!isRecord(raw as Value)) continue;
+      const resource = raw as Record<string, Raw>;
+      const type = typeof resource.Type === 'string' ? resource.Type : '';
+      const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : true;
+      if (exists === false) continue;
+      this.resources.set(logicalId, new Resource(this, logicalId, type, resource, exists));
+    }
+  }
+
+  public get id(): string {
+    return this.input.id;
+  }
+
+  /** A condition's value: true, false, or 'unknown' when it depends on a deploy-time value. */
+  public condition(name: string): Fact {
+    const known = this.conditionValues.get(name);
+    if (known !== undefined) return known;
+    if (this.evaluating.has(`condition:${name}`)) return 'unknown';
+    this.evaluating.add(`condition:${name}`);
+    const value = name in this.conditions ? this.conditionExpression(this.conditions[name]) : 'unknown';
+    this.evaluating.delete(`condition:${name}`);
+    this.conditionValues.set(name, value);
+    return value;
+  }
+
+  private conditionExpression(raw: Raw): Fact {
+    if (typeof raw === 'boolean') return raw;
+    if (!isRecord(raw as Value)) return 'unknown';
+    const [fn, args] = Object.entries(raw as Record<string, Raw>)[0] ?? [];
+    const list = Array.isArray(args) ? args : [];
+    switch (fn) {
+      case 'Condition':
+        return typeof args === 'string' ? this.condition(args) : 'unknown';
+      case 'Fn::Not': {
+        const inner = this.conditionExpression(list[0]);
+        return inner === 'unknown' ? 'unknown' : !inner;
+      }
+      case 'Fn::And': {
+        const values = list.map((x) => this.conditionExpression(x));
+        return values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true;
+      }
+      case 'Fn::Or': {
+        const values = list.map((x) => this.conditionExpression(x));
+        return values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false;
+      }
+      case 'Fn::Equals': {
+        const [a, b] = list.map((x) => this.evaluate(x));
+        if (!isKnownScalar(a) || !isKnownScalar(b)) return 'unknown';
+        return String(a) === String(b);
+      }
+      default:
+        return 'unknown';
+    }
+  }
+
+  /** Evaluates a template value: intrinsics resolved where they can be, `Unknown` elsewhere. Never throws. */
+  public evaluate(raw: Raw, depth = 0): Value {
+    const value = this.evaluateOrNoValue(raw, depth);
+    return value === NO_VALUE ? undefined : value;
+  }
+
+  private evaluateOrNoValue(raw: Raw, depth: number): Value | typeof NO_VALUE {
+    if (depth > 64) return new Unknown('a value nested too deep to read');
+    if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+    if (raw === undefined) return undefined;
+    if (Array.isArray(raw)) {
+      const items = raw.map((x) => this.evaluateOrNoValue(x, depth + 1)).filter((x) => x !== NO_VALUE);
+      return items as Value[];
+    }
+    if (typeof raw !== 'object') return new Unknown('a value that is not JSON');
+    const entries = Object.entries(raw as Record<string, Raw>);
+    if (entries.length === 1) {
+      const [key, args] = entries[0];
+      if (key === 'Ref') return this.ref(args, depth);
+      if (key.startsWith('Fn::')) return this.intrinsic(key, args, depth);
+    }
+    const result: Record<string, Value> = {};
+    for (const [key, v] of entries) {
+      const evaluated = this.evaluateOrNoValue(v, depth + 1);
+      if (evaluated !== NO_VALUE && evaluated !== undefined) result[key] = evaluated;
+    }
+    return result;
+  }
+
+  private ref(name: Raw, depth: number): Value | typeof NO_VALUE {
+    if (typeof name !== 'string') return new Unknown('a Ref that is not a name');
+    switch (name) {
+      case 'AWS::NoValue': return NO_VALUE;
+      case 'AWS::Region': return this.input.region ?? new Unknown('AWS::Region');
+      case 'AWS::AccountId': return this.input.account ?? new Unknown('AWS::AccountId');
+      case 'AWS::StackName': return this.input.stackName ?? new Unknown('AWS::StackName');
+    }
+    if (name.startsWith('AWS::')) return new Unknown(name);
+    const resource = this.resources.get(name);
+    if (resource) return new ResourceRef(resource, 'Ref');
+    if (name in this.parameters) return this.parameter(name, depth);
+    return new Unknown(`Ref ${name}, which the template does not define`);
+  }
+
+  /** A parameter: from the parent stack of a nested stack when given, else a deploy-time value. */
+  private parameter(name: string, depth: number): Value {
+    const declared = objectOr(this.parameters[name]);
+    const type = typeof declared.Type === 'string' ? declared.Type : 'String';
+    const parentStack = this.set.parentOf(this);
+    if (parentStack) {
+      const passed = objectOr(parentStack.resourceRaw.Parameters);
+      if (name in passed) return parentStack.template.evaluate(passed[name], depth + 1);
+      if ('Default' in declared) return this.evaluate(declared.Default, depth + 1);
+    }
+    return new Unknown(`parameter ${name} (${type})`);
+  }
+
+  private intrinsic(fn: string, args: Raw, depth: number): Value | typeof NO_VALUE {
+    const list = Array.isArray(args) ? args : undefined;
+    switch (fn) {
+      case 'Fn::GetAtt': return this.getAtt(args, depth);
+      case 'Fn::Sub': return this.sub(args, depth);
+      case 'Fn::Join': {
+        if (!list || list.length !== 2 || typeof list[0] !== 'string') return new Unknown('a malformed Fn::Join');
+        const items = this.evaluate(list[1], depth + 1);
+        if (!Array.isArray(items)) return items instanceof Unknown ? items : new Unknown('Fn::Join of a list not known at synth');
+        return join(list[0], items);
+      }
+      case 'Fn::Select': {
+        if (!list || list.length !== 2) return new Unknown('a malformed Fn::Select');
+        const index = this.evaluate(list[0], depth + 1);
+        const items = this.evaluate(list[1], depth + 1);
+        const i = typeof index === 'number' ? index : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : undefined;
+        if (i === undefined) return new Unknown('Fn::Select with an index not known at synth');
+        if (!Array.isArray(items)) {
+          const why = items instanceof Unknown ? items.why : 'a list not known at synth';
+          return new Unknown(`item ${i} of ${why}`);
+        }
+        return i < items.length ? items[i] : new Unknown(`Fn::Select index ${i} past the end of the list`);
+      }
+      case 'Fn::Split': {
+        if (!list || list.length !== 2 || typeof list[0] !== 'string') return new Unknown('a malformed Fn::Split');
+        const source = this.evaluate(list[1], depth + 1);
+        if (typeof source === 'string') return source.split(list[0]);
+        return new Unknown(`Fn::Split of ${source instanceof Unknown ? source.why : 'a value not known at synth'}`);
+      }
+      case 'Fn::If': {
+        if (!list || list.length !== 3 || typeof list[0] !== 'string') return new Unknown('a malformed Fn::If');
+        const condition = this.condition(list[0]);
+        if (condition !== 'unknown') return this.evaluateOrNoValue(condition ? list[1] : list[2], depth + 1);
+        const [a, b] = [this.evaluateOrNoValue(list[1], depth + 1), this.evaluateOrNoValue(list[2], depth + 1)];
+        if (typeof a !== 'symbol' && typeof b !== 'symbol' && sameValue(a, b)) return a;
+        return new Unknown(`condition ${list[0]}`);
+      }
+      case 'Fn::ImportValue': {
+        const name = this.evaluate(args, depth + 1);
+        if (typeof name !== 'string') return new Unknown('an import whose export name is not known at synth');
+        return this.set.importValue(name, depth) ?? new Unknown(`the export ${name}, from a stack not given`);
+      }
+      case 'Fn::GetStackOutput': {
+        const o = isRecord(args as Value) ? (args as Record<string, Raw>) : {};
+        const stackName = this.evaluate(o.StackName, depth + 1);
+        const outputName = this.evaluate(o.OutputName, depth + 1);
+        if (typeof stackName !== 'string' || typeof outputName !== 'string') return new Unknown('a stack output whose stack is not known at synth');
+        return this.set.stackOutput(stackName, outputName, depth) ?? new Unknown(`output ${outputName} of stack ${stackName}, not given`);
+      }
+      case 'Fn::FindInMap': {
+        if (!list || list.length < 3) return new Unknown('a malformed Fn::FindInMap');
+        const keys = list.slice(0, 3).map((k) => this.evaluate(k, depth + 1));
+        if (!keys.every((k) => typeof k === 'string' || typeof k === 'number')) return new Unknown('Fn::FindInMap with keys not known at synth');
+        const found = objectOr(objectOr(this.mappings[String(keys[0])])[String(keys[1])])[String(keys[2])];
+        return found === undefined ? new Unknown(`mapping ${keys.join('.')}, not in the template`) : this.evaluate(found, depth + 1);
+      }
+      default:
+        return new Unknown(`${fn}, evaluated only at deploy time`);
+    }
+  }
+
+  private getAtt(args: Raw, depth: number): Value {
+    let name: unknown;
+    let attribute: unknown;
+    if (typeof args === 'string') {
+      const dot = args.indexOf('.');
+      [name, attribute] = dot < 0 ? [args, ''] : [args.slice(0, dot), args.slice(dot + 1)];
+    } else if (Array.isArray(args)) {
+      [name, attribute] = [args[0], typeof args[1] === 'string' ? args[1] : this.evaluate(args[1], depth + 1)];
+    }
+    if (typeof name !== 'string' || typeof attribute !== 'string') return new Unknown('Fn::GetAtt with names not known at synth');
+    const resource = this.resources.get(name);
+    if (!resource) return new Unknown(`Fn::GetAtt ${name}.${attribute}, which the template does not define`);
+    // a nested stack's output: read it from the child template when it is given
+    if (resource.type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
+      const child = this.set.childOf(this, name);
+      const output = child ? objectOr(child.outputs[attribute.slice('Outputs.'.length)]) : undefined;
+      if (child && output && 'Value' in output) return this.set.guard(`${child.id}#${attribute}`, () => child.evaluate(output.Value, depth + 1));
+      return new Unknown(`${attribute} of the nested stack ${name}, whose template is not given`);
+    }
+    return new ResourceRef(resource, attribute);
+  }
+
+  private sub(args: Raw, depth: number): Value {
+    const [text, vars] = typeof args === 'string' ? [args, {}] : Array.isArray(args) ? [args[0], objectOr(args[1])] : [undefined, {}];
+    if (typeof text !== 'string') return new Unknown('a malformed Fn::Sub');
+    const parts: Value[] = [];
+    const pattern = /\$\{([^}]*)\}/g;
+    let last = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      parts.push(text.slice(last, m.index));
+      const name = m[1].trim();
+      if (name.startsWith('!')) {
+        parts.push('${' + name.slice(1) + '}');
+      } else if (name in vars) {
+        parts.push(this.evaluate((vars as Record<string, Raw>)[name], depth + 1));
+      } else if (name.includes('.') && !name.startsWith('AWS::')) {
+        parts.push(this.getAtt(name, depth));
+      } else {
+        const ref = this.ref(name, depth);
+        parts.push(ref === NO_VALUE ? '' : ref);
+      }
+      last = m.index + m[0].length;
+    }
+    parts.push(text.slice(last));
+    return join('', parts);
+  }
+}
+
+/** The parts joined: a plain string when all are literal, else a `Text`. */
+function join(delimiter: string, items: Value[]): Value {
+  const parts: Array<string | ResourceRef | Unknown> = [];
+  items.forEach((item, i) => {
+    if (i > 0 && delimiter) parts.push(delimiter);
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') parts.push(String(item));
+    else if (item instanceof Text) parts.push(...item.parts);
+    else if (item instanceof ResourceRef || item instanceof Unknown) parts.push(item);
+    else if (item !== undefined && item !== null) parts.push(new Unknown('a non-string value in a string'));
+  });
+  const merged: Array<string | ResourceRef | Unknown> = [];
+  for (const part of parts) {
+    if (typeof part === 'string' && typeof merged[merged.length - 1] === 'string') merged[merged.length - 1] += part;
+    else if (part !== '') merged.push(part);
+  }
+  if (merged.length === 0) return '';
+  return merged.length === 1 && typeof merged[0] === 'string' ? merged[0] : new Text(merged);
+}
+
+function isKnownScalar(value: Value): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function objectOr(value: Raw): Record<string, Raw> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, Raw>) : {};
+}
+
+/**
+ * Every template given in one run, linked: `Fn::ImportValue` finds the export in any of them,
+ * `Fn::GetStackOutput` finds the stack by name, a nested stack's parameters come from its
+ * parent's `AWS::CloudFormation::Stack` resource and its outputs go back up.
+ */
+export class TemplateSet {
+  public readonly templates: Template[];
+  private readonly byId = new Map<string, Template>();
+  private exportsByName?: Map<string, Array<{ template: Template; value: Raw }>>;
+  private readonly inProgress = new Set<string>();
+
+  constructor(inputs: TemplateInput[]) {
+    this.templates = [];
+    // parents first, so that a child's parameters can be read from them; the order of evaluation is lazy anyway
+    for (const input of inputs) {
+      const template = new Template(this, input);
+      this.templates.push(template);
+      this.byId.set(input.id, template);
+    }
+  }
+
+  public resources(): Resource[] {
+    return this.templates.flatMap((t) => [...t.resources.values()]);
+  }
+
+  public parentOf(template: Template): { template: Template; resourceRaw: Record<string, Raw> } | undefined {
+    const link = template.input.parent;
+    const parent = link ? this.byId.get(link.id) : undefined;
+    const raw = parent ? objectOr(objectOr(objectOr(parent.input.template).Resources)[link!.logicalId]) : undefined;
+    return parent && raw ? { template: parent, resourceRaw: objectOr(raw.Properties) } : undefined;
+  }
+
+  public childOf(parent: Template, logicalId: string): Template | undefined {
+    return this.templates.find((t) => t.input.parent?.id === parent.id && t.input.parent.logicalId === logicalId);
+  }
+
+  /** Evaluates once per key at a time: a cycle of imports becomes unknown instead of a stack overflow. */
+  public guard(key: string, fn: () => Value): Value {
+    if (this.inProgress.has(key)) return new Unknown('a circular reference');
+    this.inProgress.add(key);
+    try {
+      return fn();
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  public importValue(name: string, depth: number): Value | undefined {
+    if (!this.exportsByName) {
+      this.exportsByName = new Map();
+      for (const template of this.templates) {
+        for (const output of Object.values(template.outputs)) {
+          const o = objectOr(output);
+          const exportName = template.evaluate(objectOr(o.Export).Name);
+          if (typeof exportName === 'string') {
+            this.exportsByName.set(exportName, [...(this.exportsByName.get(exportName) ?? []), { template, value: o.Value }]);
+          }
+        }
+      }
+    }
+    const found = this.exportsByName.get(name);
+    if (!found || found.length !== 1) return found ? new Unknown(`the export ${name}, defined by more than one template given`) : undefined;
+    return this.guard(`export:${name}`, () => found[0].template.evaluate(found[0].value, depth + 1));
+  }
+
+  public stackOutput(stackName: string, outputName: string, depth: number): Value | undefined {
+    const template = this.templates.find((t) => t.input.stackName === stackName);
+    const output = template ? objectOr(template.outputs[outputName]) : undefined;
+    if (!template || !output || !('Value' in output)) return undefined;
+    return this.guard(`output:${template.id}#${outputName}`, () => template.evaluate(output.Value, depth + 1));
+  }
+}

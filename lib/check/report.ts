@@ -1,0 +1,38 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { analyze } from './engine/analyze';
+import { ReportedFinding } from './engine/finding';
+import { EndpointRule } from './rules';
+import { renderTree } from './tree-templates';
+
+/** A finding and the construct it is about (the cluster resource), when it was rendered from the tree. */
+export interface TreeFinding {
+  readonly finding: ReportedFinding;
+  readonly construct?: IConstruct;
+}
+
+/**
+ * The engine run on a construct tree: every stack under `root` (nested Stages included when
+ * `stages` is true), rendered as CloudFormation, each finding mapped back to its construct.
+ * The Aspect and the pack both come through here, so they judge the same templates.
+ */
+export function checkTree(root: IConstruct, rules: EndpointRule[], stages: boolean): TreeFinding[] {
+  const tree = renderTree(root, stages);
+  return analyze(tree.inputs, rules).map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) }));
+}
+
+/**
+ * Whether a rule ID was acknowledged on a construct or one above it, the way cdk-nag 3 and
+ * aws-cdk-lib record it with `Validations.of(x).acknowledge` (cdk-nag 3's own convention).
+ */
+export function isAcknowledged(construct: IConstruct, id: string): boolean {
+  for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        const ids = Object.keys(entry.data as object).map((k) => k.replace(/^annotation::/i, ''));
+        if (ids.includes(id)) return true;
+      }
+    }
+  }
+  return false;
+}

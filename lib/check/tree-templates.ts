@@ -1,0 +1,225 @@
+import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, NestedStack, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { TemplateInput } from './engine/input';
+import { UNREADABLE_CLUSTER_TYPES } from './engine/template-set';
+
+/** The resource types the engine reads properties of; other resources are given by type only. */
+const READ_TYPES = new Set([
+  'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::AccessEntry', 'AWS::EKS::FargateProfile',
+  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::RouteTable', 'AWS::EC2::Route',
+  'AWS::EC2::NatGateway', 'AWS::EC2::EIP', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCEndpoint',
+  'AWS::EC2::DHCPOptions', 'AWS::EC2::VPCDHCPOptionsAssociation',
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::Instance', 'AWS::IAM::InstanceProfile', 'AWS::Lambda::Function',
+  'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
+  'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::Route53Resolver::ResolverRuleAssociation',
+  'AWS::CloudFormation::Stack', ...UNREADABLE_CLUSTER_TYPES,
+]);
+
+/**
+ * For types whose full rendering is costly for what the engine reads (an instance's user data
+ * is a long join of tokens), only these properties are resolved (the L1's camelCase names).
+ */
+const PARTIAL: Record<string, string[]> = {
+  'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile'],
+  'AWS::Lambda::Function': ['role', 'vpcConfig'],
+};
+
+/** Templates rendered from a construct tree, and the way back from a finding to its construct. */
+export interface TreeTemplates {
+  readonly inputs: TemplateInput[];
+  /** The construct of a resource, by template id and logical ID. */
+  element(templateId: string, logicalId: string): CfnElement | undefined;
+}
+
+/**
+ * Renders the stacks under `root` as CloudFormation templates, as `cdk synth` would write
+ * them, for the resources and properties the engine reads. Values are resolved the way
+ * CloudFormation will see them (`Ref`, `Fn::GetAtt`, `Fn::Join`, overrides applied). A
+ * reference into another stack is `Fn::ImportValue` of an export made up here, so the
+ * engine links it whether or not `cdk synth` has yet replaced it by its own export or
+ * weak reference: that also makes the result the same before and after synthesis.
+ *
+ * @param stages whether to include stacks inside nested Stages
+ */
+export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
+  const stacks: Stack[] = [];
+  const visit = (c: IConstruct) => {
+    if (c !== root && Stage.isStage(c) && !stages) return;
+    if (Stack.isStack(c)) stacks.push(c);
+    c.node.children.forEach(visit);
+  };
+  visit(root);
+
+  const byStack = new Map<Stack, Record<string, any>>();
+  const elements = new Map<string, CfnElement>();
+  const exports = new Map<string, { producer: Stack; output: Record<string, unknown> }>();
+  const idOf = (stack: Stack) => stack.node.path || stack.stackName;
+  for (const stack of stacks) {
+    byStack.set(stack, { Resources: {}, Parameters: {}, Conditions: {}, Outputs: {}, Mappings: {} });
+  }
+  for (const stack of stacks) {
+    const template = byStack.get(stack)!;
+    const resolver = new CloudFormationResolver(stack, (ref) => {
+      const producer = Stack.of(ref.target);
+      const logicalId = producer.resolve((ref.target as CfnElement).logicalId) as string;
+      const name = `cdk-eks-endpoint:${idOf(producer)}:${logicalId}:${ref.displayName}`;
+      if (!exports.has(name)) {
+        const value = ref.displayName === 'Ref' ? { Ref: logicalId } : { 'Fn::GetAtt': [logicalId, ref.displayName] };
+        exports.set(name, { producer, output: { Value: value, Export: { Name: name } } });
+      }
+      return name;
+    });
+    const resolve = (value: unknown, scope: IConstruct) => Tokenization.resolve(value, { scope, resolver, preparing: false });
+    for (const element of stack.node.findAll()) {
+      if (!(element instanceof CfnElement) || Stack.of(element) !== stack) continue;
+      const logicalId = stack.resolve(element.logicalId) as string;
+      elements.set(`${idOf(stack)}\u0000${logicalId}`, element);
+      try {
+        if (element instanceof CfnResource) {
+          template.Resources[logicalId] = renderResource(element, (v) => resolve(v, element));
+        } else if (element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
+          const section = resolve(internalRender(element), element) ?? {};
+          for (const [key, body] of Object.entries(section as Record<string, Record<string, unknown>>)) {
+            Object.assign(template[key] ??= {}, body);
+          }
+        }
+      } catch (e) {
+        // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it as absent
+        template.Resources[logicalId] ??= { Type: element instanceof CfnResource ? element.cfnResourceType : 'AWS::CloudFormation::WaitConditionHandle' };
+      }
+    }
+  }
+  let n = 0;
+  for (const { producer, output } of exports.values()) {
+    byStack.get(producer)!.Outputs[`CdkEksEndpointExport${n++}`] = output;
+  }
+
+  const inputs: TemplateInput[] = stacks.map((stack) => {
+    const parentStack = stack instanceof NestedStack ? stack.nestedStackParent : undefined;
+    const parentResource = stack instanceof NestedStack ? stack.nestedStackResource : undefined;
+    return {
+      id: idOf(stack),
+      template: byStack.get(stack),
+      stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      parent: parentStack && parentResource && byStack.has(parentStack)
+        ? { id: idOf(parentStack), logicalId: parentStack.resolve(parentResource.logicalId) as string } : undefined,
+    };
+  });
+  return { inputs, element: (templateId, logicalId) => elements.get(`${templateId}\u0000${logicalId}`) };
+}
+
+/** What `_toCloudFormation()` gives for an element: the one aws-cdk-lib method that renders CloudFormation with overrides. */
+function internalRender(element: CfnElement): unknown {
+  const render = (element as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
+  return typeof render === 'function' ? render.call(element) : {};
+}
+
+/**
+ * A resource as CloudFormation will see it: its type, condition, path, and the properties the
+ * engine reads, with overrides. Types it reads nothing of are given by type only: a reference
+ * to them still resolves.
+ */
+function renderResource(resource: CfnResource, resolve: (value: unknown) => any): Record<string, unknown> {
+  const type = resource.cfnResourceType;
+  const rendered: Record<string, unknown> = { Type: type, Metadata: { 'aws:cdk:path': resource.node.path } };
+  const marker = resource.getMetadata('cdk-eks-endpoint');
+  if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
+  const condition = resource.cfnOptions.condition;
+  if (condition) rendered.Condition = Stack.of(resource).resolve(condition.logicalId);
+  if (!READ_TYPES.has(type)) return rendered;
+  const properties = renderProperties(resource, resolve, PARTIAL[type]) ?? wholeProperties(resource, resolve);
+  if (properties !== undefined) rendered.Properties = properties;
+  return rendered;
+}
+
+function wholeProperties(resource: CfnResource, resolve: (value: unknown) => any): unknown {
+  const section = resolve(internalRender(resource)) as { Resources?: Record<string, { Properties?: unknown }> } | undefined;
+  return Object.values(section?.Resources ?? {})[0]?.Properties;
+}
+
+/**
+ * Resolves a resource's properties (all, or only `keys`) the way `_toCloudFormation()` does:
+ * the L1's properties, resolved, rendered to CloudFormation names, with raw overrides merged
+ * on top. These members are internal to aws-cdk-lib: when one is missing, undefined is
+ * returned and the caller renders the whole resource instead.
+ */
+function renderProperties(resource: CfnResource, resolve: (value: unknown) => any, keys?: string[]): Record<string, unknown> | undefined {
+  const internals = resource as unknown as {
+    readonly cfnProperties?: Record<string, unknown>;
+    renderProperties?: (props: Record<string, unknown>) => Record<string, unknown>;
+    readonly rawOverrides?: { Properties?: Record<string, unknown> };
+  };
+  const all = internals.cfnProperties;
+  if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
+  let rendered: Record<string, unknown>;
+  try {
+    rendered = internals.renderProperties.call(resource, resolve(picked) ?? {}) ?? {};
+  } catch {
+    return undefined; // the L1 refused the subset (a required property left out): render it whole
+  }
+  const raw = internals.rawOverrides?.Properties ?? {};
+  const deleted = undefinedPaths(raw); // resolving drops keys whose value is undefined: note deletions first
+  const merged = mergeOverrides(rendered, resolve(raw) ?? {});
+  deleted.forEach((path) => deletePath(merged, path));
+  return merged;
+}
+
+/**
+ * Joins string fragments as CloudFormation does: two literals concatenate, anything else
+ * becomes `Fn::Join` (the same shape `cdk synth` writes).
+ */
+class CloudFormationConcat implements IFragmentConcatenator {
+  public join(left: any, right: any): any {
+    if (left === undefined) return right;
+    if (right === undefined) return left;
+    if (typeof left === 'string' && typeof right === 'string') return left + right;
+    return { 'Fn::Join': ['', [...joinParts(left), ...joinParts(right)]] };
+  }
+}
+
+function joinParts(x: any): any[] {
+  if (typeof x === 'object' && x !== null && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
+  return [typeof x === 'number' ? String(x) : x];
+}
+
+/** Resolves tokens as a stack would, but a reference into another stack becomes an import of a made-up export. */
+class CloudFormationResolver extends DefaultTokenResolver {
+  constructor(private readonly consumer: Stack, private readonly exportName: (ref: Reference) => string) {
+    super(new CloudFormationConcat());
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (Reference.isReference(t) && t.target instanceof CfnElement && Stack.of(t.target) !== this.consumer) {
+      return { 'Fn::ImportValue': this.exportName(t) };
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+function undefinedPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
+  return Object.entries(value).flatMap(([key, v]) => v === undefined ? [[...prefix, key]]
+    : isPlainObject(v) && !Tokenization.isResolvable(v) ? undefinedPaths(v, [...prefix, key]) : []);
+}
+
+function deletePath(target: Record<string, any>, path: string[]): void {
+  const parent = path.slice(0, -1).reduce<any>((node, key) => (isPlainObject(node) ? node[key] : undefined), target);
+  if (isPlainObject(parent)) delete parent[path[path.length - 1]];
+}
+
+function mergeOverrides(target: Record<string, any>, overrides: Record<string, any>): Record<string, any> {
+  const result: Record<string, any> = { ...target };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete result[key];
+    else if (isPlainObject(value) && isPlainObject(result[key])) result[key] = mergeOverrides(result[key], value);
+    else result[key] = value;
+  }
+  return result;
+}
+
+function isPlainObject(x: unknown): x is Record<string, any> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
