@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   readonly vpc?: ec2.VpcProps;
   /** Where the node group goes; default the private subnets with egress. None: no node group. */
   readonly nodes?: ec2.SubnetType | 'none';
+  /** Context for the app. */
+  readonly context?: Record<string, unknown>;
 }
 
 export interface Scenario {
@@ -44,7 +46,7 @@ export const KINDS: ClusterKind[] = ['eks-v2', 'cfn'];
 export const PLACEMENTS: VpcPlacement[] = ['same-stack', 'cross-stack'];
 
 export function scenario(o: ScenarioOptions): Scenario {
-  const app = testApp();
+  const app = testApp({ context: o.context });
   const placement = o.vpcIn ?? 'same-stack';
   const networkStack = new Stack(app, 'Network');
   const clusterStack = placement === 'cross-stack' ? new Stack(app, 'Platform') : networkStack;
