@@ -2,9 +2,10 @@
 // cluster in Private mode, with an aws-ec2 BastionHostLinux for kubectl.
 // Synthesize: npm run build && npx cdk synth --app "node build/examples/policy-check.js"
 //
-// Remove the 443 rule below and `cdk synth` fails with
-// [cdk-eks-endpoint:ClientSecurityGroupPath]: the bastion would resolve the private endpoint
-// and time out. The cdk-nag pack runs the same rules with cdk-nag's reporting.
+// The bastion's role has an access entry on the cluster, which is how the check knows it calls
+// the API. Remove the 443 rule below and `cdk synth` fails with
+// [cdk-eks-endpoint:ClientSecurityGroupPath] (the Aspect) and EndpointAccess-ClientSecurityGroupPath
+// (the cdk-nag pack): the bastion would resolve the private endpoint and time out.
 import { App, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -23,6 +24,9 @@ const cluster = new eks.Cluster(stack, 'Cluster', {
   secretsEncryptionKey: new kms.Key(stack, 'SecretsKey', { enableKeyRotation: true }),
 });
 const bastion = new ec2.BastionHostLinux(stack, 'Bastion', { vpc, requireImdsv2: true });
+cluster.grantAccess('Bastion', bastion.role.roleArn, [
+  eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
+]);
 cluster.clusterSecurityGroup.addIngressRule(bastion.connections.securityGroups[0], ec2.Port.tcp(443), 'kubectl from the bastion');
 
 Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });

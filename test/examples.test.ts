@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { vpcConfig } from './util';
+import { EndpointAccessChecks, EndpointCluster, EndpointMode } from '../lib';
+import { testApp, vpcConfig } from './util';
 
 /**
  * Every example is a complete app: importing it synthesizes it. CDK's built-in template
@@ -65,6 +66,18 @@ describe('examples', () => {
     const template = Template.fromStack(platform);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     expect(JSON.stringify(template.toJSON())).toContain('Fn::ImportValue');
+  });
+
+  test('nag-pack.ts: the README\'s pack example passes as written: no finding left unacknowledged', () => {
+    const { stack } = load('nag-pack.ts');
+    expect(new EndpointAccessChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  test('nag-pack.ts: without its acknowledgement the same cluster fails the pack on the public endpoint', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'NagPackLab');
+    new EndpointCluster(stack, 'Cluster', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24') });
+    expect(new EndpointAccessChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual(['EndpointAccess-PublicEndpointAccess']);
   });
 
   test('policy-check.ts: the check and the pack pass a plain aws-eks-v2 cluster whose bastion has its 443 rule', () => {

@@ -48,6 +48,8 @@ export class EndpointAccessChecks extends NagPack {
         description: finding.message,
         severity: finding.level,
         violatingResources: [{ constructPath: construct.node.path, locations: ['Properties'] }],
+        fix: finding.verified ? `See docs/RULES.md#${finding.ruleId.toLowerCase()}.`
+          : `Confirm what the finding says, then acknowledge it: Validations.of(<the cluster or a construct above it>).acknowledge({ id: '${ruleName}', reason: '<what you confirmed>' }).`,
       });
     }
     return { success: violations.length === 0, violations };
