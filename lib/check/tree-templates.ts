@@ -17,12 +17,36 @@ const READ_TYPES = new Set([
 ]);
 
 /**
- * For types whose full rendering is costly for what the engine reads (an instance's user data
- * is a long join of tokens), only these properties are resolved (the L1's camelCase names).
+ * The properties the engine reads of each type (the L1's camelCase names), with the ones the L1
+ * requires: only these are resolved. Tags (lazy values), policies and an instance's user data
+ * cost more to resolve than the whole check, for nothing the rules use. A type not listed is
+ * resolved whole.
  */
-const PARTIAL: Record<string, string[]> = {
+const READS: Record<string, string[]> = {
+  'AWS::EKS::Cluster': ['name', 'roleArn', 'resourcesVpcConfig', 'computeConfig', 'logging', 'encryptionConfig'],
+  'AWS::EKS::Nodegroup': ['clusterName', 'nodeRole', 'subnets'],
+  'AWS::EKS::AccessEntry': ['clusterName', 'principalArn'],
+  'AWS::EKS::FargateProfile': ['clusterName', 'podExecutionRoleArn', 'selectors', 'subnets'],
+  'AWS::EC2::VPC': ['cidrBlock', 'enableDnsSupport', 'enableDnsHostnames'],
+  'AWS::EC2::Subnet': ['vpcId', 'cidrBlock'],
+  'AWS::EC2::RouteTable': ['vpcId'],
+  'AWS::EC2::NatGateway': ['subnetId', 'allocationId', 'connectivityType'],
+  'AWS::EC2::EIP': [],
+  'AWS::EC2::InternetGateway': [],
+  'AWS::EC2::VPCEndpoint': ['serviceName', 'vpcId', 'vpcEndpointType', 'routeTableIds', 'privateDnsEnabled', 'securityGroupIds', 'subnetIds'],
+  'AWS::EC2::DHCPOptions': ['domainNameServers'],
+  'AWS::EC2::SecurityGroup': ['groupDescription', 'vpcId', 'securityGroupIngress', 'securityGroupEgress'],
   'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile'],
-  'AWS::Lambda::Function': ['role', 'vpcConfig'],
+  'AWS::IAM::InstanceProfile': ['roles'],
+  'AWS::Lambda::Function': ['code', 'role', 'vpcConfig'],
+  'AWS::EC2::VPCPeeringConnection': ['vpcId', 'peerVpcId'],
+  'AWS::EC2::TransitGateway': ['securityGroupReferencingSupport'],
+  'AWS::EC2::TransitGatewayAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
+  'AWS::EC2::TransitGatewayVpcAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
+  'AWS::Route53Resolver::ResolverEndpoint': ['direction', 'ipAddresses', 'securityGroupIds'],
+  'AWS::Route53Resolver::ResolverRule': ['ruleType', 'domainName'],
+  'AWS::Route53Resolver::ResolverRuleAssociation': ['resolverRuleId', 'vpcId'],
+  'AWS::CloudFormation::Stack': ['templateUrl', 'parameters'],
 };
 
 /** Templates rendered from a construct tree, and the way back from a finding to its construct. */
@@ -54,31 +78,35 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
   const byStack = new Map<Stack, Record<string, any>>();
   const elements = new Map<string, CfnElement>();
   const exports = new Map<string, { producer: Stack; output: Record<string, unknown> }>();
+  const referredElsewhere = new Map<Stack, Set<CfnElement>>();
   const idOf = (stack: Stack) => stack.node.path || stack.stackName;
   for (const stack of stacks) {
     byStack.set(stack, { Resources: {}, Parameters: {}, Conditions: {}, Outputs: {}, Mappings: {} });
   }
   for (const stack of stacks) {
     const template = byStack.get(stack)!;
-    const resolver = new CloudFormationResolver(stack, (ref) => {
+    // resources the engine reads nothing of are given by type only, and only when something
+    // it reads refers to them: allocating every logical ID of an app costs more than the check
+    const referred = new Set<CfnElement>();
+    const resolver = new CloudFormationResolver(stack, referred, (ref) => {
       const producer = Stack.of(ref.target);
-      const logicalId = producer.resolve((ref.target as CfnElement).logicalId) as string;
+      const logicalId = logicalIdOf(ref.target as CfnElement);
       const name = `cdk-eks-endpoint:${idOf(producer)}:${logicalId}:${ref.displayName}`;
       if (!exports.has(name)) {
         const value = ref.displayName === 'Ref' ? { Ref: logicalId } : { 'Fn::GetAtt': [logicalId, ref.displayName] };
         exports.set(name, { producer, output: { Value: value, Export: { Name: name } } });
+        referredElsewhere.get(producer)?.add(ref.target as CfnElement);
       }
       return name;
     });
     const resolve = (value: unknown, scope: IConstruct) => Tokenization.resolve(value, { scope, resolver, preparing: false });
-    for (const element of stack.node.findAll()) {
-      if (!(element instanceof CfnElement) || Stack.of(element) !== stack) continue;
-      const logicalId = stack.resolve(element.logicalId) as string;
+    const render = (element: CfnElement) => {
+      const logicalId = logicalIdOf(element);
       elements.set(`${idOf(stack)}\u0000${logicalId}`, element);
       try {
         if (element instanceof CfnResource) {
           template.Resources[logicalId] = renderResource(element, (v) => resolve(v, element));
-        } else if (element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
+        } else {
           const section = resolve(internalRender(element), element) ?? {};
           for (const [key, body] of Object.entries(section as Record<string, Record<string, unknown>>)) {
             Object.assign(template[key] ??= {}, body);
@@ -87,6 +115,29 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
       } catch (e) {
         // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it as absent
         template.Resources[logicalId] ??= { Type: element instanceof CfnResource ? element.cfnResourceType : 'AWS::CloudFormation::WaitConditionHandle' };
+      }
+    };
+    for (const element of elementsOf(stack)) {
+      if (element instanceof CfnResource ? READ_TYPES.has(element.cfnResourceType)
+        : element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
+        render(element);
+      }
+    }
+    for (const element of referred) {
+      const logicalId = logicalIdOf(element);
+      if (!(logicalId in template.Resources) && element instanceof CfnResource) {
+        template.Resources[logicalId] = renderResource(element, (v) => resolve(v, element));
+      }
+    }
+    referredElsewhere.set(stack, referred);
+  }
+  // resources referred to from other stacks, by type too
+  for (const [stack, referred] of referredElsewhere) {
+    const template = byStack.get(stack)!;
+    for (const element of referred) {
+      const logicalId = logicalIdOf(element);
+      if (!(logicalId in template.Resources) && element instanceof CfnResource) {
+        template.Resources[logicalId] = { Type: element.cfnResourceType, Metadata: { 'aws:cdk:path': element.node.path } };
       }
     }
   }
@@ -105,10 +156,20 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
       region: Token.isUnresolved(stack.region) ? undefined : stack.region,
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
       parent: parentStack && parentResource && byStack.has(parentStack)
-        ? { id: idOf(parentStack), logicalId: parentStack.resolve(parentResource.logicalId) as string } : undefined,
+        ? { id: idOf(parentStack), logicalId: logicalIdOf(parentResource) } : undefined,
     };
   });
   return { inputs, element: (templateId, logicalId) => elements.get(`${templateId}\u0000${logicalId}`) };
+}
+
+/**
+ * An element's logical ID as the template will have it (an override included), without going
+ * through token resolution, which costs a fifth of the check. `_synthesizeLogicalId` is what the
+ * element's own `logicalId` token produces; internal to aws-cdk-lib, hence the fallback.
+ */
+function logicalIdOf(element: CfnElement): string {
+  const synthesize = (element as unknown as { _synthesizeLogicalId?: () => string })._synthesizeLogicalId;
+  return typeof synthesize === 'function' ? synthesize.call(element) : Stack.of(element).resolve(element.logicalId);
 }
 
 /** What `_toCloudFormation()` gives for an element: the one aws-cdk-lib method that renders CloudFormation with overrides. */
@@ -129,8 +190,8 @@ function renderResource(resource: CfnResource, resolve: (value: unknown) => any)
   if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
   const condition = resource.cfnOptions.condition;
   if (condition) rendered.Condition = Stack.of(resource).resolve(condition.logicalId);
-  if (!READ_TYPES.has(type)) return rendered;
-  const properties = renderProperties(resource, resolve, PARTIAL[type]) ?? wholeProperties(resource, resolve);
+  if (!READ_TYPES.has(type)) return rendered; // given by type only
+  const properties = renderProperties(resource, resolve, READS[type]) ?? wholeProperties(resource, resolve);
   if (properties !== undefined) rendered.Properties = properties;
   return rendered;
 }
@@ -188,16 +249,30 @@ function joinParts(x: any): any[] {
 
 /** Resolves tokens as a stack would, but a reference into another stack becomes an import of a made-up export. */
 class CloudFormationResolver extends DefaultTokenResolver {
-  constructor(private readonly consumer: Stack, private readonly exportName: (ref: Reference) => string) {
+  constructor(private readonly consumer: Stack, private readonly referred: Set<CfnElement>, private readonly exportName: (ref: Reference) => string) {
     super(new CloudFormationConcat());
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (Reference.isReference(t) && t.target instanceof CfnElement && Stack.of(t.target) !== this.consumer) {
-      return { 'Fn::ImportValue': this.exportName(t) };
+    if (Reference.isReference(t) && t.target instanceof CfnElement) {
+      if (Stack.of(t.target) !== this.consumer) return { 'Fn::ImportValue': this.exportName(t) };
+      this.referred.add(t.target);
     }
     return super.resolveToken(t, context, postProcessor);
   }
+}
+
+/** The CloudFormation elements of a stack itself, not of its nested stacks. */
+function elementsOf(stack: Stack): CfnElement[] {
+  const found: CfnElement[] = [];
+  const visit = (c: IConstruct) => {
+    if (c instanceof CfnElement) found.push(c);
+    for (const child of c.node.children) {
+      if (!Stack.isStack(child) && !Stage.isStage(child)) visit(child);
+    }
+  };
+  visit(stack);
+  return found;
 }
 
 function undefinedPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {

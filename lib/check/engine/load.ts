@@ -196,6 +196,14 @@ function nestedTemplateFile(resource: Mapping, dir: string, assets: Map<string, 
       return isFile(file) ? file : undefined;
     }
   }
+  // a hand-written parent names its child by URL (`https://bucket.s3.../templates/child.yaml`,
+  // often through Fn::Sub): a template of that file name beside the parent is taken for it, the
+  // layout of the Quick Starts and aws-samples that deploy from a folder of templates
+  const tail = /\/([A-Za-z0-9._-]+\.(?:ya?ml|json|template))"?\s*[\]}]*$/.exec(url)?.[1];
+  if (tail) {
+    const file = path.join(dir, tail);
+    if (isFile(file)) return file;
+  }
   return undefined;
 }
 

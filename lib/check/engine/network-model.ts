@@ -154,13 +154,14 @@ export class NetworkModel {
     const vpcConfig = props.__unknown__ ?? props.ResourcesVpcConfig;
     const subnetList = toList(at(vpcConfig, 'SubnetIds'));
     const subnets = subnetList instanceof Unknown ? [] : subnetList.map((s) => this.subnet(s));
-    const vpc = subnets.find((s) => s.vpc)?.vpc;
+    const compute = this.computeOf(cluster, subnets);
+    // the cluster's VPC, from its own subnets or, when those are deploy-time values, from its compute's
+    const vpc = subnets.find((s) => s.vpc)?.vpc ?? compute.flatMap((c) => c.subnets).find((s) => s.vpc)?.vpc;
     const sgIds = asList(at(vpcConfig, 'SecurityGroupIds'));
     const importedVpcId = this.literalVpcId(sgIds);
     const cidrs = at(vpcConfig, 'PublicAccessCidrs');
     const publicAccessCidrs = cidrs === undefined ? ['0.0.0.0/0'] : Array.isArray(cidrs) ? cidrs : 'unknown';
 
-    const compute = this.computeOf(cluster, subnets);
     const clients = this.clientsOf(cluster);
     const vpcKey = vpc ?? importedVpcId;
     const inVpc = (c: ClientView) => vpcKey !== undefined && c.vpcKey === vpcKey;

@@ -34,31 +34,35 @@ export const IsolatedNodeEndpoints: EndpointRule = {
           `If they have no internet egress, confirm VPC endpoints for ${needs.join(', ')} exist with private DNS on and admit them on TCP 443.`));
       }
       if (isolated.length === 0 || !cluster.vpc) continue;
-      const missing: string[] = [];
-      const unsure: string[] = [];
-      for (const service of needs) {
-        const per = isolated.map((subnet) => reachable(cluster, subnet, service));
-        if (per.every((r) => r === true)) continue;
-        (per.includes(false) ? missing : unsure).push(service);
-      }
-      const where = `${what} in ${isolated.map((s) => s.display).join(', ')}`;
-      if (unsure.length > 0) {
-        findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${unsure.join(', ')} exist only under a deploy-time ` +
-          'condition or have security groups not readable here. Confirm they exist and admit these subnets on TCP 443.'));
-      }
-      if (missing.length === 0) continue;
-      const viaNetwork = isolated.some((s) => s.routes.some((r) => r.properties.TransitGatewayId !== undefined || r.properties.VpcPeeringConnectionId !== undefined));
-      const problem = `${where} have no internet egress and ${cluster.vpc.display} has no usable VPC endpoint for: ${missing.join(', ')}. ` +
-        `${what.startsWith('the ') ? 'They cannot pull images or join' : 'Session Manager and kubectl cannot work'} without them. ` +
-        'Add interface endpoints with private DNS on whose security group admits these subnets on TCP 443 (and an s3 gateway endpoint on their ' +
-        'route tables), or give the subnets a NAT gateway.';
-      if (viaNetwork) {
-        // shared-services VPCs: endpoints in another VPC, reached over a Transit Gateway or peering, answered by shared private zones
-        findings.push(notVerifiable(`${where} route to another network (Transit Gateway or peering), where shared VPC endpoints may serve them. ` +
-          `If none do: ${problem}`));
-      } else {
-        findings.push(maybe ? notVerifiable(`it is not known at synth whether ${what} belong to this cluster. If they do: ${problem}`)
-          : violationIfPrivate(this, cluster, problem));
+      // subnets that route to another network (Transit Gateway, peering) may be served by shared
+      // endpoints in a shared-services VPC, answered through shared private zones: not verifiable
+      const routed = isolated.filter((s) => s.routes.some((r) => r.properties.TransitGatewayId !== undefined || r.properties.VpcPeeringConnectionId !== undefined));
+      for (const [subnetGroup, shared] of [[isolated.filter((s) => !routed.includes(s)), false], [routed, true]] as const) {
+        if (subnetGroup.length === 0) continue;
+        const missing: string[] = [];
+        const unsure: string[] = [];
+        for (const service of needs) {
+          const per = subnetGroup.map((subnet) => reachable(cluster, subnet, service));
+          if (per.every((r) => r === true)) continue;
+          (per.includes(false) ? missing : unsure).push(service);
+        }
+        const where = `${what} in ${subnetGroup.map((s) => s.display).join(', ')}`;
+        if (unsure.length > 0) {
+          findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${unsure.join(', ')} exist only under a deploy-time ` +
+            'condition or have security groups not readable here. Confirm they exist and admit these subnets on TCP 443.'));
+        }
+        if (missing.length === 0) continue;
+        const problem = `${where} have no internet egress and ${cluster.vpc.display} has no usable VPC endpoint for: ${missing.join(', ')}. ` +
+          `${what.startsWith('the ') ? 'They cannot pull images or join' : 'Session Manager and kubectl cannot work'} without them. ` +
+          'Add interface endpoints with private DNS on whose security group admits these subnets on TCP 443 (and an s3 gateway endpoint on their ' +
+          'route tables), or give the subnets a NAT gateway.';
+        if (shared) {
+          findings.push(notVerifiable(`${where} route to another network (Transit Gateway or peering), where shared VPC endpoints may serve them. ` +
+            `If none do: ${problem}`));
+        } else {
+          findings.push(maybe ? notVerifiable(`it is not known at synth whether ${what} belong to this cluster. If they do: ${problem}`)
+            : violationIfPrivate(this, cluster, problem));
+        }
       }
     }
     return findings;
