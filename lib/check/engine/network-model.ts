@@ -199,6 +199,9 @@ export class NetworkModel {
     if (refersTo(value, cluster)) return true;
     const name = literal(value);
     if (name !== undefined) return literal(cluster.properties.Name) === name;
+    // the cluster named by the same parameter of the same template: the same name, whatever it is
+    const own = cluster.properties.Name;
+    if (value instanceof Unknown && own instanceof Unknown && value.key !== undefined && value.key === own.key) return true;
     return refOf(value) ? false : 'unknown';
   }
 
@@ -410,7 +413,7 @@ export class NetworkModel {
     let subnetId: Value;
     let securityGroups: Value[];
     let outsideVpc = false;
-    if (compute.type === 'AWS::Lambda::Function') {
+    if (compute.type === 'AWS::Lambda::Function' || compute.type === 'AWS::Serverless::Function') {
       subnetId = asList(at(p.VpcConfig, 'SubnetIds'))[0];
       securityGroups = asList(at(p.VpcConfig, 'SecurityGroupIds'));
       outsideVpc = p.VpcConfig === undefined;
@@ -444,7 +447,8 @@ export class NetworkModel {
         const profile = this.index.deref(instance.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
         asList(profile?.properties.Roles).forEach((r) => add(this.index.deref(r, 'AWS::IAM::Role'), instance));
       }
-      for (const fn of this.index.ofType('AWS::Lambda::Function')) {
+      // a SAM function becomes an AWS::Lambda::Function with the same Role and VpcConfig
+      for (const fn of [...this.index.ofType('AWS::Lambda::Function'), ...this.index.ofType('AWS::Serverless::Function')]) {
         add(this.index.deref(fn.properties.Role, 'AWS::IAM::Role'), fn);
       }
       this.roleCompute = map;

@@ -183,10 +183,14 @@ export class Template {
     const parentStack = this.set.parentOf(this);
     if (parentStack) {
       const passed = objectOr(parentStack.resourceRaw.Parameters);
-      if (name in passed) return parentStack.template.evaluate(passed[name], depth + 1);
-      if ('Default' in declared) return this.evaluate(declared.Default, depth + 1);
+      const value = name in passed ? parentStack.template.evaluate(passed[name], depth + 1)
+        : 'Default' in declared ? this.evaluate(declared.Default, depth + 1) : undefined;
+      if (value !== undefined) {
+        // a nested stack's parameters are strings: a list parameter gets them comma-delimited
+        return /^(List<|CommaDelimitedList)/.test(type) ? splitList(value) : value;
+      }
     }
-    return new Unknown(`parameter ${name} (${type})`);
+    return new Unknown(`parameter ${name} (${type})`, `${this.id}#${name}`);
   }
 
   private intrinsic(fn: string, args: Raw, depth: number): Value | typeof NO_VALUE {
@@ -315,6 +319,32 @@ function join(delimiter: string, items: Value[]): Value {
   }
   if (merged.length === 0) return '';
   return merged.length === 1 && typeof merged[0] === 'string' ? merged[0] : new Text(merged);
+}
+
+/** A comma-delimited string (literal or built) as the list a `List<...>` parameter makes of it. */
+function splitList(value: Value): Value {
+  if (typeof value === 'string') return value.split(',').map((x) => x.trim());
+  if (!(value instanceof Text)) return value;
+  const items: Value[] = [];
+  let current: Array<string | ResourceRef | Unknown> = [];
+  const flush = () => {
+    const trimmed = current.filter((p) => typeof p !== 'string' || p.trim() !== '');
+    items.push(trimmed.length === 1 && typeof trimmed[0] !== 'string' ? trimmed[0] : join('', trimmed as Value[]));
+    current = [];
+  };
+  for (const part of value.parts) {
+    if (typeof part !== 'string') {
+      current.push(part);
+      continue;
+    }
+    const pieces = part.split(',');
+    pieces.forEach((piece, i) => {
+      if (i > 0) flush();
+      current.push(piece);
+    });
+  }
+  flush();
+  return items;
 }
 
 function isKnownScalar(value: Value): value is string | number | boolean {

@@ -12,7 +12,11 @@
 
 /** A value that cannot be known before deployment, with what it depends on. */
 export class Unknown {
-  constructor(public readonly why: string) {}
+  /**
+   * @param why what the value depends on, for messages
+   * @param key identifies the deploy-time value (a template's parameter), so that two uses of it compare equal
+   */
+  constructor(public readonly why: string, public readonly key?: string) {}
 }
 
 /** A `Ref` or `Fn::GetAtt` to a resource in the templates given: known identity, unknown physical ID. */

@@ -19,7 +19,7 @@ export const ClientSecurityGroupPath: EndpointRule = {
       const path = apiPath(cluster.model, cluster, client);
       if (path === true) continue;
       if (path === 'unknown') {
-        findings.push(notVerifiable(`the security groups between ${client.display} (${client.kind}) and the cluster are not all in this app. ` +
+        findings.push(notVerifiable(`the security groups between ${client.display} (${client.kind}) and the cluster are not all in the templates given. ` +
           'Confirm the cluster security group allows TCP 443 from it and it may send TCP 443 out.'));
       } else {
         const problem = `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +

@@ -35,7 +35,7 @@ export const ConnectedClientPath: EndpointRule = {
 
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
-        findings.push(notVerifiable(`the route tables of the cluster subnets are not all in this app. Confirm they route traffic for clients ${through} back to them.`));
+        findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them.`));
       } else if (!tables.every((table) => cluster.model.routesOf(table!).some((r) => routesTo(cluster, r.properties, connection)))) {
         findings.push(definite(`no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
           'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
@@ -69,7 +69,7 @@ export const ConnectedClientPath: EndpointRule = {
     }
     for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
       findings.push(violation(this, `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
-        `attachment to ${cluster.vpcDisplay} in this app: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`));
+        `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`));
     }
     for (const client of cluster.outsideClients) {
       findings.push(violation(this, `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +

@@ -42,6 +42,10 @@ export const PublicOnlyNodeEgress: EndpointRule = {
     }
 
     const findings: Finding[] = [];
+    for (const c of cluster.compute.filter((x) => x.unknownSubnets)) {
+      findings.push(notVerifiable(`the subnets of ${c.what} are ${c.unknownSubnets}. Confirm they have internet egress` +
+        `${open ? '' : ' and that the address they leave from is in publicAccessCidrs'}.`));
+    }
     for (const { subnet, subnets, what: whatSet } of groups.values()) {
       const what = [...whatSet].join(' and ');
       const where = subnets.join(', ');
@@ -51,7 +55,7 @@ export const PublicOnlyNodeEgress: EndpointRule = {
             '(there is no VPC endpoint for the Kubernetes API). Turn private access on (EndpointMode.PUBLIC_AND_PRIVATE), or give the subnets a NAT gateway.'));
           break;
         case 'unknown':
-          findings.push(notVerifiable(`the route tables of ${where} (${what}) are not in this app. ` +
+          findings.push(notVerifiable(`the route tables of ${where} (${what}) are not in the templates given. ` +
             `Confirm they have internet egress${open ? '' : ' and that their egress address is in publicAccessCidrs'}.`));
           break;
         case 'igw':

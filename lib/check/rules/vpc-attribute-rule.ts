@@ -27,7 +27,7 @@ export function vpcAttributeRule(o: VpcAttributeRuleOptions): EndpointRule {
       if (!mayBePrivate(cluster)) return [];
       const vpc = cluster.vpc;
       if (!vpc) {
-        return [notVerifiable(`${cluster.vpcDisplay} is not defined in this app. Confirm ${o.label} is on: ` +
+        return [notVerifiable(`${cluster.vpcDisplay} is not defined in the templates given. Confirm ${o.label} is on: ` +
           `aws ec2 describe-vpc-attribute --attribute ${o.attribute} --vpc-id <id>.`)];
       }
       const value = o.read(vpc);
