@@ -203,8 +203,7 @@ function wholeProperties(resource: CfnResource, resolve: (value: unknown) => any
 
 /**
  * Resolves a resource's properties (all, or only `keys`) the way `_toCloudFormation()` does:
- * the L1's properties, resolved, rendered to CloudFormation names, with raw overrides merged
- * on top. These members are internal to aws-cdk-lib: when one is missing, undefined is
+ * the L1's properties, resolved and rendered to CloudFormation names. These members are internal to aws-cdk-lib: when one is missing, undefined is
  * returned and the caller renders the whole resource instead.
  */
 function renderProperties(resource: CfnResource, resolve: (value: unknown) => any, keys?: string[]): Record<string, unknown> | undefined {
@@ -215,18 +214,15 @@ function renderProperties(resource: CfnResource, resolve: (value: unknown) => an
   };
   const all = internals.cfnProperties;
   if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  // overrides merge in ways of aws-cdk-lib's own (an intrinsic over an object, an object over a
+  // list): for a resource that has some, let aws-cdk-lib render it whole
+  if (Object.keys(internals.rawOverrides?.Properties ?? {}).length > 0) return undefined;
   const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
-  let rendered: Record<string, unknown>;
   try {
-    rendered = internals.renderProperties.call(resource, resolve(picked) ?? {}) ?? {};
+    return internals.renderProperties.call(resource, resolve(picked) ?? {}) ?? {};
   } catch {
     return undefined; // the L1 refused the subset (a required property left out): render it whole
   }
-  const raw = internals.rawOverrides?.Properties ?? {};
-  const deleted = undefinedPaths(raw); // resolving drops keys whose value is undefined: note deletions first
-  const merged = mergeOverrides(rendered, resolve(raw) ?? {});
-  deleted.forEach((path) => deletePath(merged, path));
-  return merged;
 }
 
 /**
@@ -273,28 +269,4 @@ function elementsOf(stack: Stack): CfnElement[] {
   };
   visit(stack);
   return found;
-}
-
-function undefinedPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
-  return Object.entries(value).flatMap(([key, v]) => v === undefined ? [[...prefix, key]]
-    : isPlainObject(v) && !Tokenization.isResolvable(v) ? undefinedPaths(v, [...prefix, key]) : []);
-}
-
-function deletePath(target: Record<string, any>, path: string[]): void {
-  const parent = path.slice(0, -1).reduce<any>((node, key) => (isPlainObject(node) ? node[key] : undefined), target);
-  if (isPlainObject(parent)) delete parent[path[path.length - 1]];
-}
-
-function mergeOverrides(target: Record<string, any>, overrides: Record<string, any>): Record<string, any> {
-  const result: Record<string, any> = { ...target };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete result[key];
-    else if (isPlainObject(value) && isPlainObject(result[key])) result[key] = mergeOverrides(result[key], value);
-    else result[key] = value;
-  }
-  return result;
-}
-
-function isPlainObject(x: unknown): x is Record<string, any> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -1,7 +1,7 @@
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { refersTo, refOf, ResourceIndex } from './resource-index';
 import { Resource } from './template-set';
-import { asList, at, describe, Fact, isOpaque, literal, Text, toFact, toList, Unknown, Value } from './value';
+import { asList, at, describe, Fact, isOpaque, isRecord, literal, Text, toFact, toList, Unknown, Value } from './value';
 
 export { Fact } from './value';
 
@@ -126,8 +126,32 @@ export const NODE_ENDPOINTS = ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3'];
 /** What Session Manager needs on a bastion without internet egress. */
 export const SESSION_MANAGER_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages'];
 
-/** A security group rule, marked `maybe` when its resource exists only under a deploy-time condition. */
-export type SgRule = Record<string, Value> & { readonly maybe?: boolean };
+/**
+ * A security group rule, marked `maybe` when it exists only under a deploy-time condition or
+ * its group is a deploy-time value, and `opaque` when the rule itself is one (an `Fn::If`).
+ */
+export type SgRule = Record<string, Value> & { readonly maybe?: boolean; readonly opaque?: boolean };
+
+const OPAQUE_RULE: SgRule = { opaque: true, maybe: true };
+
+function sgRule(value: Value, maybe: boolean, resource?: Resource): SgRule {
+  if (resource?.unknownProperties || !isRecord(value)) return OPAQUE_RULE;
+  return { ...value, maybe: maybe || isDeployTime(value.GroupId) };
+}
+
+/** A stand-in key for a security group that is a deploy-time value: equal to none, not even itself. */
+const UNKNOWN_GROUP = Symbol('a security group not known at synth');
+
+/** Whether a value is a deploy-time value that could name anything: an unknown or a built string. */
+function isDeployTime(value: Value): boolean {
+  return value instanceof Unknown || value instanceof Text;
+}
+
+/** A list property, an unknown list being one unknown item (a group, a subnet, whatever it holds). */
+function listOrUnknown(value: Value): Value[] {
+  const list = toList(value);
+  return list instanceof Unknown ? [list] : list;
+}
 
 /**
  * The network model of a template set. Views of VPCs and subnets are built once and shared
@@ -151,13 +175,13 @@ export class NetworkModel {
 
   private buildCluster(cluster: Resource): ClusterView {
     const props = cluster.properties;
-    const vpcConfig = props.__unknown__ ?? props.ResourcesVpcConfig;
+    const vpcConfig = props.ResourcesVpcConfig;
     const subnetList = toList(at(vpcConfig, 'SubnetIds'));
     const subnets = subnetList instanceof Unknown ? [] : subnetList.map((s) => this.subnet(s));
     const compute = this.computeOf(cluster, subnets);
     // the cluster's VPC, from its own subnets or, when those are deploy-time values, from its compute's
     const vpc = subnets.find((s) => s.vpc)?.vpc ?? compute.flatMap((c) => c.subnets).find((s) => s.vpc)?.vpc;
-    const sgIds = asList(at(vpcConfig, 'SecurityGroupIds'));
+    const sgIds = listOrUnknown(at(vpcConfig, 'SecurityGroupIds'));
     const importedVpcId = this.literalVpcId(sgIds);
     const cidrs = at(vpcConfig, 'PublicAccessCidrs');
     const publicAccessCidrs = cidrs === undefined ? ['0.0.0.0/0'] : Array.isArray(cidrs) ? cidrs : 'unknown';
@@ -266,7 +290,11 @@ export class NetworkModel {
     const routes = routeTable ? this.routesOf(routeTable) : [];
     let egress: Egress;
     let natEip: Resource | undefined;
-    if (association && !routeTable) {
+    // an association or a route whose subnet or table is a deploy-time value may be this subnet's
+    const unsure = (!association && this.anyUnknown('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId'))
+      || (association !== undefined && association.exists !== true)
+      || (routeTable !== undefined && this.anyUnknown('AWS::EC2::Route', 'RouteTableId'));
+    if ((association && !routeTable) || (unsure && !routes.some((r) => r.exists === true && r.properties.DestinationCidrBlock === '0.0.0.0/0'))) {
       egress = 'unknown';
     } else {
       const defaultRoute = routes.find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
@@ -343,7 +371,9 @@ export class NetworkModel {
       dhcpServers,
       dhcpOptions,
       cidr: cidr && parseCidr(cidr) ? cidr : undefined,
-      endpoints: this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc),
+      // with those whose VPC is a deploy-time value: they may be this VPC's (the rules count them as unsure)
+      endpoints: [...this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc),
+        ...this.index.ofType('AWS::EC2::VPCEndpoint').filter((e) => isDeployTime(e.properties.VpcId))],
       inboundResolvers: this.index.ofType('AWS::Route53Resolver::ResolverEndpoint')
         .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip) => subnetInVpc(at(ip, 'SubnetId')))),
       connections: this.connections((value) => refersTo(value, vpc), vpc),
@@ -414,13 +444,13 @@ export class NetworkModel {
     let securityGroups: Value[];
     let outsideVpc = false;
     if (compute.type === 'AWS::Lambda::Function' || compute.type === 'AWS::Serverless::Function') {
-      subnetId = asList(at(p.VpcConfig, 'SubnetIds'))[0];
-      securityGroups = asList(at(p.VpcConfig, 'SecurityGroupIds'));
+      subnetId = listOrUnknown(at(p.VpcConfig, 'SubnetIds'))[0];
+      securityGroups = listOrUnknown(at(p.VpcConfig, 'SecurityGroupIds'));
       outsideVpc = p.VpcConfig === undefined;
     } else {
-      const nic = asList(p.NetworkInterfaces)[0];
+      const nic = listOrUnknown(p.NetworkInterfaces)[0];
       subnetId = p.SubnetId ?? at(nic, 'SubnetId');
-      securityGroups = [...asList(p.SecurityGroupIds), ...asList(p.SecurityGroups), ...asList(at(nic, 'GroupSet'))];
+      securityGroups = [...listOrUnknown(p.SecurityGroupIds), ...listOrUnknown(p.SecurityGroups), ...listOrUnknown(at(nic, 'GroupSet'))];
     }
     const subnet = subnetId !== undefined ? this.subnet(subnetId) : undefined;
     return {
@@ -456,6 +486,19 @@ export class NetworkModel {
     return this.roleCompute;
   }
 
+  private readonly unknownRefs = new Map<string, boolean>();
+
+  /** Whether some resource of `type` has `property` as a deploy-time value (it may name anything), once per type and property. */
+  public anyUnknown(type: string, property: string): boolean {
+    const key = `${type}|${property}`;
+    let found = this.unknownRefs.get(key);
+    if (found === undefined) {
+      found = this.index.ofType(type).some((r) => isDeployTime(r.properties[property]));
+      this.unknownRefs.set(key, found);
+    }
+    return found;
+  }
+
   /** The routes of a route table. */
   public routesOf(routeTable: Resource): Resource[] {
     return this.index.referrers('AWS::EC2::Route', 'RouteTableId', routeTable);
@@ -475,6 +518,7 @@ export class NetworkModel {
   /** A key for a security group value: the referenced resource (or cluster SG attribute), else the literal; an unknown is its own key. */
   public securityGroupKey(value: Value | ClusterSecurityGroup): unknown {
     if (value instanceof ClusterSecurityGroup) return value;
+    if (isDeployTime(value)) return UNKNOWN_GROUP;
     const ref = refOf(value);
     if (ref?.resource.type === 'AWS::EKS::Cluster' && ref.attribute === 'ClusterSecurityGroupId') {
       return clusterSecurityGroupKey(ref.resource);
@@ -487,19 +531,21 @@ export class NetworkModel {
     const rules: SgRule[] = [];
     if (key instanceof Resource) {
       const inline = toList(key.properties.SecurityGroupIngress);
-      if (inline instanceof Unknown) rules.push({ IpProtocol: '-1', maybe: true });
-      else rules.push(...inline.map((r) => ({ ...(r as Record<string, Value>), maybe: key.exists !== true })));
+      if (inline instanceof Unknown) rules.push(OPAQUE_RULE);
+      else rules.push(...inline.map((r) => sgRule(r, key.exists !== true)));
     }
-    rules.push(...this.separateRules('AWS::EC2::SecurityGroupIngress', key).map((r) => ({ ...r.properties, maybe: r.exists !== true })));
+    rules.push(...this.separateRules('AWS::EC2::SecurityGroupIngress', key).map((r) => sgRule(r.properties, r.exists !== true, r)));
     return rules;
   }
 
+  /** Separate rule resources of a group, and those whose group is a deploy-time value (they may be its). */
   private separateRules(type: string, key: unknown): Resource[] {
+    const unsure = this.index.ofType(type).filter((r) => isDeployTime(r.properties.GroupId));
     if (key instanceof ClusterSecurityGroup || key instanceof Resource) {
       const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
-      return this.index.referrers(type, 'GroupId', target).filter((r) => this.securityGroupKey(r.properties.GroupId) === key);
+      return [...this.index.referrers(type, 'GroupId', target).filter((r) => this.securityGroupKey(r.properties.GroupId) === key), ...unsure];
     }
-    return typeof key === 'string' ? this.index.ofType(type).filter((r) => r.properties.GroupId === key) : [];
+    return [...(typeof key === 'string' ? this.index.ofType(type).filter((r) => r.properties.GroupId === key) : []), ...unsure];
   }
 
   /** Egress rules of a security group resource ('unknown' for a group not in the templates). */
@@ -510,8 +556,9 @@ export class NetworkModel {
     const separate = this.separateRules('AWS::EC2::SecurityGroupEgress', key);
     // Without inline egress EC2 gives the group its allow-all egress rule, and separate
     // AWS::EC2::SecurityGroupEgress resources add to it; inline egress replaces it.
-    const base: SgRule[] = key.properties.SecurityGroupEgress === undefined ? [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] : inline as SgRule[];
-    return [...base, ...separate.map((e) => ({ ...e.properties, maybe: e.exists !== true }))];
+    const base: SgRule[] = key.properties.SecurityGroupEgress === undefined ? [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }]
+      : inline.map((r) => sgRule(r, key.exists !== true));
+    return [...base, ...separate.map((e) => sgRule(e.properties, e.exists !== true, e))];
   }
 }
 
@@ -530,10 +577,12 @@ function clusterSecurityGroupKey(cluster: Resource): ClusterSecurityGroup {
 }
 
 /** Whether a security group rule lets TCP 443 through: true, false, or 'unknown' for deploy-time values. */
-export function allows443(rule: SgRule): boolean {
+export function allows443(rule: SgRule): Fact {
+  if (rule.opaque || isOpaque(rule.IpProtocol)) return 'unknown';
   const protocol = String(rule.IpProtocol);
   if (protocol === '-1' || protocol === 'all') return true;
   if (protocol !== 'tcp' && protocol !== '6') return false;
+  if (isOpaque(rule.FromPort) || isOpaque(rule.ToPort)) return 'unknown';
   const from = Number(rule.FromPort);
   const to = Number(rule.ToPort);
   return Number.isFinite(from) && Number.isFinite(to) && from <= 443 && 443 <= to;
@@ -624,17 +673,22 @@ export function apiPath(model: NetworkModel, cluster: ClusterView, client: Clien
   };
   for (const target of targets) {
     if (!(target instanceof Resource) && target !== clusterSg) maybe(); // an imported group may have rules made elsewhere
-    for (const rule of model.ingressInto(target).filter(allows443)) {
+    for (const rule of model.ingressInto(target)) {
+      const port = allows443(rule);
+      if (port === false) continue;
       let covers: Fact = false;
-      if (rule.SourceSecurityGroupId !== undefined) {
+      if (rule.opaque) {
+        covers = 'unknown';
+      } else if (rule.SourceSecurityGroupId !== undefined) {
         const source = model.securityGroupKey(rule.SourceSecurityGroupId);
-        covers = sources.includes(source) ? sgReferencing : !(source instanceof Resource) && sources.some((s) => !(s instanceof Resource)) ? 'unknown' : false;
+        covers = source === UNKNOWN_GROUP ? 'unknown' : sources.includes(source) ? sgReferencing
+          : !(source instanceof Resource) && sources.some((s) => !(s instanceof Resource)) ? 'unknown' : false;
       } else if (rule.CidrIp !== undefined) {
         covers = rule.CidrIp === '0.0.0.0/0' ? true : coversSubnet(rule.CidrIp, client.subnet);
-      } else if (rule.SourcePrefixListId !== undefined || rule.IpProtocol !== undefined && Object.keys(rule).every((k) => k === 'IpProtocol' || k === 'maybe')) {
+      } else if (rule.SourcePrefixListId !== undefined) {
         covers = 'unknown';
       }
-      if (covers === true && !rule.maybe) return egressTo(model, sources, targets, cluster);
+      if (covers === true && port === true && !rule.maybe) return egressTo(model, sources, targets, cluster);
       if (covers !== false) maybe();
     }
   }
@@ -652,12 +706,15 @@ function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], c
       result = 'unknown';
       continue;
     }
-    for (const rule of rules.filter(allows443)) {
+    for (const rule of rules) {
+      const port = allows443(rule);
+      if (port === false) continue;
+      const destination = rule.DestinationSecurityGroupId !== undefined ? model.securityGroupKey(rule.DestinationSecurityGroupId) : undefined;
       const reaches = rule.CidrIp === '0.0.0.0/0'
-        || rule.DestinationSecurityGroupId !== undefined && targets.includes(model.securityGroupKey(rule.DestinationSecurityGroupId))
+        || destination !== undefined && destination !== UNKNOWN_GROUP && targets.includes(destination)
         || rule.CidrIp !== undefined && cluster.subnets.length > 0 && cluster.subnets.every((s) => coversSubnet(rule.CidrIp, s) === true);
-      if (reaches && !rule.maybe) return true;
-      if (reaches || rule.DestinationPrefixListId !== undefined || rule.CidrIp !== undefined) result = 'unknown';
+      if (reaches && port === true && !rule.maybe) return true;
+      if (reaches || rule.opaque || destination === UNKNOWN_GROUP || rule.DestinationPrefixListId !== undefined || rule.CidrIp !== undefined) result = 'unknown';
     }
   }
   return result;

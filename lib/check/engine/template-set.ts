@@ -15,6 +15,8 @@ export const UNREADABLE_CLUSTER_TYPES = ['Custom::AWSCDK-EKS-Cluster', 'AWSQS::E
  */
 export class Resource {
   private evaluated?: Record<string, Value>;
+  /** When the whole `Properties` is a deploy-time value (an `Fn::If` on a parameter): what it depends on. */
+  public unknownProperties?: Unknown;
   public readonly display: string;
 
   constructor(
@@ -31,9 +33,12 @@ export class Resource {
   public get properties(): Record<string, Value> {
     if (!this.evaluated) {
       const value = this.template.evaluate(this.raw.Properties ?? {});
-      this.evaluated = isRecord(value) ? value : {};
       if (value instanceof Unknown) {
-        this.evaluated = { __unknown__: value };
+        // every property is then that deploy-time value
+        this.unknownProperties = value;
+        this.evaluated = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? value : undefined) });
+      } else {
+        this.evaluated = isRecord(value) ? value : {};
       }
     }
     return this.evaluated;
@@ -96,7 +101,7 @@ export class Template {
     if (known !== undefined) return known;
     if (this.evaluating.has(`condition:${name}`)) return 'unknown';
     this.evaluating.add(`condition:${name}`);
-    const value = name in this.conditions ? this.conditionExpression(this.conditions[name]) : 'unknown';
+    const value = own(this.conditions, name) ? this.conditionExpression(this.conditions[name]) : 'unknown';
     this.evaluating.delete(`condition:${name}`);
     this.conditionValues.set(name, value);
     return value;
@@ -172,7 +177,7 @@ export class Template {
     if (name.startsWith('AWS::')) return new Unknown(name);
     const resource = this.resources.get(name);
     if (resource) return new ResourceRef(resource, 'Ref');
-    if (name in this.parameters) return this.parameter(name, depth);
+    if (own(this.parameters, name)) return this.parameter(name, depth);
     return new Unknown(`Ref ${name}, which the template does not define`);
   }
 
@@ -183,8 +188,8 @@ export class Template {
     const parentStack = this.set.parentOf(this);
     if (parentStack) {
       const passed = objectOr(parentStack.resourceRaw.Parameters);
-      const value = name in passed ? parentStack.template.evaluate(passed[name], depth + 1)
-        : 'Default' in declared ? this.evaluate(declared.Default, depth + 1) : undefined;
+      const value = own(passed, name) ? parentStack.template.evaluate(passed[name], depth + 1)
+        : own(declared, 'Default') ? this.evaluate(declared.Default, depth + 1) : undefined;
       if (value !== undefined) {
         // a nested stack's parameters are strings: a list parameter gets them comma-delimited
         return /^(List<|CommaDelimitedList)/.test(type) ? splitList(value) : value;
@@ -208,7 +213,8 @@ export class Template {
         if (!list || list.length !== 2) return new Unknown('a malformed Fn::Select');
         const index = this.evaluate(list[0], depth + 1);
         const items = this.evaluate(list[1], depth + 1);
-        const i = typeof index === 'number' ? index : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : undefined;
+        const i = typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index
+          : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : undefined;
         if (i === undefined) return new Unknown('Fn::Select with an index not known at synth');
         if (!Array.isArray(items)) {
           const why = items instanceof Unknown ? items.why : 'a list not known at synth';
@@ -246,7 +252,9 @@ export class Template {
         if (!list || list.length < 3) return new Unknown('a malformed Fn::FindInMap');
         const keys = list.slice(0, 3).map((k) => this.evaluate(k, depth + 1));
         if (!keys.every((k) => typeof k === 'string' || typeof k === 'number')) return new Unknown('Fn::FindInMap with keys not known at synth');
-        const found = objectOr(objectOr(this.mappings[String(keys[0])])[String(keys[1])])[String(keys[2])];
+        const map = objectOr(own(this.mappings, String(keys[0])) ? this.mappings[String(keys[0])] : undefined);
+        const second = objectOr(own(map, String(keys[1])) ? map[String(keys[1])] : undefined);
+        const found = own(second, String(keys[2])) ? second[String(keys[2])] : undefined;
         return found === undefined ? new Unknown(`mapping ${keys.join('.')}, not in the template`) : this.evaluate(found, depth + 1);
       }
       default:
@@ -269,8 +277,9 @@ export class Template {
     // a nested stack's output: read it from the child template when it is given
     if (resource.type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
       const child = this.set.childOf(this, name);
-      const output = child ? objectOr(child.outputs[attribute.slice('Outputs.'.length)]) : undefined;
-      if (child && output && 'Value' in output) return this.set.guard(`${child.id}#${attribute}`, () => child.evaluate(output.Value, depth + 1));
+      const outputName = attribute.slice('Outputs.'.length);
+      const output = child && own(child.outputs, outputName) ? objectOr(child.outputs[outputName]) : undefined;
+      if (child && output && own(output, 'Value')) return this.set.guard(`${child.id}#${attribute}`, () => child.evaluate(output.Value, depth + 1));
       return new Unknown(`${attribute} of the nested stack ${name}, whose template is not given`);
     }
     return new ResourceRef(resource, attribute);
@@ -287,7 +296,7 @@ export class Template {
       const name = m[1].trim();
       if (name.startsWith('!')) {
         parts.push('${' + name.slice(1) + '}');
-      } else if (name in vars) {
+      } else if (own(vars, name)) {
         parts.push(this.evaluate((vars as Record<string, Raw>)[name], depth + 1));
       } else if (name.includes('.') && !name.startsWith('AWS::')) {
         parts.push(this.getAtt(name, depth));
@@ -349,6 +358,11 @@ function splitList(value: Value): Value {
 
 function isKnownScalar(value: Value): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Whether a template's mapping defines a key itself (not `constructor` or `toString` of every JS object). */
+function own(object: Record<string, Raw>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 function objectOr(value: Raw): Record<string, Raw> {
@@ -422,8 +436,8 @@ export class TemplateSet {
 
   public stackOutput(stackName: string, outputName: string, depth: number): Value | undefined {
     const template = this.templates.find((t) => t.input.stackName === stackName);
-    const output = template ? objectOr(template.outputs[outputName]) : undefined;
-    if (!template || !output || !('Value' in output)) return undefined;
+    const output = template && own(template.outputs, outputName) ? objectOr(template.outputs[outputName]) : undefined;
+    if (!template || !output || !own(output, 'Value')) return undefined;
     return this.guard(`output:${template.id}#${outputName}`, () => template.evaluate(output.Value, depth + 1));
   }
 }

@@ -1,5 +1,6 @@
 import { allows443, apiPath, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
-import { asList, literal, sameValue, Value } from '../engine/value';
+import { Resource } from '../engine/template-set';
+import { asList, Fact, literal, sameValue, Text, Unknown, Value } from '../engine/value';
 import { describeConnection } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
@@ -36,7 +37,9 @@ export const ConnectedClientPath: EndpointRule = {
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
         findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them.`));
-      } else if (!tables.every((table) => cluster.model.routesOf(table!).some((r) => routesTo(cluster, r.properties, connection)))) {
+      } else if (tables.some((table) => routeBack(cluster, table!, connection) === 'unknown') && tables.every((table) => routeBack(cluster, table!, connection) !== false)) {
+        findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back.`));
+      } else if (!tables.every((table) => routeBack(cluster, table!, connection) === true)) {
         findings.push(definite(`no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
           'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
       }
@@ -67,9 +70,14 @@ export const ConnectedClientPath: EndpointRule = {
         }
       }
     }
+    // a connection whose VPCs are deploy-time values may be the missing link
+    const unsureLinks = cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'PeerVpcId')
+      || cluster.model.anyUnknown('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::TransitGatewayAttachment', 'VpcId');
     for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
-      findings.push(violation(this, `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
-        `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`));
+      const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
+        `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
+      findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
+        : violation(this, problem));
     }
     for (const client of cluster.outsideClients) {
       findings.push(violation(this, `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
@@ -93,11 +101,22 @@ function sameGateway(a: Value, b: Value): boolean {
   return a !== undefined && sameValue(a, b);
 }
 
-function routesTo(cluster: ClusterView, route: Record<string, Value>, connection: ConnectionView): boolean {
-  if (connection.kind === 'peering') {
-    return route.VpcPeeringConnectionId !== undefined && cluster.model.sameRef(route.VpcPeeringConnectionId, connection.resource);
-  }
-  return route.TransitGatewayId !== undefined && sameGateway(route.TransitGatewayId, connection.transitGatewayId);
+/** Whether a route table has a route back through a connection: true, false, or 'unknown' for deploy-time routes. */
+function routeBack(cluster: ClusterView, table: Resource, connection: ConnectionView): Fact {
+  const own = cluster.model.routesOf(table).map((r) => routesTo(cluster, r, connection));
+  if (own.includes(true)) return true;
+  // a route whose table is a deploy-time value may be this table's
+  const unsure = cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId');
+  return own.includes('unknown') || unsure ? 'unknown' : false;
+}
+
+function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionView): Fact {
+  const p = route.properties;
+  const target = connection.kind === 'peering' ? p.VpcPeeringConnectionId : p.TransitGatewayId;
+  if (target === undefined) return false;
+  if (target instanceof Unknown || target instanceof Text) return 'unknown';
+  const matches = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource) : sameGateway(target, connection.transitGatewayId);
+  return matches && route.exists !== true ? 'unknown' : matches;
 }
 
 function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): boolean | 'unknown' {
@@ -105,7 +124,13 @@ function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): b
   const peerCidr = connection.peerVpc?.cidr;
   let unknown = false;
   for (const sg of cluster.controlPlaneSecurityGroups) {
-    for (const rule of cluster.model.ingressInto(cluster.model.securityGroupKey(sg)).filter(allows443)) {
+    for (const rule of cluster.model.ingressInto(cluster.model.securityGroupKey(sg))) {
+      const port = allows443(rule);
+      if (port === false) continue;
+      if (port === 'unknown' || rule.opaque || rule.maybe) {
+        unknown = true;
+        continue;
+      }
       if (rule.CidrIp === undefined) {
         if (rule.SourceSecurityGroupId !== undefined && connection.peerVpc) {
           const source = cluster.index.deref(rule.SourceSecurityGroupId, 'AWS::EC2::SecurityGroup');

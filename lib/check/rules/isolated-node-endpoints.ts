@@ -1,6 +1,6 @@
 import { allows443, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
-import { asList, Fact, toFact } from '../engine/value';
+import { Fact, isOpaque, Text, toFact, toList, Unknown } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
@@ -73,19 +73,29 @@ export const IsolatedNodeEndpoints: EndpointRule = {
 function reachable(cluster: ClusterView, subnet: SubnetView, service: string): Fact {
   let result: Fact = false;
   for (const endpoint of cluster.vpc!.endpoints) {
-    if (endpointService(endpoint) !== service) continue;
     const p = endpoint.properties;
+    const named = endpointService(endpoint);
+    // a service name that ends in a deploy-time value may name this service
+    const unsureName = named === undefined && (p.ServiceName instanceof Unknown || p.ServiceName instanceof Text);
+    if (named !== service && !unsureName) continue;
     let serves: Fact;
-    // VpcEndpointType defaults to Gateway in CloudFormation
-    if ((p.VpcEndpointType ?? 'Gateway') === 'Gateway') {
-      serves = subnet.routeTable !== undefined && asList(p.RouteTableIds).some((rt) => cluster.model.sameRef(rt, subnet.routeTable));
+    const type = p.VpcEndpointType ?? 'Gateway'; // the CloudFormation default
+    if (isOpaque(type)) {
+      serves = 'unknown';
+    } else if (type === 'Gateway') {
+      const tables = toList(p.RouteTableIds);
+      serves = subnet.routeTable === undefined ? false
+        : tables instanceof Unknown ? 'unknown'
+          : tables.some((rt) => cluster.model.sameRef(rt, subnet.routeTable)) ? true
+            : tables.some((rt) => rt instanceof Unknown || rt instanceof Text) ? 'unknown' : false;
     } else {
       // an interface endpoint answers the service's regional name only with private DNS on,
       // and that name is what nodes use (image layers come from S3 by its regional name)
       const privateDns = toFact(p.PrivateDnsEnabled, false);
       serves = privateDns === false ? false : privateDns === 'unknown' ? 'unknown' : admits(cluster, endpoint, subnet);
     }
-    if (serves === true && endpoint.exists !== true) serves = 'unknown';
+    // an endpoint that exists only under a condition, in a VPC or for a service known only at deploy time
+    if (serves === true && (endpoint.exists !== true || unsureName || !cluster.model.sameRef(p.VpcId, cluster.vpc!.resource))) serves = 'unknown';
     if (serves === true) return true;
     if (serves === 'unknown') result = 'unknown';
   }
@@ -99,19 +109,22 @@ function reachable(cluster: ClusterView, subnet: SubnetView, service: string): F
  * whose rules are not in the template.
  */
 function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView): Fact {
-  const groups = asList(endpoint.properties.SecurityGroupIds);
-  if (groups.length === 0) return 'unknown';
+  const groups = toList(endpoint.properties.SecurityGroupIds);
+  if (groups instanceof Unknown || groups.length === 0) return 'unknown';
   const clusterSg = cluster.controlPlaneSecurityGroups.map((sg) => cluster.model.securityGroupKey(sg))[0];
   let result: Fact = false;
   for (const group of groups) {
     const key = cluster.model.securityGroupKey(group);
     if (!(key instanceof Resource)) return 'unknown';
-    for (const rule of cluster.model.ingressInto(key).filter(allows443)) {
+    for (const rule of cluster.model.ingressInto(key)) {
+      const port = allows443(rule);
+      if (port === false) continue;
       let covers: Fact = 'unknown';
-      if (rule.CidrIp !== undefined) covers = coversSubnet(rule.CidrIp, subnet);
+      if (rule.opaque) covers = 'unknown';
+      else if (rule.CidrIp !== undefined) covers = coversSubnet(rule.CidrIp, subnet);
       else if (rule.SourceSecurityGroupId !== undefined) covers = cluster.model.securityGroupKey(rule.SourceSecurityGroupId) === clusterSg ? true : 'unknown';
       else if (rule.CidrIpv6 !== undefined) covers = false;
-      if (covers === true && !rule.maybe) return true;
+      if (covers === true && port === true && !rule.maybe) return true;
       if (covers !== false) result = 'unknown';
     }
   }
