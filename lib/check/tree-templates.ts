@@ -67,6 +67,7 @@ export interface TreeTemplates {
  * @param stages whether to include stacks inside nested Stages
  */
 export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
+  logicalIds = new WeakMap();
   const stacks: Stack[] = [];
   const visit = (c: IConstruct) => {
     if (c !== root && Stage.isStage(c) && !stages) return;
@@ -168,9 +169,21 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
  * element's own `logicalId` token produces; internal to aws-cdk-lib, hence the fallback.
  */
 function logicalIdOf(element: CfnElement): string {
-  const synthesize = (element as unknown as { _synthesizeLogicalId?: () => string })._synthesizeLogicalId;
-  return typeof synthesize === 'function' ? synthesize.call(element) : Stack.of(element).resolve(element.logicalId);
+  let id = logicalIds.get(element);
+  if (id === undefined) {
+    const synthesize = (element as unknown as { _synthesizeLogicalId?: () => string })._synthesizeLogicalId;
+    id = typeof synthesize === 'function' ? synthesize.call(element) : Stack.of(element).resolve(element.logicalId) as string;
+    logicalIds.set(element, id);
+  }
+  return id;
 }
+
+/**
+ * Logical IDs seen in this process. An element's logical ID can still change until synthesis
+ * (`overrideLogicalId`, a rename): the cache is cleared at the start of each rendering, which
+ * happens once the app is complete.
+ */
+let logicalIds = new WeakMap<CfnElement, string>();
 
 /** What `_toCloudFormation()` gives for an element: the one aws-cdk-lib method that renders CloudFormation with overrides. */
 function internalRender(element: CfnElement): unknown {
@@ -253,6 +266,10 @@ class CloudFormationResolver extends DefaultTokenResolver {
     if (Reference.isReference(t) && t.target instanceof CfnElement) {
       if (Stack.of(t.target) !== this.consumer) return { 'Fn::ImportValue': this.exportName(t) };
       this.referred.add(t.target);
+      // what the reference renders to, with the logical ID allocated once per element and run
+      // rather than once per reference (allocating hashes the construct path)
+      const id = logicalIdOf(t.target);
+      return t.displayName === 'Ref' ? { Ref: id } : { 'Fn::GetAtt': [id, t.displayName] };
     }
     return super.resolveToken(t, context, postProcessor);
   }
