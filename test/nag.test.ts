@@ -1,7 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
+import { EndpointAccessChecks, EndpointCluster, EndpointMode } from '../lib';
 import { testApp } from './util';
 
 describe('cdk-nag AwsSolutions on the lab app', () => {
@@ -40,5 +42,38 @@ describe('cdk-nag AwsSolutions on the lab app', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KubectlAsset', Action: 's3:GetObject' })]) },
     });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/s3:List|s3:GetBucket|s3:GetObject\*/);
+  });
+});
+
+describe('EndpointAccessChecks on an EndpointCluster in an imported VPC (what docs/RULES.md says to confirm)', () => {
+  const ids = [
+    'EndpointAccess-VpcDnsSupport[NotVerifiable]', 'EndpointAccess-VpcDnsHostnames[NotVerifiable]',
+    'EndpointAccess-DhcpOptionsDns[NotVerifiable]', 'EndpointAccess-IsolatedNodeEndpoints[NotVerifiable]',
+  ];
+  function byo(acknowledge: boolean) {
+    const app = testApp();
+    const stack = new Stack(app, 'Byo');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0abc', vpcCidrBlock: '10.9.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    });
+    const cluster = new EndpointCluster(stack, 'Cluster', { vpc, mode: EndpointMode.PRIVATE });
+    if (acknowledge) {
+      Validations.of(cluster).acknowledge(...ids.map((id) => ({ id, reason: 'checked in vpc-0abc: DNS on, default DHCP options, NAT routes' })));
+    }
+    return new EndpointAccessChecks().validateScope(stack);
+  }
+
+  test('fails on the four unknowns, each with the exact acknowledgement in its fix', () => {
+    const report = byo(false);
+    expect([...new Set(report.violations.map((v) => v.ruleName))].sort()).toEqual([...ids].sort());
+    for (const v of report.violations) {
+      expect(v.severity).toBe('warning');
+      expect(v.fix).toContain(`acknowledge({ id: '${v.ruleName}'`);
+    }
+  });
+
+  test('passes once the four are acknowledged', () => {
+    expect(byo(true).violations).toEqual([]);
   });
 });

@@ -1,3 +1,11 @@
+/*
+ * Why an evaluator of our own: the libraries that resolve intrinsics (cfn-resolver-lib, and
+ * aws-cdk-lib's CfnInclude) need a value for every parameter and either substitute a guess or
+ * fail on what they cannot resolve; CfnInclude also type-checks every property through the L1
+ * classes, which reject a list parameter where a list belongs. This engine needs the third
+ * answer, "unknown, because of X", at every step; no maintained library gives it. YAML is read
+ * with `yaml` (load.ts), which fits as it is.
+ */
 import { TemplateInput } from './input';
 import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
