@@ -245,3 +245,12 @@ describe('refusals', () => {
     expect(refusal([dir]).message).toBe(`${dir}: the cloud assembly holds no CloudFormation stack`);
   });
 });
+
+describe('YAML that CloudFormation reads and the YAML 1.2 grammar does not', () => {
+  test('reads a quoted string continued on a line no deeper than its key, as CloudFormation and PyYAML do', () => {
+    const [input] = loadInputs([path.join(__dirname, 'cli-fixtures', 'lenient-multiline-string.yaml')]);
+    const template = input.template as any;
+    expect(template.Parameters.Label.Description).toBe("(Optional) A label for the cluster's tags. It must match the label used by the other stacks of the same environment.");
+    expect(template.Resources.Topic.Properties.TopicName).toEqual({ 'Fn::Sub': '${Label}-events' });
+  });
+});

@@ -11,6 +11,12 @@
  * from parameter values that must all be known, and has no notion of a value unknown until
  * deploy time, which is what the engine reasons about.
  *
+ * `yaml` follows the YAML 1.2 grammar to the letter; CloudFormation's reader, like PyYAML (which
+ * cfn-lint uses), is lenient where the grammar is strict: a multi-line quoted string whose next
+ * line is indented no deeper than its key, as in AWS's EKS Quick Start, is read by CloudFormation
+ * and refused by `yaml`. A syntax error is therefore read again with js-yaml 4, as lenient there as
+ * PyYAML; only what both refuse is refused, with `yaml`'s line and column.
+ *
  * JSON is read with `JSON.parse` (fast on large CDK templates) after a small scan that finds
  * what `JSON.parse` cannot report: the line and column of a syntax error, and duplicate keys.
  * Duplicate keys are refused in both formats, as cfn-lint does: CloudFormation keeps one of
@@ -19,6 +25,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as jsyaml from 'js-yaml';
 import { CollectionTag, LineCounter, Pair, parseDocument, Scalar, ScalarTag, YAMLMap } from 'yaml';
 import { InputError, TemplateInput } from './input';
 
@@ -451,6 +458,10 @@ function parseYaml(file: string, text: string): unknown {
   });
   // an unknown tag is only a warning for the parser; CloudFormation refuses it
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem && !['DUPLICATE_KEY', 'MULTIPLE_DOCS', 'TAG_RESOLVE_FAILED'].includes(problem.code)) {
+    const lenient = parseYamlLeniently(text);
+    if (lenient !== undefined) return lenient;
+  }
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     const message = problem.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(keyAt(text, problem.pos[0]))}`
@@ -463,6 +474,26 @@ function parseYaml(file: string, text: string): unknown {
   } catch (e) {
     // aliases that expand without bound ("billion laughs")
     throw new InputError(file, `invalid YAML: ${(e as Error).message}`);
+  }
+}
+
+/** js-yaml types for the short forms, giving the same long forms as CFN_TAGS. */
+const JS_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend(Object.entries(SHORT_FORMS).flatMap(([short, name]) =>
+  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new jsyaml.Type(`!${short}`, {
+    kind,
+    construct: (data: unknown) => {
+      if (short !== 'GetAtt' || kind !== 'scalar' || typeof data !== 'string') return { [name]: data ?? '' };
+      const dot = data.indexOf('.');
+      return { [name]: dot > 0 ? [data.slice(0, dot), data.slice(dot + 1)] : data };
+    },
+  }))));
+
+/** The template read by js-yaml 4 (core schema, duplicate keys refused), or undefined when it refuses it too. */
+function parseYamlLeniently(text: string): unknown {
+  try {
+    return jsyaml.load(text, { schema: JS_YAML_SCHEMA, json: false });
+  } catch {
+    return undefined;
   }
 }
 
