@@ -254,3 +254,19 @@ describe('YAML that CloudFormation reads and the YAML 1.2 grammar does not', () 
     expect(template.Resources.Topic.Properties.TopicName).toEqual({ 'Fn::Sub': '${Label}-events' });
   });
 });
+
+describe('the short forms of the Rules section', () => {
+  test('reads !ValueOf, !Contains, !EachMemberIn and the others as their long forms', () => {
+    const file = path.join(os.tmpdir(), `rules-${process.pid}.yaml`);
+    fs.writeFileSync(file, [
+      'Rules:', '  SubnetsInVpc:', '    Assertions:', '      - Assert: !EachMemberEquals [!ValueOfAll [AWS::EC2::Subnet::Id, VpcId], !Ref Vpc]',
+      '      - Assert: !Contains [[a, b], !ValueOf [Subnet, VpcId]]', '      - Assert: !EachMemberIn [!RefAll AWS::EC2::VPC::Id, [vpc-1]]',
+      'Resources:', '  Topic:', '    Type: AWS::SNS::Topic', '',
+    ].join('\n'));
+    const [input] = loadInputs([file]);
+    const assertions = (input.template as any).Rules.SubnetsInVpc.Assertions;
+    expect(assertions[0].Assert).toEqual({ 'Fn::EachMemberEquals': [{ 'Fn::ValueOfAll': ['AWS::EC2::Subnet::Id', 'VpcId'] }, { Ref: 'Vpc' }] });
+    expect(assertions[1].Assert['Fn::Contains'][1]).toEqual({ 'Fn::ValueOf': ['Subnet', 'VpcId'] });
+    expect(assertions[2].Assert['Fn::EachMemberIn'][0]).toEqual({ 'Fn::RefAll': 'AWS::EC2::VPC::Id' });
+  });
+});

@@ -405,6 +405,7 @@ function jsonProblem(text: string): { offset: number; message: string } | undefi
  * form is for the engine (and CloudFormation) to judge, not the reader.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html
  */
 const SHORT_FORMS: Record<string, string> = {
   Ref: 'Ref',
@@ -412,6 +413,8 @@ const SHORT_FORMS: Record<string, string> = {
   ...Object.fromEntries([
     'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'GetStackOutput', 'ImportValue', 'Join', 'Length', 'Select',
     'Split', 'Sub', 'ToJsonString', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or',
+    // the rule-specific functions of a template's Rules section
+    'Contains', 'EachMemberEquals', 'EachMemberIn', 'RefAll', 'ValueOf', 'ValueOfAll',
   ].map((name) => [name, `Fn::${name}`])),
 };
 
