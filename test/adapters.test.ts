@@ -111,6 +111,26 @@ describe('clusters inside a CDK Stage (every CDK Pipelines app)', () => {
 });
 
 describe('the Aspect judges after every other aspect', () => {
+  test('sees a cluster that a later aspect adds in a stack the aspects have already passed', () => {
+    const app = testApp();
+    const early = new Stack(app, 'Early');
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, enableDnsHostnames: false, restrictDefaultSecurityGroup: false });
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    Aspects.of(app).add({
+      visit: (node) => {
+        if (node === vpc) {
+          new eks.CfnCluster(early, 'Cluster', {
+            roleArn: 'arn:aws:iam::123456789012:role/eks', version: '1.34',
+            resourcesVpcConfig: { subnetIds: vpc.privateSubnets.map((s) => s.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
+          });
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
+    const messages = app.synth().getStackByName('Early').messages.map((m) => String(m.entry.data));
+    expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
+  });
+
   test('sees a cluster that a later aspect adds in a later stack', () => {
     const app = testApp();
     const network = new Stack(app, 'Network');

@@ -39,8 +39,13 @@ const judged = new WeakSet<IConstruct>();
  */
 export class PrivateResolutionCheck implements IAspect {
   private readonly skip: Set<string>;
-  /** The units this check judges, and the constructs it visited there: its scope. */
+  /** The units this check judges. */
   private readonly units = new WeakSet<IConstruct>();
+  /**
+   * Where the check was added: each first node visited whose parent was not. Everything under
+   * them is judged, constructs that later aspects add included.
+   */
+  private readonly roots = new Set<IConstruct>();
   private readonly visited = new WeakSet<IConstruct>();
 
   constructor(props: PrivateResolutionCheckProps = {}) {
@@ -53,6 +58,7 @@ export class PrivateResolutionCheck implements IAspect {
   }
 
   public visit(node: IConstruct): void {
+    if (!node.node.scope || !this.visited.has(node.node.scope)) this.roots.add(node);
     this.visited.add(node);
     const unit = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
     if (this.units.has(unit)) return;
@@ -73,10 +79,10 @@ export class PrivateResolutionCheck implements IAspect {
       if (stage !== unit) {
         // a nested Stage is written already; it reports through its own check when it has one,
         // and through this one when this one was added above it (aspects do not cross Stages)
-        if (stage && !judged.has(stage) && this.visited.has(unit)) elsewhere.push(found);
+        if (stage && !judged.has(stage) && this.inScope(stage)) elsewhere.push(found);
         continue;
       }
-      if (!this.visited.has(construct)) continue; // outside the scope the check was added to
+      if (!this.inScope(construct)) continue; // outside the scope the check was added to
       const id = `cdk-eks-endpoint:${found.finding.ruleId}`;
       if (found.finding.level === 'error') {
         Annotations.of(construct).addError(`[${id}] ${found.finding.message}`);
@@ -88,6 +94,13 @@ export class PrivateResolutionCheck implements IAspect {
       Validations.of(unit).addPlugins(new StageFindings(elsewhere));
     }
     return [];
+  }
+
+  private inScope(construct: IConstruct): boolean {
+    for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+      if (this.roots.has(c)) return true;
+    }
+    return false;
   }
 }
 
