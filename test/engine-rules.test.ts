@@ -589,10 +589,16 @@ describe('10. Fargate profiles and Auto Mode in isolated subnets', () => {
     expect(check(t)).toEqual([]);
   });
 
-  test('fails Auto Mode with the node endpoints but no eks-auth, naming eks-auth', () => {
+  test('warns for Auto Mode with the node endpoints but no eks-auth: pods that use Pod Identity get no credentials, the nodes still join', () => {
     const findings = check(withEndpoints(network({ ...PRIVATE, egress: 'isolated', nodegroup: false, autoMode: true })));
-    expect(verdicts(findings)).toEqual([error('IsolatedNodeEndpoints')]);
-    expect(findings[0].message).toMatch(/^the Auto Mode nodes in .* no usable VPC endpoint for: eks-auth\./);
+    expect(verdicts(findings)).toEqual([notVerifiable('IsolatedNodeEndpoints')]);
+    expect(findings[0].message).toMatch(/the Auto Mode nodes in .* may have no usable eks-auth endpoint: pods that use EKS Pod Identity/);
+  });
+
+  test('fails Auto Mode without the node endpoints, and names them', () => {
+    const findings = check(network({ ...PRIVATE, egress: 'isolated', nodegroup: false, autoMode: true }));
+    expect(verdicts(findings).filter((f) => f.level === 'error')).toEqual([error('IsolatedNodeEndpoints')]);
+    expect(findings.find((f) => f.level === 'error')!.message).toMatch(/no usable VPC endpoint for: ec2, ecr\.api, ecr\.dkr, sts, s3\./);
   });
 });
 

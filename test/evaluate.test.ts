@@ -568,8 +568,20 @@ describe('intrinsics evaluated only at deploy time', () => {
     expect(why(evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }))).toBe('item 0 of Fn::GetAZs, evaluated only at deploy time');
   });
 
-  test('a Fn::ForEach resource key is skipped and recorded as unexpanded', () => {
-    const t = templateOf({ Resources: { 'Fn::ForEach::Subnets': ['Id', ['A'], { 'Subnet${Id}': { Type: 'AWS::EC2::Subnet' } }], Vpc: { Type: 'AWS::EC2::VPC' } } });
+  test('a Fn::ForEach over a literal list is expanded, the identifier replaced in keys, Ref and strings', () => {
+    const t = templateOf({ Resources: { 'Fn::ForEach::Subnets': ['Id', ['A', 'b-2'], {
+      'Subnet&{Id}': { Type: 'AWS::EC2::Subnet', Properties: { Name: { Ref: 'Id' }, Label: { 'Fn::Sub': 'net-${Id}' } } },
+    }], Vpc: { Type: 'AWS::EC2::VPC' } } });
+    expect([...t.resources.keys()]).toEqual(['SubnetA', 'Subnetb2', 'Vpc']);
+    expect(t.resources.get('Subnetb2')!.properties).toEqual({ Name: 'b-2', Label: 'net-b-2' });
+    expect(t.unexpanded).toEqual([]);
+  });
+
+  test('a Fn::ForEach over a deploy-time list is skipped and recorded as unexpanded', () => {
+    const t = templateOf({
+      Parameters: { Ids: { Type: 'CommaDelimitedList' } },
+      Resources: { 'Fn::ForEach::Subnets': ['Id', { Ref: 'Ids' }, { 'Subnet${Id}': { Type: 'AWS::EC2::Subnet' } }], Vpc: { Type: 'AWS::EC2::VPC' } },
+    });
     expect([...t.resources.keys()]).toEqual(['Vpc']);
     expect(t.unexpanded).toEqual(['Fn::ForEach::Subnets']);
   });

@@ -211,11 +211,17 @@ describe('refusals', () => {
     expect(refusal([file]).message).toMatch(/^.*bad\.yaml:4:1: invalid YAML: /);
   });
 
-  test('refuses duplicate keys, in JSON and in YAML, where the second one is', () => {
-    const json = write('dup.json', '{\n  "Resources": {\n    "Vpc": {},\n    "Vpc": {}\n  }\n}\n');
-    const yaml = write('dup.yaml', 'Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n  Vpc:\n    Type: AWS::EC2::VPC\n');
-    expect(refusal([json]).message).toBe(`${json}:4:5: invalid JSON: duplicate key "Vpc"`);
-    expect(refusal([yaml]).message).toBe(`${yaml}:4:3: invalid YAML: duplicate key "Vpc"`);
+  test('reads duplicate keys as CloudFormation does, the last one, with a note where the second one is', () => {
+    // real templates carry them (aws-samples/eks-private-nat-gateway), and CloudFormation deploys them
+    const json = write('dup.json', '{\n  "Resources": {\n    "Vpc": {"Type": "A"},\n    "Vpc": {"Type": "AWS::EC2::VPC"}\n  }\n}\n');
+    const yaml = write('dup.yaml', 'Resources:\n  Vpc:\n    Type: A\n  Vpc:\n    Type: AWS::EC2::VPC\n');
+    const notes: string[] = [];
+    const inputs = loadInputs([json, yaml], notes);
+    expect(inputs.map((i) => (i.template as any).Resources.Vpc.Type)).toEqual(['AWS::EC2::VPC', 'AWS::EC2::VPC']);
+    expect(notes).toEqual([
+      `${json}:4:5: duplicate key "Vpc": the last one is read, as CloudFormation does`,
+      `${yaml}:4:3: duplicate key "Vpc": the last one is read, as CloudFormation does`,
+    ]);
   });
 
   test('refuses an unknown tag and !GetAtt without an attribute', () => {

@@ -60,8 +60,9 @@ export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
 
 function check(paths: string[], out: CliOutput): number {
   let findings: ReportedFinding[];
+  const notes: string[] = [];
   try {
-    findings = analyze(loadInputs(paths), ALL_RULES.filter((rule) => rule.runsIn === 'both'));
+    findings = analyze(loadInputs(paths, notes), ALL_RULES.filter((rule) => rule.runsIn === 'both'));
   } catch (e) {
     if (e instanceof InputError) {
       out.stderr(`${e.message}\n`);
@@ -71,6 +72,8 @@ function check(paths: string[], out: CliOutput): number {
     }
     return 2;
   }
+  // how the input was read, where it matters (a duplicate key): on stderr, apart from the findings
+  for (const n of notes) out.stderr(`note: ${n}\n`);
   const errors = findings.filter((f) => f.level === 'error');
   const warnings = findings.filter((f) => f.level === 'warning');
   for (const f of [...errors, ...warnings]) {

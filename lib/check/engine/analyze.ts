@@ -19,6 +19,9 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): Reporte
   const index = new ResourceIndex(set);
   const model = new NetworkModel(index);
   const reported: ReportedFinding[] = [];
+  // resources made by Fn::ForEach over a deploy-time list are not seen: what they may provide
+  // (an endpoint, a route, a rule) could turn a finding around
+  const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
   for (const cluster of index.ofType('AWS::EKS::Cluster')) {
     const where = { templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file };
     for (const rule of rules) {
@@ -32,7 +35,10 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): Reporte
       for (const finding of findings) {
         // a cluster that exists only under a deploy-time condition may not exist at all
         const f = cluster.exists !== true && finding.verified
-          ? notVerifiable(`the cluster exists only under a deploy-time condition. If it is created: ${finding.message}`) : finding;
+          ? notVerifiable(`the cluster exists only under a deploy-time condition. If it is created: ${finding.message}`)
+          : unseen.length > 0 && finding.verified && finding.level === 'error'
+            ? notVerifiable(`resources made by Fn::ForEach over a list known only at deploy time (${unseen.join(', ')}) are not read. If none of them changes this: ${finding.message}`)
+            : finding;
         reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...where });
       }
     }

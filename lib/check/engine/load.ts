@@ -19,8 +19,10 @@
  *
  * JSON is read with `JSON.parse` (fast on large CDK templates) after a small scan that finds
  * what `JSON.parse` cannot report: the line and column of a syntax error, and duplicate keys.
- * Duplicate keys are refused in both formats, as cfn-lint does: CloudFormation keeps one of
- * them without saying which ("undefined behavior", in the template format guide).
+ * A duplicate key is read as CloudFormation reads it (the AWS CLI loads templates with PyYAML and
+ * JSON parsers where the last one wins, and CloudFormation deploys such templates): the last
+ * value is kept, and a note with its line and column says so. Real templates carry them (the
+ * aws-samples private NAT gateway sample, among others), most often far from what the rules read.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
  */
 import * as fs from 'fs';
@@ -36,7 +38,8 @@ import { InputError, TemplateInput } from './input';
  * given twice, or given and also reached as a nested stack, is read once.
  * @throws InputError for a path that is not usable input
  */
-export function loadInputs(paths: string[]): TemplateInput[] {
+export function loadInputs(paths: string[], notes: string[] = []): TemplateInput[] {
+  currentNotes = notes;
   const ids = new Set<string>();
   const roots: Loaded[] = [];
   for (const p of paths) {
@@ -72,6 +75,13 @@ export function loadInputs(paths: string[]): TemplateInput[] {
     inputs.push(input, ...nested);
   }
   return inputs;
+}
+
+/** Where notes on what was read (a duplicate key) go, for the `loadInputs` call in progress. */
+let currentNotes: string[] = [];
+
+function note(file: string, line: number, column: number, message: string): void {
+  currentNotes.push(`${file}:${line}:${column}: ${message}`);
 }
 
 /** A template read from a path the user gave, and the nested stacks under it (all levels). */
@@ -206,7 +216,8 @@ function nestedTemplateFile(resource: Mapping, dir: string, assets: Map<string, 
   // a hand-written parent names its child by URL (`https://bucket.s3.../templates/child.yaml`,
   // often through Fn::Sub): a template of that file name beside the parent is taken for it, the
   // layout of the Quick Starts and aws-samples that deploy from a folder of templates
-  const tail = /\/([A-Za-z0-9._-]+\.(?:ya?ml|json|template))"?\s*[\]}]*$/.exec(url)?.[1];
+  // (or by a local path, the form `aws cloudformation package` takes: `TemplateURL: vpc.yaml`)
+  const tail = /(?:\/|^")([A-Za-z0-9._-]+\.(?:ya?ml|json|template))"?\s*[\]}]*$/.exec(url)?.[1];
   if (tail) {
     const file = path.join(dir, tail);
     if (isFile(file)) return file;
@@ -288,10 +299,15 @@ function readJsonFile(file: string): unknown {
 }
 
 function parseJson(file: string, text: string): unknown {
-  const problem = jsonProblem(text);
+  const duplicates: Array<{ offset: number; key: string }> = [];
+  const problem = jsonProblem(text, duplicates);
   if (problem) {
     const { line, column } = lineAndColumn(text, problem.offset);
     throw new InputError(file, `invalid JSON: ${problem.message}`, line, column);
+  }
+  for (const d of duplicates) {
+    const { line, column } = lineAndColumn(text, d.offset);
+    note(file, line, column, `duplicate key ${d.key}: the last one is read, as CloudFormation does`);
   }
   return JSON.parse(text);
 }
@@ -304,10 +320,10 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /**
- * The first syntax error or duplicate key in JSON text (RFC 8259), with its offset; undefined
- * for valid JSON without duplicate keys.
+ * The first syntax error in JSON text (RFC 8259), with its offset; undefined for valid JSON.
+ * Duplicate keys go to `duplicates`.
  */
-function jsonProblem(text: string): { offset: number; message: string } | undefined {
+function jsonProblem(text: string, duplicates: Array<{ offset: number; key: string }>): { offset: number; message: string } | undefined {
   let i = 0;
   class Problem {
     constructor(readonly offset: number, readonly message: string) {}
@@ -357,7 +373,7 @@ function jsonProblem(text: string): { offset: number; message: string } | undefi
         const at = i;
         const raw = string();
         const key = raw.includes('\\') ? JSON.parse(raw) as string : raw.slice(1, -1);
-        if (keys.has(key)) fail(`duplicate key ${raw}`, at);
+        if (keys.has(key)) duplicates.push({ offset: at, key: raw });
         keys.add(key);
         space();
         if (text[i] !== ':') expect("':'");
@@ -449,16 +465,25 @@ const CFN_TAGS: Array<ScalarTag | CollectionTag> = Object.entries(SHORT_FORMS).f
  * YAML 1.2 with the core schema, as JSON reads: `yes`, `no`, `on`, `off` and dates such as
  * `2010-09-09` stay strings.
  */
-function parseYaml(file: string, text: string): unknown {
+function parseYaml(file: string, text: string, uniqueKeys = true): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.2',
     schema: 'core',
     customTags: CFN_TAGS,
-    uniqueKeys: true,
+    uniqueKeys,
     prettyErrors: false,
     lineCounter,
   });
+  // a duplicate key: noted, and the document read again keeping the last
+  const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicates.length > 0 && duplicates.length === doc.errors.length) {
+    for (const d of duplicates) {
+      const { line, col } = lineCounter.linePos(d.pos[0]);
+      note(file, line, col, `duplicate key ${JSON.stringify(keyAt(text, d.pos[0]))}: the last one is read, as CloudFormation does`);
+    }
+    return parseYaml(file, text, false);
+  }
   // an unknown tag is only a warning for the parser; CloudFormation refuses it
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem && !['DUPLICATE_KEY', 'MULTIPLE_DOCS', 'TAG_RESOLVE_FAILED'].includes(problem.code)) {
@@ -491,10 +516,10 @@ const JS_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend(Object.entries(SHORT_FORMS).fla
     },
   }))));
 
-/** The template read by js-yaml 4 (core schema, duplicate keys refused), or undefined when it refuses it too. */
+/** The template read by js-yaml 4 (core schema, the last of duplicate keys kept), or undefined when it refuses it too. */
 function parseYamlLeniently(text: string): unknown {
   try {
-    return jsyaml.load(text, { schema: JS_YAML_SCHEMA, json: false });
+    return jsyaml.load(text, { schema: JS_YAML_SCHEMA, json: true });
   } catch {
     return undefined;
   }

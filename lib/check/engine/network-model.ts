@@ -23,6 +23,11 @@ export interface SubnetView {
   readonly egress: Egress;
   /** For NAT egress: the NAT gateway's EIP resource, when it is in the templates. */
   readonly natEip?: Resource;
+  /**
+   * For NAT egress: the NAT gateway's secondary addresses (`SecondaryAllocationIds`), from any
+   * of which it may send: EIP resources, or 'unknown' when some are not in the templates.
+   */
+  readonly natSecondaryEips?: Resource[] | 'unknown';
   /** The routes of the subnet's route table (empty when unknown). */
   readonly routes: Resource[];
   /** The route table resource, when known. */
@@ -63,7 +68,7 @@ export interface VpcView {
 /** Something known to call the Kubernetes API. */
 export interface ClientView {
   readonly display: string;
-  readonly kind: 'ClusterBastion' | 'access entry';
+  readonly kind: 'ClusterBastion' | 'access entry' | 'nodes';
   /** The instance or Lambda function. */
   readonly instance: Resource;
   readonly subnet?: SubnetView;
@@ -86,6 +91,15 @@ export interface ComputeView {
   readonly needs: string[];
   /** True when it is linked to the cluster by a value not known at synth (it may belong to another). */
   readonly maybe: boolean;
+  /**
+   * The security groups it carries, when they are not the cluster security group: a launch
+   * template's groups on managed or self-managed nodes. Undefined: the cluster security group,
+   * which EKS gives managed nodes without groups of their own, Fargate pods and Auto Mode nodes.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
+   */
+  readonly securityGroups?: Value[];
+  /** The node group, Fargate profile or Auto Scaling group, when there is one. */
+  readonly resource?: Resource;
 }
 
 /** One EKS cluster and its network, built once and read by every rule. */
@@ -229,6 +243,27 @@ export class NetworkModel {
     return refOf(value) ? false : 'unknown';
   }
 
+  /** Whether an Auto Scaling group's `kubernetes.io/cluster/<name>` tag names the cluster. */
+  private tagsNameCluster(group: Resource, cluster: Resource): Fact {
+    const prefix = 'kubernetes.io/cluster/';
+    let result: Fact = false;
+    for (const tag of listOrUnknown(group.properties.Tags)) {
+      const key = at(tag, 'Key');
+      let names: Fact = false;
+      if (typeof key === 'string') {
+        names = key.startsWith(prefix) ? this.namesCluster(key.slice(prefix.length), cluster) : false;
+      } else if (key instanceof Text && key.parts.length === 2 && key.parts[0] === prefix) {
+        names = this.namesCluster(key.parts[1], cluster);
+      } else if (key instanceof Unknown || key instanceof Text || tag instanceof Unknown) {
+        names = 'unknown';
+      }
+      if (names === true) return true;
+      if (names === 'unknown') result = 'unknown';
+    }
+    // a name that is a deploy-time value can only be this cluster when there is no other
+    return result === 'unknown' && this.index.ofType('AWS::EKS::Cluster').length > 1 ? false : result;
+  }
+
   /** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
   private ofCluster(type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
     const clusters = this.index.ofType('AWS::EKS::Cluster').length;
@@ -248,11 +283,35 @@ export class NetworkModel {
     };
     const compute: ComputeView[] = [];
     for (const { resource, maybe } of this.ofCluster('AWS::EKS::Nodegroup', cluster)) {
-      compute.push({ what: `the nodes of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: NODE_ENDPOINTS, maybe });
+      // with a launch template that names security groups, EKS gives the nodes those and not the cluster's
+      const groups = resource.properties.LaunchTemplate === undefined ? [] : this.launchTemplateGroups(resource.properties.LaunchTemplate);
+      compute.push({
+        what: `the nodes of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: NODE_ENDPOINTS, maybe, resource,
+        securityGroups: groups.length > 0 ? groups : undefined,
+      });
     }
     for (const { resource, maybe } of this.ofCluster('AWS::EKS::FargateProfile', cluster)) {
-      // Fargate pods pull images and get credentials like nodes do; AWS lists the same endpoints
-      compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: ['ecr.api', 'ecr.dkr', 's3', 'sts'], maybe });
+      // Fargate pods pull images and get credentials like nodes do; AWS lists the same endpoints.
+      // Without Subnets, EKS uses the cluster's private subnets (those with no internet gateway route).
+      const own = resource.properties.Subnets;
+      const subnets = own === undefined ? { subnets: clusterSubnets.filter((s) => s.egress !== 'igw') } : subnetsOf(own);
+      compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnets, needs: ['ecr.api', 'ecr.dkr', 's3', 'sts'], maybe, resource });
+    }
+    // self-managed nodes: an Auto Scaling group tagged kubernetes.io/cluster/<name>, the tag the
+    // node bootstrap and AWS's node group template set (eks/latest/userguide/launch-workers.html)
+    for (const group of this.index.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+      const owns = this.tagsNameCluster(group, cluster);
+      if (owns === false) continue;
+      const p = group.properties;
+      const spec = p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification');
+      const groups = spec !== undefined ? this.launchTemplateGroups(spec)
+        : p.LaunchConfigurationName !== undefined ? this.launchConfigurationGroups(p.LaunchConfigurationName) : [];
+      compute.push({
+        what: `the self-managed nodes of ${group.display}`, ...subnetsOf(p.VPCZoneIdentifier), needs: NODE_ENDPOINTS,
+        maybe: owns === 'unknown' || group.exists !== true, resource: group,
+        // with no group of their own, instances get the VPC's default group
+        securityGroups: groups.length > 0 ? groups : [new Unknown('the VPC\'s default security group')],
+      });
     }
     // Auto Mode: EKS launches nodes in the cluster's subnets (the built-in node class), with
     // the Pod Identity agent built in, so eks-auth joins the list
@@ -290,6 +349,7 @@ export class NetworkModel {
     const routes = routeTable ? this.routesOf(routeTable) : [];
     let egress: Egress;
     let natEip: Resource | undefined;
+    let natSecondaryEips: Resource[] | 'unknown' | undefined;
     // an association or a route whose subnet or table is a deploy-time value may be this subnet's
     const unsure = (!association && this.anyUnknown('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId'))
       || (association !== undefined && association.exists !== true)
@@ -307,6 +367,8 @@ export class NetworkModel {
         const nat = this.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
         egress = nat ? this.natEgress(nat) : 'nat';
         natEip = nat && egress === 'nat' ? this.index.deref(nat.properties.AllocationId, 'AWS::EC2::EIP') : undefined;
+        const secondary = nat ? listOrUnknown(nat.properties.SecondaryAllocationIds).map((a) => this.index.deref(a, 'AWS::EC2::EIP')) : [];
+        natSecondaryEips = secondary.length === 0 ? undefined : secondary.every((e) => e !== undefined) ? secondary as Resource[] : 'unknown';
       } else if (p.GatewayId !== undefined) {
         const gateway = this.index.deref(p.GatewayId);
         egress = gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(p.GatewayId)) ? 'igw' : gateway ? 'other' : 'unknown';
@@ -317,7 +379,7 @@ export class NetworkModel {
       }
     }
     const cidr = literal(subnet.properties.CidrBlock);
-    return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, routes, routeTable };
+    return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, natSecondaryEips, routes, routeTable };
   }
 
   /**
@@ -451,6 +513,19 @@ export class NetworkModel {
       const nic = listOrUnknown(p.NetworkInterfaces)[0];
       subnetId = p.SubnetId ?? at(nic, 'SubnetId');
       securityGroups = [...listOrUnknown(p.SecurityGroupIds), ...listOrUnknown(p.SecurityGroups), ...listOrUnknown(at(nic, 'GroupSet'))];
+      if (securityGroups.length === 0 && p.LaunchTemplate !== undefined) {
+        // an instance takes what its launch template gives unless it says otherwise
+        const template = this.launchTemplate(p.LaunchTemplate);
+        const data = template?.properties.LaunchTemplateData;
+        const ltNic = listOrUnknown(at(data, 'NetworkInterfaces'))[0];
+        subnetId ??= at(ltNic, 'SubnetId');
+        securityGroups = template ? [...listOrUnknown(at(data, 'SecurityGroupIds')), ...listOrUnknown(at(data, 'SecurityGroups')), ...listOrUnknown(at(ltNic, 'Groups'))]
+          : [new Unknown('the security groups of a launch template not in the templates given')];
+      }
+      if (securityGroups.length === 0) {
+        // EC2 then puts the instance in the VPC's default group, whose rules are not in the template
+        securityGroups = [new Unknown('the VPC\'s default security group')];
+      }
     }
     const subnet = subnetId !== undefined ? this.subnet(subnetId) : undefined;
     return {
@@ -462,6 +537,34 @@ export class NetworkModel {
       vpcKey: subnet?.vpc ?? this.literalVpcId(securityGroups),
       outsideVpc,
     };
+  }
+
+  /** The security groups a launch template gives its instances; an unknown one when the template is not in the templates given. */
+  private launchTemplateGroups(spec: Value): Value[] {
+    const template = this.launchTemplate(spec);
+    if (!template) return [new Unknown('the security groups of a launch template not in the templates given')];
+    const data = template.properties.LaunchTemplateData;
+    const nic = listOrUnknown(at(data, 'NetworkInterfaces'))[0];
+    return [...listOrUnknown(at(data, 'SecurityGroupIds')), ...listOrUnknown(at(data, 'SecurityGroups')), ...listOrUnknown(at(nic, 'Groups'))];
+  }
+
+  private launchConfigurationGroups(name: Value): Value[] {
+    const config = this.index.deref(name, 'AWS::AutoScaling::LaunchConfiguration');
+    return config ? listOrUnknown(config.properties.SecurityGroups) : [new Unknown('the security groups of a launch configuration not in the templates given')];
+  }
+
+  /**
+   * The launch template a `LaunchTemplate` property names, by ID reference or by literal name
+   * (`LaunchTemplateId`/`LaunchTemplateName` on instances and Auto Scaling groups, `Id`/`Name`
+   * on EKS node groups).
+   */
+  private launchTemplate(spec: Value): Resource | undefined {
+    const id = at(spec, 'LaunchTemplateId') ?? at(spec, 'Id');
+    const name = at(spec, 'LaunchTemplateName') ?? at(spec, 'Name');
+    const byRef = this.index.deref(id, 'AWS::EC2::LaunchTemplate') ?? this.index.deref(name, 'AWS::EC2::LaunchTemplate');
+    if (byRef) return byRef;
+    const literalName = literal(name);
+    return literalName === undefined ? undefined : this.index.ofType('AWS::EC2::LaunchTemplate').find((t) => literal(t.properties.LaunchTemplateName) === literalName);
   }
 
   private roleCompute?: Map<Resource, Resource[]>;
@@ -579,7 +682,8 @@ function clusterSecurityGroupKey(cluster: Resource): ClusterSecurityGroup {
 /** Whether a security group rule lets TCP 443 through: true, false, or 'unknown' for deploy-time values. */
 export function allows443(rule: SgRule): Fact {
   if (rule.opaque || isOpaque(rule.IpProtocol)) return 'unknown';
-  const protocol = String(rule.IpProtocol);
+  // EC2 takes the protocol in any case and stores it in lower case
+  const protocol = String(rule.IpProtocol).toLowerCase();
   if (protocol === '-1' || protocol === 'all') return true;
   if (protocol !== 'tcp' && protocol !== '6') return false;
   if (isOpaque(rule.FromPort) || isOpaque(rule.ToPort)) return 'unknown';

@@ -76,7 +76,7 @@ export class Template {
   public readonly outputs: Record<string, Raw>;
   private readonly conditionValues = new Map<string, Fact>();
   private readonly evaluating = new Set<string>();
-  /** Resource types the template names that the engine skipped (`Fn::ForEach`, a macro): for messages. */
+  /** The `Fn::ForEach` loops over a collection not known at synth: the resources they make are not seen. */
   public readonly unexpanded: string[] = [];
 
   constructor(public readonly set: TemplateSet, public readonly input: TemplateInput) {
@@ -85,11 +85,7 @@ export class Template {
     this.conditions = objectOr(t.Conditions);
     this.mappings = objectOr(t.Mappings);
     this.outputs = objectOr(t.Outputs);
-    for (const [logicalId, raw] of Object.entries(objectOr(t.Resources))) {
-      if (logicalId.startsWith('Fn::ForEach::')) {
-        this.unexpanded.push(logicalId);
-        continue;
-      }
+    for (const [logicalId, raw] of Object.entries(expandForEach(objectOr(t.Resources), this.unexpanded))) {
       if (!isRecord(raw as Value)) continue;
       const resource = raw as Record<string, Raw>;
       const type = typeof resource.Type === 'string' ? resource.Type : '';
@@ -317,6 +313,46 @@ export class Template {
     parts.push(text.slice(last));
     return join('', parts);
   }
+}
+
+/**
+ * The Resources section with its `Fn::ForEach::<Loop>` entries (AWS::LanguageExtensions)
+ * expanded, nested loops included, where the collection is a literal list; the others are
+ * left out and their names added to `unexpanded`. In each copy, the identifier is replaced in
+ * the output key (`${Id}`, `&{Id}` without its non-alphanumeric characters), in `Ref: Id` and
+ * in strings (`${Id}` in Fn::Sub).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+ */
+function expandForEach(section: Record<string, Raw>, unexpanded: string[], depth = 0): Record<string, Raw> {
+  const result: Record<string, Raw> = {};
+  for (const [key, value] of Object.entries(section)) {
+    if (!key.startsWith('Fn::ForEach::')) {
+      result[key] = value;
+      continue;
+    }
+    const [identifier, collection, fragment] = Array.isArray(value) ? value : [];
+    if (typeof identifier !== 'string' || !Array.isArray(collection) || !collection.every((c) => typeof c === 'string') || depth > 8) {
+      unexpanded.push(key);
+      continue;
+    }
+    for (const item of collection as string[]) {
+      const replaced = substitute(objectOr(fragment), identifier, item) as Record<string, Raw>;
+      Object.assign(result, expandForEach(replaced, unexpanded, depth + 1));
+    }
+  }
+  return result;
+}
+
+function substitute(value: Raw, identifier: string, item: string): Raw {
+  const text = (s: string) => s.split('${' + identifier + '}').join(item).split('&{' + identifier + '}').join(item.replace(/[^A-Za-z0-9]/g, ''));
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, identifier, item));
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, Raw>);
+    if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === identifier) return item;
+    return Object.fromEntries(entries.map(([k, v]) => [text(k), substitute(v, identifier, item)]));
+  }
+  return value;
 }
 
 /** The parts joined: a plain string when all are literal, else a `Text`. */

@@ -85,8 +85,9 @@ export function toFact(value: Value, whenAbsent: boolean): Fact {
   if (value === undefined) return whenAbsent;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  // CloudFormation also takes the strings in any case for booleans
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  // CloudFormation also takes the strings in any case for booleans, and its YAML reader (YAML
+  // 1.1, as PyYAML) reads yes/no/on/off as booleans where the loader's YAML 1.2 keeps strings
+  if (typeof value === 'string' && /^(true|false|yes|no|on|off)$/i.test(value)) return /^(true|yes|on)$/i.test(value);
   return 'unknown';
 }
 

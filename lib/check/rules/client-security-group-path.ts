@@ -1,6 +1,10 @@
 import { apiPath, ClusterView } from '../engine/network-model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
 /**
  * With private access on, a client in the cluster VPC resolves the endpoint to the
  * EKS-owned ENIs, guarded by the cluster security group: without a 443 rule for it, kubectl
@@ -26,6 +30,23 @@ export const ClientSecurityGroupPath: EndpointRule = {
           'but no security group rule lets it reach the cluster on TCP 443: kubectl will time out. ' +
           'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.';
         findings.push(violationIfPrivate(this, cluster, problem));
+      }
+    }
+    // nodes with security groups of their own (a launch template's) are API clients too: kubelet
+    // and kube-proxy reach the private endpoint like any other (EKS gives the cluster security
+    // group only to managed nodes whose launch template names none)
+    for (const compute of cluster.compute.filter((c) => c.securityGroups !== undefined && c.resource && c.subnets.length > 0)) {
+      const paths = unique(compute.subnets).map((subnet) => apiPath(cluster.model, cluster, {
+        display: compute.what, kind: 'nodes', instance: compute.resource!, subnet, securityGroups: compute.securityGroups!, outsideVpc: false,
+      }));
+      if (paths.every((p) => p === true)) continue;
+      if (!paths.includes(false) || compute.maybe) {
+        findings.push(notVerifiable(`the security groups between ${compute.what} and the cluster are not all readable here. ` +
+          'Confirm the cluster security group allows TCP 443 from the nodes\' security groups.'));
+      } else {
+        findings.push(violationIfPrivate(this, cluster, `${compute.what} carry the security groups of their launch template, not the cluster security group, ` +
+          'and no rule lets them reach the cluster on TCP 443: they resolve the endpoint to private addresses and never join. ' +
+          'Allow TCP 443 from their security group into the cluster security group, or leave security groups out of the launch template.'));
       }
     }
     return findings;

@@ -1,6 +1,6 @@
-import { allows443, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
+import { allows443, ClusterSecurityGroup, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
-import { Fact, isOpaque, Text, toFact, toList, Unknown } from '../engine/value';
+import { Fact, isOpaque, Text, toFact, toList, Unknown, Value } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
@@ -19,14 +19,14 @@ export const IsolatedNodeEndpoints: EndpointRule = {
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return []; // public only: PublicOnlyNodeEgress speaks
     const findings: Finding[] = [];
-    const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets'> & { maybe?: boolean }> = [
+    const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets' | 'securityGroups'> & { maybe?: boolean }> = [
       ...cluster.compute,
       // a bastion is reached through Session Manager; ClusterBastion also fetches kubectl from S3
       ...cluster.clients.filter((c) => c.subnet && c.kind === 'ClusterBastion').map((c) => ({
-        what: c.display, subnets: [c.subnet!], needs: [...SESSION_MANAGER_ENDPOINTS, 's3'],
+        what: c.display, subnets: [c.subnet!], needs: [...SESSION_MANAGER_ENDPOINTS, 's3'], securityGroups: c.securityGroups,
       })),
     ];
-    for (const { what, subnets, needs, unknownSubnets, maybe } of groups) {
+    for (const { what, subnets, needs, unknownSubnets, maybe, securityGroups } of groups) {
       const isolated = unique(subnets).filter((s) => s.egress === 'none');
       const unknown = unique(subnets).filter((s) => s.egress === 'unknown');
       if (unknown.length > 0 || unknownSubnets) {
@@ -42,14 +42,22 @@ export const IsolatedNodeEndpoints: EndpointRule = {
         const missing: string[] = [];
         const unsure: string[] = [];
         for (const service of needs) {
-          const per = subnetGroup.map((subnet) => reachable(cluster, subnet, service));
+          const per = subnetGroup.map((subnet) => reachable(cluster, subnet, service, securityGroups));
           if (per.every((r) => r === true)) continue;
-          (per.includes(false) ? missing : unsure).push(service);
+          // eks-auth serves EKS Pod Identity only: without it, pods that use Pod Identity get no
+          // credentials, while the nodes still join (eks/latest/userguide/pod-id-agent-setup.html)
+          (per.includes(false) && service !== 'eks-auth' ? missing : unsure).push(service);
         }
         const where = `${what} in ${subnetGroup.map((s) => s.display).join(', ')}`;
-        if (unsure.length > 0) {
-          findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${unsure.join(', ')} exist only under a deploy-time ` +
+        const podIdentity = unsure.filter((x) => x === 'eks-auth');
+        const doubtful = unsure.filter((x) => x !== 'eks-auth');
+        if (doubtful.length > 0) {
+          findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${doubtful.join(', ')} exist only under a deploy-time ` +
             'condition or have security groups not readable here. Confirm they exist and admit these subnets on TCP 443.'));
+        }
+        if (podIdentity.length > 0) {
+          findings.push(notVerifiable(`${where} have no internet egress and may have no usable eks-auth endpoint: pods that use EKS Pod Identity ` +
+            '(the agent is built into Auto Mode) get no credentials without it. Confirm no pod uses Pod Identity, or add the eks-auth interface endpoint.'));
         }
         if (missing.length === 0) continue;
         const problem = `${where} have no internet egress and ${cluster.vpc.display} has no usable VPC endpoint for: ${missing.join(', ')}. ` +
@@ -69,14 +77,19 @@ export const IsolatedNodeEndpoints: EndpointRule = {
   },
 };
 
-/** Whether a subnet reaches a service through an endpoint of the cluster VPC: true, false, or 'unknown'. */
-function reachable(cluster: ClusterView, subnet: SubnetView, service: string): Fact {
+/**
+ * Whether a subnet reaches a service through an endpoint of the cluster VPC: true, false, or
+ * 'unknown'. `groups` are the security groups of what runs there (undefined: the cluster's).
+ */
+function reachable(cluster: ClusterView, subnet: SubnetView, service: string, clientGroups: Value[] | undefined): Fact {
   let result: Fact = false;
   for (const endpoint of cluster.vpc!.endpoints) {
     const p = endpoint.properties;
     const named = endpointService(endpoint);
-    // a service name that ends in a deploy-time value may name this service
-    const unsureName = named === undefined && (p.ServiceName instanceof Unknown || p.ServiceName instanceof Text);
+    // a service name that ends in a deploy-time value may name this service; one that ends in a
+    // literal (com.amazonaws.<region>.secretsmanager) names the service it ends with
+    const name = p.ServiceName;
+    const unsureName = named === undefined && (name instanceof Unknown || name instanceof Text && typeof name.parts[name.parts.length - 1] !== 'string');
     if (named !== service && !unsureName) continue;
     let serves: Fact;
     const type = p.VpcEndpointType ?? 'Gateway'; // the CloudFormation default
@@ -92,7 +105,7 @@ function reachable(cluster: ClusterView, subnet: SubnetView, service: string): F
       // an interface endpoint answers the service's regional name only with private DNS on,
       // and that name is what nodes use (image layers come from S3 by its regional name)
       const privateDns = toFact(p.PrivateDnsEnabled, false);
-      serves = privateDns === false ? false : privateDns === 'unknown' ? 'unknown' : admits(cluster, endpoint, subnet);
+      serves = privateDns === false ? false : privateDns === 'unknown' ? 'unknown' : admits(cluster, endpoint, subnet, clientGroups);
     }
     // an endpoint that exists only under a condition, in a VPC or for a service known only at deploy time
     if (serves === true && (endpoint.exists !== true || unsureName || !cluster.model.sameRef(p.VpcId, cluster.vpc!.resource))) serves = 'unknown';
@@ -104,14 +117,15 @@ function reachable(cluster: ClusterView, subnet: SubnetView, service: string): F
 
 /**
  * Whether an interface endpoint's security groups admit a subnet on TCP 443: a rule for a
- * CIDR that covers the subnet, or for the cluster security group (managed nodes, Fargate and
- * Auto Mode nodes carry it). Without SecurityGroupIds, EC2 uses the VPC's default group,
- * whose rules are not in the template.
+ * CIDR that covers the subnet, or for a security group of what runs there (the cluster's, for
+ * managed nodes without groups of their own, Fargate and Auto Mode nodes). Without
+ * SecurityGroupIds, EC2 uses the VPC's default group, whose rules are not in the template.
  */
-function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView): Fact {
+function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView, clientGroups: Value[] | undefined): Fact {
   const groups = toList(endpoint.properties.SecurityGroupIds);
   if (groups instanceof Unknown || groups.length === 0) return 'unknown';
-  const clusterSg = cluster.controlPlaneSecurityGroups.map((sg) => cluster.model.securityGroupKey(sg))[0];
+  const sources = (clientGroups ?? cluster.controlPlaneSecurityGroups.slice(0, 1)).map((sg) => cluster.model.securityGroupKey(sg));
+  const sourcesKnown = sources.every((k) => k instanceof Resource || k instanceof ClusterSecurityGroup);
   let result: Fact = false;
   for (const group of groups) {
     const key = cluster.model.securityGroupKey(group);
@@ -122,7 +136,10 @@ function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView): F
       let covers: Fact = 'unknown';
       if (rule.opaque) covers = 'unknown';
       else if (rule.CidrIp !== undefined) covers = coversSubnet(rule.CidrIp, subnet);
-      else if (rule.SourceSecurityGroupId !== undefined) covers = cluster.model.securityGroupKey(rule.SourceSecurityGroupId) === clusterSg ? true : 'unknown';
+      else if (rule.SourceSecurityGroupId !== undefined) {
+        const source = cluster.model.securityGroupKey(rule.SourceSecurityGroupId);
+        covers = sources.includes(source) ? true : sourcesKnown && (source instanceof Resource || source instanceof ClusterSecurityGroup) ? false : 'unknown';
+      }
       else if (rule.CidrIpv6 !== undefined) covers = false;
       if (covers === true && port === true && !rule.maybe) return true;
       if (covers !== false) result = 'unknown';

@@ -74,7 +74,15 @@ export const PublicOnlyNodeEgress: EndpointRule = {
         case 'nat': {
           if (open) break;
           const eip = subnet.natEip;
-          if (eip && cidrs !== 'unknown' && cidrs.some((c) => eipOf(c) === eip)) break;
+          if (eip && cidrs !== 'unknown' && cidrs.some((c) => eipOf(c) === eip)) {
+            // a NAT gateway may send from any of its addresses, secondary ones included
+            const secondary = subnet.natSecondaryEips;
+            if (secondary !== undefined && (secondary === 'unknown' || !secondary.every((e) => cidrs.some((c) => eipOf(c) === e)))) {
+              findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway with secondary addresses not all in publicAccessCidrs. ` +
+                'Confirm connections to the API leave from the allowed address, or allow each of its Elastic IPs as /32.'));
+            }
+            break;
+          }
           if (!eip || opaqueEntries) {
             findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway whose address is not known at synth. ` +
               'Confirm its Elastic IP is in publicAccessCidrs as /32.'));

@@ -11,7 +11,7 @@ import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 export const SecretsEncryption: EndpointRule = {
   id: 'SecretsEncryption',
   level: 'error',
-  summary: 'Kubernetes secrets are envelope-encrypted with a KMS key.',
+  summary: 'Kubernetes secrets are envelope-encrypted with a KMS key you control.',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     const configs = toList(cluster.properties.EncryptionConfig);
@@ -20,7 +20,7 @@ export const SecretsEncryption: EndpointRule = {
     if (configs instanceof Unknown || configs.some((c) => hasUnknown(c))) {
       return [notVerifiable('EncryptionConfig holds deploy-time values. Confirm it encrypts secrets with a KMS key.')];
     }
-    return [violation(this, 'Kubernetes secrets are not envelope-encrypted with a KMS key (an EncryptionConfig with a key and Resources [secrets]). ' +
-      'Set secretsEncryptionKey.')];
+    return [violation(this, 'Kubernetes secrets are not envelope-encrypted with a KMS key you control (an EncryptionConfig with a key and Resources [secrets]). ' +
+      'Since Kubernetes 1.28 EKS encrypts them with an AWS-owned key by default; a key of yours is what lets you audit, rotate and revoke it. Set secretsEncryptionKey.')];
   },
 };
