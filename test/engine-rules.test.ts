@@ -735,12 +735,16 @@ describe('13. every subnet, every route table, every association, every resource
 });
 
 describe('14. security-group references across a Transit Gateway', () => {
-  function acrossTransitGateway(source: Record<string, Json>, referencing: boolean): Template {
+  function acrossTransitGateway(source: Record<string, Json>, referencing: boolean | 'gateway not given'): Template {
     const t = network(PRIVATE);
     addClientVpc(t);
-    if (referencing) {
+    if (referencing === true) {
       t.Resources.Tgw = { Type: 'AWS::EC2::TransitGateway', Properties: { SecurityGroupReferencingSupport: 'enable' } };
       attachToTransitGateway(t, ref('Tgw'), { SecurityGroupReferencingSupport: 'enable' });
+    } else if (referencing === false) {
+      // the gateway's option left out: off, its default
+      t.Resources.Tgw = { Type: 'AWS::EC2::TransitGateway', Properties: {} };
+      attachToTransitGateway(t, ref('Tgw'));
     } else {
       attachToTransitGateway(t, 'tgw-0123');
     }
@@ -753,6 +757,10 @@ describe('14. security-group references across a Transit Gateway', () => {
     const findings = check(acrossTransitGateway(fromClientSg, false));
     expect(verdicts(findings)).toEqual([error('ConnectedClientPath')]);
     expect(findings[0].message).toMatch(/security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled/);
+  });
+
+  test('warns, and does not fail, when the gateway is not in the templates: its option is not known', () => {
+    expect(verdicts(check(acrossTransitGateway(fromClientSg, 'gateway not given')))).toEqual([notVerifiable('ConnectedClientPath')]);
   });
 
   test('passes the same rule with SecurityGroupReferencingSupport enabled on the gateway and both attachments', () => {

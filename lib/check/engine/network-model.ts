@@ -464,15 +464,17 @@ export class NetworkModel {
   }
 
   /**
-   * Security-group referencing across a Transit Gateway: the attachment's option, off by
-   * default (AWS::EC2::TransitGatewayVpcAttachment Options.SecurityGroupReferencingSupport),
-   * and the gateway's own option when the gateway is in the templates.
+   * Security-group referencing across a Transit Gateway: it works only when enabled on the gateway
+   * (off by default) and on the attachments (the EC2 API gives on as the attachment's default, the
+   * CloudFormation reference off: absent there, it is unknown). A gateway not in the templates is
+   * unknown. (vpc/latest/tgw/tgw-vpc-attachments.html; AWS::EC2::TransitGateway and
+   * AWS::EC2::TransitGatewayVpcAttachment Options)
    */
   private securityGroupReferencing(attachment: Resource): Fact {
-    const option = (value: Value): Fact => (value === undefined ? false : value === 'enable' ? true : value === 'disable' ? false : 'unknown');
-    const own = option(at(attachment.properties.Options, 'SecurityGroupReferencingSupport'));
+    const option = (value: Value, absent: Fact): Fact => (value === undefined ? absent : value === 'enable' ? true : value === 'disable' ? false : 'unknown');
+    const own = option(at(attachment.properties.Options, 'SecurityGroupReferencingSupport'), 'unknown');
     const gateway = this.index.deref(attachment.properties.TransitGatewayId, 'AWS::EC2::TransitGateway');
-    const gatewayOption = gateway ? option(gateway.properties.SecurityGroupReferencingSupport) : 'unknown';
+    const gatewayOption = gateway ? option(gateway.properties.SecurityGroupReferencingSupport, false) : 'unknown';
     if (own === false || gatewayOption === false) return false;
     return own === true && gatewayOption === true ? true : 'unknown';
   }
