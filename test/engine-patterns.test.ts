@@ -270,3 +270,70 @@ describe('a Fargate profile without Subnets', () => {
     expect(verdicts(check(isolated({ ...profile, ...endpoints(['ecr.api', 'ecr.dkr', 'sts']) })))).toEqual([]);
   });
 });
+
+/** Cases a mutation run (stryker.config.json) showed no template-level test could tell apart. */
+describe('the pack-only rules, on templates', () => {
+  const all = (template: Template) => analyze([{ id: 't', template }], ALL_RULES);
+  const logging = (types: unknown) => ({ Logging: { ClusterLogging: { EnabledTypes: types } } });
+  const five = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type }));
+
+  test('ControlPlaneLogging passes all five log types', () => {
+    expect(verdicts(all(isolated({}, logging(five))), 'ControlPlaneLogging')).toEqual([]);
+  });
+
+  test('ControlPlaneLogging fails two of five and names the other three', () => {
+    const findings = all(isolated({}, logging(five.slice(0, 2)))).filter((f) => f.ruleId === 'ControlPlaneLogging');
+    expect(verdicts(findings)).toEqual(['error ControlPlaneLogging']);
+    expect(findings[0].message).toMatch(/^Control-plane log types not enabled: authenticator, controllerManager, scheduler\./);
+  });
+
+  test('ControlPlaneLogging fails a cluster without Logging, and warns when the types are a parameter', () => {
+    expect(verdicts(all(isolated()), 'ControlPlaneLogging')).toEqual(['error ControlPlaneLogging']);
+    const template = isolated({}, logging(ref('Types')));
+    template.Parameters = { Types: { Type: 'CommaDelimitedList' } };
+    expect(verdicts(all(template), 'ControlPlaneLogging')).toEqual(['warning (not verifiable) ControlPlaneLogging']);
+  });
+
+  test('PublicEndpointAccess warns on a public endpoint, says nothing on a private one, and warns unverified on a parameter', () => {
+    const vpcConfig = (publicAccess: unknown) => ({ ResourcesVpcConfig: { SubnetIds: [ref('SubA')], EndpointPublicAccess: publicAccess, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] } });
+    expect(verdicts(all(isolated({}, vpcConfig(true))), 'PublicEndpointAccess')).toEqual(['warning PublicEndpointAccess']);
+    expect(verdicts(all(isolated({}, vpcConfig(false))), 'PublicEndpointAccess')).toEqual([]);
+    const template = isolated({}, vpcConfig(ref('Public')));
+    template.Parameters = { Public: { Type: 'String' } };
+    expect(verdicts(all(template), 'PublicEndpointAccess')).toEqual(['warning (not verifiable) PublicEndpointAccess']);
+  });
+
+  test('SecretsEncryption passes a key for secrets, fails without one, warns when the config is a parameter', () => {
+    const encryption = (config: unknown) => ({ EncryptionConfig: config });
+    expect(verdicts(all(isolated({}, encryption([{ Provider: { KeyArn: 'arn:aws:kms:eu-west-1:1:key/k' }, Resources: ['secrets'] }]))), 'SecretsEncryption')).toEqual([]);
+    expect(verdicts(all(isolated()), 'SecretsEncryption')).toEqual(['error SecretsEncryption']);
+    const template = isolated({}, encryption([{ Provider: { KeyArn: ref('Key') }, Resources: ref('What') }]));
+    template.Parameters = { Key: { Type: 'String' }, What: { Type: 'CommaDelimitedList' } };
+    expect(verdicts(all(template), 'SecretsEncryption')).toEqual(['warning (not verifiable) SecretsEncryption']);
+  });
+});
+
+describe('DHCP servers by address in a VPC whose CIDR block is a parameter', () => {
+  function dhcp(servers: string[]): Template {
+    const template = isolated({
+      Dhcp: { Type: 'AWS::EC2::DHCPOptions', Properties: { DomainNameServers: servers } },
+      DhcpAssoc: { Type: 'AWS::EC2::VPCDHCPOptionsAssociation', Properties: { VpcId: ref('Vpc'), DhcpOptionsId: ref('Dhcp') } },
+    });
+    template.Resources.Vpc.Properties.CidrBlock = ref('Cidr');
+    template.Parameters = { Cidr: { Type: 'String' } };
+    return template;
+  }
+
+  test('warns for a server given by address: whether it is the VPC base plus two cannot be told', () => {
+    expect(verdicts(check(dhcp(['10.0.0.2'])), 'DhcpOptionsDns')).toEqual(['warning (not verifiable) DhcpOptionsDns']);
+  });
+
+  test('passes AmazonProvidedDNS and 169.254.169.253 whatever the CIDR block', () => {
+    expect(verdicts(check(dhcp(['AmazonProvidedDNS'])), 'DhcpOptionsDns')).toEqual([]);
+    expect(verdicts(check(dhcp(['169.254.169.253'])), 'DhcpOptionsDns')).toEqual([]);
+  });
+
+  test('fails names that are no address and no AmazonProvidedDNS', () => {
+    expect(verdicts(check(dhcp(['dns.corp.example'])), 'DhcpOptionsDns')).toEqual(['error DhcpOptionsDns']);
+  });
+});
