@@ -58,8 +58,11 @@ export class PrivateResolutionCheck implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    if (!node.node.scope || !this.visited.has(node.node.scope)) this.roots.add(node);
+    const scope = node.node.scope;
     this.visited.add(node);
+    // below a node already visited: same unit, same scope (aspects do not cross into Stages)
+    if (scope && this.visited.has(scope)) return;
+    this.roots.add(node);
     const unit = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
     if (this.units.has(unit)) return;
     this.units.add(unit);
