@@ -319,8 +319,8 @@ describe('1. deploy-time values never crash and never give an error', () => {
     expect(of(findings, 'PublicEndpointOpen')[0].message).toMatch(/the public access CIDR list is a deploy-time value/);
   });
 
-  test('warns, never fails, when the whole ResourcesVpcConfig is inside Fn::If on a parameter condition', () => {
-    // GIVEN an isolated network whose cluster is private or public by a parameter
+  /** An isolated network whose cluster is private or public by a parameter: the whole ResourcesVpcConfig in Fn::If. */
+  function privateOrPublicByParameter(): Template {
     const t = network({ egress: 'isolated' });
     const privateConfig = t.Resources.Cluster.Properties.ResourcesVpcConfig;
     t.Parameters = { Mode: { Type: 'String', AllowedValues: ['private', 'public'] } };
@@ -328,6 +328,12 @@ describe('1. deploy-time values never crash and never give an error', () => {
     t.Resources.Cluster.Properties.ResourcesVpcConfig = {
       'Fn::If': ['IsPrivate', privateConfig, { ...privateConfig, EndpointPublicAccess: true, EndpointPrivateAccess: false }],
     };
+    return t;
+  }
+
+  test('warns, never fails, when the whole ResourcesVpcConfig is inside Fn::If on a parameter condition', () => {
+    // GIVEN an isolated network whose cluster is private or public by a parameter
+    const t = privateOrPublicByParameter();
     // WHEN
     const findings = check(t);
     // THEN nothing about the cluster's network is certain
@@ -341,13 +347,7 @@ describe('1. deploy-time values never crash and never give an error', () => {
   // subnets (NetworkModel.buildCluster), so known isolated node subnets are still judged.
   test('warns (IsolatedNodeEndpoints), never a silent pass, when ResourcesVpcConfig is inside Fn::If but the nodes sit in known isolated subnets', () => {
     // GIVEN the node group in literal isolated subnets without endpoints, the cluster's config behind a parameter condition
-    const t = network({ egress: 'isolated' });
-    const privateConfig = t.Resources.Cluster.Properties.ResourcesVpcConfig;
-    t.Parameters = { Mode: { Type: 'String', AllowedValues: ['private', 'public'] } };
-    t.Conditions = { IsPrivate: { 'Fn::Equals': [ref('Mode'), 'private'] } };
-    t.Resources.Cluster.Properties.ResourcesVpcConfig = {
-      'Fn::If': ['IsPrivate', privateConfig, { ...privateConfig, EndpointPublicAccess: true, EndpointPrivateAccess: false }],
-    };
+    const t = privateOrPublicByParameter();
     // WHEN
     const findings = of(check(t), 'IsolatedNodeEndpoints');
     // THEN in the private branch these nodes cannot join: that must be said, as a not-verifiable warning

@@ -3,26 +3,13 @@ import { IConstruct } from 'constructs';
 import { TemplateInput } from './engine/input';
 import { UNREADABLE_CLUSTER_TYPES } from './engine/template-set';
 
-/** The resource types the engine reads properties of; other resources are given by type only. */
-const READ_TYPES = new Set([
-  'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::AccessEntry', 'AWS::EKS::FargateProfile',
-  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::RouteTable', 'AWS::EC2::Route',
-  'AWS::EC2::NatGateway', 'AWS::EC2::EIP', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCEndpoint',
-  'AWS::EC2::DHCPOptions', 'AWS::EC2::VPCDHCPOptionsAssociation',
-  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
-  'AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::IAM::InstanceProfile', 'AWS::Lambda::Function',
-  'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
-  'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::Route53Resolver::ResolverRuleAssociation',
-  'AWS::CloudFormation::Stack', ...UNREADABLE_CLUSTER_TYPES,
-]);
-
 /**
- * The properties the engine reads of each type (the L1's camelCase names), with the ones the L1
- * requires: only these are resolved. Tags (lazy values), policies and an instance's user data
- * cost more to resolve than the whole check, for nothing the rules use. A type not listed is
- * resolved whole.
+ * The resource types the engine reads properties of, each with the properties it reads (the
+ * L1's camelCase names, with the ones the L1 requires), or 'all' for small types resolved whole.
+ * Tags (lazy values), policies and an instance's user data cost more to resolve than the whole
+ * check, for nothing the rules use. Other resources are given by type only.
  */
-const READS: Record<string, string[]> = {
+const READS: Record<string, string[] | 'all'> = {
   'AWS::EKS::Cluster': ['name', 'roleArn', 'resourcesVpcConfig', 'computeConfig', 'logging', 'encryptionConfig'],
   'AWS::EKS::Nodegroup': ['clusterName', 'nodeRole', 'subnets', 'launchTemplate'],
   'AWS::EKS::AccessEntry': ['clusterName', 'principalArn'],
@@ -50,6 +37,12 @@ const READS: Record<string, string[]> = {
   'AWS::Route53Resolver::ResolverRule': ['ruleType', 'domainName'],
   'AWS::Route53Resolver::ResolverRuleAssociation': ['resolverRuleId', 'vpcId'],
   'AWS::CloudFormation::Stack': ['templateUrl', 'parameters'],
+  'AWS::EC2::SubnetRouteTableAssociation': 'all',
+  'AWS::EC2::Route': 'all',
+  'AWS::EC2::VPCDHCPOptionsAssociation': 'all',
+  'AWS::EC2::SecurityGroupIngress': 'all',
+  'AWS::EC2::SecurityGroupEgress': 'all',
+  ...Object.fromEntries(UNREADABLE_CLUSTER_TYPES.map((type) => [type, 'all' as const])),
 };
 
 /** Templates rendered from a construct tree, and the way back from a finding to its construct. */
@@ -122,7 +115,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
       }
     };
     for (const element of elementsOf(stack)) {
-      if (element instanceof CfnResource ? READ_TYPES.has(element.cfnResourceType)
+      if (element instanceof CfnResource ? element.cfnResourceType in READS
         : element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
         render(element);
       }
@@ -206,8 +199,9 @@ function renderResource(resource: CfnResource, resolve: (value: unknown) => any)
   if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
   const condition = resource.cfnOptions.condition;
   if (condition) rendered.Condition = Stack.of(resource).resolve(condition.logicalId);
-  if (!READ_TYPES.has(type)) return rendered; // given by type only
-  const properties = renderProperties(resource, resolve, READS[type]) ?? wholeProperties(resource, resolve);
+  const reads = READS[type];
+  if (reads === undefined) return rendered; // given by type only
+  const properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
   if (properties !== undefined) rendered.Properties = properties;
   return rendered;
 }

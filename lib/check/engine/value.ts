@@ -141,3 +141,8 @@ export function sameValue(a: Value, b: Value): boolean {
   }
   return a === b;
 }
+
+/** The items once each, in order. */
+export function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

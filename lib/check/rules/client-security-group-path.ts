@@ -1,9 +1,6 @@
 import { apiPath, ClusterView } from '../engine/network-model';
+import { unique } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
 
 /**
  * With private access on, a client in the cluster VPC resolves the endpoint to the

@@ -1,6 +1,6 @@
 import { allows443, ClusterSecurityGroup, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
-import { Fact, isOpaque, Text, toFact, toList, Unknown, Value } from '../engine/value';
+import { Fact, isOpaque, Text, toFact, toList, unique, Unknown, Value } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**
@@ -148,6 +148,3 @@ function admits(cluster: ClusterView, endpoint: Resource, subnet: SubnetView, cl
   return result;
 }
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
