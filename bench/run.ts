@@ -56,7 +56,7 @@ function main(): void {
   for (const r of results) {
     console.log(`  ${r.name.padEnd(58)} ${r.seconds.toFixed(2)} s  x${(r.seconds / baseline).toFixed(2)}`);
   }
-  benchCheck(Math.max(3, Math.min(RUNS, 5)));
+  benchCheck(Number(process.env.BENCH_CHECK_RUNS ?? 21));
 }
 
 main();

@@ -1,4 +1,4 @@
-import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, NestedStack, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, NestedStack, TokenizedStringFragments, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { TemplateInput } from './engine/input';
 import { UNREADABLE_CLUSTER_TYPES } from './engine/template-set';
@@ -64,23 +64,17 @@ export interface TreeTemplates {
  */
 export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
   logicalIds = new WeakMap();
-  const stacks: Stack[] = [];
-  const visit = (c: IConstruct) => {
-    if (c !== root && Stage.isStage(c) && !stages) return;
-    if (Stack.isStack(c)) stacks.push(c);
-    c.node.children.forEach(visit);
-  };
-  visit(root);
+  const stacks = stacksUnder(root, stages);
 
   const byStack = new Map<Stack, Record<string, any>>();
   const elements = new Map<string, CfnElement>();
   const exports = new Map<string, { producer: Stack; output: Record<string, unknown> }>();
   const referredElsewhere = new Map<Stack, Set<CfnElement>>();
   const idOf = (stack: Stack) => stack.node.path || stack.stackName;
-  for (const stack of stacks) {
+  for (const stack of stacks.keys()) {
     byStack.set(stack, { Resources: {}, Parameters: {}, Conditions: {}, Outputs: {}, Mappings: {} });
   }
-  for (const stack of stacks) {
+  for (const stack of stacks.keys()) {
     const template = byStack.get(stack)!;
     // resources the engine reads nothing of are given by type only, and only when something
     // it reads refers to them: allocating every logical ID of an app costs more than the check
@@ -114,7 +108,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
         template.Resources[logicalId] ??= { Type: element instanceof CfnResource ? element.cfnResourceType : 'AWS::CloudFormation::WaitConditionHandle' };
       }
     };
-    for (const element of elementsOf(stack)) {
+    for (const element of stacks.get(stack)!) {
       if (element instanceof CfnResource ? element.cfnResourceType in READS
         : element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
         render(element);
@@ -143,7 +137,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
     byStack.get(producer)!.Outputs[`CdkEksEndpointExport${n++}`] = output;
   }
 
-  const inputs: TemplateInput[] = stacks.map((stack) => {
+  const inputs: TemplateInput[] = [...stacks.keys()].map((stack) => {
     const parentStack = stack instanceof NestedStack ? stack.nestedStackParent : undefined;
     const parentResource = stack instanceof NestedStack ? stack.nestedStackResource : undefined;
     return {
@@ -260,27 +254,44 @@ class CloudFormationResolver extends DefaultTokenResolver {
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (Reference.isReference(t) && t.target instanceof CfnElement) {
-      if (Stack.of(t.target) !== this.consumer) return { 'Fn::ImportValue': this.exportName(t) };
-      this.referred.add(t.target);
-      // what the reference renders to, with the logical ID allocated once per element and run
-      // rather than once per reference (allocating hashes the construct path)
-      const id = logicalIdOf(t.target);
-      return t.displayName === 'Ref' ? { Ref: id } : { 'Fn::GetAtt': [id, t.displayName] };
-    }
-    return super.resolveToken(t, context, postProcessor);
+    return this.reference(t) ?? super.resolveToken(t, context, postProcessor);
+  }
+
+  /** A string that is one token (an attribute such as a role's ARN): a reference is rendered here, without a nested resolution. */
+  public resolveString(fragments: TokenizedStringFragments, context: IResolveContext): any {
+    const only = fragments.length === 1 ? fragments.firstToken : undefined;
+    return (only && this.reference(only)) ?? super.resolveString(fragments, context);
+  }
+
+  private reference(t: IResolvable): unknown {
+    if (!Reference.isReference(t) || !(t.target instanceof CfnElement)) return undefined;
+    if (Stack.of(t.target) !== this.consumer) return { 'Fn::ImportValue': this.exportName(t) };
+    this.referred.add(t.target);
+    // what the reference renders to, with the logical ID allocated once per element and run
+    // rather than once per reference (allocating hashes the construct path)
+    const id = logicalIdOf(t.target);
+    return t.displayName === 'Ref' ? { Ref: id } : { 'Fn::GetAtt': [id, t.displayName] };
   }
 }
 
-/** The CloudFormation elements of a stack itself, not of its nested stacks. */
-function elementsOf(stack: Stack): CfnElement[] {
-  const found: CfnElement[] = [];
-  const visit = (c: IConstruct) => {
-    if (c instanceof CfnElement) found.push(c);
-    for (const child of c.node.children) {
-      if (!Stack.isStack(child) && !Stage.isStage(child)) visit(child);
+/**
+ * The stacks under `root`, in tree order, each with its own CloudFormation elements (not those
+ * of its nested stacks), found in one walk of the tree.
+ */
+function stacksUnder(root: IConstruct, stages: boolean): Map<Stack, CfnElement[]> {
+  const found = new Map<Stack, CfnElement[]>();
+  const visit = (c: IConstruct, elements: CfnElement[] | undefined) => {
+    if (c !== root && !stages && Stage.isStage(c)) return;
+    if (Stack.isStack(c)) {
+      elements = [];
+      found.set(c, elements);
+    } else if (Stage.isStage(c)) {
+      elements = undefined; // a Stage's elements are in its own stacks
+    } else if (elements && c instanceof CfnElement) {
+      elements.push(c);
     }
+    for (const child of c.node.children) visit(child, elements);
   };
-  visit(stack);
+  visit(root, undefined);
   return found;
 }
