@@ -5,6 +5,7 @@
  *   npx cdk synth                                  # private (the default)
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24
  *   npx cdk synth -c mode=public -c bastion=false
+ *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
@@ -17,6 +18,7 @@ const CONTEXT_KEYS: Record<string, string> = {
   mode: 'public | public-and-private | private',
   allowFrom: 'comma-separated IPv4 CIDR blocks for the public endpoint',
   bastion: 'true | false',
+  adminPrincipals: 'comma-separated IAM role or user ARNs granted cluster admin (kubectl from your laptop)',
 };
 
 /** A mistake in `-c key=value`: printed as one line, with no stack trace. */
@@ -26,6 +28,8 @@ export class LabContextError extends Error {}
 export interface LabOptions {
   readonly mode: EndpointMode;
   readonly bastion: boolean;
+  /** Given to EndpointCluster, which checks them. */
+  readonly adminPrincipals?: string[];
 }
 
 /** Reads and checks the lab's context; throws LabContextError with one line to show. */
@@ -56,7 +60,8 @@ export function labOptions(context: Record<string, unknown>): LabOptions {
   if (bastionValue !== 'true' && bastionValue !== 'false') {
     throw new LabContextError(`Invalid -c bastion=${bastionValue}: expected true or false.`);
   }
-  return { mode, bastion: bastionValue === 'true' };
+  const admins = context.adminPrincipals === undefined ? [] : String(context.adminPrincipals).split(',').map((a) => a.trim()).filter((a) => a !== '');
+  return { mode, bastion: bastionValue === 'true', ...(admins.length > 0 ? { adminPrincipals: admins } : {}) };
 }
 
 /** What `getent hosts` on the bastion should answer, and how the traffic flows, per mode. */
@@ -88,7 +93,16 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
     description: 'cdk-eks-endpoint lab: an EKS cluster in a chosen endpoint mode, with a Session Manager bastion',
     env: account && region ? { account, region } : undefined,
   });
-  const lab = new EndpointCluster(stack, 'Lab', { mode: options.mode, bastion: options.bastion });
+  let lab: EndpointCluster;
+  try {
+    lab = new EndpointCluster(stack, 'Lab', { mode: options.mode, bastion: options.bastion, adminPrincipals: options.adminPrincipals });
+  } catch (e) {
+    // a value from -c that EndpointCluster refuses (such as an assumed-role ARN): one line, like the other context errors
+    if (options.adminPrincipals && /adminPrincipals/.test((e as Error).message)) {
+      throw new LabContextError(`Invalid -c adminPrincipals=${options.adminPrincipals.join(',')}: ${(e as Error).message}`);
+    }
+    throw e;
+  }
   const notes = trafficNotes(options.mode);
   const host = Fn.select(2, Fn.split('/', lab.cluster.clusterEndpoint));
 
@@ -142,5 +156,13 @@ if (require.main === module) {
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
-  buildLabApp(app, options);
+  try {
+    buildLabApp(app, options);
+  } catch (e) {
+    if (!(e instanceof LabContextError)) {
+      throw e;
+    }
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
 }

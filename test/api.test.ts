@@ -19,6 +19,7 @@ describe('the jsii assembly', () => {
     const types = Object.keys(assembly.types).sort();
     expect(types).toEqual([
       'cdk-eks-endpoint.ClusterBastion',
+      'cdk-eks-endpoint.ClusterBastionOptions',
       'cdk-eks-endpoint.ClusterBastionProps',
       'cdk-eks-endpoint.EndpointAccessChecks',
       'cdk-eks-endpoint.EndpointCluster',

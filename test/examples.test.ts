@@ -87,6 +87,16 @@ describe('examples', () => {
     expect(messages.filter((m: any) => String(m.entry.data).includes('cdk-eks-endpoint:'))).toEqual([]);
   });
 
+  test('policy-check.ts, as its header says: without the 443 rule the Aspect alone fails synthesis, and so does the pack', () => {
+    const { policyCheckApp } = load('policy-check.ts');
+    const aspectOnly = policyCheckApp({ bastionRule: false, pack: false }).app.synth().getStackByName('CheckedPlainEks').messages;
+    const errors = aspectOnly.filter((m: any) => m.level === 'error').map((m: any) => String(m.entry.data));
+    expect(errors).toEqual([expect.stringMatching(/^\[cdk-eks-endpoint:ClientSecurityGroupPath\] CheckedPlainEks\/Bastion\/Resource /)]);
+    expect(() => policyCheckApp({ bastionRule: false }).app.synth()).toThrow();
+    const pack = new EndpointAccessChecks().validateScope(policyCheckApp({ bastionRule: false, pack: false }).stack);
+    expect(pack.violations.filter((v) => v.severity === 'error').map((v) => v.ruleName)).toEqual(['EndpointAccess-ClientSecurityGroupPath']);
+  });
+
   test('bastion-on-eks-v2.ts: a bastion on a plain aws-eks-v2 cluster', () => {
     const template = Template.fromStack(load('bastion-on-eks-v2.ts').stack);
     template.resourceCountIs('AWS::EC2::Instance', 1);

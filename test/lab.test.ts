@@ -39,6 +39,32 @@ describe('lab context', () => {
     expect(error!.message).not.toContain('\n');
   });
 
+  test('reads adminPrincipals as a comma-separated list of ARNs', () => {
+    expect(labOptions({ adminPrincipals: ' arn:aws:iam::123456789012:role/Admin, arn:aws:iam::123456789012:user/me ' }).adminPrincipals)
+      .toEqual(['arn:aws:iam::123456789012:role/Admin', 'arn:aws:iam::123456789012:user/me']);
+    expect(() => labOptions({ adminPrincipal: 'arn:aws:iam::123456789012:role/Admin' })).toThrow('did you mean "adminPrincipals"?');
+  });
+
+  test('adminPrincipals become access entries; an ARN EndpointCluster refuses is one line naming -c adminPrincipals', () => {
+    const stack = buildLabApp(testApp(), labOptions({ adminPrincipals: 'arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:user/me' }));
+    const principals = Object.values(Template.fromStack(stack).findResources('AWS::EKS::AccessEntry')).map((r) => r.Properties.PrincipalArn);
+    expect(principals).toEqual(expect.arrayContaining(['arn:aws:iam::123456789012:role/Admin', 'arn:aws:iam::123456789012:user/me']));
+    expect(principals).toHaveLength(3); // and the bastion's
+
+    const assumed = 'arn:aws:sts::123456789012:assumed-role/Admin/me';
+    let error: Error | undefined;
+    try {
+      buildLabApp(testApp(), labOptions({ adminPrincipals: assumed }));
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(LabContextError);
+    expect(error!.message).toBe(
+      `Invalid -c adminPrincipals=${assumed}: EndpointCluster: adminPrincipals has the STS session ARN "${assumed}"; ` +
+      'access entries take the role\'s ARN. Use arn:aws:iam::123456789012:role/Admin (add the role\'s path if it has one).',
+    );
+  });
+
   test('the compiled app prints one line and no stack trace for a typo', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-'));
     const result = spawnSync(process.execPath, [path.join(__dirname, '..', 'build', 'bin', 'lab.js')], {
