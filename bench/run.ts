@@ -2,8 +2,10 @@
  * npm run bench: how long the lab app takes to synthesize, measured in this run.
  *
  * The baseline is the precompiled app run directly by node (`node build/bin/lab.js`);
- * each other way of running it is reported as a ratio to that baseline, so figures from
- * different machines compare. Times are medians of several runs.
+ * each other way of running it is reported as a ratio to that baseline, measured in the same
+ * run. Ratios still move with the machine and its load (a busy machine has measured x1.34 and
+ * x1.58 for the same CLI start-up on one day): compare figures from one run. Times are medians
+ * of several runs.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

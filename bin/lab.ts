@@ -14,7 +14,7 @@ import { EndpointMode } from '../lib/endpoint-mode';
 import { PrivateResolutionCheck } from '../lib/check/private-resolution-check';
 
 /** The lab's context keys and what each takes. */
-const CONTEXT_KEYS: Record<string, string> = {
+export const CONTEXT_KEYS: Record<string, string> = {
   mode: 'public | public-and-private | private',
   allowFrom: 'comma-separated IPv4 CIDR blocks for the public endpoint',
   bastion: 'true | false',

