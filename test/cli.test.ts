@@ -163,7 +163,9 @@ describe('the shipped command', () => {
       'cdk-eks-endpoint-check': 'bin/cdk-eks-endpoint-check.js',
     });
     expect(pkg.files).toEqual(expect.arrayContaining(['bin/cdk-eks-endpoint.js', 'bin/cdk-eks-endpoint-check.js']));
-    expect(pkg.bundledDependencies).toEqual(expect.arrayContaining(['yaml', 'js-yaml']));
+    // jsii refuses a dependency that is not a jsii library unless it is bundled: all of them are
+    expect([...pkg.bundledDependencies].sort()).toEqual(Object.keys(pkg.dependencies).sort());
+    expect(pkg.bundleDependencies).toBeUndefined(); // npm's other spelling, which it sometimes writes beside it
   });
 
   describe('in a process of its own, as the bin files run it', () => {
