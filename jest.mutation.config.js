@@ -9,5 +9,8 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   // the fuzz (no crash, no false error) is left out: it runs every rule 20,000 times, minutes per mutant
-  testMatch: ['**/test/engine-rules.test.ts', '**/test/corpus.test.ts', '**/test/evaluate.test.ts'],
+  testMatch: [
+    '**/test/engine-rules.test.ts', '**/test/engine-patterns.test.ts', '**/test/engine-mutants.test.ts',
+    '**/test/corpus.test.ts', '**/test/evaluate.test.ts',
+  ],
 };
