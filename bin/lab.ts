@@ -7,7 +7,7 @@
  *   npx cdk synth -c mode=public -c bastion=false
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  */
-import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
@@ -19,6 +19,7 @@ export const CONTEXT_KEYS: Record<string, string> = {
   allowFrom: 'comma-separated IPv4 CIDR blocks for the public endpoint',
   bastion: 'true | false',
   adminPrincipals: 'comma-separated IAM role or user ARNs granted cluster admin (kubectl from your laptop)',
+  guard: 'true | false: AWS Control Tower\'s proactive controls (cfn-guard) at synth',
 };
 
 /** A mistake in `-c key=value`: printed as one line, with no stack trace. */
@@ -30,6 +31,8 @@ export interface LabOptions {
   readonly bastion: boolean;
   /** Given to EndpointCluster, which checks them. */
   readonly adminPrincipals?: string[];
+  /** Whether to run AWS Control Tower's proactive controls (cfn-guard) at synth. */
+  readonly guard?: boolean;
 }
 
 /** Reads and checks the lab's context; throws LabContextError with one line to show. */
@@ -60,8 +63,17 @@ export function labOptions(context: Record<string, unknown>): LabOptions {
   if (bastionValue !== 'true' && bastionValue !== 'false') {
     throw new LabContextError(`Invalid -c bastion=${bastionValue}: expected true or false.`);
   }
+  const guardValue = String(context.guard ?? 'false');
+  if (guardValue !== 'true' && guardValue !== 'false') {
+    throw new LabContextError(`Invalid -c guard=${guardValue}: expected true or false.`);
+  }
   const admins = context.adminPrincipals === undefined ? [] : String(context.adminPrincipals).split(',').map((a) => a.trim()).filter((a) => a !== '');
-  return { mode, bastion: bastionValue === 'true', ...(admins.length > 0 ? { adminPrincipals: admins } : {}) };
+  return {
+    mode,
+    bastion: bastionValue === 'true',
+    ...(admins.length > 0 ? { adminPrincipals: admins } : {}),
+    ...(guardValue === 'true' ? { guard: true } : {}),
+  };
 }
 
 /** What `getent hosts` on the bastion should answer, and how the traffic flows, per mode. */
@@ -102,6 +114,18 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
       throw new LabContextError(`Invalid -c adminPrincipals=${options.adminPrincipals.join(',')}: ${(e as Error).message}`);
     }
     throw e;
+  }
+  if (options.guard) {
+    // loaded only when asked for: it brings cfn-guard and Control Tower's rules (a devDependency)
+    const { CfnGuardValidator } = require('@cdklabs/cdk-validator-cfnguard') as typeof import('@cdklabs/cdk-validator-cfnguard');
+    Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+  }
+  if (options.mode.publicAccess) {
+    // a public endpoint is what this lab was asked for; CT.EKS.PR.1 refuses every public one
+    Validations.of(lab.cluster).acknowledge({
+      id: 'cdk-validator-cfnguard::eks_endpoint_no_public_access_check',
+      reason: `The lab was asked for ${options.mode}: a public endpoint is the point (docs/SECURITY.md).`,
+    });
   }
   const notes = trafficNotes(options.mode);
   const host = Fn.select(2, Fn.split('/', lab.cluster.clusterEndpoint));

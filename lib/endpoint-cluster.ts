@@ -2,11 +2,12 @@ import { Annotations, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-l
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
 import { EndpointMode } from './endpoint-mode';
 import { isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
+import { flowLogDestination } from './private/flow-logs';
+import { limitGrantsToAwsServices } from './private/kms';
 import { acknowledgeNagFindings } from './private/nag';
 
 /**
@@ -147,12 +148,7 @@ export class EndpointCluster extends Construct {
     this.vpc = props.vpc ?? ownedVpc!;
     this.renderedPublicAccessCidrs = this.renderedCidrs(ownedVpc);
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets for ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? this.createSecretsKey();
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? eks.KubernetesVersion.V1_35,
@@ -162,6 +158,11 @@ export class EndpointCluster extends Construct {
       endpointAccess: toEndpointAccess(this.mode),
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
+      // EKS would otherwise give whoever creates the cluster (with cdk deploy, the bootstrap
+      // stack's CloudFormation execution role) a cluster-admin access entry that no template
+      // shows. Admins are named instead: adminPrincipals, the bastion's access entry.
+      // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessConfigRequest.html
+      bootstrapClusterCreatorAdminPermissions: false,
       secretsEncryptionKey: this.secretsEncryptionKey,
       clusterLogging: [
         eks.ClusterLoggingTypes.API,
@@ -204,6 +205,12 @@ export class EndpointCluster extends Construct {
         'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
     ]);
 
+    const bastionIsAdmin = (props.bastion ?? true) && props.bastionOptions?.accessPolicies?.length !== 0;
+    if (adminPrincipals.length === 0 && !bastionIsAdmin) {
+      Annotations.of(this).addWarningV2('cdk-eks-endpoint:noClusterAccess',
+        'No IAM principal gets access to this cluster: the cluster creator gets none (bootstrapClusterCreatorAdminPermissions is false), ' +
+        'adminPrincipals is empty and there is no bastion with an access entry. Add adminPrincipals, or grant access with cluster.grantAccess().');
+    }
     if (props.bastion ?? true) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
         ...props.bastionOptions,
@@ -213,25 +220,48 @@ export class EndpointCluster extends Construct {
     }
   }
 
-  private createVpc(): ec2.Vpc {
-    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+  private createSecretsKey(): kms.Key {
+    const key = new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of Kubernetes secrets for ${this.node.path}`,
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
-    return new ec2.Vpc(this, 'Vpc', {
+    limitGrantsToAwsServices(key);
+    return key;
+  }
+
+  private createVpc(): ec2.Vpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 1,
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      // restricting the default security group takes a custom-resource Lambda; nothing here uses that group
       restrictDefaultSecurityGroup: false,
       subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // the NAT gateway has its Elastic IP and the EKS-owned ENIs need none: no address is handed out
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
       ],
       flowLogs: {
-        All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL },
+        All: { destination: flowLogDestination(this), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
+    acknowledgeNagFindings(vpc, [
+      ['NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
+      ['HIPAA.Security-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
+    ]);
+    for (const subnet of vpc.publicSubnets) {
+      const route = subnet.node.tryFindChild('DefaultRoute');
+      if (route) {
+        acknowledgeNagFindings(route, [
+          ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
+          ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
+        ]);
+      }
+    }
+    return vpc;
   }
 
   /**
@@ -279,6 +309,7 @@ export class EndpointCluster extends Construct {
     if (!launchTemplateSpec) {
       const template = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
         requireImdsv2: true,
+        detailedMonitoring: true,
         httpPutResponseHopLimit: 1,
         blockDevices: [{
           deviceName: '/dev/xvda',

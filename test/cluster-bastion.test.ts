@@ -27,9 +27,14 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
 
   test('runs in a private subnet with no public address', () => {
     template.hasResourceProperties('AWS::EC2::Instance', {
-      SubnetId: { Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') },
+      SubnetId: Match.absent(),
       KeyName: Match.absent(),
-      NetworkInterfaces: Match.absent(),
+      NetworkInterfaces: [Match.objectLike({
+        DeviceIndex: '0',
+        SubnetId: { Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') },
+        AssociatePublicIpAddress: false,
+        GroupSet: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('BastionSecurityGroup'), 'GroupId'] }],
+      })],
     });
   });
 
@@ -77,12 +82,17 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
     });
   });
 
-  test('its role holds Session Manager actions and read access to the kubectl asset, no managed policy', () => {
+  test('its role holds Session Manager actions and read access to the kubectl asset, in a customer managed policy: no AWS managed one, no inline one', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    const bastionRole = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('^kubectl bastion') } }));
+    expect(bastionRole).toHaveLength(1);
+    expect(Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(bastionRole[0]))).toEqual([]);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: bastionRole[0] }],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'SessionManager', Action: Match.arrayWith(['ssmmessages:OpenDataChannel']), Resource: '*' }),

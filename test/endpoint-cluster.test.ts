@@ -157,7 +157,7 @@ describe('EndpointCluster with a VPC it does not own', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.hasResourceProperties('AWS::EKS::Nodegroup', { Subnets: ['subnet-priv1', 'subnet-priv2'] });
-    template.hasResourceProperties('AWS::EC2::Instance', { SubnetId: 'subnet-priv1' });
+    template.hasResourceProperties('AWS::EC2::Instance', { NetworkInterfaces: [Match.objectLike({ SubnetId: 'subnet-priv1', AssociatePublicIpAddress: false })] });
   });
 
   test('works with a VPC that has private subnets only, such as one with Transit Gateway egress', () => {
@@ -293,7 +293,7 @@ describe('EndpointCluster bastionOptions', () => {
     });
     template.hasResourceProperties('AWS::EC2::Instance', {
       InstanceType: 't3.small',
-      SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPublicSubnet1') },
+      NetworkInterfaces: [Match.objectLike({ SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPublicSubnet1') } })],
     });
     const entries = template.findResources('AWS::EKS::AccessEntry');
     expect(Object.values(entries)).toHaveLength(1);
@@ -305,7 +305,7 @@ describe('EndpointCluster bastionOptions', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::EC2::Instance', {
       InstanceType: 't3.micro',
-      SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPrivateSubnet1') },
+      NetworkInterfaces: [Match.objectLike({ SubnetId: { Ref: Match.stringLikeRegexp('LabVpcPrivateSubnet1') } })],
     });
   });
 

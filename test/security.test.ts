@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
+import { buildLabApp, labOptions } from '../bin/lab';
+import { EndpointCluster, EndpointMode } from '../lib';
+import { testApp } from './util';
+
+/**
+ * What a security pipeline runs on the lab: cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA
+ * Security packs, and AWS Control Tower's proactive controls through cfn-guard
+ * (@cdklabs/cdk-validator-cfnguard, offline). Every finding is fixed, acknowledged with its
+ * reason where the library made the choice, or listed in docs/SECURITY.md; these tests hold all
+ * three to the code.
+ */
+const MODES = ['public', 'public-and-private', 'private'];
+const PACKS: Array<[string, () => NagPack]> = [
+  ['AwsSolutions', () => new AwsSolutionsChecks()],
+  ['NIST 800-53 rev 5', () => new NIST80053R5Checks()],
+  ['HIPAA Security', () => new HIPAASecurityChecks()],
+];
+const SECURITY_MD = fs.readFileSync(path.join(__dirname, '..', 'docs', 'SECURITY.md'), 'utf8');
+
+/** The rows of the Markdown table under a heading of docs/SECURITY.md, first cell of each. */
+function tableIds(heading: string): string[] {
+  const section = SECURITY_MD.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
+  expect(section).toBeDefined();
+  return [...section!.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+}
+
+function unacknowledged(pack: NagPack, scope: Stack): string[] {
+  return pack.validateScope(scope).violations.map((v) => `${v.ruleName} at ${(v.violatingResources as any[]).map((r) => r.constructPath).join(', ')}`);
+}
+
+describe('cdk-nag packs: no finding left unacknowledged', () => {
+  const labs = new Map(MODES.map((mode) => [mode, buildLabApp(testApp(), labOptions({ mode }))]));
+
+  test.each(MODES.flatMap((mode) => PACKS.map(([name, pack]) => [mode, name, pack] as const)))('the lab in %s mode, %s', (mode, _name, pack) => {
+    expect(unacknowledged(pack(), labs.get(mode)!)).toEqual([]);
+  });
+
+  const options: Array<[string, (stack: Stack) => void]> = [
+    ['no bastion, admin principals', (stack) => new EndpointCluster(stack, 'Lab', {
+      bastion: false, adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
+    })],
+    ['Public with an allow-list (the NAT address added)', (stack) => new EndpointCluster(stack, 'Lab', {
+      mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'),
+    })],
+    ['bastion options: a Nitro type with encryption in transit, no access entry', (stack) => new EndpointCluster(stack, 'Lab', {
+      mode: EndpointMode.PUBLIC_AND_PRIVATE,
+      adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
+      bastionOptions: { instanceType: new ec2.InstanceType('c6a.large'), accessPolicies: [] },
+    })],
+    ['an imported VPC', (stack) => new EndpointCluster(stack, 'Lab', {
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0abc', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+      }),
+    })],
+  ];
+  test.each(options.flatMap(([name, build]) => PACKS.map(([pack, make]) => [name, pack, build, make] as const)))('EndpointCluster with %s, %s', (_name, _pack, build, make) => {
+    const stack = new Stack(testApp(), 'Options');
+    build(stack);
+    expect(unacknowledged(make(), stack)).toEqual([]);
+  });
+
+  test('a rule can fire: the same packs on a plain aws-eks-v2 cluster find what the library fixes', () => {
+    const stack = new Stack(testApp(), 'Plain');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false, flowLogs: { All: {} } });
+    new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    const found = unacknowledged(new NIST80053R5Checks(), stack).map((f) => f.split(' at ')[0]);
+    expect(found).toEqual(expect.arrayContaining([
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-VPCSubnetAutoAssignPublicIpDisabled', 'NIST.800.53.R5-IAMNoInlinePolicy',
+    ]));
+  });
+});
+
+describe('AWS Control Tower proactive controls (cfn-guard)', () => {
+  /** The rules that fail on an app, by name, each with where. */
+  function guard(build: (app: App) => void): Map<string, string[]> {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true } });
+    Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+    build(app);
+    try {
+      app.synth();
+    } catch {
+      // a failing rule fails synthesis; the report below says which
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const failed = new Map<string, string[]>();
+    for (const plugin of report.pluginReports.filter((p: any) => p.pluginName === 'cdk-validator-cfnguard')) {
+      for (const v of plugin.violations) {
+        failed.set(v.ruleName, (v.violatingConstructs ?? []).map((c: any) => c.constructPath));
+      }
+    }
+    return failed;
+  }
+
+  const listed = tableIds('Control Tower rules left failing');
+
+  test.each(MODES)('the lab in %s mode fails no rule, and an EndpointCluster of a user\'s app only the ones docs/SECURITY.md lists', (mode) => {
+    expect([...guard((app) => buildLabApp(app, labOptions({ mode }))).keys()]).toEqual([]);
+    const own = guard((app) => new EndpointCluster(new Stack(app, 'Own'), 'Cluster', { mode: EndpointMode.of(mode) }));
+    expect([...own.keys()].filter((rule) => !listed.includes(rule))).toEqual([]);
+    expect(own.has('eks_endpoint_no_public_access_check')).toBe(mode !== 'private');
+  });
+
+  test('the lab\'s -c guard=true runs them: the public endpoint is acknowledged there, as the lab\'s own choice', () => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions({ mode: 'public', guard: 'true' }));
+    const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.keys(m.data as object)));
+    expect(acknowledged).toContain('cdk-validator-cfnguard::eks_endpoint_no_public_access_check');
+    expect(labOptions({ guard: 'true' }).guard).toBe(true);
+    expect(() => labOptions({ guard: 'yes' })).toThrow('Invalid -c guard=yes: expected true or false.');
+  });
+
+  test('a rule can fire, and each listed rule is one the library or the user chose: a plain aws-eks-v2 cluster fails them', () => {
+    const failed = guard((app) => {
+      const stack = new Stack(app, 'Plain');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false, flowLogs: { All: {} } });
+      new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+      new ec2.Instance(stack, 'Instance', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    });
+    expect([...failed.keys()]).toEqual(expect.arrayContaining([
+      'cloudwatch_log_group_encrypted_check', 'subnet_auto_assign_public_ip_disabled_check', 'ec2_instance_no_public_ip_check',
+      'eks_endpoint_no_public_access_check', 'ec2_instance_nitro_encryption_in_transit_check',
+    ]));
+  });
+});
+
+describe('docs/SECURITY.md', () => {
+  test('lists every acknowledgement the library and the lab make, by ID, and nothing they do not make', () => {
+    const made = new Set<string>();
+    const stacks = [
+      ...MODES.map((mode) => buildLabApp(testApp(), labOptions({ mode }))),
+      buildLabApp(testApp(), labOptions({ mode: 'private', bastion: 'false' })),
+    ];
+    for (const stack of stacks) {
+      for (const c of stack.node.findAll()) {
+        for (const m of c.node.metadata.filter((e) => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)) {
+          // cdk-nag's IDs are stored with an `Annotation::` prefix
+          Object.keys(m.data as object).forEach((id) => made.add(id.replace(/^annotation::/i, '')));
+        }
+      }
+    }
+    // a row may name several IDs: `A`, `B`
+    const section = SECURITY_MD.split(/^## /m).find((x) => x.startsWith('Acknowledged findings\n'))!;
+    const documented = [...section.matchAll(/^\| (`[^|]+`) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([^`]+)`/g)].map((x) => x[1])).filter((id) => id !== 'ID');
+    expect([...made].filter((id) => !documented.includes(id)).sort()).toEqual([]);
+    expect(documented.filter((id) => !made.has(id)).sort()).toEqual([]);
+  });
+});
