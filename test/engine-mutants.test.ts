@@ -1333,28 +1333,30 @@ describe('PublicOnlyNodeEgress: node subnets that are a parameter', () => {
 });
 
 /**
- * Clients the engine cannot place: what they are is not known at synth, so there must be no error.
- * (docs/RULES.md asks for a not-verifiable warning in these cases; the engine gives none today.
- * These cases pin down only that it never turns them into an error.)
+ * Clients the engine cannot place, or that may not be this cluster's: what they are is not known
+ * at synth, so each is a not-verifiable warning (docs/RULES.md: an unknown is never a pass),
+ * never an error. Found by the mutation run's reader: all three used to give no finding at all.
  */
-describe('clients that cannot be placed are never an error', () => {
-  const errors = (t: Template) => check(t).filter((f) => f.level === 'error').map((f) => f.ruleId);
-
+describe('clients that cannot be placed, or may be another cluster\'s: a warning, never silence, never an error', () => {
   test('a client whose subnet and security groups are parameters, beside a Private cluster', () => {
     const t = base();
     instanceClient(t, 'Bastion', {
       SubnetId: param(t, 'BastionSubnet', 'AWS::EC2::Subnet::Id'),
       SecurityGroupIds: param(t, 'BastionGroups', 'List<AWS::EC2::SecurityGroup::Id>'),
     });
-    expect(errors(t)).toEqual([]);
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['unverified ClientSecurityGroupPath']);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: where Stack\/Bastion \(access entry\) runs is not known here .*confirm the cluster security group allows TCP 443 from it/);
   });
 
   test('a client in a VPC of the template, beside a Private cluster whose subnets (and so VPC) are a parameter', () => {
     const t = base({ subnets: { Ref: 'Subnets' } });
     param(t, 'Subnets', 'List<AWS::EC2::Subnet::Id>');
     clientVpc(t);
-    expect(errors(t)).toEqual([]);
-    expect(messages(check(t), 'VpcDnsSupport')).toEqual([expect.stringMatching(/^Not verifiable at synth: the cluster's VPC \(its subnets are parameter Subnets/)]);
+    const findings = check(t);
+    expect(findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(messages(findings, 'VpcDnsSupport')).toEqual([expect.stringMatching(/^Not verifiable at synth: the cluster's VPC \(its subnets are parameter Subnets/)]);
+    expect(messages(findings, 'ClientSecurityGroupPath')).toEqual([expect.stringMatching(/^Not verifiable at synth: where Stack\/ClientInstance \(access entry\) runs is not known here \(its subnet, or the cluster's VPC \(its subnets are parameter Subnets/)]);
   });
 
   test('an instance with no 443 path whose access entry names the cluster by a parameter: it may be another cluster\'s', () => {
@@ -1362,7 +1364,46 @@ describe('clients that cannot be placed are never an error', () => {
     securityGroup(t, 'ClientSg');
     instanceClient(t, 'Bastion', { SubnetId: ref('PrivateSubnet1'), SecurityGroupIds: [att('ClientSg', 'GroupId')] },
       { entry: { ClusterName: param(t, 'ClusterName') } });
-    expect(errors(t)).toEqual([]);
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['unverified ClientSecurityGroupPath']);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: the access entry of Stack\/Bastion names its cluster by a deploy-time value, or exists under a condition\. If it is an API client of this cluster: Stack\/Bastion \(access entry\) is in the cluster VPC/);
+  });
+
+  test('the same instance with its 443 rule: nothing to confirm, no finding', () => {
+    const t = base();
+    securityGroup(t, 'ClientSg');
+    instanceClient(t, 'Bastion', { SubnetId: ref('PrivateSubnet1'), SecurityGroupIds: [att('ClientSg', 'GroupId')] },
+      { entry: { ClusterName: param(t, 'ClusterName') } });
+    ingress(t, 'ToApi', CLUSTER_SG, { SourceSecurityGroupId: att('ClientSg', 'GroupId') });
+    expect(verdicts(check(t))).toEqual([]);
+  });
+
+  test('an instance with no 443 path whose access entry exists under a condition', () => {
+    const t = base();
+    securityGroup(t, 'ClientSg');
+    instanceClient(t, 'Bastion', { SubnetId: ref('PrivateSubnet1'), SecurityGroupIds: [att('ClientSg', 'GroupId')] });
+    t.Resources.BastionEntry.Condition = condition(t);
+    expect(verdicts(check(t))).toEqual(['unverified ClientSecurityGroupPath']);
+  });
+});
+
+describe('compute whose ClusterName is a parameter, with two clusters in the template', () => {
+  /** Two Private clusters in the same isolated VPC with no endpoints, and a node group whose ClusterName is a parameter. */
+  function twoClustersOneNodegroup(nameB?: (t: Template) => Json): Template {
+    const t = base({ egress: 'isolated' });
+    t.Resources.ClusterB = JSON.parse(JSON.stringify(t.Resources.Cluster));
+    if (nameB) t.Resources.ClusterB.Properties.Name = nameB(t);
+    nodegroup(t, undefined, { ClusterName: param(t, 'NodesCluster') });
+    return t;
+  }
+  const where = (findings: ReportedFinding[]) => findings.map((f) => `${f.logicalId}: ${verdicts([f])[0]}`);
+
+  test('warns on each cluster it may belong to (was: silence with two clusters, a warning with one)', () => {
+    expect(where(check(twoClustersOneNodegroup()))).toEqual(['Cluster: unverified IsolatedNodeEndpoints', 'ClusterB: unverified IsolatedNodeEndpoints']);
+  });
+
+  test('warns only on the cluster it may belong to when the other is named by the node group\'s own parameter', () => {
+    expect(where(check(twoClustersOneNodegroup(() => ref('NodesCluster'))))).toEqual(['ClusterB: error IsolatedNodeEndpoints']);
   });
 });
 
@@ -1649,5 +1690,133 @@ describe('what analyze() reports around the rules', () => {
     const findings = check(t, ASPECT_RULES.filter((r) => r.id === 'PublicOnlyNodeEgress'));
     expect(verdicts(findings)).toEqual(['unverified PublicOnlyNodeEgress']);
     expect(findings[0].message).toMatch(/^Not verifiable at synth: whether the endpoint is public only is a deploy-time value/);
+  });
+});
+
+// sameGateway and crosses (connected-client-path.ts): found by the mutation run's reader
+describe('ConnectedClientPath: attachments whose Transit Gateway ID is a deploy-time value', () => {
+  function tgwByParameter(clientGateway: (t: Template) => Json, allow = true): Template {
+    const t = base();
+    clientVpc(t);
+    const gateway = param(t, 'TgwId');
+    attach(t, 'ClusterAttachment', 'Vpc', gateway);
+    attach(t, 'ClientAttachment', 'ClientVpc', clientGateway(t));
+    routesToGateway(t, gateway);
+    if (allow) ingress(t, 'ToApi', CLUSTER_SG, { CidrIp: '10.1.0.0/16' });
+    return t;
+  }
+
+  test('passes both VPCs attached to the gateway of one parameter, with routes back and a 443 rule (was a false error: no connection)', () => {
+    expect(verdicts(check(tgwByParameter(() => ref('TgwId'))))).toEqual([]);
+  });
+
+  test('fails the same with no 443 rule: the client is across the gateway, and nothing lets it in', () => {
+    expect(verdicts(check(tgwByParameter(() => ref('TgwId'), false)))).toEqual(['error ConnectedClientPath']);
+  });
+
+  test('warns not verifiable, never fails, when the two attachments take two different deploy-time gateway IDs', () => {
+    const findings = check(tgwByParameter((t) => param(t, 'OtherTgwId')));
+    expect(verdicts(findings)).toEqual(['unverified ConnectedClientPath']);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: whether Stack\/ClientInstance \(access entry\) reaches the cluster .* depends on a Transit Gateway ID known only at deploy time/);
+  });
+
+  test('fails, as before, two literal gateway IDs that differ: no connection joins the VPCs', () => {
+    const t = base();
+    clientVpc(t);
+    attach(t, 'ClusterAttachment', 'Vpc', 'tgw-0aaaaaaaaaaaaaaaa');
+    attach(t, 'ClientAttachment', 'ClientVpc', 'tgw-0bbbbbbbbbbbbbbbb');
+    routesToGateway(t, 'tgw-0aaaaaaaaaaaaaaaa');
+    ingress(t, 'ToApi', CLUSTER_SG, { CidrIp: '10.1.0.0/16' });
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['error ConnectedClientPath']);
+    expect(findings[0].message).toMatch(/is in another VPC with no peering connection or Transit Gateway attachment/);
+  });
+});
+
+// natEgress (network-model.ts): found by the mutation run's reader
+describe('a private NAT gateway whose subnet routes on to an internet gateway', () => {
+  /** The private subnets' default routes go to a private NAT gateway in the public subnet, whose own default route is the internet gateway. */
+  function behindPrivateNat(o: BaseOptions): Template {
+    const t = base({ ...o, egress: 'isolated' });
+    t.Resources.PNat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), ConnectivityType: 'private' } };
+    t.Resources.Private1Default = route('PrivateSubnet1Rt', '0.0.0.0/0', { NatGatewayId: ref('PNat') });
+    t.Resources.Private2Default = route('PrivateSubnet2Rt', '0.0.0.0/0', { NatGatewayId: ref('PNat') });
+    nodegroup(t);
+    return t;
+  }
+
+  test('Private mode: the internet gateway drops that traffic, so the nodes have no egress and need the VPC endpoints (was: no finding)', () => {
+    const findings = check(behindPrivateNat({}));
+    expect(verdicts(findings)).toEqual(['error IsolatedNodeEndpoints']);
+    expect(findings[0].message).toMatch(/^the nodes of Stack\/Nodes in Stack\/PrivateSubnet1, Stack\/PrivateSubnet2 have no internet egress/);
+  });
+
+  test('Private mode, the same with the endpoints: no finding', () => {
+    const t = behindPrivateNat({});
+    endpoints(t);
+    expect(verdicts(check(t))).toEqual([]);
+  });
+
+  test('Public mode: the nodes cannot reach the public endpoint at all (was: a not-verifiable warning)', () => {
+    expect(verdicts(check(behindPrivateNat({ mode: PUBLIC, cidrs: ['203.0.113.0/24'] })))).toEqual(['error PublicOnlyNodeEgress']);
+  });
+});
+
+// egressTo (network-model.ts): found by the mutation run's reader
+describe('ClientSecurityGroupPath: a client whose only egress is to a block the cluster subnets are not in', () => {
+  function egressOnly(cidr: Json): Template {
+    const t = base();
+    bastion(t, { SecurityGroupEgress: [{ ...TCP_443, CidrIp: cidr }] });
+    ingress(t, 'ToApi', CLUSTER_SG, { SourceSecurityGroupId: att('ClientSg', 'GroupId') });
+    return t;
+  }
+
+  test('fails egress to 192.168.0.0/16 only: nothing lets 443 out to 10.0.1.0/24 and 10.0.2.0/24 (was: a not-verifiable warning)', () => {
+    expect(verdicts(check(egressOnly('192.168.0.0/16')))).toEqual(['error ClientSecurityGroupPath']);
+  });
+
+  test('passes egress to 10.0.0.0/16, which covers both cluster subnets', () => {
+    expect(verdicts(check(egressOnly('10.0.0.0/16')))).toEqual([]);
+  });
+
+  test('warns not verifiable for egress to 10.0.1.0/24 alone: the EKS-owned ENIs may be in the other subnet', () => {
+    expect(verdicts(check(egressOnly('10.0.1.0/24')))).toEqual(['unverified ClientSecurityGroupPath']);
+  });
+
+  test('warns not verifiable for egress to a parameter', () => {
+    const t = base();
+    bastion(t, { SecurityGroupEgress: [{ ...TCP_443, CidrIp: param(t, 'EgressCidr') }] });
+    ingress(t, 'ToApi', CLUSTER_SG, { SourceSecurityGroupId: att('ClientSg', 'GroupId') });
+    expect(verdicts(check(t))).toEqual(['unverified ClientSecurityGroupPath']);
+  });
+});
+
+// managedBySessionManager (network-model.ts): docs/RULES.md says a BastionHostLinux in isolated subnets needs Session Manager's endpoints
+describe('IsolatedNodeEndpoints: an instance client reached through Session Manager (aws-ec2 BastionHostLinux)', () => {
+  /** Isolated Private cluster with the node endpoints, and a client instance whose role may have AmazonSSMManagedInstanceCore. */
+  function isolatedClient(managed: boolean, services = NODE_SERVICES): Template {
+    const t = base({ egress: 'isolated' });
+    nodegroup(t);
+    endpoints(t, services);
+    bastion(t);
+    ingress(t, 'ToApi', CLUSTER_SG, { SourceSecurityGroupId: att('ClientSg', 'GroupId') });
+    if (managed) {
+      t.Resources.BastionRole.Properties.ManagedPolicyArns = [join('arn:', ref('AWS::Partition'), ':iam::aws:policy/AmazonSSMManagedInstanceCore')];
+    }
+    return t;
+  }
+
+  test('fails without ssm, ssmmessages and ec2messages endpoints, naming them', () => {
+    const findings = check(isolatedClient(true));
+    expect(verdicts(findings)).toEqual(['error IsolatedNodeEndpoints']);
+    expect(findings[0].message).toMatch(/^Stack\/Bastion in Stack\/PrivateSubnet1 ha(s|ve) no internet egress and Stack\/Vpc has no usable VPC endpoint for: ssm, ssmmessages, ec2messages\./);
+  });
+
+  test('passes with them', () => {
+    expect(verdicts(check(isolatedClient(true, [...NODE_SERVICES, 'ssm', 'ssmmessages', 'ec2messages'])))).toEqual([]);
+  });
+
+  test('asks nothing of an instance whose role has no Systems Manager policy: nothing says how it is reached', () => {
+    expect(verdicts(check(isolatedClient(false)))).toEqual([]);
   });
 });

@@ -190,7 +190,13 @@ function baseTemplate(mode: Mode): Record<string, any> {
         },
       },
 
-      BastionRole: role('ec2.amazonaws.com'),
+      BastionRole: {
+        ...role('ec2.amazonaws.com'),
+        Properties: {
+          ...role('ec2.amazonaws.com').Properties as object,
+          ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+        },
+      },
       BastionProfile: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [ref('BastionRole')] } },
       Bastion: {
         Type: 'AWS::EC2::Instance',
@@ -297,6 +303,7 @@ const READ_PATHS: Record<string, string[]> = {
   'AWS::EKS::FargateProfile': ['Properties', 'Properties.ClusterName', 'Properties.Subnets', 'Properties.Subnets.0'],
   'AWS::EKS::AccessEntry': ['Properties', 'Properties.ClusterName', 'Properties.PrincipalArn'],
   'AWS::IAM::InstanceProfile': ['Properties', 'Properties.Roles', 'Properties.Roles.0'],
+  'AWS::IAM::Role': ['Properties', 'Properties.ManagedPolicyArns', 'Properties.ManagedPolicyArns.0'],
   'AWS::EC2::Instance': [
     'Properties', 'Properties.IamInstanceProfile', 'Properties.SubnetId', 'Properties.SecurityGroupIds', 'Properties.SecurityGroupIds.0',
     'Properties.SecurityGroups', 'Properties.NetworkInterfaces', 'Properties.NetworkInterfaces.0', 'Properties.NetworkInterfaces.0.SubnetId',

@@ -28,6 +28,7 @@ const READS: Record<string, string[] | 'all'> = {
   'AWS::AutoScaling::AutoScalingGroup': ['minSize', 'maxSize', 'vpcZoneIdentifier', 'tags', 'launchTemplate', 'mixedInstancesPolicy', 'launchConfigurationName'],
   'AWS::AutoScaling::LaunchConfiguration': ['imageId', 'instanceType', 'securityGroups'],
   'AWS::IAM::InstanceProfile': ['roles'],
+  'AWS::IAM::Role': ['assumeRolePolicyDocument', 'managedPolicyArns'],
   'AWS::Lambda::Function': ['code', 'role', 'vpcConfig'],
   'AWS::EC2::VPCPeeringConnection': ['vpcId', 'peerVpcId'],
   'AWS::EC2::TransitGateway': ['securityGroupReferencingSupport'],

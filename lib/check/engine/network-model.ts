@@ -78,6 +78,13 @@ export interface ClientView {
   readonly vpcKey?: VpcView | string;
   /** True for a Lambda function that runs in no VPC: it reaches only public endpoints. */
   readonly outsideVpc: boolean;
+  /**
+   * True when its access entry may not be for this cluster (a deploy-time `ClusterName`) or
+   * may not exist (a condition): a problem with its path is then a not-verifiable warning.
+   */
+  readonly maybe?: boolean;
+  /** Reached through Session Manager: a ClusterBastion, or an instance whose role has AmazonSSMManagedInstanceCore (aws-ec2's BastionHostLinux). */
+  readonly sessionManager?: boolean;
 }
 
 /** Compute that runs the cluster's pods: where it runs and what it needs without internet egress. */
@@ -132,6 +139,8 @@ export interface ClusterView {
   readonly remoteClients: ClientView[];
   /** Known API clients in no VPC at all (a Lambda function without VpcConfig). */
   readonly outsideClients: ClientView[];
+  /** Known API clients that cannot be placed: their subnet, or the cluster's VPC, is a deploy-time value. */
+  readonly unplacedClients: ClientView[];
   readonly properties: Record<string, Value>;
 }
 
@@ -225,6 +234,7 @@ export class NetworkModel {
       clients: clients.filter(inVpc),
       remoteClients: clients.filter((c) => !inVpc(c) && c.vpcKey !== undefined && vpcKey !== undefined),
       outsideClients: clients.filter((c) => c.outsideVpc),
+      unplacedClients: clients.filter((c) => !c.outsideVpc && (c.vpcKey === undefined || vpcKey === undefined)),
       properties: props,
     };
   }
@@ -266,12 +276,15 @@ export class NetworkModel {
 
   /** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
   private ofCluster(type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
-    const clusters = this.index.ofType('AWS::EKS::Cluster').length;
     return this.index.ofType(type).flatMap((r) => {
       const names = this.namesCluster(r.properties.ClusterName, cluster);
-      // a name that is a deploy-time value can only be this cluster when there is no other
       if (names === true) return [{ resource: r, maybe: r.exists !== true }];
-      if (names === 'unknown' && clusters === 1) return [{ resource: r, maybe: true }];
+      // a name that is a deploy-time value may be this cluster's, whether or not there are others,
+      // unless it is another cluster's own name (the same parameter): names are unique in a region
+      if (names === 'unknown') {
+        const others = this.index.ofType('AWS::EKS::Cluster').filter((c) => c !== cluster);
+        return others.some((c) => this.namesCluster(r.properties.ClusterName, c) === true) ? [] : [{ resource: r, maybe: true }];
+      }
       return [];
     });
   }
@@ -396,7 +409,15 @@ export class NetworkModel {
     const onward = routeTable ? this.routesOf(routeTable).find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0') : undefined;
     if (!routeTable) return 'unknown';
     if (!onward) return 'none';
-    return onward.properties.TransitGatewayId !== undefined ? 'tgw' : 'other';
+    if (onward.properties.TransitGatewayId !== undefined) return 'tgw';
+    // "if you route traffic from the private NAT gateway to the internet gateway, the internet
+    // gateway drops the traffic" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)
+    const gatewayId = onward.properties.GatewayId;
+    if (gatewayId !== undefined) {
+      const gateway = this.index.deref(gatewayId);
+      if (gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(literal(gatewayId)))) return 'none';
+    }
+    return 'other';
   }
 
   public vpc(value: Value): VpcView | undefined {
@@ -490,16 +511,17 @@ export class NetworkModel {
 
   /** Known API clients of a cluster: instances and functions whose role has an access entry on it. */
   private clientsOf(cluster: Resource): ClientView[] {
-    const found = new Map<Resource, ClientView['kind']>();
+    const found = new Map<Resource, { kind: ClientView['kind']; maybe: boolean }>();
     for (const { resource: entry, maybe } of this.ofCluster('AWS::EKS::AccessEntry', cluster)) {
-      if (maybe) continue; // an entry that may be for another cluster says nothing of this one
+      // an entry that may be for another cluster, or may not exist, makes a client that may be one
       const role = this.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
       for (const compute of role ? this.computeByRole().get(role) ?? [] : []) {
         const marker = compute.metadata(CLIENT_METADATA_KEY) as { client?: unknown } | undefined;
-        found.set(compute, marker?.client === 'ClusterBastion' ? 'ClusterBastion' : 'access entry');
+        const known = found.get(compute);
+        found.set(compute, { kind: marker?.client === 'ClusterBastion' ? 'ClusterBastion' : 'access entry', maybe: (known?.maybe ?? true) && maybe });
       }
     }
-    return [...found].map(([compute, kind]) => this.client(compute, kind));
+    return [...found].map(([compute, { kind, maybe }]) => ({ ...this.client(compute, kind), ...(maybe ? { maybe } : {}) }));
   }
 
   private client(compute: Resource, kind: ClientView['kind']): ClientView {
@@ -533,12 +555,23 @@ export class NetworkModel {
     return {
       display: compute.display,
       kind,
+      sessionManager: kind === 'ClusterBastion' || this.managedBySessionManager(compute),
       instance: compute,
       subnet,
       securityGroups,
       vpcKey: subnet?.vpc ?? this.literalVpcId(securityGroups),
       outsideVpc,
     };
+  }
+
+  /** Whether an instance's role has the AWS managed policy for Systems Manager (and so Session Manager): BastionHostLinux's way in. */
+  private managedBySessionManager(compute: Resource): boolean {
+    if (compute.type !== 'AWS::EC2::Instance') return false;
+    const profile = this.index.deref(compute.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
+    return asList(profile?.properties.Roles).some((r) => {
+      const role = this.index.deref(r, 'AWS::IAM::Role');
+      return asList(role?.properties.ManagedPolicyArns).some((arn) => /:policy\/AmazonSSMManagedInstanceCore$/.test(describe(arn)));
+    });
   }
 
   /** The security groups a launch template gives its instances; an unknown one when the template is not in the templates given. */
@@ -804,6 +837,19 @@ export function apiPath(model: NetworkModel, cluster: ClusterView, client: Clien
   return ingress;
 }
 
+/**
+ * Whether an egress rule's CIDR block reaches the EKS-owned ENIs, which are somewhere in the
+ * cluster subnets: true when it covers them all, false when it overlaps none (both literal),
+ * 'unknown' otherwise (some subnets covered, or a block not known here).
+ */
+function cidrReachesCluster(cidr: Value, cluster: ClusterView): Fact {
+  if (cluster.subnets.length === 0) return 'unknown';
+  const covered = cluster.subnets.map((s) => coversSubnet(cidr, s));
+  if (covered.every((c) => c === true)) return true;
+  const disjoint = cluster.subnets.every((s) => s.cidr !== undefined && cidrContains(cidr, s.cidr) === false && cidrContains(s.cidr, cidr) === false);
+  return disjoint ? false : 'unknown';
+}
+
 function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], cluster: ClusterView): Fact {
   let result: Fact = false;
   for (const source of sources) {
@@ -816,11 +862,10 @@ function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], c
       const port = allows443(rule);
       if (port === false) continue;
       const destination = rule.DestinationSecurityGroupId !== undefined ? model.securityGroupKey(rule.DestinationSecurityGroupId) : undefined;
-      const reaches = rule.CidrIp === '0.0.0.0/0'
-        || destination !== undefined && destination !== UNKNOWN_GROUP && targets.includes(destination)
-        || rule.CidrIp !== undefined && cluster.subnets.length > 0 && cluster.subnets.every((s) => coversSubnet(rule.CidrIp, s) === true);
+      const toCidr = rule.CidrIp === undefined ? false : rule.CidrIp === '0.0.0.0/0' || cidrReachesCluster(rule.CidrIp, cluster);
+      const reaches = toCidr === true || destination !== undefined && destination !== UNKNOWN_GROUP && targets.includes(destination);
       if (reaches && port === true && !rule.maybe) return true;
-      if (reaches || rule.opaque || destination === UNKNOWN_GROUP || rule.DestinationPrefixListId !== undefined || rule.CidrIp !== undefined) result = 'unknown';
+      if (reaches || rule.opaque || destination === UNKNOWN_GROUP || rule.DestinationPrefixListId !== undefined || toCidr === 'unknown') result = 'unknown';
     }
   }
   return result;

@@ -1,4 +1,4 @@
-import { apiPath, ClusterView } from '../engine/network-model';
+import { apiPath, ClientView, ClusterView } from '../engine/network-model';
 import { unique } from '../engine/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
@@ -26,8 +26,13 @@ export const ClientSecurityGroupPath: EndpointRule = {
         const problem = `${client.display} (${client.kind}) is in the cluster VPC, so it resolves the endpoint to private addresses, ` +
           'but no security group rule lets it reach the cluster on TCP 443: kubectl will time out. ' +
           'Allow TCP 443 from its security group into the cluster security group (cluster.clusterSecurityGroup), and out of its own group.';
-        findings.push(violationIfPrivate(this, cluster, problem));
+        findings.push(client.maybe ? notVerifiable(`${maybeClient(client)} ${problem}`) : violationIfPrivate(this, cluster, problem));
       }
+    }
+    for (const client of cluster.unplacedClients) {
+      findings.push(notVerifiable(`${client.maybe ? `${maybeClient(client)} ` : ''}where ${client.display} (${client.kind}) runs is not known here ` +
+        `(its subnet, or ${cluster.vpcDisplay}, is a deploy-time value or not in the templates given). If it runs in the cluster VPC, ` +
+        'confirm the cluster security group allows TCP 443 from it; if in another network, that the network is connected and routed to the cluster subnets.'));
     }
     // nodes with security groups of their own (a launch template's) are API clients too: kubelet
     // and kube-proxy reach the private endpoint like any other (EKS gives the cluster security
@@ -50,3 +55,8 @@ export const ClientSecurityGroupPath: EndpointRule = {
   },
 };
 
+
+/** The condition under which a client that may be one is one, to open a not-verifiable message. */
+export function maybeClient(client: ClientView): string {
+  return `the access entry of ${client.display} names its cluster by a deploy-time value, or exists under a condition. If it is an API client of this cluster:`;
+}

@@ -1,6 +1,7 @@
 import { allows443, apiPath, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
 import { asList, Fact, literal, sameValue, Text, Unknown, Value } from '../engine/value';
+import { maybeClient } from './client-security-group-path';
 import { describeConnection } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
@@ -27,12 +28,20 @@ export const ConnectedClientPath: EndpointRule = {
     const findings: Finding[] = [];
     const placed = new Set<ClientView>();
     for (const connection of cluster.connections) {
-      const clients = cluster.remoteClients.filter((c) => crosses(connection, c));
+      const clients = cluster.remoteClients.filter((c) => crosses(connection, c) === true);
       clients.forEach((c) => placed.add(c));
+      for (const client of cluster.remoteClients.filter((c) => crosses(connection, c) === 'unknown' && !placed.has(c))) {
+        // whether it is across this connection depends on a deploy-time gateway ID: not a missing link, not a known path
+        placed.add(client);
+        findings.push(notVerifiable(`whether ${client.display} (${client.kind}) reaches the cluster ${describeConnection(connection)} depends on a ` +
+          'Transit Gateway ID known only at deploy time. If it does: every cluster subnet route table needs a route back for its CIDR block, ' +
+          'and the cluster security group a TCP 443 rule from it.'));
+      }
       const through = describeConnection(connection);
       const who = clients.length > 0 ? clients.map((c) => `${c.display} (${c.kind})`).join(', ') : `clients ${through}`;
-      const definite = (message: string) => (clients.length > 0 ? violation(this, message)
-        : notVerifiable(`no known API client is ${through}. If there are some: ${message}`));
+      const definite = (message: string) => (clients.some((c) => !c.maybe) ? violation(this, message)
+        : clients.length > 0 ? notVerifiable(`${maybeClient(clients[0])} ${message}`)
+          : notVerifiable(`no known API client is ${through}. If there are some: ${message}`));
 
       const tables = cluster.subnets.map((s) => s.routeTable);
       if (tables.some((t) => t === undefined)) {
@@ -52,7 +61,7 @@ export const ConnectedClientPath: EndpointRule = {
           } else if (!path) {
             const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
               && apiPath(cluster.model, cluster, client, true) === true;
-            findings.push(violation(this, acrossTgw
+            findings.push((client.maybe ? (m: string) => notVerifiable(`${maybeClient(client)} ${m}`) : (m: string) => violation(this, m))(acrossTgw
               ? `${client.display} (${client.kind}) reaches the cluster ${through}, and the cluster security group allows TCP 443 from its security group, ` +
                 'but security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled on the gateway and ' +
                 'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
@@ -77,28 +86,37 @@ export const ConnectedClientPath: EndpointRule = {
       const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
         `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
       findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
-        : violation(this, problem));
+        : client.maybe ? notVerifiable(`${maybeClient(client)} ${problem}`) : violation(this, problem));
     }
     for (const client of cluster.outsideClients) {
-      findings.push(violation(this, `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
-        `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`));
+      const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
+        `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
+      findings.push(client.maybe ? notVerifiable(`${maybeClient(client)} ${problem}`) : violation(this, problem));
     }
     return findings;
   },
 };
 
-/** Whether a client in another VPC is on the far side of a connection. */
-function crosses(connection: ConnectionView, client: ClientView): boolean {
+/** Whether a client in another VPC is on the far side of a connection: 'unknown' when a gateway ID is a deploy-time value. */
+function crosses(connection: ConnectionView, client: ClientView): Fact {
   if (connection.kind === 'peering') {
     return connection.peerVpc !== undefined && client.vpcKey === connection.peerVpc;
   }
   const clientVpc = typeof client.vpcKey === 'object' ? client.vpcKey : undefined;
-  return clientVpc?.connections.some((c) => c.kind === 'transit-gateway' && sameGateway(c.transitGatewayId, connection.transitGatewayId)) ?? false;
+  const same = (clientVpc?.connections ?? []).filter((c) => c.kind === 'transit-gateway').map((c) => sameGateway(c.transitGatewayId, connection.transitGatewayId));
+  return same.includes(true) ? true : same.includes('unknown') ? 'unknown' : false;
 }
 
-/** Whether two gateway ID values name the same gateway: the same reference, or the same literal (an unknown is never the same). */
-function sameGateway(a: Value, b: Value): boolean {
-  return a !== undefined && sameValue(a, b);
+/**
+ * Whether two gateway ID values name the same gateway: the same reference, the same literal,
+ * or the same deploy-time value (one parameter); 'unknown' when either is a deploy-time value
+ * that may or may not be the other.
+ */
+function sameGateway(a: Value, b: Value): Fact {
+  if (a === undefined || b === undefined) return false;
+  if (a instanceof Unknown && b instanceof Unknown && a.key !== undefined && a.key === b.key) return true;
+  if (a instanceof Unknown || b instanceof Unknown || a instanceof Text || b instanceof Text) return sameValue(a, b) ? true : 'unknown';
+  return sameValue(a, b);
 }
 
 /** Whether a route table has a route back through a connection: true, false, or 'unknown' for deploy-time routes. */
@@ -114,9 +132,9 @@ function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionV
   const p = route.properties;
   const target = connection.kind === 'peering' ? p.VpcPeeringConnectionId : p.TransitGatewayId;
   if (target === undefined) return false;
-  if (target instanceof Unknown || target instanceof Text) return 'unknown';
-  const matches = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource) : sameGateway(target, connection.transitGatewayId);
-  return matches && route.exists !== true ? 'unknown' : matches;
+  if (connection.kind === 'peering' && (target instanceof Unknown || target instanceof Text)) return 'unknown';
+  const matches: Fact = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource) : sameGateway(target, connection.transitGatewayId);
+  return matches === true && route.exists !== true ? 'unknown' : matches;
 }
 
 function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): boolean | 'unknown' {

@@ -22,8 +22,9 @@ export const IsolatedNodeEndpoints: EndpointRule = {
     const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets' | 'securityGroups'> & { maybe?: boolean }> = [
       ...cluster.compute,
       // a bastion is reached through Session Manager; ClusterBastion also fetches kubectl from S3
-      ...cluster.clients.filter((c) => c.subnet && c.kind === 'ClusterBastion').map((c) => ({
-        what: c.display, subnets: [c.subnet!], needs: [...SESSION_MANAGER_ENDPOINTS, 's3'], securityGroups: c.securityGroups,
+      ...cluster.clients.filter((c) => c.subnet && c.sessionManager).map((c) => ({
+        what: c.display, subnets: [c.subnet!], needs: c.kind === 'ClusterBastion' ? [...SESSION_MANAGER_ENDPOINTS, 's3'] : SESSION_MANAGER_ENDPOINTS,
+        securityGroups: c.securityGroups, maybe: c.maybe,
       })),
     ];
     for (const { what, subnets, needs, unknownSubnets, maybe, securityGroups } of groups) {
