@@ -1820,3 +1820,22 @@ describe('IsolatedNodeEndpoints: an instance client reached through Session Mana
     expect(verdicts(check(isolatedClient(false)))).toEqual([]);
   });
 });
+
+// buildSubnet (network-model.ts): a subnet with no route table association uses the VPC's main route table
+describe('a subnet with no route table association', () => {
+  test('is not verifiable, not isolated: the main route table is in no template and can be changed outside CloudFormation', () => {
+    const t = base({ egress: 'isolated' });
+    delete t.Resources.PrivateSubnet1Assoc;
+    delete t.Resources.PrivateSubnet2Assoc;
+    nodegroup(t);
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['unverified IsolatedNodeEndpoints']);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: the routes of Stack\/PrivateSubnet1, Stack\/PrivateSubnet2 \(the nodes of Stack\/Nodes\) are not in the templates given/);
+  });
+
+  test('while the same subnets associated with a table that has no default route are isolated: an error', () => {
+    const t = base({ egress: 'isolated' });
+    nodegroup(t);
+    expect(verdicts(check(t))).toEqual(['error IsolatedNodeEndpoints']);
+  });
+});

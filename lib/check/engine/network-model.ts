@@ -367,7 +367,9 @@ export class NetworkModel {
     const unsure = (!association && this.anyUnknown('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId'))
       || (association !== undefined && association.exists !== true)
       || (routeTable !== undefined && this.anyUnknown('AWS::EC2::Route', 'RouteTableId'));
-    if ((association && !routeTable) || (unsure && !routes.some((r) => r.exists === true && r.properties.DestinationCidrBlock === '0.0.0.0/0'))) {
+    // no association: the VPC's main route table, which no template holds (CloudFormation creates it
+    // with the local route only, but it can be changed outside CloudFormation): not verifiable
+    if (!association || !routeTable || (unsure && !routes.some((r) => r.exists === true && r.properties.DestinationCidrBlock === '0.0.0.0/0'))) {
       egress = 'unknown';
     } else {
       const defaultRoute = routes.find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
