@@ -8,6 +8,7 @@
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
@@ -21,6 +22,8 @@ export const CONTEXT_KEYS: Record<string, string> = {
   adminPrincipals: 'comma-separated IAM role or user ARNs granted cluster admin (kubectl from your laptop)',
   guard: 'true | false: AWS Control Tower\'s proactive controls (cfn-guard) at synth',
 };
+
+const ADMIN = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER });
 
 /** A mistake in `-c key=value`: printed as one line, with no stack trace. */
 export class LabContextError extends Error {}
@@ -107,7 +110,13 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
   });
   let lab: EndpointCluster;
   try {
-    lab = new EndpointCluster(stack, 'Lab', { mode: options.mode, bastion: options.bastion, adminPrincipals: options.adminPrincipals });
+    lab = new EndpointCluster(stack, 'Lab', {
+      mode: options.mode,
+      bastion: options.bastion,
+      adminPrincipals: options.adminPrincipals,
+      // the lab's choice, made visible: the bastion is cluster admin (docs/SECURITY.md shows narrower ones)
+      bastionOptions: options.bastion ? { accessPolicies: [ADMIN] } : undefined,
+    });
   } catch (e) {
     // a value from -c that EndpointCluster refuses (such as an assumed-role ARN): one line, like the other context errors
     if (options.adminPrincipals && /adminPrincipals/.test((e as Error).message)) {

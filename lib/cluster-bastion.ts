@@ -1,9 +1,12 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { CfnResource, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Fn, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { CLIENT_METADATA_KEY } from './check/engine/network-model';
@@ -42,6 +45,28 @@ export interface ClusterBastionOptions {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
    */
   readonly accessPolicies?: eks.IAccessPolicy[];
+
+  /**
+   * The KMS key the account's Session Manager preferences encrypt session data with. The
+   * bastion's role gets `kms:Decrypt` on it: without it, sessions fail once encryption is on.
+   * @default - none: give it when the account encrypts sessions with KMS
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-instance-profile.html
+   */
+  readonly sessionEncryptionKey?: kms.IKey;
+
+  /**
+   * The CloudWatch Logs group the account's Session Manager preferences log sessions to: the
+   * bastion's role gets the permissions to write there.
+   * @default - none
+   */
+  readonly sessionLogGroup?: logs.ILogGroup;
+
+  /**
+   * The S3 bucket the account's Session Manager preferences log sessions to: the bastion's role
+   * gets `s3:PutObject` on it and `s3:GetEncryptionConfiguration`.
+   * @default - none
+   */
+  readonly sessionLogBucket?: s3.IBucket;
 }
 
 /**
@@ -199,6 +224,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       }],
     });
     this.instanceId = this.instance.instanceId;
+    // a tag that policies can name: who may start a session on a bastion, whichever instance it is now
+    Tags.of(this.instance).add(BASTION_TAG, cluster.clusterName);
+    this.sessionPermissions(policy, props);
     // Marks the instance in the template, so that the check (in any of its three forms, the
     // CLI on a template included) knows it as a bastion that needs Session Manager and S3.
     // Metadata changes no resource on update.
@@ -206,9 +234,13 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     this.sessionCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region}`;
 
     // In-VPC clients reach the private endpoint through the EKS-owned ENIs, which carry the
-    // cluster security group: without this rule kubectl times out in Public & Private and Private mode.
+    // cluster security group and the cluster's additional security groups: without this rule
+    // kubectl times out in Public & Private and Private mode. The rule goes into an additional
+    // group when the cluster has one: EKS puts those on its own ENIs only, while the cluster
+    // security group is also every managed node's, so a rule there would open the nodes' 443 too.
+    // https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
     new ec2.CfnSecurityGroupIngress(this, 'ClusterApiIngress', {
-      groupId: cluster.clusterSecurityGroupId,
+      groupId: controlPlaneGroup(cluster),
       sourceSecurityGroupId: this.securityGroup.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: 443,
@@ -231,7 +263,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       });
     }
     acknowledgeNagFindings(policy, [
-      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel) support no resource-level permissions; they are the AWSCloud9SSMInstanceProfile set and nothing more.'],
+      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions; the first are the AWSCloud9SSMInstanceProfile set and nothing more.'],
     ]);
 
     const policies = props.accessPolicies ?? [
@@ -245,7 +277,69 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       });
     }
   }
+
+  /**
+   * Lets a principal open a session on this bastion, and nothing more: `ssm:StartSession` on
+   * this instance with the default shell document only (the document access check on), and
+   * `ssm:TerminateSession`/`ssm:ResumeSession` on its own sessions. Whoever holds it is root on
+   * the bastion and has the bastion's cluster access: grant it as you would that access.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
+   */
+  public grantSession(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const start = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartSession'],
+      resourceArns: [
+        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }),
+        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: 'SSM-SessionManagerRunShell' }),
+      ],
+      conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    const own = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+      resourceArns: [stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '${aws:userid}-*' })],
+    });
+    return start.combine(own);
+  }
+
+  /** What the bastion's role needs when the account's Session Manager preferences encrypt or log sessions. */
+  private sessionPermissions(policy: iam.ManagedPolicy, props: ClusterBastionOptions): void {
+    if (props.sessionEncryptionKey) {
+      policy.addStatements(new iam.PolicyStatement({ sid: 'SessionEncryption', actions: ['kms:Decrypt'], resources: [props.sessionEncryptionKey.keyArn] }));
+    }
+    if (props.sessionLogGroup) {
+      policy.addStatements(new iam.PolicyStatement({
+        sid: 'SessionLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [props.sessionLogGroup.logGroupArn],
+      }), new iam.PolicyStatement({ sid: 'SessionLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
+    }
+    if (props.sessionLogBucket) {
+      policy.addStatements(new iam.PolicyStatement({
+        sid: 'SessionLogBucket',
+        actions: ['s3:PutObject'],
+        resources: [props.sessionLogBucket.arnForObjects('*')],
+      }), new iam.PolicyStatement({ sid: 'SessionLogBucketEncryption', actions: ['s3:GetEncryptionConfiguration'], resources: [props.sessionLogBucket.bucketArn] }));
+    }
+  }
 }
+
+/**
+ * Where the bastion's 443 rule goes: the first additional security group of a cluster created
+ * in this app (aws-eks-v2 makes one), else the cluster security group.
+ */
+function controlPlaneGroup(cluster: eks.ICluster): string {
+  const child = cluster.node.defaultChild;
+  const config = child instanceof eks.CfnCluster && !Token.isUnresolved(child.resourcesVpcConfig)
+    ? child.resourcesVpcConfig as eks.CfnCluster.ResourcesVpcConfigProperty : undefined;
+  const ids = config?.securityGroupIds;
+  return Array.isArray(ids) && ids.length > 0 && typeof ids[0] === 'string' ? ids[0] : cluster.clusterSecurityGroupId;
+}
+
+/** The tag on every bastion instance, with its cluster's name as value. */
+export const BASTION_TAG = 'cdk-eks-endpoint:bastion';
 
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   return vpc.privateSubnets.length > 0

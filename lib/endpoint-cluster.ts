@@ -1,6 +1,7 @@
-import { Annotations, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
@@ -189,6 +190,8 @@ export class EndpointCluster extends Construct {
       reason: 'EncryptionConfig.Resources is rendered by aws-eks-v2 with the only value EKS supports (secrets); removing it would replace the cluster',
     });
 
+    this.limitClusterRoleToThisCluster(props.clusterName);
+
     adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
     this.nodegroup = this.addNodegroup(props.nodegroup ?? {});
@@ -218,6 +221,24 @@ export class EndpointCluster extends Construct {
         kubernetesVersion: props.version ?? eks.KubernetesVersion.V1_35,
       });
     }
+  }
+
+  /**
+   * The confused-deputy conditions EKS documents for a cluster role: only EKS acting for this
+   * account's cluster may assume it. The cluster's own ARN would make the role depend on the
+   * cluster that depends on it, so the name is the one given, or any cluster of this account
+   * and region. An override of aws-eks-v2's role (rather than a role of our own) keeps the role,
+   * and so the cluster, in place on update.
+   * https://docs.aws.amazon.com/eks/latest/userguide/cross-service-confused-deputy-prevention.html
+   */
+  private limitClusterRoleToThisCluster(clusterName: string | undefined): void {
+    const cfnRole = this.cluster.role.node.defaultChild;
+    if (!(cfnRole instanceof iam.CfnRole)) return; // a role given from elsewhere is its owner's
+    const name = clusterName !== undefined && !Token.isUnresolved(clusterName) ? clusterName : '*';
+    cfnRole.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:cluster/${name}` },
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    });
   }
 
   private createSecretsKey(): kms.Key {

@@ -7,8 +7,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { ClusterBastion } from '../lib';
+import { ClusterBastion, ClusterBastionProps } from '../lib';
 import { kubectlCrc, layerZip, testApp } from './util';
 
 /** A plain aws-eks-v2 cluster, not ours: the bastion must work with any cluster. */
@@ -62,9 +66,9 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
     expect(ingressToBastion).toEqual({});
   });
 
-  test('opens 443 from its security group to the cluster security group', () => {
+  test('opens 443 from its security group into the cluster\'s additional security group, which only the EKS-owned ENIs carry (not the nodes)', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ClusterSecurityGroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterControlPlaneSecurityGroup'), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionSecurityGroup'), 'GroupId'] },
       IpProtocol: 'tcp',
       FromPort: 443,
@@ -147,7 +151,7 @@ describe('ClusterBastion options', () => {
     new ClusterBastion(bastionStack, 'Bastion', { cluster });
     const template = Template.fromStack(bastionStack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('ClusterSecurityGroupId') },
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('ClusterControlPlaneSecurityGroup') },
     });
     template.resourceCountIs('AWS::EC2::Instance', 1);
   });
@@ -248,5 +252,55 @@ describe('ClusterBastion options', () => {
     expect(() => new ClusterBastion(stack, 'Bastion', {
       cluster: plainCluster(stack), instanceType: new ec2.InstanceType('t4g.micro'),
     })).toThrow(/instanceType t4g\.micro is arm64; the bastion's kubectl is linux\/amd64\. Choose an x86_64 type/);
+  });
+});
+
+describe('ClusterBastion and Session Manager (docs/SECURITY.md)', () => {
+  function withBastion(options: Partial<ClusterBastionProps> = {}) {
+    const stack = new Stack(testApp(), 'Sessions');
+    const bastion = new ClusterBastion(stack, 'Bastion', { cluster: plainCluster(stack), ...options });
+    return { stack, bastion };
+  }
+
+  test('tags its instance with its cluster\'s name, for policies that name bastions', () => {
+    const { stack } = withBastion();
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      Tags: Match.arrayWith([{ Key: 'cdk-eks-endpoint:bastion', Value: { Ref: Match.stringLikeRegexp('^Cluster') } }]),
+    });
+  });
+
+  test('grantSession gives a principal a session on this instance with the default shell document, and its own sessions, nothing more', () => {
+    const { stack, bastion } = withBastion();
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    bastion.grantSession(operator);
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Operator') }] } }));
+    const statements = stack.resolve(policy.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatchObject({
+      Action: 'ssm:StartSession', Effect: 'Allow', Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:instance\/",\{"Ref":"BastionInstance.*document\/SSM-SessionManagerRunShell/);
+    expect(statements[1]).toMatchObject({ Action: ['ssm:TerminateSession', 'ssm:ResumeSession'] });
+    expect(JSON.stringify(statements[1].Resource)).toContain(':session/${aws:userid}-*');
+  });
+
+  test('with the account\'s session encryption key and log destinations, its role may decrypt and write there; without them, nothing of the kind', () => {
+    const plain = JSON.stringify(Template.fromStack(withBastion().stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(plain).not.toMatch(/kms:Decrypt|logs:PutLogEvents|s3:PutObject/);
+
+    const logged = new Stack(testApp(), 'Logged');
+    new ClusterBastion(logged, 'Bastion', {
+      cluster: plainCluster(logged),
+      sessionEncryptionKey: kms.Key.fromKeyArn(logged, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      sessionLogGroup: logs.LogGroup.fromLogGroupName(logged, 'Sessions', '/ssm/sessions'),
+      sessionLogBucket: s3.Bucket.fromBucketName(logged, 'SessionBucket', 'session-logs'),
+    });
+    const statements = Object.values(Template.fromStack(logged).findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement;
+    const bySid = Object.fromEntries(statements.map((st: any) => [st.Sid, st]));
+    expect(bySid.SessionEncryption).toMatchObject({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    expect(bySid.SessionLogs.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams']);
+    expect(JSON.stringify(bySid.SessionLogs.Resource)).toContain(':log-group:/ssm/sessions:*');
+    expect(bySid.SessionLogBucket).toMatchObject({ Action: 's3:PutObject' });
+    expect(JSON.stringify(bySid.SessionLogBucket.Resource)).toContain(':s3:::session-logs/*');
   });
 });

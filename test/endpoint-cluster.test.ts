@@ -66,11 +66,11 @@ describe('EndpointCluster defaults (Private mode)', () => {
     });
   });
 
-  test('adds the bastion, with its 443 rule into the cluster security group', () => {
+  test('adds the bastion, with its 443 rule into the additional control-plane security group (the EKS-owned ENIs only)', () => {
     expect(lab.bastion).toBeDefined();
     template.resourceCountIs('AWS::EC2::Instance', 1);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LabCluster'), 'ClusterSecurityGroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LabClusterControlPlaneSecurityGroup'), 'GroupId'] },
       FromPort: 443,
     });
   });
@@ -314,5 +314,65 @@ describe('EndpointCluster bastionOptions', () => {
       'EndpointCluster: bastionOptions (instanceType) is set but bastion is false, so there is no bastion to apply it to. ' +
       'Remove bastionOptions, or remove bastion: false.',
     );
+  });
+});
+
+describe('EndpointCluster secure defaults (docs/SECURITY.md)', () => {
+  const { template } = synth();
+  const cluster = () => Object.values(template.findResources('AWS::EKS::Cluster'))[0].Properties;
+
+  test('gives the cluster creator no hidden admin entry', () => {
+    expect(cluster().AccessConfig).toMatchObject({ BootstrapClusterCreatorAdminPermissions: false });
+  });
+
+  test('warns when, with that, nobody gets access: no bastion, no adminPrincipals', () => {
+    const { lab } = synth({ bastion: false }, 'NoAccess');
+    const warnings = Annotations.fromStack(lab.node.scope as Stack).findWarning('*', Match.stringLikeRegexp('No IAM principal gets access to this cluster'));
+    expect(warnings).toHaveLength(1);
+    const { lab: withAdmin } = synth({ bastion: false, adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] }, 'WithAdmin');
+    expect(Annotations.fromStack(withAdmin.node.scope as Stack).findWarning('*', Match.stringLikeRegexp('No IAM principal gets access'))).toHaveLength(0);
+  });
+
+  test('the cluster role trusts EKS only for a cluster of this account: the given name, or any', () => {
+    const trust = (t: Template) => Object.values(t.findResources('AWS::IAM::Role'))
+      .map((r) => r.Properties.AssumeRolePolicyDocument.Statement[0])
+      .find((st) => st.Principal.Service === 'eks.amazonaws.com');
+    expect(trust(template).Condition).toEqual({
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster/*']] } },
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
+    expect(JSON.stringify(trust(synth({ clusterName: 'lab' }, 'Named').template).Condition.ArnLike)).toContain(':cluster/lab"');
+  });
+
+  test('the secrets key and the flow-log key deny kms:CreateGrant except to AWS services', () => {
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({
+        Effect: 'Deny', Action: 'kms:CreateGrant', Principal: { AWS: '*' }, Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }));
+    }
+  });
+
+  test('flow logs: a log group kept a year, encrypted, written by a role only VPC Flow Logs of this account can assume, with a managed policy', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LabFlowLogsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+      })] },
+    });
+    expect(template.findResources('AWS::IAM::Policy')).toEqual({});
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] })] },
+    });
+  });
+
+  test('no public IP handed out by the public subnets; the nodes\' launch template has detailed monitoring', () => {
+    const publicSubnets = Object.values(template.findResources('AWS::EC2::Subnet')).filter((s) => JSON.stringify(s.Properties.Tags).includes('Public'));
+    expect(publicSubnets).toHaveLength(2);
+    for (const subnet of publicSubnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: true } }) });
   });
 });
