@@ -86,11 +86,19 @@ export interface EndpointClusterProps {
   readonly adminPrincipals?: string[];
 
   /**
-   * The KMS key that encrypts Kubernetes secrets.
-   * @default - a new key with rotation on, deleted 7 days after the stack is (it
-   * protects only this cluster's secrets)
+   * The KMS key that encrypts Kubernetes secrets. Give your own for a key policy of your own
+   * (administrators apart from users, say).
+   * @default - a new key with rotation on, which `secretsKeyRemovalPolicy` keeps or deletes
    */
   readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the secrets key this construct creates when the stack is deleted. Secrets
+   * encrypted with a deleted key cannot be read again, from a backup of etcd or anywhere else:
+   * keep it (`RETAIN`) where those outlive the cluster. Refused with `secretsEncryptionKey`.
+   * @default RemovalPolicy.DESTROY - the lab's choice: deleted 7 days after the stack
+   */
+  readonly secretsKeyRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -149,7 +157,13 @@ export class EndpointCluster extends Construct {
     this.vpc = props.vpc ?? ownedVpc!;
     this.renderedPublicAccessCidrs = this.renderedCidrs(ownedVpc);
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? this.createSecretsKey();
+    if (props.secretsEncryptionKey !== undefined && props.secretsKeyRemovalPolicy !== undefined) {
+      throw new Error(
+        `EndpointCluster: secretsKeyRemovalPolicy (${props.secretsKeyRemovalPolicy}) applies to the key this construct creates, ` +
+        'but secretsEncryptionKey gives one of yours, whose removal policy is yours to set. Remove one of the two.',
+      );
+    }
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? this.createSecretsKey(props.secretsKeyRemovalPolicy ?? RemovalPolicy.DESTROY);
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? eks.KubernetesVersion.V1_35,
@@ -241,11 +255,12 @@ export class EndpointCluster extends Construct {
     });
   }
 
-  private createSecretsKey(): kms.Key {
+  private createSecretsKey(removalPolicy: RemovalPolicy): kms.Key {
     const key = new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets for ${this.node.path}`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy,
+      // the waiting period applies when the key is deleted: the shortest KMS allows, for the lab
       pendingWindow: Duration.days(7),
     });
     limitGrantsToAwsServices(key);

@@ -1,8 +1,9 @@
 import * as path from 'path';
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { kubectlCrc, layerZip, testApp, vpcConfig } from './util';
@@ -374,5 +375,22 @@ describe('EndpointCluster secure defaults (docs/SECURITY.md)', () => {
     expect(publicSubnets).toHaveLength(2);
     for (const subnet of publicSubnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: true } }) });
+  });
+});
+
+describe('EndpointCluster secrets key retention', () => {
+  const policyOf = (t: Template) => Object.values(t.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('^Envelope encryption of Kubernetes secrets') } }))[0];
+
+  test('the lab\'s key is deleted with the stack; RETAIN keeps it', () => {
+    expect(policyOf(synth({}, 'Destroyed').template)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    expect(policyOf(synth({ secretsKeyRemovalPolicy: RemovalPolicy.RETAIN }, 'Retained').template)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('is refused with a key of your own, naming both props', () => {
+    const stack = new Stack(testApp(), 'OwnKey');
+    expect(() => new EndpointCluster(stack, 'Lab', {
+      secretsEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      secretsKeyRemovalPolicy: RemovalPolicy.RETAIN,
+    })).toThrow('EndpointCluster: secretsKeyRemovalPolicy (retain) applies to the key this construct creates, but secretsEncryptionKey gives one of yours');
   });
 });
