@@ -12,6 +12,7 @@ import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 import { checkTree } from '../lib/check/report';
 import { ALL_RULES } from '../lib/check/rules';
+import { median, pairs, Section, seconds } from './timing';
 
 function app(clusters: number): App {
   const result = new App({ builtinCloudFormationValidation: false, treeMetadata: false, context: { 'aws:cdk:disable-asset-staging': true } });
@@ -21,18 +22,7 @@ function app(clusters: number): App {
   return result;
 }
 
-function seconds(fn: () => void): number {
-  const started = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-export function benchCheck(runs: number): void {
+export function benchCheck(runs: number): Section[] {
   // warm-up: let the JIT compile synthesis and the check before anything is timed
   for (let i = 0; i < 3; i++) {
     const warm = app(10);
@@ -42,34 +32,39 @@ export function benchCheck(runs: number): void {
 
   // synthesis of a 20-cluster app, with and without the check, alternating; each pair gives a
   // ratio, and the median ratio is what is reported (drift in machine speed cancels in a pair)
-  const without: number[] = [];
-  const withCheck: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    without.push(seconds(() => app(20).synth()));
-    withCheck.push(seconds(() => {
-      const a = app(20);
-      Aspects.of(a).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-      a.synth();
-    }));
-    ratios.push(withCheck[i] / without[i]);
-  }
-  const base = median(without);
-  const checked = median(withCheck);
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const quartile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))];
-  console.log(`\n20-cluster app, construct + synth, ${runs} alternating pairs`);
-  console.log(`  without the check   ${base.toFixed(3)} s (median)  x1.00`);
-  console.log(`  with the check      ${checked.toFixed(3)} s (median)  x${median(ratios).toFixed(3)} (median of the pairs' ratios; quartiles x${quartile(0.25).toFixed(3)}-x${quartile(0.75).toFixed(3)})`);
-  console.log(`  overhead            ${(100 * (median(ratios) - 1)).toFixed(1)} %`);
+  const r = pairs(runs, () => {
+    const a = app(20);
+    Aspects.of(a).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    a.synth();
+  }, () => app(20).synth());
+  const overhead = 100 * (r.ratio - 1);
+  const synthesis: Section = {
+    title: 'The check\'s share of synthesis',
+    how: `Construct and synthesize an app of 20 \`EndpointCluster\`s (Private mode, one stack each), with and without \`PrivateResolutionCheck\`, ${runs} alternating pairs. Built-in validation and asset staging are off, so that synthesis is as short as it gets and the share as large.`,
+    header: ['', 'median', 'ratio'],
+    rows: [
+      ['without the check', `${r.b.toFixed(3)} s`, 'x1.00'],
+      ['with the check', `${r.a.toFixed(3)} s`, `x${r.ratio.toFixed(3)} (quartiles x${r.quartiles[0].toFixed(3)} to x${r.quartiles[1].toFixed(3)}): ${overhead.toFixed(1)} %`],
+    ],
+    goal: { text: 'under 10 %', met: overhead < 10 },
+  };
 
   // the check alone: the app rendered as templates and judged, what the Aspect does in the validation step
-  console.log(`\nThe check alone, per cluster (median of ${runs} runs)`);
-  const rules = ALL_RULES.filter((r) => r.runsIn === 'both');
+  const rules = ALL_RULES.filter((rule) => rule.runsIn === 'both');
+  const perCluster: Array<[number, number]> = [];
   for (const n of [1, 10, 50, 100]) {
     const a = app(n);
-    const times = Array.from({ length: runs }, () => seconds(() => checkTree(a, rules, true)));
-    const total = median(times);
-    console.log(`  ${String(n).padStart(3)} clusters  ${(total * 1000).toFixed(1).padStart(8)} ms total  ${((total / n) * 1000).toFixed(2).padStart(7)} ms per cluster`);
+    const total = median(Array.from({ length: runs }, () => seconds(() => checkTree(a, rules, true))));
+    perCluster.push([n, total]);
   }
+  const per = perCluster.map(([n, t]) => (t / n) * 1000);
+  const flat = Math.max(...per.slice(1)) / Math.min(...per.slice(1));
+  const alone: Section = {
+    title: 'The check alone, 1 to 100 clusters',
+    how: `The app rendered as templates and judged (what the Aspect does in the validation step), median of ${runs} runs at each size.`,
+    header: ['clusters', 'total', 'per cluster'],
+    rows: perCluster.map(([n, t]) => [String(n), `${(t * 1000).toFixed(1)} ms`, `${((t / n) * 1000).toFixed(2)} ms`]),
+    goal: { text: 'linear: the time per cluster from 10 to 100 clusters within x1.5 of each other', met: flat <= 1.5 },
+  };
+  return [synthesis, alone];
 }

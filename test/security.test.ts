@@ -134,6 +134,16 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   });
 });
 
+describe('no custom-resource Lambda', () => {
+  test.each(MODES)('the lab in %s mode holds no Lambda function and no custom resource', (mode) => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions({ mode }));
+    const types = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources).map((r: any) => r.Type as string);
+    expect(types.filter((t) => t === 'AWS::Lambda::Function' || t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
+    expect(types).toContain('AWS::EKS::Cluster');
+  });
+});
+
 describe('docs/SECURITY.md', () => {
   test('lists every acknowledgement the library and the lab make, by ID, and nothing they do not make', () => {
     const made = new Set<string>();
