@@ -4,6 +4,19 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../lib/check/cli';
 import * as engine from '../lib/check/engine/analyze';
+import { ALL_RULES } from '../lib/check/rules';
+
+// the SARIF 2.1.0 schema (OASIS, rtm.5) and its matcher, from Microsoft's package: validation offline
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+expect.extend(require('@microsoft/jest-sarif'));
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      toBeValidSarifLog(): R;
+    }
+  }
+}
 
 /** The command line, `cdk-eks-endpoint check <paths...>`: what it prints and the exit code. */
 const root = path.join(__dirname, '..');
@@ -30,11 +43,12 @@ function lines(text: string): string[] {
 }
 
 describe('usage', () => {
-  test('--help and check --help print the usage and exit 0', () => {
+  test('--help, check --help and explain --help print their usage and exit 0', () => {
     for (const args of [['--help'], ['check', '--help'], ['check', 'cdk.out', '-h']]) {
       const result = run(...args);
-      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check <path> /), stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check \[--format text\|json\|sarif\] <path> /), stderr: '' });
     }
+    expect(run('explain', '--help')).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint explain --mode public\|public-and-private\|private\n/), stderr: '' });
   });
 
   test.each([
@@ -42,6 +56,11 @@ describe('usage', () => {
     ['an unknown command', ['lint', 'cdk.out'], /^unknown command: lint\nusage: /],
     ['no path', ['check'], /^no path given\nusage: /],
     ['an unknown option', ['check', '--strict', 'cdk.out'], /^unknown option: --strict\nusage: /],
+    ['an unknown format', ['check', '--format', 'xml', 'cdk.out'], /^unknown format: xml \(text, json or sarif\)\nusage: /],
+    ['a format with no value', ['check', 'cdk.out', '--format'], /^--format needs a value\nusage: /],
+    ['explain with no mode', ['explain'], /^no --mode given\nusage: cdk-eks-endpoint explain/],
+    ['explain with an unknown mode', ['explain', '--mode', 'hybrid'], /^unknown mode: hybrid \(public, public-and-private or private\)\nusage: /],
+    ['explain with a path', ['explain', '--mode', 'private', 'cdk.out'], /^unexpected argument: cdk.out\nusage: /],
   ])('refuses %s with the usage on stderr, exit 2', (_, args, message) => {
     const result = run(...args);
     expect(result).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(message) });
@@ -221,3 +240,83 @@ function sources(dir: string): string[] {
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [p] : [];
   });
 }
+
+describe('check --format json and sarif', () => {
+  const file = path.join(fixtures, 'private-dns-hostnames-off.yaml');
+
+  test('json: the same findings and counts as the text, and the same exit code', () => {
+    const text = run('check', file);
+    const json = run('check', '--format', 'json', file);
+    expect(json.code).toBe(text.code);
+    const parsed = JSON.parse(json.stdout);
+    expect(lines(text.stdout).pop()).toBe(`${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
+    expect(parsed.findings).toContainEqual(expect.objectContaining({ level: 'error', ruleId: 'VpcDnsHostnames', logicalId: 'Cluster', file, verified: true }));
+    expect(run('check', `--format=json`, file).stdout).toBe(json.stdout);
+  });
+
+  test('sarif: a valid SARIF 2.1.0 log (the OASIS schema), one rule per check rule, each result at its file, line and logical ID', () => {
+    const result = run('check', '--format', 'sarif', file);
+    expect(result.code).toBe(1);
+    const log = JSON.parse(result.stdout);
+    expect(log).toBeValidSarifLog();
+    // the schema can fail: a result level SARIF does not have
+    expect({ ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'fatal' }] }] }).not.toBeValidSarifLog();
+    const driver = log.runs[0].tool.driver;
+    expect(driver.name).toBe('cdk-eks-endpoint');
+    expect(driver.version).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+    const ids = driver.rules.map((r: any) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(ALL_RULES.filter((r) => r.runsIn === 'both').map((r) => r.id)));
+    const rule = driver.rules.find((r: any) => r.id === 'VpcDnsHostnames');
+    expect(rule.helpUri).toMatch(/docs\/RULES\.md#vpcdnshostnames$/);
+    expect(rule.help.text).toContain('https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html');
+    const error = log.runs[0].results.find((r: any) => r.ruleId === 'VpcDnsHostnames');
+    expect(error.level).toBe('error');
+    expect(driver.rules[error.ruleIndex].id).toBe('VpcDnsHostnames');
+    const location = error.locations[0];
+    expect(location.physicalLocation.artifactLocation.uri).toBe(path.relative(process.cwd(), file).split(path.sep).join('/'));
+    const line = fs.readFileSync(file, 'utf8').split('\n')[location.physicalLocation.region.startLine - 1];
+    expect(line).toMatch(/^\s*Cluster:/);
+    expect(location.logicalLocations[0]).toMatchObject({ name: 'Cluster', kind: 'resource' });
+  });
+
+  test('sarif on a clean input: a valid log with no result, exit 0', () => {
+    const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
+    expect(result.code).toBe(0);
+    const log = JSON.parse(result.stdout);
+    expect(log).toBeValidSarifLog();
+    expect(log.runs[0].results.filter((r: any) => r.level === 'error')).toEqual([]);
+  });
+});
+
+describe('explain', () => {
+  test.each(['public', 'public-and-private', 'private'])('%s: the flow table and a Mermaid flowchart, from any directory', (mode) => {
+    const result = spawnSync(process.execPath, ['-e', `process.exitCode = require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'cli.js'))}).main(['explain', '--mode', '${mode}']);`],
+      { encoding: 'utf8', cwd: os.tmpdir() });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^# ${mode}: who reaches the Kubernetes API, and how\n`));
+    expect(result.stdout).toContain('| client | DNS answer | path | what it needs (rule) |');
+    expect(result.stdout).toMatch(/```mermaid\nflowchart LR\n[\s\S]*api -- "private, always" --> kubelet\n```/);
+  });
+
+  test('says what differs between the modes: the internet has no path in Private mode, the bastion goes through NAT in Public mode', () => {
+    const privateMode = run('explain', '--mode', 'private').stdout;
+    expect(privateMode).toContain('| you, on the internet | private (from public DNS) | none: there is no public endpoint |');
+    expect(privateMode).toContain('c0 -. "no route" .-x priv');
+    expect(privateMode).not.toContain('pub(');
+    const publicMode = run('explain', '--mode', 'public').stdout;
+    expect(publicMode).toContain('| a bastion or CI runner in the cluster VPC | public | out through the NAT gateway to the public endpoint | the NAT gateway\'s address in publicAccessCidrs (PublicOnlyNodeEgress) |');
+    expect(publicMode).not.toContain('priv(');
+    const both = run('explain', '--mode', 'public-and-private').stdout;
+    expect(both).toContain('ConnectedClientResolution');
+    expect(both).toContain('c1 -- "private zone" --> priv');
+    expect(both).toContain('c0 -- "public DNS" --> pub');
+  });
+
+  test('names only rules that exist', () => {
+    for (const mode of ['public', 'public-and-private', 'private']) {
+      const named = [...run('explain', '--mode', mode).stdout.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)\b/g)].map((m) => m[1]);
+      const ids = ALL_RULES.map((r) => r.id);
+      expect(named.filter((n) => !ids.includes(n))).toEqual([]);
+    }
+  });
+});

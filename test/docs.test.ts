@@ -4,7 +4,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CONTEXT_KEYS } from '../bin/lab';
-import { EndpointCluster } from '../lib';
+import { EndpointCluster, EndpointMode } from '../lib';
+import { explainMode } from '../lib/check/explain';
 import { ALL_RULES } from '../lib/check/rules';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
 import { layerZip, testApp } from './util';
@@ -91,5 +92,14 @@ describe('README.md', () => {
     const mb = (file: string) => `${(fs.statSync(file).size / 1e6).toFixed(1)} MB`;
     expect(section('`ClusterBastion`')).toContain(`(the layer zip also holds helm: ${mb(asset)} instead of ${mb(layerZip(35))} for v35)`);
     expect(fs.readFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), 'utf8')).toContain(`of which the kubectl asset ${mb(asset)}`);
+  });
+});
+
+describe('README.md and the CLI', () => {
+  test('shows the diagram `cdk-eks-endpoint explain --mode private` prints for the default lab', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const printed = explainMode(EndpointMode.PRIVATE);
+    const diagram = printed.slice(printed.indexOf('```mermaid'));
+    expect(readme).toContain(diagram.trimEnd());
   });
 });

@@ -1677,7 +1677,7 @@ describe('what analyze() reports around the rules', () => {
   test('reports a rule that throws as a not-verifiable warning on that cluster, and runs the other rules', () => {
     const t = base();
     t.Resources.Vpc.Properties.EnableDnsHostnames = false;
-    const broken = { id: 'Broken', level: 'error' as const, summary: 'throws', runsIn: 'both' as const, check: () => { throw new Error('boom'); } };
+    const broken = { id: 'Broken', level: 'error' as const, summary: 'throws', source: 'https://example.com', runsIn: 'both' as const, check: () => { throw new Error('boom'); } };
     const findings = check(t, [broken, ...ASPECT_RULES]);
     expect(verdicts(findings)).toEqual(['unverified Broken', 'error VpcDnsHostnames']);
     expect(findings[0].message).toMatch(/^Not verifiable at synth: the rule stopped on an input it does not understand \(boom\)/);

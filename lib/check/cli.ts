@@ -1,7 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { EndpointMode } from '../endpoint-mode';
 import { analyze } from './engine/analyze';
 import { ReportedFinding } from './engine/finding';
 import { InputError } from './engine/input';
 import { loadInputs } from './engine/load';
+import { explainMode } from './explain';
+import { toJson, toSarif } from './formats';
 import { ALL_RULES } from './rules';
 
 /** Where the command line writes. */
@@ -10,15 +15,36 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
-const USAGE = `usage: cdk-eks-endpoint check <path> [<path> ...]
-       cdk-eks-endpoint-check <path> [<path> ...]
+const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] <path> [<path> ...]
+       cdk-eks-endpoint explain --mode public|public-and-private|private
+       cdk-eks-endpoint <command> --help
+       cdk-eks-endpoint-check <path> [<path> ...]     (the same as check)
+
+check     judges the EKS clusters in CloudFormation templates against the endpoint rules
+explain   prints who reaches the Kubernetes API by which path in a mode, with a Mermaid diagram
+`;
+
+const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] <path> [<path> ...]
 
 Checks the EKS clusters in CloudFormation templates against the endpoint rules (docs/RULES.md).
 A path is a cloud assembly directory (cdk.out, after cdk synth; its Stages and nested stacks
 included) or a template file (.json, .yaml, .yml, .template). Give the stacks the clusters import
 values from too, or those values stay unknown and the rules that need them warn.
 
+--format text    one line per finding, then the counts (the default)
+--format json    the findings and counts as JSON, for scripts
+--format sarif   a SARIF 2.1.0 log for GitHub code scanning and other SARIF readers: one rule per
+                 check rule, each result at its template file and the cluster's logical ID
+
 Exit status: 0 no error (warnings allowed), 1 an error found, 2 unusable input or command line.
+`;
+
+const EXPLAIN_USAGE = `usage: cdk-eks-endpoint explain --mode public|public-and-private|private
+
+Prints, for an endpoint mode, a table of who reaches the Kubernetes API (you on the internet, a
+bastion in the VPC, the nodes, the API server to kubelet, connected networks, on-premises), the
+DNS answer each gets, the path it takes and what it needs (with the rule that checks it), and the
+same as a Mermaid flowchart. It reads no template: run it anywhere.
 `;
 
 const PROCESS_OUTPUT: CliOutput = {
@@ -37,28 +63,68 @@ export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
     out.stdout(USAGE);
     return 0;
   }
-  if (command !== 'check') {
+  if (command !== 'check' && command !== 'explain') {
     out.stderr(`${command === undefined ? 'no command given' : `unknown command: ${command}`}\n${USAGE}`);
     return 2;
   }
+  const usage = command === 'check' ? CHECK_USAGE : EXPLAIN_USAGE;
   if (rest.includes('--help') || rest.includes('-h')) {
-    out.stdout(USAGE);
+    out.stdout(usage);
     return 0;
   }
-  const unknown = rest.find((arg) => arg.startsWith('-'));
-  if (unknown !== undefined) {
-    out.stderr(`unknown option: ${unknown}\n${USAGE}`);
+  const options: Record<string, string> = {};
+  const positional: string[] = [];
+  const known = command === 'check' ? ['--format'] : ['--mode'];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.split(/=(.*)/s, 2);
+    if (!known.includes(name)) {
+      out.stderr(`unknown option: ${arg}\n${usage}`);
+      return 2;
+    }
+    const value = inline ?? rest[++i];
+    if (value === undefined || value.startsWith('-')) {
+      out.stderr(`${name} needs a value\n${usage}`);
+      return 2;
+    }
+    options[name] = value;
+  }
+  if (command === 'explain') {
+    return explain(options['--mode'], positional, out);
+  }
+  const format = options['--format'] ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    out.stderr(`unknown format: ${format} (text, json or sarif)\n${usage}`);
     return 2;
   }
-  const paths = rest;
-  if (paths.length === 0) {
-    out.stderr(`no path given\n${USAGE}`);
+  if (positional.length === 0) {
+    out.stderr(`no path given\n${usage}`);
     return 2;
   }
-  return check(paths, out);
+  return check(positional, format as 'text' | 'json' | 'sarif', out);
 }
 
-function check(paths: string[], out: CliOutput): number {
+function explain(modeName: string | undefined, extra: string[], out: CliOutput): number {
+  if (modeName === undefined || extra.length > 0) {
+    out.stderr(`${modeName === undefined ? 'no --mode given' : `unexpected argument: ${extra[0]}`}\n${EXPLAIN_USAGE}`);
+    return 2;
+  }
+  let mode: EndpointMode;
+  try {
+    mode = EndpointMode.of(modeName);
+  } catch {
+    out.stderr(`unknown mode: ${modeName} (public, public-and-private or private)\n${EXPLAIN_USAGE}`);
+    return 2;
+  }
+  out.stdout(explainMode(mode));
+  return 0;
+}
+
+function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutput): number {
   let findings: ReportedFinding[];
   const notes: string[] = [];
   try {
@@ -76,6 +142,14 @@ function check(paths: string[], out: CliOutput): number {
   for (const n of notes) out.stderr(`note: ${n}\n`);
   const errors = findings.filter((f) => f.level === 'error');
   const warnings = findings.filter((f) => f.level === 'warning');
+  if (format === 'json') {
+    out.stdout(toJson([...errors, ...warnings], notes));
+    return errors.length > 0 ? 1 : 0;
+  }
+  if (format === 'sarif') {
+    out.stdout(toSarif([...errors, ...warnings], ALL_RULES.filter((rule) => rule.runsIn === 'both'), packageVersion(), process.cwd()));
+    return errors.length > 0 ? 1 : 0;
+  }
   for (const f of [...errors, ...warnings]) {
     out.stdout(`${f.level.padEnd(7)} ${f.file ?? f.templateId} ${f.logicalId} [${f.ruleId}] ${oneLine(f.message)}\n`);
   }
@@ -85,4 +159,17 @@ function check(paths: string[], out: CliOutput): number {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** This package's version, from the nearest package.json of that name above this file. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cdk-eks-endpoint' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return '0.0.0';
 }

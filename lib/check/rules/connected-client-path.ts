@@ -17,6 +17,7 @@ export const ConnectedClientPath: EndpointRule = {
   id: 'ConnectedClientPath',
   level: 'error',
   summary: 'In Private mode, clients in connected networks need a route to the cluster subnets and a TCP 443 rule from them.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const privateOnly = mayBeMode(cluster, false, true);

@@ -14,6 +14,7 @@ export const ConnectedClientResolution: EndpointRule = {
   id: 'ConnectedClientResolution',
   level: 'warning',
   summary: 'In Public & Private mode, clients in connected networks resolve the endpoint to public addresses without Resolver forwarding.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const publicAndPrivate = mayBeMode(cluster, true, true);

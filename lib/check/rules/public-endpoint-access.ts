@@ -11,6 +11,7 @@ export const PublicEndpointAccess: EndpointRule = {
   id: 'PublicEndpointAccess',
   level: 'warning',
   summary: 'The Kubernetes API has a public endpoint.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     if (cluster.publicAccess === false) return [];

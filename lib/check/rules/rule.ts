@@ -19,6 +19,8 @@ export interface EndpointRule {
   readonly level: Level;
   /** What the rule checks, in one sentence. */
   readonly summary: string;
+  /** The AWS documentation the rule stands on. */
+  readonly source: string;
   /** Where the rule runs: in both the Aspect and the cdk-nag pack, or in the pack only. */
   readonly runsIn: 'both' | 'nag';
   check(cluster: ClusterView): Finding[];

@@ -12,6 +12,7 @@ export const SecretsEncryption: EndpointRule = {
   id: 'SecretsEncryption',
   level: 'error',
   summary: 'Kubernetes secrets are envelope-encrypted with a KMS key you control.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html',
   runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     const configs = toList(cluster.properties.EncryptionConfig);

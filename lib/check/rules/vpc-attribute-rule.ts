@@ -5,6 +5,7 @@ import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from '.
 export interface VpcAttributeRuleOptions {
   readonly id: string;
   readonly summary: string;
+  readonly source: string;
   /** The CloudFormation attribute's name as `describe-vpc-attribute` takes it. */
   readonly attribute: 'enableDnsSupport' | 'enableDnsHostnames';
   /** What the attribute is called in a sentence. */
@@ -22,6 +23,7 @@ export function vpcAttributeRule(o: VpcAttributeRuleOptions): EndpointRule {
     id: o.id,
     level: 'error',
     summary: o.summary,
+    source: o.source,
     runsIn: 'both',
     check(cluster: ClusterView): Finding[] {
       if (!mayBePrivate(cluster)) return [];

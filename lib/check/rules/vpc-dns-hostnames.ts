@@ -8,6 +8,7 @@ import { vpcAttributeRule } from './vpc-attribute-rule';
 export const VpcDnsHostnames = vpcAttributeRule({
   id: 'VpcDnsHostnames',
   summary: 'Private access needs enableDnsHostnames on the cluster VPC.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   attribute: 'enableDnsHostnames',
   label: 'DNS hostnames',
   off: 'DNS hostnames are off',

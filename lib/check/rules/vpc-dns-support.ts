@@ -8,6 +8,7 @@ import { vpcAttributeRule } from './vpc-attribute-rule';
 export const VpcDnsSupport = vpcAttributeRule({
   id: 'VpcDnsSupport',
   summary: 'Private access needs enableDnsSupport on the cluster VPC.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   attribute: 'enableDnsSupport',
   label: 'DNS support',
   off: 'DNS support is off',

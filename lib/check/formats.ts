@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ReportedFinding } from './engine/finding';
+import { EndpointRule } from './rules';
+
+/** Where each rule is documented, for SARIF readers that link a finding to its help. */
+const RULES_DOC = 'https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/docs/RULES.md';
+
+/** `ClusterNotChecked` is the engine's, not a rule's: described here so that SARIF can name it. */
+const NOT_CHECKED = {
+  id: 'ClusterNotChecked',
+  level: 'warning' as const,
+  summary: 'A cluster resource type the engine cannot read (aws-eks v1 custom resource, AWSQS::EKS::Cluster): not checked.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
+};
+
+/** The findings as JSON for scripts: each finding whole, and the counts. */
+export function toJson(findings: ReportedFinding[], notes: string[]): string {
+  const errors = findings.filter((f) => f.level === 'error').length;
+  return JSON.stringify({
+    findings: findings.map((f) => ({
+      level: f.level, ruleId: f.ruleId, verified: f.verified, message: f.message,
+      file: f.file, templateId: f.templateId, logicalId: f.logicalId,
+    })),
+    errors,
+    warnings: findings.length - errors,
+    notes,
+  }, undefined, 2) + '\n';
+}
+
+/**
+ * The findings as a SARIF 2.1.0 log: one reporting descriptor per rule (its summary, its AWS
+ * source, a link to its section of docs/RULES.md), each result located at its template file
+ * (relative to `baseDir`, the line of the cluster's logical ID when it can be found) and at the
+ * logical ID, so that GitHub code scanning and other SARIF readers place it.
+ * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ */
+export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointRule, 'id' | 'level' | 'summary' | 'source'>>, version: string, baseDir: string): string {
+  const described = [...rules, NOT_CHECKED];
+  const index = new Map(described.map((r, i) => [r.id, i]));
+  const lines = new Map<string, string[]>();
+  const lineOf = (file: string, logicalId: string): number | undefined => {
+    if (!lines.has(file)) {
+      let text: string[] = [];
+      try {
+        text = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+      } catch {
+        // a file that cannot be read again is located by name alone
+      }
+      lines.set(file, text);
+    }
+    const key = new RegExp(`^\\s*("${escape(logicalId)}"|'${escape(logicalId)}'|${escape(logicalId)})\\s*:`);
+    const i = lines.get(file)!.findIndex((l) => key.test(l));
+    return i >= 0 ? i + 1 : undefined;
+  };
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'cdk-eks-endpoint',
+          version,
+          informationUri: RULES_DOC,
+          rules: described.map((r) => ({
+            id: r.id,
+            name: r.id,
+            shortDescription: { text: r.summary },
+            fullDescription: { text: `${r.summary} Source: ${r.source}` },
+            help: { text: `${r.summary} AWS documentation: ${r.source}. What is checked, why, and how to fix: ${RULES_DOC}#${r.id.toLowerCase()}` },
+            helpUri: `${RULES_DOC}#${r.id.toLowerCase()}`,
+            defaultConfiguration: { level: r.level },
+          })),
+        },
+      },
+      results: findings.map((f) => {
+        const file = f.file ? path.relative(baseDir, path.resolve(f.file)).split(path.sep).join('/') : undefined;
+        const line = f.file ? lineOf(f.file, f.logicalId) : undefined;
+        return {
+          ruleId: f.ruleId,
+          ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+          level: f.level,
+          message: { text: f.message },
+          locations: [{
+            ...(file !== undefined ? { physicalLocation: { artifactLocation: { uri: file }, ...(line ? { region: { startLine: line } } : {}) } } : {}),
+            logicalLocations: [{ name: f.logicalId, fullyQualifiedName: `${f.templateId}/${f.logicalId}`, kind: 'resource' }],
+          }],
+          properties: { verified: f.verified, templateId: f.templateId },
+        };
+      }),
+    }],
+  };
+  return JSON.stringify(log, undefined, 2) + '\n';
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
