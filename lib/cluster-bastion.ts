@@ -109,6 +109,12 @@ export interface ClusterBastionProps extends ClusterBastionOptions {
  * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export class ClusterBastion extends Construct implements ec2.IConnectable {
+  /**
+   * The tag on every bastion instance, with its cluster's name as value: what an IAM policy
+   * names to allow sessions on a cluster's bastion, whichever instance it is now.
+   */
+  public static readonly TAG = 'cdk-eks-endpoint:bastion';
+
   /** The cluster the bastion is set up for. */
   public readonly cluster: eks.ICluster;
 
@@ -225,7 +231,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     });
     this.instanceId = this.instance.instanceId;
     // a tag that policies can name: who may start a session on a bastion, whichever instance it is now
-    Tags.of(this.instance).add(BASTION_TAG, cluster.clusterName);
+    Tags.of(this.instance).add(ClusterBastion.TAG, cluster.clusterName);
     this.sessionPermissions(policy, props);
     // Marks the instance in the template, so that the check (in any of its three forms, the
     // CLI on a template included) knows it as a bastion that needs Session Manager and S3.
@@ -337,9 +343,6 @@ function controlPlaneGroup(cluster: eks.ICluster): string {
   const ids = config?.securityGroupIds;
   return Array.isArray(ids) && ids.length > 0 && typeof ids[0] === 'string' ? ids[0] : cluster.clusterSecurityGroupId;
 }
-
-/** The tag on every bastion instance, with its cluster's name as value. */
-export const BASTION_TAG = 'cdk-eks-endpoint:bastion';
 
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   return vpc.privateSubnets.length > 0
