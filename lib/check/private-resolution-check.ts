@@ -1,5 +1,8 @@
 import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
 import { IConstruct } from 'constructs';
+import { ClusterReport, clusterReport, reportFileName, reportMarkdown } from './flow-report';
 import { checkTree, isAcknowledged, TreeFinding } from './report';
 import { ALL_RULES } from './rules';
 
@@ -13,7 +16,17 @@ export interface PrivateResolutionCheckProps {
    * @default - every rule runs
    */
   readonly skip?: string[];
+
+  /**
+   * Whether to write a flow report per cluster into the cloud assembly directory
+   * (`eks-endpoint-reports/<stack>-<logicalId>.md` and `.json`): who reaches the API by which
+   * path, what allows or blocks it, the findings, and a Mermaid diagram. The context key
+   * `cdk-eks-endpoint:report` set to `false` turns it off too.
+   * @default true
+   */
+  readonly report?: boolean;
 }
+
 
 /** The synthesis units (App or Stage) some check judges: their findings are reported there, not again from above. */
 const judged = new WeakSet<IConstruct>();
@@ -38,7 +51,11 @@ const judged = new WeakSet<IConstruct>();
  * `Aspects.of(app).add(new PrivateResolutionCheck())`.
  */
 export class PrivateResolutionCheck implements IAspect {
+  /** The directory of the flow reports inside the cloud assembly directory. */
+  public static readonly REPORT_DIR = 'eks-endpoint-reports';
+
   private readonly skip: Set<string>;
+  private readonly report: boolean;
   /** The units this check judges. */
   private readonly units = new WeakSet<IConstruct>();
   /**
@@ -55,6 +72,7 @@ export class PrivateResolutionCheck implements IAspect {
       throw new Error(`PrivateResolutionCheck: skip has unknown rule ID(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
     }
     this.skip = new Set(props.skip ?? []);
+    this.report = props.report ?? true;
   }
 
   public visit(node: IConstruct): void {
@@ -75,28 +93,53 @@ export class PrivateResolutionCheck implements IAspect {
   private judge(unit: IConstruct): string[] {
     const rules = ALL_RULES.filter((r) => r.runsIn === 'both' && !this.skip.has(r.id));
     const elsewhere: TreeFinding[] = [];
-    for (const found of checkTree(unit, rules, true)) {
-      const construct = found.construct;
+    const reports: ClusterReport[] = [];
+    const clusters: IConstruct[] = [];
+    const found = checkTree(unit, rules, true, (cluster, findings, construct) => {
+      reports.push(clusterReport(cluster, findings));
+      if (construct) clusters.push(construct);
+    });
+    if (this.report && String(unit.node.tryGetContext('cdk-eks-endpoint:report') ?? 'true') !== 'false') {
+      this.writeReports(unit, reports, clusters);
+    }
+    for (const item of found) {
+      const construct = item.construct;
       if (!construct) continue;
       const stage = Stage.of(construct);
       if (stage !== unit) {
         // a nested Stage is written already; it reports through its own check when it has one,
         // and through this one when this one was added above it (aspects do not cross Stages)
-        if (stage && !judged.has(stage) && this.inScope(stage)) elsewhere.push(found);
+        if (stage && !judged.has(stage) && this.inScope(stage)) elsewhere.push(item);
         continue;
       }
       if (!this.inScope(construct)) continue; // outside the scope the check was added to
-      const id = `cdk-eks-endpoint:${found.finding.ruleId}`;
-      if (found.finding.level === 'error') {
-        Annotations.of(construct).addError(`[${id}] ${found.finding.message}`);
+      const id = `cdk-eks-endpoint:${item.finding.ruleId}`;
+      if (item.finding.level === 'error') {
+        Annotations.of(construct).addError(`[${id}] ${item.finding.message}`);
       } else {
-        Annotations.of(construct).addWarningV2(id, found.finding.message);
+        Annotations.of(construct).addWarningV2(id, item.finding.message);
       }
     }
     if (elsewhere.length > 0) {
       Validations.of(unit).addPlugins(new StageFindings(elsewhere));
     }
     return [];
+  }
+
+  /** Writes each cluster's flow report into the unit's cloud assembly directory, and says where in one line. */
+  private writeReports(unit: IConstruct, reports: ClusterReport[], clusters: IConstruct[]): void {
+    if (reports.length === 0 || !Stage.isStage(unit)) return;
+    const dir = path.join(unit.outdir, PrivateResolutionCheck.REPORT_DIR);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const r of reports) {
+      fs.writeFileSync(path.join(dir, `${reportFileName(r)}.md`), reportMarkdown(r));
+      fs.writeFileSync(path.join(dir, `${reportFileName(r)}.json`), JSON.stringify(r, undefined, 2) + '\n');
+    }
+    // one line, on a construct in a stack (where cdk synth prints annotations)
+    const anchor = clusters.find((c) => Stage.of(c) === unit && this.inScope(c));
+    if (anchor) {
+      Annotations.of(anchor).addInfo(`cdk-eks-endpoint flow reports (${reports.length} cluster(s)): ${path.relative(process.cwd(), dir) || dir}`);
+    }
   }
 
   private inScope(construct: IConstruct): boolean {

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { analyze } from './engine/analyze';
 import { ReportedFinding } from './engine/finding';
+import { ClusterView } from './engine/network-model';
 import { EndpointRule } from './rules';
 import { renderTree } from './tree-templates';
 
@@ -16,9 +17,14 @@ export interface TreeFinding {
  * `stages` is true), rendered as CloudFormation, each finding mapped back to its construct.
  * The Aspect and the pack both come through here, so they judge the same templates.
  */
-export function checkTree(root: IConstruct, rules: EndpointRule[], stages: boolean): TreeFinding[] {
+export function checkTree(
+  root: IConstruct, rules: EndpointRule[], stages: boolean,
+  onCluster?: (cluster: ClusterView, findings: ReportedFinding[], construct?: IConstruct) => void,
+): TreeFinding[] {
   const tree = renderTree(root, stages);
-  return analyze(tree.inputs, rules).map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) }));
+  const each = onCluster && ((cluster: ClusterView, findings: ReportedFinding[]) =>
+    onCluster(cluster, findings, tree.element(cluster.resource.template.id, cluster.resource.logicalId)));
+  return analyze(tree.inputs, rules, each).map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ReportedFinding } from './finding';
 import { TemplateInput } from './input';
-import { NetworkModel } from './network-model';
+import { ClusterView, NetworkModel } from './network-model';
 import { ResourceIndex } from './resource-index';
 import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template-set';
 import { EndpointRule, Finding, notVerifiable } from '../rules/rule';
@@ -14,7 +14,7 @@ export const CLUSTER_NOT_CHECKED = 'ClusterNotChecked';
  * read is unknown, and a rule that fails on one cluster is reported as a warning on that
  * cluster rather than ending the run.
  */
-export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): ReportedFinding[] {
+export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluster?: (cluster: ClusterView, findings: ReportedFinding[]) => void): ReportedFinding[] {
   const set = new TemplateSet(inputs);
   const index = new ResourceIndex(set);
   const model = new NetworkModel(index);
@@ -24,6 +24,7 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): Reporte
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
   for (const cluster of index.ofType('AWS::EKS::Cluster')) {
     const where = { templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file };
+    const before = reported.length;
     for (const rule of rules) {
       let findings: Finding[];
       try {
@@ -42,6 +43,7 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[]): Reporte
         reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...where });
       }
     }
+    onCluster?.(model.cluster(cluster), reported.slice(before));
   }
   for (const type of UNREADABLE_CLUSTER_TYPES) {
     for (const cluster of index.ofType(type)) {

@@ -1,0 +1,136 @@
+import { ReportedFinding } from './engine/finding';
+import { ClusterView } from './engine/network-model';
+
+/** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
+export interface FlowRow {
+  readonly client: string;
+  readonly dns: 'public' | 'private' | 'private (from public DNS)' | 'depends on the endpoint flags';
+  readonly path: string;
+  /** 'allowed' when nothing the check found stands in the way; else the findings' rule IDs and levels. */
+  readonly status: string;
+  readonly endpoint: 'public' | 'private' | 'none';
+}
+
+/** A cluster's flow report: the same model and findings the check judged it with. */
+export interface ClusterReport {
+  readonly templateId: string;
+  readonly logicalId: string;
+  readonly cluster: string;
+  readonly mode: 'public' | 'public-and-private' | 'private' | 'unknown';
+  readonly flows: FlowRow[];
+  readonly findings: Array<Pick<ReportedFinding, 'ruleId' | 'level' | 'verified' | 'message'>>;
+}
+
+/**
+ * The flows of a cluster as its model shows them: you on the internet, each known client
+ * (bastions, access-entry clients, wherever they are), each compute that calls the API (nodes,
+ * Fargate, Auto Mode), the API server to kubelet, and each connected network. A row is
+ * 'blocked' by the findings that name its client.
+ * Source for the paths: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export function clusterReport(view: ClusterView, findings: ReportedFinding[]): ClusterReport {
+  const first = findings[0];
+  const pub = view.publicAccess;
+  const priv = view.privateAccess;
+  const mode = pub === 'unknown' || priv === 'unknown' ? 'unknown'
+    : pub && priv ? 'public-and-private' : pub ? 'public' : priv ? 'private' : 'unknown';
+  const about = (who: string) => findings.filter((f) => f.message.includes(who));
+  const status = (who: string) => {
+    const found = about(who);
+    return found.length === 0 ? 'allowed' : found.map((f) => `${f.level === 'error' ? 'blocked' : 'to confirm'}: ${f.ruleId}`).join('; ');
+  };
+  const inVpcDns = mode === 'unknown' ? 'depends on the endpoint flags' : priv ? 'private' : 'public';
+  const inVpcPath = priv ? 'the private endpoint: the EKS-owned ENIs' : 'out through the VPC\'s egress to the public endpoint';
+  const inVpcEndpoint = priv ? 'private' : 'public';
+  const flows: FlowRow[] = [];
+
+  flows.push(pub
+    ? { client: 'you, on the internet', dns: 'public', path: 'the public endpoint', status: view.publicAccessOpen === true ? 'allowed: open to every address (PublicEndpointOpen)' : 'allowed from publicAccessCidrs', endpoint: 'public' }
+    : { client: 'you, on the internet', dns: mode === 'unknown' ? 'depends on the endpoint flags' : 'private (from public DNS)', path: 'none: no public endpoint', status: 'unreachable', endpoint: 'none' });
+  for (const client of view.clients) {
+    flows.push({ client: `${client.display} (${client.kind})`, dns: inVpcDns, path: inVpcPath, status: status(client.display), endpoint: inVpcEndpoint });
+  }
+  for (const compute of view.compute) {
+    flows.push({ client: compute.what, dns: inVpcDns, path: inVpcPath, status: status(compute.what), endpoint: inVpcEndpoint });
+  }
+  flows.push({ client: 'the API server, to kubelet', dns: 'private', path: 'the EKS-owned ENIs into the node subnets, in every mode', status: 'allowed', endpoint: 'private' });
+  for (const client of view.remoteClients) {
+    const dns = priv && !pub ? 'private (from public DNS)' : pub ? 'public' : 'depends on the endpoint flags';
+    flows.push({ client: `${client.display} (${client.kind}, another VPC)`, dns, path: priv && !pub ? 'across a connection to the EKS-owned ENIs' : 'the public endpoint', status: status(client.display), endpoint: priv && !pub ? 'private' : 'public' });
+  }
+  for (const client of [...view.outsideClients, ...view.unplacedClients]) {
+    flows.push({ client: `${client.display} (${client.kind})`, dns: 'depends on the endpoint flags', path: client.outsideVpc ? 'no VPC: public endpoints only' : 'not known here', status: status(client.display), endpoint: pub ? 'public' : 'none' });
+  }
+  for (const connection of view.connections) {
+    const through = `clients across ${connection.display}`;
+    flows.push({
+      client: through,
+      dns: priv && !pub ? 'private (from public DNS)' : pub ? 'public' : 'depends on the endpoint flags',
+      path: priv && !pub ? 'across the connection to the EKS-owned ENIs' : pub ? 'the public endpoint, unless Route 53 Resolver forwards the name' : 'not known',
+      status: status(connection.display),
+      endpoint: priv && !pub ? 'private' : 'public',
+    });
+  }
+  return {
+    templateId: first?.templateId ?? view.resource.template.id,
+    logicalId: first?.logicalId ?? view.resource.logicalId,
+    cluster: view.display,
+    mode,
+    flows,
+    findings: findings.map(({ ruleId, level, verified, message }) => ({ ruleId, level, verified, message })),
+  };
+}
+
+/** The report as Markdown: the flow table, the findings, and a Mermaid flowchart of the same. */
+export function reportMarkdown(r: ClusterReport): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  const lines = [
+    `# ${r.cluster}: who reaches the Kubernetes API, and how`,
+    '',
+    `Mode: **${r.mode}**. Template \`${r.templateId}\`, logical ID \`${r.logicalId}\`. Written by cdk-eks-endpoint at synth, from the model its check judged.`,
+    '',
+    '| client | DNS answer | path | status |',
+    '|---|---|---|---|',
+    ...r.flows.map((f) => `| ${cell(f.client)} | ${f.dns} | ${cell(f.path)} | ${cell(f.status)} |`),
+    '',
+    '## Findings',
+    '',
+    ...(r.findings.length === 0 ? ['None.'] : r.findings.map((f) => `- **${f.level}** \`${f.ruleId}\`${f.verified ? '' : ' (not verifiable at synth)'}: ${cell(f.message)}`)),
+    '',
+    '## Diagram',
+    '',
+    '```mermaid',
+    mermaid(r),
+    '```',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function mermaid(r: ClusterReport): string {
+  const quote = (text: string) => text.replace(/"/g, '\'');
+  const lines = ['flowchart LR'];
+  const ends = new Set(r.flows.map((f) => f.endpoint));
+  if (ends.has('public')) lines.push('  pub(["public endpoint"])');
+  if (ends.has('private') || ends.has('none')) lines.push('  priv(["private endpoint: EKS-owned ENIs"])');
+  lines.push('  api[["Kubernetes API server"]]', '  kubelet["kubelet on the nodes"]');
+  r.flows.forEach((f, i) => {
+    if (f.client === 'the API server, to kubelet') return;
+    lines.push(`  c${i}["${quote(f.client)}"]`);
+    const target = f.endpoint === 'public' ? 'pub' : 'priv';
+    if (f.endpoint === 'none' || f.status.startsWith('blocked')) {
+      lines.push(`  c${i} -. "${quote(f.endpoint === 'none' ? 'no route' : f.status)}" .-x ${target}`);
+    } else {
+      lines.push(`  c${i} -- "${f.dns}" --> ${target}`);
+    }
+  });
+  if (ends.has('public')) lines.push('  pub --> api');
+  if (ends.has('private') || ends.has('none')) lines.push('  priv --> api');
+  lines.push('  api -- "private, always" --> kubelet');
+  return lines.join('\n');
+}
+
+/** A file name for a cluster's report: its template and logical ID, safe on every file system. */
+export function reportFileName(r: Pick<ClusterReport, 'templateId' | 'logicalId'>): string {
+  return `${r.templateId}-${r.logicalId}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
