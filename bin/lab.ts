@@ -145,6 +145,10 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
   new CfnOutput(stack, 'TrafficFlow', { value: notes.flow });
   if (lab.bastion) {
     new CfnOutput(stack, 'BastionSessionCommand', { value: lab.bastion.sessionCommand });
+    new CfnOutput(stack, 'ProveEndpoint', {
+      description: 'Runs the proof on the bastion; then: aws ssm get-command-invocation --command-id <id> --instance-id <bastion> --query StandardOutputContent --output text',
+      value: lab.bastion.proofCommand,
+    });
     new CfnOutput(stack, 'VerifyResolution', {
       value: Fn.join('', [
         'On the bastion: getent hosts ', host, ` (or eks-endpoint-check) should answer ${notes.resolution}; then kubectl get nodes`,

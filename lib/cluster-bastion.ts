@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { CLIENT_METADATA_KEY } from './check/engine/network-model';
@@ -67,6 +68,14 @@ export interface ClusterBastionOptions {
    * @default - none
    */
   readonly sessionLogBucket?: s3.IBucket;
+
+  /**
+   * What the endpoint should resolve to from the bastion, for `proofCommand`: `true` for
+   * private addresses (a mode with private access), `false` for public ones (Public mode).
+   * `EndpointCluster` sets it from its mode.
+   * @default - not compared: the proof prints what it resolves to
+   */
+  readonly expectPrivateEndpoint?: boolean;
 }
 
 /**
@@ -135,6 +144,16 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
 
   /** The command that opens a shell on the bastion: `aws ssm start-session --target ... --region ...`. */
   public readonly sessionCommand: string;
+
+  /**
+   * An SSM Command document that proves, on the bastion, what a lab user would check by hand:
+   * the endpoint resolves to the addresses its mode gives inside the VPC, and the API answers
+   * `/readyz`. It prints one PASS or FAIL line each and fails the command on a FAIL.
+   */
+  public readonly proofDocument: ssm.CfnDocument;
+
+  /** The `aws ssm send-command` line that runs the proof document on this bastion. */
+  public readonly proofCommand: string;
 
   /** The access entry of the bastion's role, unless `accessPolicies` was empty. */
   public readonly accessEntry?: eks.AccessEntry;
@@ -233,6 +252,26 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     // a tag that policies can name: who may start a session on a bastion, whichever instance it is now
     Tags.of(this.instance).add(ClusterBastion.TAG, cluster.clusterName);
     this.sessionPermissions(policy, props);
+
+    this.proofDocument = new ssm.CfnDocument(this, 'Proof', {
+      documentType: 'Command',
+      updateMethod: 'NewVersion',
+      content: {
+        schemaVersion: '2.2',
+        description: 'cdk-eks-endpoint: from the bastion, the endpoint resolves as its mode says and the Kubernetes API answers /readyz',
+        // what to expect is a parameter, so that the document stays the same when the mode changes
+        parameters: {
+          expect: {
+            type: 'String', default: 'any', allowedValues: ['private', 'public', 'any'],
+            description: 'What the endpoint should resolve to from the bastion: private (a mode with private access), public (Public mode), any',
+          },
+        },
+        mainSteps: [{ action: 'aws:runShellScript', name: 'prove', inputs: { runCommand: proofScript(cluster), timeoutSeconds: '300' } }],
+      },
+    });
+    const expect = props.expectPrivateEndpoint === undefined ? 'any' : props.expectPrivateEndpoint ? 'private' : 'public';
+    this.proofCommand = `aws ssm send-command --document-name ${this.proofDocument.ref} --instance-ids ${this.instanceId} ` +
+      `--parameters expect=${expect} --region ${Stack.of(this).region} --query Command.CommandId --output text`;
     // Marks the instance in the template, so that the check (in any of its three forms, the
     // CLI on a template included) knows it as a bastion that needs Session Manager and S3.
     // Metadata changes no resource on update.
@@ -402,6 +441,33 @@ function clusterVersion(cluster: eks.ICluster): string | undefined {
     return (child as unknown as { version?: string }).version;
   }
   return undefined;
+}
+
+/**
+ * The proof, run as root on the bastion by Session Manager's agent: after the boot script is
+ * done, what the endpoint resolves to (private addresses are RFC 1918's) against what the mode
+ * gives, and `kubectl get --raw /readyz`. One PASS or FAIL line each; the exit code is 1 on a FAIL.
+ */
+function proofScript(cluster: eks.ICluster): string[] {
+  const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
+  return [
+    'cloud-init status --wait >/dev/null 2>&1 || true',
+    Fn.join('', ['host=', host]),
+    'expect="{{ expect }}"',
+    'fail=0',
+    'addrs=$(getent ahostsv4 "$host" | awk \'{print $1}\' | sort -u | tr "\\n" " ")',
+    'if [ -z "$addrs" ]; then',
+    '  echo "FAIL dns: $host does not resolve from the bastion (VPC DNS support and hostnames?)"; fail=1',
+    'else',
+    '  kind=public',
+    '  for a in $addrs; do case "$a" in 10.*|172.1[6-9].*|172.2[0-9].*|172.3[01].*|192.168.*) kind=private ;; esac; done',
+    '  if [ "$expect" = any ] || [ "$kind" = "$expect" ]; then echo "PASS dns: $host -> ${addrs}($kind)";',
+    '  else echo "FAIL dns: $host -> ${addrs}($kind, where this mode gives $expect addresses)"; fail=1; fi',
+    'fi',
+    'if out=$(kubectl --kubeconfig "${KUBECONFIG:-/root/.kube/config}" get --raw /readyz --request-timeout=20s 2>&1); then echo "PASS api: /readyz $out";',
+    'else echo "FAIL api: $(echo "$out" | tail -1)"; fail=1; fi',
+    'exit $fail',
+  ];
 }
 
 /**

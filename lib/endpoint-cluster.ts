@@ -233,6 +233,7 @@ export class EndpointCluster extends Construct {
         ...props.bastionOptions,
         cluster: this.cluster,
         kubernetesVersion: props.version ?? eks.KubernetesVersion.V1_35,
+        expectPrivateEndpoint: this.mode.privateAccess,
       });
     }
   }

@@ -118,3 +118,63 @@ describe('ClusterBastion boot script', () => {
     expect(script).toContain('getent hosts 0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com');
   });
 });
+
+describe('ClusterBastion proof document', () => {
+  /** The document's script rendered with stand-ins, as bash would run it. */
+  function proof(expectPrivate: boolean | undefined): { script: string; document: any } {
+    const stack = new Stack(testApp(), `Proof${String(expectPrivate)}`);
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+    const cluster = new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    const bastion = new ClusterBastion(stack, 'Bastion', { cluster, expectPrivateEndpoint: expectPrivate });
+    expect(stack.resolve(bastion.proofCommand)['Fn::Join'][1].join('')).toContain(`--parameters expect=${expectPrivate === undefined ? 'any' : expectPrivate ? 'private' : 'public'} `);
+    const [document] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'));
+    const lines = document.Properties.Content.mainSteps[0].inputs.runCommand as unknown[];
+    // Session Manager's agent puts the send-command parameter in place of {{ expect }}
+    const expected = expectPrivate === undefined ? 'any' : expectPrivate ? 'private' : 'public';
+    expect(document.Properties.Content.parameters.expect.allowedValues).toContain(expected);
+    return { script: lines.map(render).join('\n').replace('{{ expect }}', expected), document };
+  }
+  /** Runs the script with the endpoint host and kubeconfig given, here. */
+  function run(script: string, host: string, kubeconfig: string): { status: number | null; stdout: string } {
+    const local = script.replace(/^host=.*$/m, `host=${host}`);
+    const r = spawnSync('bash', ['-c', local], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path.dirname(kubectl)}:${process.env.PATH}` } });
+    return { status: r.status, stdout: r.stdout };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proof-'));
+  const kubectl = path.join(dir, 'kubectl');
+  beforeAll(() => {
+    // the kubectl the bastion installs, from its asset, as in the boot script test above
+    const stack = new Stack(testApp(), 'ProofKubectl');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+    const cluster = new eks.Cluster(stack, 'Cluster', { vpc, version: eks.KubernetesVersion.V1_34, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    const asset = (new ClusterBastion(stack, 'Bastion', { cluster }).node.findChild('Kubectl') as s3assets.Asset).assetPath;
+    execFileSync('python3', ['-c', `import zipfile,sys; open(sys.argv[2],'wb').write(zipfile.ZipFile(sys.argv[1]).read('kubectl/kubectl'))`, asset, kubectl]);
+    fs.chmodSync(kubectl, 0o755);
+  });
+
+  test('is a Command document that runs a shell script, valid bash', () => {
+    const { script, document } = proof(true);
+    expect(document.Properties.DocumentType).toBe('Command');
+    expect(document.Properties.Content.mainSteps[0].action).toBe('aws:runShellScript');
+    fs.writeFileSync(path.join(dir, 'proof.sh'), script);
+    expect(spawnSync('bash', ['-n', path.join(dir, 'proof.sh')], { encoding: 'utf8' }).status).toBe(0);
+  });
+
+  test('PASS dns when the answer is the kind the mode gives, FAIL when it is not, FAIL api when the API does not answer; exit 1 on a FAIL', () => {
+    // localhost answers 127.0.0.1: not RFC 1918, so "public" to the script
+    const unreachable = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(unreachable, [
+      'apiVersion: v1', 'kind: Config', 'clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]',
+      'users: [{name: u, user: {token: x}}]', 'contexts: [{name: c, context: {cluster: c, user: u}}]', 'current-context: c',
+    ].join('\n'));
+    const publicMode = run(proof(false).script, 'localhost', unreachable);
+    expect(publicMode.stdout).toMatch(/^PASS dns: localhost -> 127\.0\.0\.1 \(public\)$/m);
+    expect(publicMode.stdout).toMatch(/^FAIL api: /m);
+    expect(publicMode.status).toBe(1);
+    const privateMode = run(proof(true).script, 'localhost', unreachable);
+    expect(privateMode.stdout).toMatch(/^FAIL dns: localhost -> 127\.0\.0\.1 \(public, where this mode gives private addresses\)$/m);
+    const unknownMode = run(proof(undefined).script, 'localhost', unreachable);
+    expect(unknownMode.stdout).toMatch(/^PASS dns: localhost -> 127\.0\.0\.1 \(public\)$/m);
+    expect(run(proof(true).script, 'no-such-host.invalid', unreachable).stdout).toMatch(/^FAIL dns: no-such-host\.invalid does not resolve from the bastion/m);
+  });
+});

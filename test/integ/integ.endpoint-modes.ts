@@ -2,7 +2,7 @@
  * Integration test, for your own AWS account: deploys the lab in each endpoint mode and checks
  * from each bastion, through Session Manager, what a lab user would: the endpoint resolves to
  * private addresses (public ones in Public mode), and kubectl works at once as ssm-user and
- * ec2-user, with the nodes Ready.
+ * ec2-user, with the nodes Ready; then the bastion's own proof document passes (PASS dns, PASS api).
  *
  *   npm run build
  *   npx cdk deploy --app "node build/test/integ/integ.endpoint-modes.js" --all --require-approval never
@@ -59,7 +59,21 @@ export function integApp(app: App = new App()): { app: App; stacks: Stack[]; tes
       ),
     })).waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(20) });
 
-    online.next(run).next(result);
+    // the bastion's own proof document: what the stack output ProveEndpoint runs
+    const prove = test.assertions.awsApiCall('SSM', 'sendCommand', {
+      DocumentName: lab.bastion!.proofDocument.ref,
+      InstanceIds: [instanceId],
+      Parameters: { expect: [mode.privateAccess ? 'private' : 'public'] },
+    });
+    const proved = test.assertions.awsApiCall('SSM', 'getCommandInvocation', {
+      CommandId: prove.getAttString('Command.CommandId'),
+      InstanceId: instanceId,
+    }).expect(ExpectedResult.objectLike({
+      Status: 'Success',
+      StandardOutputContent: Match.stringLikeRegexp(`PASS dns: \\S+ -> [0-9. ]+\\(${mode.privateAccess ? 'private' : 'public'}\\)[\\s\\S]*PASS api: /readyz ok`),
+    })).waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) });
+
+    online.next(run).next(result).next(prove).next(proved);
   }
   return { app, stacks: labs.map((l) => l.stack), test };
 }
