@@ -9,7 +9,7 @@
  *   npx cdk destroy --app "node build/test/integ/integ.endpoint-modes.js" --all --force
  *
  * The assertions run while the last stack deploys; a failed one fails the deployment. Three
- * clusters cost about $0.75 an hour (README, "What a lab costs"). Offline, npm test synthesizes
+ * clusters cost about $0.80 an hour (README, "What a lab costs"). Offline, npm test synthesizes
  * this app and compares it with its snapshot (test/integ.test.ts).
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
