@@ -15,10 +15,12 @@ const { policyCheckApp } = require('../examples/policy-check');
 function reportsOf(outdir: string): Array<{ md: string; json: any }> {
   const dir = path.join(outdir, PrivateResolutionCheck.REPORT_DIR);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({
-    json: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
-    md: fs.readFileSync(path.join(dir, f.replace(/\.json$/, '.md')), 'utf8'),
-  }));
+  const md = fs.readFileSync(path.join(dir, 'flow-report.md'), 'utf8');
+  const clusters = JSON.parse(fs.readFileSync(path.join(dir, 'flow-report.json'), 'utf8')).clusters as any[];
+  // a section per cluster, in the order of the JSON
+  const sections = md.split(/^(?=# )/m);
+  expect(sections).toHaveLength(clusters.length);
+  return clusters.map((json, i) => ({ json, md: sections[i] }));
 }
 
 /** What the Aspect annotated on a stack, as `<rule> <message>`. */

@@ -129,8 +129,3 @@ function mermaid(r: ClusterReport): string {
   lines.push('  api -- "private, always" --> kubelet');
   return lines.join('\n');
 }
-
-/** A file name for a cluster's report: its template and logical ID, safe on every file system. */
-export function reportFileName(r: Pick<ClusterReport, 'templateId' | 'logicalId'>): string {
-  return `${r.templateId}-${r.logicalId}`.replace(/[^A-Za-z0-9._-]+/g, '-');
-}

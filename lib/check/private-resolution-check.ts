@@ -2,7 +2,7 @@ import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { ClusterReport, clusterReport, reportFileName, reportMarkdown } from './flow-report';
+import { ClusterReport, clusterReport, reportMarkdown } from './flow-report';
 import { checkTree, isAcknowledged, TreeFinding } from './report';
 import { ALL_RULES } from './rules';
 
@@ -18,9 +18,10 @@ export interface PrivateResolutionCheckProps {
   readonly skip?: string[];
 
   /**
-   * Whether to write a flow report per cluster into the cloud assembly directory
-   * (`eks-endpoint-reports/<stack>-<logicalId>.md` and `.json`): who reaches the API by which
-   * path, what allows or blocks it, the findings, and a Mermaid diagram. The context key
+   * Whether to write a flow report of each cluster into the cloud assembly directory
+   * (`eks-endpoint-reports/flow-report.md` and its JSON twin `flow-report.json`, a section per
+   * cluster): who reaches the API by which path, what allows or blocks it, the findings, and a
+   * Mermaid diagram. The context key
    * `cdk-eks-endpoint:report` set to `false` turns it off too.
    * @default true
    */
@@ -131,10 +132,9 @@ export class PrivateResolutionCheck implements IAspect {
     if (reports.length === 0 || !Stage.isStage(unit)) return;
     const dir = path.join(unit.outdir, PrivateResolutionCheck.REPORT_DIR);
     fs.mkdirSync(dir, { recursive: true });
-    for (const r of reports) {
-      fs.writeFileSync(path.join(dir, `${reportFileName(r)}.md`), reportMarkdown(r));
-      fs.writeFileSync(path.join(dir, `${reportFileName(r)}.json`), JSON.stringify(r, undefined, 2) + '\n');
-    }
+    // two files for the whole unit, a section (an entry) per cluster: files cost more than their text
+    fs.writeFileSync(path.join(dir, 'flow-report.md'), reports.map(reportMarkdown).join('\n'));
+    fs.writeFileSync(path.join(dir, 'flow-report.json'), JSON.stringify({ clusters: reports }, undefined, 2) + '\n');
     // one line, on a construct in a stack (where cdk synth prints annotations)
     const anchor = clusters.find((c) => Stage.of(c) === unit && this.inScope(c));
     if (anchor) {

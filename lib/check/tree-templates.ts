@@ -28,7 +28,6 @@ const READS: Record<string, string[] | 'all'> = {
   'AWS::AutoScaling::AutoScalingGroup': ['minSize', 'maxSize', 'vpcZoneIdentifier', 'tags', 'launchTemplate', 'mixedInstancesPolicy', 'launchConfigurationName'],
   'AWS::AutoScaling::LaunchConfiguration': ['imageId', 'instanceType', 'securityGroups'],
   'AWS::IAM::InstanceProfile': ['roles'],
-  'AWS::IAM::Role': ['assumeRolePolicyDocument', 'managedPolicyArns'],
   'AWS::Lambda::Function': ['code', 'role', 'vpcConfig'],
   'AWS::EC2::VPCPeeringConnection': ['vpcId', 'peerVpcId'],
   'AWS::EC2::TransitGateway': ['securityGroupReferencingSupport'],
@@ -45,6 +44,28 @@ const READS: Record<string, string[] | 'all'> = {
   'AWS::EC2::SecurityGroupEgress': 'all',
   ...Object.fromEntries(UNREADABLE_CLUSTER_TYPES.map((type) => [type, 'all' as const])),
 };
+
+/**
+ * Types whose few properties the engine reads are plain values (strings, lists of strings):
+ * rendered by name, CloudFormation's name to the L1's, without the L1's validation of every
+ * property it requires. A role's trust policy, which its L1 requires, costs more to resolve
+ * than the rest of the check on it.
+ */
+const PLAIN_READS: Record<string, Record<string, string>> = {
+  'AWS::IAM::Role': { ManagedPolicyArns: 'managedPolicyArns' },
+};
+
+function plainProperties(resource: CfnResource, resolve: (value: unknown) => any, names: Record<string, string>): Record<string, unknown> | undefined {
+  const all = (resource as unknown as { cfnProperties?: Record<string, unknown> }).cfnProperties;
+  const overrides = (resource as unknown as { rawOverrides?: { Properties?: Record<string, unknown> } }).rawOverrides?.Properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [cfnName, l1Name] of Object.entries(names)) {
+    // an override of the property itself wins, as aws-cdk-lib merges it
+    const value = cfnName in overrides ? overrides[cfnName] : all?.[l1Name];
+    if (value !== undefined) out[cfnName] = resolve(value);
+  }
+  return out;
+}
 
 /** Templates rendered from a construct tree, and the way back from a finding to its construct. */
 export interface TreeTemplates {
@@ -110,7 +131,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
       }
     };
     for (const element of stacks.get(stack)!) {
-      if (element instanceof CfnResource ? element.cfnResourceType in READS
+      if (element instanceof CfnResource ? element.cfnResourceType in READS || element.cfnResourceType in PLAIN_READS
         : element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
         render(element);
       }
@@ -194,6 +215,11 @@ function renderResource(resource: CfnResource, resolve: (value: unknown) => any)
   if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
   const condition = resource.cfnOptions.condition;
   if (condition) rendered.Condition = Stack.of(resource).resolve(condition.logicalId);
+  const plain = PLAIN_READS[type];
+  if (plain) {
+    rendered.Properties = plainProperties(resource, resolve, plain);
+    return rendered;
+  }
   const reads = READS[type];
   if (reads === undefined) return rendered; // given by type only
   const properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
