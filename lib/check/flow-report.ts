@@ -108,24 +108,42 @@ export function reportMarkdown(r: ClusterReport): string {
 }
 
 function mermaid(r: ClusterReport): string {
+  return flowchart(r.flows.map((f) => (f.client === 'the API server, to kubelet' ? undefined : {
+    client: f.client,
+    endpoint: f.endpoint === 'public' ? 'public' : 'private',
+    blocked: f.endpoint === 'none' ? 'no route' : f.status.startsWith('blocked') ? f.status : undefined,
+    label: f.dns,
+  })));
+}
+
+/** One client's edge in a flowchart: to which endpoint, labelled how, or crossed out and why. */
+export interface ChartRow {
+  readonly client: string;
+  readonly endpoint: 'public' | 'private';
+  readonly label: string;
+  readonly blocked?: string;
+}
+
+/**
+ * A Mermaid flowchart of clients reaching the API: each client to the endpoint it takes (crossed
+ * out when blocked), the endpoints to the API server, the API server to kubelet. An undefined
+ * row keeps its place in the numbering and draws nothing (the API server's own row).
+ */
+export function flowchart(rows: Array<ChartRow | undefined>): string {
   const quote = (text: string) => text.replace(/"/g, '\'');
+  const used = new Set(rows.map((r) => r?.endpoint));
   const lines = ['flowchart LR'];
-  const ends = new Set(r.flows.map((f) => f.endpoint));
-  if (ends.has('public')) lines.push('  pub(["public endpoint"])');
-  if (ends.has('private') || ends.has('none')) lines.push('  priv(["private endpoint: EKS-owned ENIs"])');
+  if (used.has('public')) lines.push('  pub(["public endpoint"])');
+  if (used.has('private')) lines.push('  priv(["private endpoint: EKS-owned ENIs"])');
   lines.push('  api[["Kubernetes API server"]]', '  kubelet["kubelet on the nodes"]');
-  r.flows.forEach((f, i) => {
-    if (f.client === 'the API server, to kubelet') return;
-    lines.push(`  c${i}["${quote(f.client)}"]`);
-    const target = f.endpoint === 'public' ? 'pub' : 'priv';
-    if (f.endpoint === 'none' || f.status.startsWith('blocked')) {
-      lines.push(`  c${i} -. "${quote(f.endpoint === 'none' ? 'no route' : f.status)}" .-x ${target}`);
-    } else {
-      lines.push(`  c${i} -- "${f.dns}" --> ${target}`);
-    }
+  rows.forEach((row, i) => {
+    if (!row) return;
+    const target = row.endpoint === 'public' ? 'pub' : 'priv';
+    lines.push(`  c${i}["${quote(row.client)}"]`);
+    lines.push(row.blocked !== undefined ? `  c${i} -. "${quote(row.blocked)}" .-x ${target}` : `  c${i} -- "${quote(row.label)}" --> ${target}`);
   });
-  if (ends.has('public')) lines.push('  pub --> api');
-  if (ends.has('private') || ends.has('none')) lines.push('  priv --> api');
+  if (used.has('public')) lines.push('  pub --> api');
+  if (used.has('private')) lines.push('  priv --> api');
   lines.push('  api -- "private, always" --> kubelet');
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
-import { apiPath, ClientView, ClusterView } from '../engine/network-model';
+import { apiPath, ClusterView } from '../engine/network-model';
 import { unique } from '../engine/value';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
+import { EndpointRule, Finding, mayBePrivate, maybeClient, notVerifiable, violationIfPrivate } from './rule';
 
 /**
  * With private access on, a client in the cluster VPC resolves the endpoint to the
@@ -55,9 +55,3 @@ export const ClientSecurityGroupPath: EndpointRule = {
     return findings;
   },
 };
-
-
-/** The condition under which a client that may be one is one, to open a not-verifiable message. */
-export function maybeClient(client: ClientView): string {
-  return `the access entry of ${client.display} names its cluster by a deploy-time value, or exists under a condition. If it is an API client of this cluster:`;
-}

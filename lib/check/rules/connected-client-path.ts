@@ -1,9 +1,8 @@
 import { allows443, apiPath, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
 import { asList, Fact, literal, sameValue, Text, Unknown, Value } from '../engine/value';
-import { maybeClient } from './client-security-group-path';
 import { describeConnection } from './connected-client-resolution';
-import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
+import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
 
 /**
  * In Private mode public DNS answers with the endpoint's private addresses, so clients in
@@ -62,7 +61,7 @@ export const ConnectedClientPath: EndpointRule = {
           } else if (!path) {
             const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
               && apiPath(cluster.model, cluster, client, true) === true;
-            findings.push((client.maybe ? (m: string) => notVerifiable(`${maybeClient(client)} ${m}`) : (m: string) => violation(this, m))(acrossTgw
+            findings.push(violationFor(this, client, acrossTgw
               ? `${client.display} (${client.kind}) reaches the cluster ${through}, and the cluster security group allows TCP 443 from its security group, ` +
                 'but security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled on the gateway and ' +
                 'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
@@ -87,12 +86,12 @@ export const ConnectedClientPath: EndpointRule = {
       const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
         `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
       findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
-        : client.maybe ? notVerifiable(`${maybeClient(client)} ${problem}`) : violation(this, problem));
+        : violationFor(this, client, problem));
     }
     for (const client of cluster.outsideClients) {
       const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
         `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
-      findings.push(client.maybe ? notVerifiable(`${maybeClient(client)} ${problem}`) : violation(this, problem));
+      findings.push(violationFor(this, client, problem));
     }
     return findings;
   },

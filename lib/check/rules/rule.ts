@@ -1,4 +1,4 @@
-import { ClusterView } from '../engine/network-model';
+import { ClientView, ClusterView } from '../engine/network-model';
 
 /** How serious a finding is: an error fails `cdk synth`; a warning can be acknowledged. */
 export type Level = 'error' | 'warning';
@@ -55,4 +55,14 @@ export function violationIfPrivate(rule: Pick<EndpointRule, 'level'>, cluster: C
 export function mayBeMode(cluster: ClusterView, publicAccess: boolean, privateAccess: boolean): 'yes' | 'no' | 'unknown' {
   if (cluster.publicAccess === !publicAccess || cluster.privateAccess === !privateAccess) return 'no';
   return cluster.publicAccess === 'unknown' || cluster.privateAccess === 'unknown' ? 'unknown' : 'yes';
+}
+
+/** The condition under which a client that may be one is one, to open a not-verifiable message. */
+export function maybeClient(client: ClientView): string {
+  return `the access entry of ${client.display} names its cluster by a deploy-time value, or exists under a condition. If it is an API client of this cluster:`;
+}
+
+/** A definite violation about a client, or a not-verifiable warning when it may not be this cluster's client. */
+export function violationFor(rule: Pick<EndpointRule, 'level'>, client: ClientView, message: string): Finding {
+  return client.maybe ? notVerifiable(`${maybeClient(client)} ${message}`) : violation(rule, message);
 }
