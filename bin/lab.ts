@@ -6,10 +6,15 @@
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24
  *   npx cdk synth -c mode=public -c bastion=false
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
+ *   npx cdk synth -c egress=isolated -c compute=auto-mode   # no internet at all, EKS Auto Mode
+ *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16
+ *   npx cdk synth -c remoteNodeNetworks=192.168.0.0/16 -c remotePodNetworks=172.16.0.0/16
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
+import { ClusterCompute } from '../lib/cluster-compute';
+import { ClusterEgress } from '../lib/cluster-egress';
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
 import { PrivateResolutionCheck } from '../lib/check/private-resolution-check';
@@ -21,7 +26,15 @@ export const CONTEXT_KEYS: Record<string, string> = {
   bastion: 'true | false',
   adminPrincipals: 'comma-separated IAM role or user ARNs granted cluster admin (kubectl from your laptop)',
   guard: 'true | false: AWS Control Tower\'s proactive controls (cfn-guard) at synth',
+  egress: 'nat-gateway | isolated (no internet: VPC endpoints instead)',
+  compute: 'nodegroup | auto-mode',
+  connectedCidrs: 'comma-separated IPv4 CIDR blocks of connected networks (peering, Transit Gateway, VPN) whose clients use the private endpoint',
+  remoteNodeNetworks: 'comma-separated RFC 1918 blocks of EKS Hybrid Nodes',
+  remotePodNetworks: 'comma-separated RFC 1918 blocks of the pods on hybrid nodes',
 };
+
+const EGRESS: Record<string, ClusterEgress> = { 'nat-gateway': ClusterEgress.NAT_GATEWAY, 'isolated': ClusterEgress.ISOLATED };
+const COMPUTE: Record<string, ClusterCompute> = { 'nodegroup': ClusterCompute.NODEGROUP, 'auto-mode': ClusterCompute.AUTO_MODE };
 
 const ADMIN = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER });
 
@@ -36,11 +49,18 @@ export interface LabOptions {
   readonly adminPrincipals?: string[];
   /** Whether to run AWS Control Tower's proactive controls (cfn-guard) at synth. */
   readonly guard?: boolean;
+  readonly egress?: ClusterEgress;
+  readonly compute?: ClusterCompute;
+  /** Given to EndpointCluster, which checks them. */
+  readonly connectedCidrs?: string[];
+  readonly remoteNodeNetworks?: string[];
+  readonly remotePodNetworks?: string[];
 }
 
 /** Reads and checks the lab's context; throws LabContextError with one line to show. */
 export function labOptions(context: Record<string, unknown>): LabOptions {
   for (const key of Object.keys(context)) {
+    if (key in CONTEXT_KEYS) continue; // remoteNodeNetworks is not a typo of remotePodNetworks
     const meant = Object.keys(CONTEXT_KEYS).find((k) => k !== key && nearlyEqual(k, key));
     if (meant) {
       throw new LabContextError(`Unknown context key "${key}"; did you mean "${meant}"? Valid keys: ${describeKeys()}.`);
@@ -70,13 +90,53 @@ export function labOptions(context: Record<string, unknown>): LabOptions {
   if (guardValue !== 'true' && guardValue !== 'false') {
     throw new LabContextError(`Invalid -c guard=${guardValue}: expected true or false.`);
   }
-  const admins = context.adminPrincipals === undefined ? [] : String(context.adminPrincipals).split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const admins = list(context.adminPrincipals);
+  const egress = choice(context, 'egress', EGRESS);
+  const compute = choice(context, 'compute', COMPUTE);
+  const connected = list(context.connectedCidrs);
+  const remoteNodes = list(context.remoteNodeNetworks);
+  const remotePods = list(context.remotePodNetworks);
   return {
     mode,
     bastion: bastionValue === 'true',
     ...(admins.length > 0 ? { adminPrincipals: admins } : {}),
     ...(guardValue === 'true' ? { guard: true } : {}),
+    ...(egress !== undefined ? { egress } : {}),
+    ...(compute !== undefined ? { compute } : {}),
+    ...(connected.length > 0 ? { connectedCidrs: connected } : {}),
+    ...(remoteNodes.length > 0 ? { remoteNodeNetworks: remoteNodes } : {}),
+    ...(remotePods.length > 0 ? { remotePodNetworks: remotePods } : {}),
   };
+}
+
+/** A comma-separated context value as a list, blanks dropped. */
+function list(value: unknown): string[] {
+  return value === undefined ? [] : String(value).split(',').map((a) => a.trim()).filter((a) => a !== '');
+}
+
+/** A context value that names one of `choices`, or undefined when not given. */
+function choice<T>(context: Record<string, unknown>, key: string, choices: Record<string, T>): T | undefined {
+  if (context[key] === undefined) return undefined;
+  const value = String(context[key]).trim();
+  if (!(value in choices)) {
+    throw new LabContextError(`Invalid -c ${key}=${value}: expected one of ${Object.keys(choices).join(', ')}.`);
+  }
+  return choices[value];
+}
+
+/** The -c values of the options EndpointCluster judges, as typed, for a refusal's one line. */
+function givenContext(options: LabOptions): string {
+  const shown: string[] = [`mode=${options.mode.name}`];
+  const entries: Array<[string, unknown]> = [
+    ['egress', options.egress === undefined ? undefined : Object.keys(EGRESS).find((k) => EGRESS[k] === options.egress)],
+    ['compute', options.compute === undefined ? undefined : Object.keys(COMPUTE).find((k) => COMPUTE[k] === options.compute)],
+    ['connectedCidrs', options.connectedCidrs?.join(',')],
+    ['remoteNodeNetworks', options.remoteNodeNetworks?.join(',')],
+    ['remotePodNetworks', options.remotePodNetworks?.join(',')],
+    ['adminPrincipals', options.adminPrincipals?.join(',')],
+  ];
+  for (const [key, value] of entries) if (value !== undefined) shown.push(`${key}=${value}`);
+  return shown.map((s) => `-c ${s}`).join(' ');
 }
 
 /** What `getent hosts` on the bastion should answer, and how the traffic flows, per mode. */
@@ -116,11 +176,18 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
       adminPrincipals: options.adminPrincipals,
       // the lab's choice, made visible: the bastion is cluster admin (docs/SECURITY.md shows narrower ones)
       bastionOptions: options.bastion ? { accessPolicies: [ADMIN] } : undefined,
+      egress: options.egress,
+      compute: options.compute,
+      connectedCidrs: options.connectedCidrs,
+      remoteNodeNetworks: options.remoteNodeNetworks,
+      remotePodNetworks: options.remotePodNetworks,
     });
   } catch (e) {
-    // a value from -c that EndpointCluster refuses (such as an assumed-role ARN): one line, like the other context errors
-    if (options.adminPrincipals && /adminPrincipals/.test((e as Error).message)) {
-      throw new LabContextError(`Invalid -c adminPrincipals=${options.adminPrincipals.join(',')}: ${(e as Error).message}`);
+    // a value or combination from -c that EndpointCluster refuses (an assumed-role ARN, egress
+    // isolated with mode public): one line, like the other context errors
+    const message = (e as Error).message;
+    if (message.startsWith('EndpointCluster: ')) {
+      throw new LabContextError(`Refused ${givenContext(options)}: ${message.slice('EndpointCluster: '.length)}`);
     }
     throw e;
   }
@@ -143,6 +210,18 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
   new CfnOutput(stack, 'EndpointMode', { value: options.mode.toString() });
   new CfnOutput(stack, 'ClusterEndpoint', { value: lab.cluster.clusterEndpoint });
   new CfnOutput(stack, 'TrafficFlow', { value: notes.flow });
+  if (lab.resolverInboundAddresses.length > 0) {
+    new CfnOutput(stack, 'ResolverInboundAddresses', {
+      description: 'Forward the cluster endpoint\'s host name to these addresses from the connected networks\' DNS servers',
+      value: lab.resolverInboundAddresses.join(','),
+    });
+  }
+  if (options.egress === ClusterEgress.ISOLATED) {
+    new CfnOutput(stack, 'VpcEndpoints', {
+      description: 'No internet in this VPC: nodes and bastion reach AWS services through these VPC endpoints',
+      value: lab.vpcEndpointServices.join(',') || 'none created (the VPC had them)',
+    });
+  }
   if (lab.bastion) {
     new CfnOutput(stack, 'BastionSessionCommand', { value: lab.bastion.sessionCommand });
     new CfnOutput(stack, 'ProveEndpoint', {

@@ -224,6 +224,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       bucket: kubectlAsset.bucket,
       bucketKey: kubectlAsset.s3ObjectKey,
       localFile: '/tmp/kubectl.zip',
+      // the asset bucket's own region: without it the CLI may call S3's global endpoint, which
+      // an S3 gateway endpoint does not serve outside us-east-1 (an isolated VPC has no other way)
+      region: Stack.of(this).region,
     });
     // the download is installed only if it is the zip this synthesis pinned
     userData.addCommands(`echo '${kubectlZip.sha256}  ${zipPath}' | sha256sum --check --strict -`);

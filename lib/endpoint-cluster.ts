@@ -5,11 +5,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
+import { ClusterCompute } from './cluster-compute';
+import { ClusterEgress } from './cluster-egress';
 import { EndpointMode } from './endpoint-mode';
-import { isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
+import { cidrContains, isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
 import { flowLogDestination } from './private/flow-logs';
 import { limitGrantsToAwsServices } from './private/kms';
 import { acknowledgeNagFindings } from './private/nag';
+import { cidrList, firstOverlap, literalVpcCidr, overlaps, REMOTE_NETWORK_RANGES } from './private/networks';
+import { ResolverForwarding } from './private/resolver-forwarding';
+import { IsolatedEndpointKit } from './private/vpc-endpoints';
 
 /**
  * Properties of an `EndpointCluster`.
@@ -99,6 +104,68 @@ export interface EndpointClusterProps {
    * @default RemovalPolicy.DESTROY - the lab's choice: deleted 7 days after the stack
    */
   readonly secretsKeyRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * How nodes and bastion reach AWS services. `ISOLATED`: isolated subnets with no NAT gateway
+   * and no internet gateway route, and the VPC endpoints (private DNS on) the features in use
+   * need: `ec2`, `ecr.api`, `ecr.dkr`, `sts` for nodes, `eks-auth` for Auto Mode, `ssm`,
+   * `ssmmessages`, `ec2messages` for the bastion (`logs` and `kms` for its session logs and
+   * encryption, when set), and an `s3` gateway endpoint. With a VPC of yours defined in this
+   * app, only the endpoints it lacks are created; with one it cannot see (imported), none is
+   * created and a warning lists what the VPC must have. Refused with `EndpointMode.PUBLIC`,
+   * whose endpoint isolated nodes could not reach.
+   * @default ClusterEgress.NAT_GATEWAY
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html
+   */
+  readonly egress?: ClusterEgress;
+
+  /**
+   * What runs the pods: a managed node group (shaped with `nodegroup`), or EKS Auto Mode with its
+   * built-in `system` and `general-purpose` node pools in the private (or isolated) subnets.
+   * @default ClusterCompute.NODEGROUP
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+   */
+  readonly compute?: ClusterCompute;
+
+  /**
+   * VPCs connected to the cluster VPC (peering or Transit Gateway) whose clients call the API
+   * through the private endpoint. Each gets a TCP 443 rule from its CIDR block into the cluster's
+   * security group and, in Public & Private mode, where it would otherwise resolve the public
+   * addresses, the Route 53 Resolver forwarding rule for the endpoint's name is associated with
+   * it (same account and region). Routing (peering, Transit Gateway routes) stays yours: the
+   * check says what is missing. Refused with `EndpointMode.PUBLIC`, which has no private endpoint.
+   * @default - none
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+   */
+  readonly connectedVpcs?: ec2.IVpc[];
+
+  /**
+   * IPv4 CIDR blocks of other connected networks (on-premises over VPN or Direct Connect, VPCs in
+   * other accounts) whose clients call the API through the private endpoint: a TCP 443 rule from
+   * each into the cluster's security group. In Public & Private mode the construct also builds
+   * Route 53 Resolver forwarding: forward the endpoint's host name from these networks to
+   * `resolverInboundAddresses`. Refused with `EndpointMode.PUBLIC`.
+   * @default - none
+   */
+  readonly connectedCidrs?: string[];
+
+  /**
+   * EKS Hybrid Nodes: the on-premises networks the hybrid nodes are in. IPv4 RFC 1918 blocks,
+   * overlapping neither each other, `remotePodNetworks`, the VPC nor the Kubernetes service
+   * range. Adds TCP 443 from them into the cluster's security group (with private access). Routes
+   * from the VPC to them (VPN or Transit Gateway) stay yours. Refused with
+   * `EndpointMode.PUBLIC_AND_PRIVATE`: hybrid nodes would resolve the public addresses.
+   * @default - no hybrid nodes
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+   */
+  readonly remoteNodeNetworks?: string[];
+
+  /**
+   * EKS Hybrid Nodes: the networks of pods on hybrid nodes (needed for webhooks running there).
+   * The same rules as `remoteNodeNetworks`, which must be given too.
+   * @default - none
+   */
+  readonly remotePodNetworks?: string[];
 }
 
 /**
@@ -124,6 +191,12 @@ export class EndpointCluster extends Construct {
   /** The endpoint mode as requested. */
   public readonly mode: EndpointMode;
 
+  /** How nodes and bastion reach AWS services. */
+  public readonly egress: ClusterEgress;
+
+  /** What runs the pods. */
+  public readonly compute: ClusterCompute;
+
   /**
    * The public access CIDR blocks as rendered, NAT gateway addresses included.
    * Each read returns a new copy: changing it changes neither the template nor the mode.
@@ -136,15 +209,36 @@ export class EndpointCluster extends Construct {
   // rendered template must not change when a user changes the list afterwards.
   private readonly renderedPublicAccessCidrs: readonly string[];
 
-  /** The managed node group. */
-  public readonly nodegroup: eks.Nodegroup;
+  /** The managed node group, with `ClusterCompute.NODEGROUP`. */
+  public readonly nodegroup?: eks.Nodegroup;
 
   /** The KMS key that encrypts Kubernetes secrets. */
   public readonly secretsEncryptionKey: kms.IKey;
 
+  /**
+   * The addresses of the Route 53 Resolver inbound endpoint in the cluster VPC, built in Public &
+   * Private mode with connected networks: point on-premises DNS forwarders for the endpoint's
+   * host name here. Empty otherwise.
+   */
+  public readonly resolverInboundAddresses: string[];
+
+  /**
+   * The ID of the Route 53 Resolver FORWARD rule for the endpoint's host name, built in Public &
+   * Private mode with connected networks: share it through AWS RAM with VPCs of other accounts.
+   */
+  public readonly resolverRuleId?: string;
+
+  /**
+   * The services whose VPC endpoints this construct created (`ISOLATED` egress): `ec2`,
+   * `ecr.api`, ..., and `s3` for the gateway endpoint. Empty otherwise.
+   */
+  public readonly vpcEndpointServices: string[];
+
   constructor(scope: Construct, id: string, props: EndpointClusterProps = {}) {
     super(scope, id);
     this.mode = props.mode ?? EndpointMode.PRIVATE;
+    this.egress = props.egress ?? ClusterEgress.NAT_GATEWAY;
+    this.compute = props.compute ?? ClusterCompute.NODEGROUP;
     const adminPrincipals = validateAdminPrincipals(props.adminPrincipals ?? []);
     if (props.bastion === false && props.bastionOptions !== undefined) {
       throw new Error(
@@ -152,10 +246,14 @@ export class EndpointCluster extends Construct {
         'so there is no bastion to apply it to. Remove bastionOptions, or remove bastion: false.',
       );
     }
+    this.refuseCombinations(props);
 
     const ownedVpc = props.vpc === undefined ? this.createVpc() : undefined;
     this.vpc = props.vpc ?? ownedVpc!;
+    const workloadSubnets = this.workloadSubnets();
     this.renderedPublicAccessCidrs = this.renderedCidrs(ownedVpc);
+    const connected = this.connectedNetworks(props);
+    const remote = this.remoteNetworks(props);
 
     if (props.secretsEncryptionKey !== undefined && props.secretsKeyRemovalPolicy !== undefined) {
       throw new Error(
@@ -165,14 +263,20 @@ export class EndpointCluster extends Construct {
     }
     this.secretsEncryptionKey = props.secretsEncryptionKey ?? this.createSecretsKey(props.secretsKeyRemovalPolicy ?? RemovalPolicy.DESTROY);
 
+    const autoMode = this.compute === ClusterCompute.AUTO_MODE;
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? eks.KubernetesVersion.V1_35,
       clusterName: props.clusterName,
       vpc: this.vpc,
-      vpcSubnets: props.vpcSubnets ?? controlPlaneSubnets(this.vpc),
+      vpcSubnets: props.vpcSubnets ?? this.controlPlaneSubnets(workloadSubnets),
       endpointAccess: toEndpointAccess(this.mode),
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
+      ...(autoMode
+        // the built-in node pools, with a node role of the least privilege AWS documents (aws-eks-v2
+        // adds the Auto Mode policies to the cluster role)
+        ? { defaultCapacityType: eks.DefaultCapacityType.AUTOMODE, compute: { nodePools: ['system', 'general-purpose'], nodeRole: this.createAutoModeNodeRole() } }
+        : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
+      ...(remote.nodes.length > 0 ? { remoteNodeNetworks: [{ cidrs: remote.nodes }] } : {}),
+      ...(remote.pods.length > 0 ? { remotePodNetworks: [{ cidrs: remote.pods }] } : {}),
       // EKS would otherwise give whoever creates the cluster (with cdk deploy, the bootstrap
       // stack's CloudFormation execution role) a cluster-admin access entry that no template
       // shows. Admins are named instead: adminPrincipals, the bastion's access entry.
@@ -208,34 +312,299 @@ export class EndpointCluster extends Construct {
 
     adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
-    this.nodegroup = this.addNodegroup(props.nodegroup ?? {});
+    // Private-endpoint clients outside the VPC: connected networks and hybrid nodes (and pods on
+    // them, calling the API from webhooks and controllers) reach the EKS-owned ENIs on 443.
+    // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+    if (this.mode.privateAccess) {
+      const group = this.controlPlaneSecurityGroup();
+      for (const cidr of connected.cidrs) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
+      for (const cidr of remote.nodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
+      for (const cidr of remote.pods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
+    }
+    let forwarding: ResolverForwarding | undefined;
+    if (this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0) {
+      forwarding = new ResolverForwarding(this, 'EndpointResolver', {
+        vpc: this.vpc,
+        subnets: this.resolverSubnets(workloadSubnets),
+        cluster: this.cluster,
+        connectedVpcs: props.connectedVpcs ?? [],
+        connectedCidrs: connected.cidrs,
+      });
+    }
+    this.resolverInboundAddresses = forwarding ? [...forwarding.inboundAddresses] : [];
+    this.resolverRuleId = forwarding?.ruleId;
+
+    const bastionOn = props.bastion ?? true;
+    let kit: IsolatedEndpointKit | undefined;
+    if (this.egress === ClusterEgress.ISOLATED) {
+      kit = new IsolatedEndpointKit(this, 'VpcEndpoints', this.vpc, workloadSubnets.subnets ?? [], {
+        nodes: !autoMode,
+        autoMode,
+        bastion: bastionOn,
+        bastionLogs: props.bastionOptions?.sessionLogGroup !== undefined,
+        bastionKms: props.bastionOptions?.sessionEncryptionKey !== undefined,
+      });
+      // Auto Mode launches nodes as soon as the cluster schedules its system pods
+      if (autoMode) this.cluster.node.addDependency(kit);
+      if (kit.sawVpc) {
+        Annotations.of(this.cluster).acknowledgeWarning('@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets',
+          'No kubectl provider runs in these subnets, and EndpointCluster has the VPC endpoints its nodes and bastion need (egress ISOLATED).');
+      }
+    }
+    this.vpcEndpointServices = kit ? [...kit.created] : [];
+
+    if (!autoMode) {
+      const nodegroup = this.addNodegroup(props.nodegroup ?? {}, workloadSubnets);
+      if (kit) nodegroup.node.addDependency(kit); // nodes that boot before their endpoints never join
+      acknowledgeNagFindings(nodegroup.role, [
+        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+          'EKS requires this AWS managed policy on the node role of a managed node group.'],
+        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+          'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it.'],
+        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+          'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
+      ]);
+      this.nodegroup = nodegroup;
+    } else {
+      this.acknowledgeAutoModeFindings();
+    }
     acknowledgeNagFindings(this.cluster.role, [
       ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
         'EKS requires this AWS managed policy on the cluster role; AWS keeps it current with what the control plane needs.'],
     ]);
-    acknowledgeNagFindings(this.nodegroup.role, [
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
-        'EKS requires this AWS managed policy on the node role of a managed node group.'],
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
-        'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it.'],
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
-        'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
-    ]);
 
-    const bastionIsAdmin = (props.bastion ?? true) && props.bastionOptions?.accessPolicies?.length !== 0;
+    const bastionIsAdmin = bastionOn && props.bastionOptions?.accessPolicies?.length !== 0;
     if (adminPrincipals.length === 0 && !bastionIsAdmin) {
       Annotations.of(this).addWarningV2('cdk-eks-endpoint:noClusterAccess',
         'No IAM principal gets access to this cluster: the cluster creator gets none (bootstrapClusterCreatorAdminPermissions is false), ' +
         'adminPrincipals is empty and there is no bastion with an access entry. Add adminPrincipals, or grant access with cluster.grantAccess().');
     }
-    if (props.bastion ?? true) {
+    if (bastionOn) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
+        vpcSubnets: workloadSubnets,
         ...props.bastionOptions,
         cluster: this.cluster,
         kubernetesVersion: props.version ?? eks.KubernetesVersion.V1_35,
         expectPrivateEndpoint: this.mode.privateAccess,
       });
+      if (kit) this.bastion.node.addDependency(kit); // its boot script downloads kubectl from S3
     }
+  }
+
+  /** The combinations that cannot work, refused before anything is built. */
+  private refuseCombinations(props: EndpointClusterProps): void {
+    if (this.egress === ClusterEgress.ISOLATED && !this.mode.privateAccess) {
+      throw new Error(
+        `EndpointCluster: egress ISOLATED with mode ${this.mode}: nodes without internet egress cannot reach a public-only endpoint, so they would never join. ` +
+        'Use EndpointMode.PRIVATE or EndpointMode.PUBLIC_AND_PRIVATE (nodes then use the private endpoint), or egress NAT_GATEWAY.',
+      );
+    }
+    if (this.compute === ClusterCompute.AUTO_MODE && props.nodegroup !== undefined) {
+      throw new Error(
+        `EndpointCluster: nodegroup (${Object.keys(props.nodegroup).join(', ') || 'empty'}) shapes the managed node group, which compute AUTO_MODE does not create. ` +
+        'Remove nodegroup (Auto Mode sizes nodes from the pods\' requests), or use compute NODEGROUP.',
+      );
+    }
+    const connected = (props.connectedVpcs?.length ?? 0) + (props.connectedCidrs?.length ?? 0);
+    if (connected > 0 && !this.mode.privateAccess) {
+      throw new Error(
+        `EndpointCluster: connectedVpcs/connectedCidrs are given, but mode ${this.mode} has no private endpoint for connected networks to reach. ` +
+        'Use EndpointMode.PRIVATE or EndpointMode.PUBLIC_AND_PRIVATE, or remove them and add the networks\' egress addresses with EndpointMode.PUBLIC.onlyFrom(...).',
+      );
+    }
+    const remote = props.remoteNodeNetworks?.length ?? 0;
+    if ((props.remotePodNetworks?.length ?? 0) > 0 && remote === 0) {
+      throw new Error(
+        `EndpointCluster: remotePodNetworks (${props.remotePodNetworks!.join(', ')}) is given without remoteNodeNetworks; EKS takes pod networks only ` +
+        'with the node networks the hybrid nodes are in. Add remoteNodeNetworks, or remove remotePodNetworks.',
+      );
+    }
+    if (remote > 0 && this.mode.publicAccess && this.mode.privateAccess) {
+      throw new Error(
+        `EndpointCluster: remoteNodeNetworks with mode ${this.mode}: hybrid nodes are outside the VPC, so they would resolve the endpoint to its public addresses ` +
+        'and never use the private one (AWS recommends Public or Private for hybrid nodes). Use EndpointMode.PRIVATE, ' +
+        'or EndpointMode.PUBLIC.onlyFrom(...) with your on-premises egress addresses.',
+      );
+    }
+  }
+
+  /** The subnets for nodes and bastion: isolated with ISOLATED egress, else private with egress (or isolated, when the VPC has only those). */
+  private workloadSubnets(): ec2.SubnetSelection {
+    const vpc = this.vpc;
+    if (this.egress === ClusterEgress.ISOLATED) {
+      if (vpc.isolatedSubnets.length === 0) {
+        throw new Error(
+          'EndpointCluster: egress ISOLATED places nodes and bastion in isolated subnets, but the VPC has none ' +
+          `(it has ${vpc.privateSubnets.length} private subnet(s) with egress and ${vpc.publicSubnets.length} public). ` +
+          'Give a VPC with PRIVATE_ISOLATED subnets, let EndpointCluster create the VPC, or use egress NAT_GATEWAY.',
+        );
+      }
+      return { subnets: vpc.isolatedSubnets };
+    }
+    return { subnets: vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets };
+  }
+
+  /**
+   * The control plane's subnets: those of the nodes, and the public ones with a NAT gateway and a
+   * node group, which keeps what aws-eks-v2 renders by default. Auto Mode's built-in node class
+   * launches nodes in the cluster's subnets, so there they are the private (or isolated) ones only.
+   */
+  private controlPlaneSubnets(workload: ec2.SubnetSelection): ec2.SubnetSelection[] {
+    if (this.egress === ClusterEgress.ISOLATED || this.compute === ClusterCompute.AUTO_MODE) {
+      return [workload];
+    }
+    return controlPlaneSubnets(this.vpc);
+  }
+
+  /** Two subnets in two AZs for the Resolver endpoints, from the nodes' subnets, with literal CIDR blocks. */
+  private resolverSubnets(workload: ec2.SubnetSelection): ec2.ISubnet[] {
+    const chosen: ec2.ISubnet[] = [];
+    for (const subnet of workload.subnets ?? []) {
+      if (chosen.some((s) => s.availabilityZone === subnet.availabilityZone)) continue;
+      let cidr: string | undefined;
+      try {
+        cidr = subnet.ipv4CidrBlock;
+      } catch {
+        cidr = undefined;
+      }
+      if (cidr === undefined || isToken(cidr)) {
+        throw new Error(
+          `EndpointCluster: Public & Private mode with connected networks builds a Route 53 Resolver inbound endpoint at a fixed address in subnet ${subnet.subnetId}, ` +
+          'whose CIDR block is not known at synth. Import the VPC with its subnets\' CIDR blocks (privateSubnetIpv4CidrBlocks), or use EndpointMode.PRIVATE, ' +
+          'whose connected clients need no Resolver.',
+        );
+      }
+      chosen.push(subnet);
+      if (chosen.length === 2) return chosen;
+    }
+    throw new Error(
+      'EndpointCluster: Public & Private mode with connected networks builds Route 53 Resolver endpoints, which need subnets in two Availability Zones; ' +
+      `the nodes' subnets span ${chosen.length}. Give a VPC with private subnets in two AZs, or use EndpointMode.PRIVATE, whose connected clients need no Resolver.`,
+    );
+  }
+
+  /** The connected networks' CIDR blocks (the VPCs' first), checked. */
+  private connectedNetworks(props: EndpointClusterProps): { cidrs: string[] } {
+    const vpcCidrs = (props.connectedVpcs ?? []).map((vpc, i) => {
+      const cidr = literalVpcCidr(vpc);
+      if (cidr === undefined) {
+        throw new Error(
+          `EndpointCluster: connectedVpcs[${i}] (${vpc.node.path}) has no known CIDR block, which its 443 rule needs. ` +
+          'Import it with vpcCidrBlock (ec2.Vpc.fromVpcAttributes), or give its CIDR block in connectedCidrs instead.',
+        );
+      }
+      if (vpc === this.vpc || (!isToken(vpc.vpcId) && vpc.vpcId === this.vpc.vpcId)) {
+        throw new Error(`EndpointCluster: connectedVpcs[${i}] is the cluster's own VPC, whose clients resolve the private endpoint already. Remove it.`);
+      }
+      return cidr;
+    });
+    const given = cidrList('EndpointCluster', 'connectedCidrs', props.connectedCidrs ?? []);
+    const all = [...vpcCidrs, ...given.cidrs].filter((c, i, list) => list.indexOf(c) === i);
+    const vpcCidr = literalVpcCidr(this.vpc);
+    for (const cidr of all) {
+      if (cidr === '0.0.0.0/0') {
+        throw new Error(
+          'EndpointCluster: connectedCidrs has 0.0.0.0/0, which would open the API\'s security group to every address routed to the VPC. ' +
+          'List the connected networks\' own blocks.',
+        );
+      }
+      if (vpcCidr !== undefined && overlaps(cidr, vpcCidr)) {
+        throw new Error(
+          `EndpointCluster: connected network ${cidr} overlaps the cluster VPC's ${vpcCidr}; traffic to it would never leave the VPC. ` +
+          'Connected networks need address space of their own: renumber one side, or remove it from connectedVpcs/connectedCidrs.',
+        );
+      }
+    }
+    if (all.some(isToken) || vpcCidr === undefined || isToken(vpcCidr)) {
+      if (all.length > 0) {
+        Annotations.of(this).addWarningV2('cdk-eks-endpoint:connectedNetworksNotVerifiable',
+          'Some connected networks\' CIDR blocks, or the cluster VPC\'s, are deploy-time values, so whether they overlap cannot be checked at synth. ' +
+          'Confirm each connected network has address space of its own.');
+      }
+    }
+    return { cidrs: all };
+  }
+
+  /** The hybrid nodes' networks, with every requirement EKS has checked. */
+  private remoteNetworks(props: EndpointClusterProps): { nodes: string[]; pods: string[] } {
+    const nodes = cidrList('EndpointCluster', 'remoteNodeNetworks', props.remoteNodeNetworks ?? []).cidrs;
+    const pods = cidrList('EndpointCluster', 'remotePodNetworks', props.remotePodNetworks ?? []).cidrs;
+    const all: Array<[string, string]> = [
+      ...nodes.map((c): [string, string] => ['remoteNodeNetworks', c]),
+      ...pods.map((c): [string, string] => ['remotePodNetworks', c]),
+    ];
+    if (all.length === 0) return { nodes, pods };
+    for (const [prop, cidr] of all) {
+      if (!isToken(cidr) && !REMOTE_NETWORK_RANGES.some((block) => cidrContains(block, cidr))) {
+        throw new Error(
+          `EndpointCluster: ${prop} has ${cidr}, which is in none of the ranges EKS accepts for hybrid nodes: RFC 1918's 10.0.0.0/8, 172.16.0.0/12, ` +
+          '192.168.0.0/16, and RFC 6598\'s 100.64.0.0/10. Use the private block the nodes or pods are numbered from.',
+        );
+      }
+    }
+    const pair = firstOverlap(all.map(([, c]) => c));
+    if (pair) {
+      throw new Error(
+        `EndpointCluster: remote networks ${pair[0]} and ${pair[1]} overlap; EKS refuses overlapping remote node and pod networks. ` +
+        'Give each network once, as disjoint blocks.',
+      );
+    }
+    const vpcCidr = literalVpcCidr(this.vpc);
+    const withVpc = vpcCidr === undefined ? undefined : firstOverlap(all.map(([, c]) => c), [vpcCidr]);
+    if (withVpc) {
+      throw new Error(
+        `EndpointCluster: remote network ${withVpc[0]} overlaps the cluster VPC's ${vpcCidr}; EKS refuses remote networks inside the VPC. ` +
+        'Remote networks are the on-premises blocks the hybrid nodes and their pods use.',
+      );
+    }
+    // No check against the service range: with remote networks and no serviceIpv4Cidr, EKS picks
+    // a service range that overlaps neither (hybrid-nodes-cluster-create.html).
+    if (all.some(([, c]) => isToken(c)) || vpcCidr === undefined || isToken(vpcCidr)) {
+      Annotations.of(this).addWarningV2('cdk-eks-endpoint:remoteNetworksNotVerifiable',
+        'Some remote node or pod networks, or the VPC\'s CIDR block, are deploy-time values, so the hybrid-nodes requirements cannot be checked at synth. ' +
+        'Confirm each remote network is an RFC 1918 (or 100.64.0.0/10) block that overlaps neither another remote network nor the VPC.');
+    }
+    return { nodes, pods };
+  }
+
+  /** The additional security group aws-eks-v2 puts on the EKS-owned ENIs (and on no node). */
+  private controlPlaneSecurityGroup(): ec2.SecurityGroup {
+    const group = this.cluster.node.tryFindChild('ControlPlaneSecurityGroup');
+    if (!(group instanceof ec2.SecurityGroup)) {
+      throw new Error('EndpointCluster: aws-eks-v2 no longer creates the ControlPlaneSecurityGroup this construct adds its 443 rules to; please report this.');
+    }
+    return group;
+  }
+
+  /**
+   * The role of Auto Mode's built-in node pools, with the two managed policies AWS documents for
+   * it (narrower than a node group's AmazonEKSWorkerNodePolicy and ECR read-only, which aws-eks-v2
+   * would give). EKS makes its access entry.
+   * https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
+   */
+  private createAutoModeNodeRole(): iam.Role {
+    const role = new iam.Role(this, 'AutoModeNodeRole', {
+      description: 'EKS Auto Mode nodes of the built-in node pools',
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodeMinimalPolicy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+      ],
+    });
+    acknowledgeNagFindings(role, [
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]',
+        'The managed policy AWS documents for Auto Mode nodes: the least a node needs to join.'],
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
+        'The managed policy AWS documents for Auto Mode nodes: pulling images from ECR, nothing more.'],
+    ]);
+    return role;
+  }
+
+  /** cdk-nag findings on the Auto Mode policies aws-eks-v2 gives the cluster role, with the reasons. */
+  private acknowledgeAutoModeFindings(): void {
+    acknowledgeNagFindings(this.cluster.role, ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy']
+      .map((name): [string, string] => [`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+        'Auto Mode requires this AWS managed policy on the cluster role, to manage the nodes, volumes, load balancers and network interfaces for you.']));
   }
 
   /**
@@ -269,18 +638,22 @@ export class EndpointCluster extends Construct {
   }
 
   private createVpc(): ec2.Vpc {
+    const isolated = this.egress === ClusterEgress.ISOLATED;
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 1,
+      natGateways: isolated ? 0 : 1,
       enableDnsSupport: true,
       enableDnsHostnames: true,
       // restricting the default security group takes a custom-resource Lambda; nothing here uses that group
       restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [
-        // the NAT gateway has its Elastic IP and the EKS-owned ENIs need none: no address is handed out
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
-      ],
+      subnetConfiguration: isolated
+        // no public subnet, so no internet gateway: AWS services through VPC endpoints only
+        ? [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
+        : [
+          // the NAT gateway has its Elastic IP and the EKS-owned ENIs need none: no address is handed out
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+        ],
       flowLogs: {
         All: { destination: flowLogDestination(this), trafficType: ec2.FlowLogTrafficType.ALL },
       },
@@ -340,7 +713,7 @@ export class EndpointCluster extends Construct {
     return all;
   }
 
-  private addNodegroup(options: eks.NodegroupOptions): eks.Nodegroup {
+  private addNodegroup(options: eks.NodegroupOptions, subnets: ec2.SubnetSelection): eks.Nodegroup {
     const { diskSize, ...rest } = options;
     let launchTemplateSpec = options.launchTemplateSpec;
     if (!launchTemplateSpec) {
@@ -372,9 +745,7 @@ export class EndpointCluster extends Construct {
       minSize: 1,
       desiredSize: 2,
       maxSize: 3,
-      subnets: this.vpc.privateSubnets.length > 0
-        ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
-        : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      subnets,
       ...rest,
       launchTemplateSpec,
     });

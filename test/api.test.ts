@@ -21,6 +21,8 @@ describe('the jsii assembly', () => {
       'cdk-eks-endpoint.ClusterBastion',
       'cdk-eks-endpoint.ClusterBastionOptions',
       'cdk-eks-endpoint.ClusterBastionProps',
+      'cdk-eks-endpoint.ClusterCompute',
+      'cdk-eks-endpoint.ClusterEgress',
       'cdk-eks-endpoint.EndpointAccessChecks',
       'cdk-eks-endpoint.EndpointCluster',
       'cdk-eks-endpoint.EndpointClusterProps',
@@ -42,10 +44,17 @@ describe('the jsii assembly', () => {
     ]));
   });
 
+  test('ClusterEgress and ClusterCompute are plain enums with the issue\'s members', () => {
+    expect(assembly.types['cdk-eks-endpoint.ClusterEgress'].members.map((m: { name: string }) => m.name)).toEqual(['NAT_GATEWAY', 'ISOLATED']);
+    expect(assembly.types['cdk-eks-endpoint.ClusterCompute'].members.map((m: { name: string }) => m.name)).toEqual(['NODEGROUP', 'AUTO_MODE']);
+    const props = assembly.types['cdk-eks-endpoint.EndpointClusterProps'].properties.map((p: { name: string }) => p.name);
+    expect(props).toEqual(expect.arrayContaining(['egress', 'compute', 'connectedVpcs', 'connectedCidrs', 'remoteNodeNetworks', 'remotePodNetworks']));
+  });
+
   test('the package entry point loads the compiled library: require(\'cdk-eks-endpoint\')', () => {
     const root = path.join(__dirname, '..');
     const exported = execFileSync(process.execPath, ['-e', "console.log(Object.keys(require('./')).sort().join(' '))"], { cwd: root, encoding: 'utf8' });
-    expect(exported.trim()).toBe('ClusterBastion EndpointAccessChecks EndpointCluster EndpointMode PrivateResolutionCheck');
+    expect(exported.trim()).toBe('ClusterBastion ClusterCompute ClusterEgress EndpointAccessChecks EndpointCluster EndpointMode PrivateResolutionCheck');
     expect(require(path.join(root, 'package.json')).main).toBe('lib/index.js');
   });
 });

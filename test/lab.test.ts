@@ -60,7 +60,7 @@ describe('lab context', () => {
     }
     expect(error).toBeInstanceOf(LabContextError);
     expect(error!.message).toBe(
-      `Invalid -c adminPrincipals=${assumed}: EndpointCluster: adminPrincipals has the STS session ARN "${assumed}"; ` +
+      `Refused -c mode=private -c adminPrincipals=${assumed}: adminPrincipals has the STS session ARN "${assumed}"; ` +
       'access entries take the role\'s ARN. Use arn:aws:iam::123456789012:role/Admin (add the role\'s path if it has one).',
     );
   });
@@ -75,6 +75,10 @@ describe('lab context', () => {
     expect(result.stderr).toBe('Invalid -c mode=publik: expected one of public, public-and-private, private.\n');
   });
 });
+
+/** The check's documented warnings on a hybrid-nodes lab: routes to on-premises are yours (docs/RULES.md). */
+const HYBRID_WARNINGS: string[] = [];
+const HYBRID_PUBLIC_WARNINGS: string[] = [];
 
 describe('lab app', () => {
   test.each(['public', 'public-and-private', 'private'])('%s: outputs name, mode, endpoint, session command and what to expect from DNS', (mode) => {
@@ -103,6 +107,59 @@ describe('lab app', () => {
     const messages = app.synth().getStackByName(stack.stackName).messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:'));
     expect(messages.filter((m) => m.level === 'error')).toEqual([]);
     expect(messages.map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))![1])).toEqual(warnings);
+  });
+
+  test.each([
+    [{ egress: 'isolated' }, []],
+    [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', egress: 'isolated', compute: 'auto-mode' }, []],
+    [{ compute: 'auto-mode' }, []],
+    [{ mode: 'public', compute: 'auto-mode' }, ['PublicEndpointOpen']],
+    [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' }, []],
+    [{ connectedCidrs: '10.1.0.0/16', egress: 'isolated' }, []],
+    [{ remoteNodeNetworks: '192.168.0.0/16', remotePodNetworks: '172.16.0.0/16' }, HYBRID_WARNINGS],
+    [{ mode: 'public', allowFrom: '198.51.100.0/24', remoteNodeNetworks: '192.168.0.0/16' }, HYBRID_PUBLIC_WARNINGS],
+  ])('with the issue 7 options, %j: the check reports no error and warns only %j', (context, warnings) => {
+    const app = testApp();
+    const stack = buildLabApp(app, labOptions(context));
+    const messages = app.synth().getStackByName(stack.stackName).messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:'));
+    expect(messages.filter((m) => m.level === 'error')).toEqual([]);
+    expect(messages.map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))![1])).toEqual(warnings);
+  });
+
+  test('outputs the Resolver inbound addresses with connected networks in Public & Private, and the VPC endpoints when isolated', () => {
+    const connected = Template.fromStack(buildLabApp(testApp(), labOptions({ mode: 'public-and-private', connectedCidrs: '192.168.0.0/16' }))).toJSON().Outputs;
+    expect(connected.ResolverInboundAddresses.Value).toBe('10.0.63.254,10.0.95.254');
+    expect(connected.VpcEndpoints).toBeUndefined();
+    const isolated = Template.fromStack(buildLabApp(testApp(), labOptions({ egress: 'isolated', compute: 'auto-mode' }))).toJSON().Outputs;
+    expect(isolated.VpcEndpoints.Value).toBe('ec2,ecr.api,ecr.dkr,sts,eks-auth,ssm,ssmmessages,ec2messages,s3');
+    expect(isolated.ResolverInboundAddresses).toBeUndefined();
+  });
+
+  test.each([
+    [{ mode: 'public', egress: 'isolated' }, 'Refused -c mode=public -c egress=isolated: egress ISOLATED with mode public: nodes without internet egress cannot reach a public-only endpoint'],
+    [{ mode: 'public', connectedCidrs: '10.1.0.0/16' }, 'Refused -c mode=public -c connectedCidrs=10.1.0.0/16: connectedVpcs/connectedCidrs are given, but mode public has no private endpoint'],
+    [{ mode: 'public-and-private', remoteNodeNetworks: '192.168.0.0/16' }, 'Refused -c mode=public-and-private -c remoteNodeNetworks=192.168.0.0/16: remoteNodeNetworks with mode public-and-private'],
+    [{ remotePodNetworks: '172.16.0.0/16' }, 'Refused -c mode=private -c remotePodNetworks=172.16.0.0/16: remotePodNetworks (172.16.0.0/16) is given without remoteNodeNetworks'],
+    [{ remoteNodeNetworks: '203.0.113.0/24' }, 'Refused -c mode=private -c remoteNodeNetworks=203.0.113.0/24: remoteNodeNetworks has 203.0.113.0/24, which is in none of the ranges'],
+    [{ connectedCidrs: '10.0.0.0/8' }, 'Refused -c mode=private -c connectedCidrs=10.0.0.0/8: connected network 10.0.0.0/8 overlaps the cluster VPC\'s 10.0.0.0/16'],
+  ])('refuses %j with one line that names the context and the way out', (context, message) => {
+    let error: Error | undefined;
+    try {
+      buildLabApp(testApp(), labOptions(context));
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(LabContextError);
+    expect(error!.message).toContain(message);
+    expect(error!.message).not.toContain('\n');
+  });
+
+  test.each([
+    [{ egress: 'none' }, 'Invalid -c egress=none: expected one of nat-gateway, isolated.'],
+    [{ compute: 'fargate' }, 'Invalid -c compute=fargate: expected one of nodegroup, auto-mode.'],
+    [{ conectedCidrs: '10.1.0.0/16' }, 'Unknown context key "conectedCidrs"; did you mean "connectedCidrs"?'],
+  ])('refuses %j before building anything', (context, message) => {
+    expect(() => labOptions(context)).toThrow(message);
   });
 
   test('without a bastion there is no session output', () => {

@@ -1,7 +1,7 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EndpointCluster, EndpointMode } from '../lib';
+import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { testApp } from './util';
 
 /**
@@ -20,9 +20,9 @@ const KEPT_TYPES = [
   'AWS::EC2::Instance', 'AWS::KMS::Key', 'AWS::Logs::LogGroup',
 ];
 
-function labTemplate(mode: EndpointMode): Record<string, any> {
+function labTemplate(mode: EndpointMode, options: EndpointClusterProps = {}): Record<string, any> {
   const stack = new Stack(testApp(), 'EksEndpointLab');
-  new EndpointCluster(stack, 'Lab', { mode });
+  new EndpointCluster(stack, 'Lab', { ...options, mode });
   return Template.fromStack(stack).toJSON();
 }
 
@@ -69,4 +69,51 @@ describe('switching endpoint mode', () => {
     renamed.Resources[id].Properties.Name = 'renamed';
     expect(impacts(templates.private, renamed)[id].impact).toBe(ResourceImpact.WILL_REPLACE);
   });
+});
+
+/**
+ * Issue 7: with each option held, a switch between the modes that option allows still updates
+ * the cluster in place and replaces nothing precious. What a mode adds (the Resolver pieces of
+ * Public & Private with connected networks) is created or deleted, and nothing else changes.
+ */
+const OPTIONS: Array<[string, EndpointClusterProps, string[]]> = [
+  ['egress ISOLATED', { egress: ClusterEgress.ISOLATED }, ['public-and-private', 'private']],
+  ['compute AUTO_MODE', { compute: ClusterCompute.AUTO_MODE }, ['public', 'public-and-private', 'private']],
+  ['ISOLATED with AUTO_MODE', { egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE }, ['public-and-private', 'private']],
+  ['connectedCidrs', { connectedCidrs: ['10.1.0.0/16', '192.168.0.0/16'] }, ['public-and-private', 'private']],
+  ['hybrid nodes', { remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16'] }, ['public', 'private']],
+];
+
+const PRECIOUS = [...KEPT_TYPES, 'AWS::EC2::VPCEndpoint', 'AWS::IAM::Role'];
+const RESOLVER_PIECES = ['AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'];
+
+describe.each(OPTIONS)('switching endpoint mode with %s', (_name, options, modes) => {
+  const held = Object.fromEntries(modes.map((m) => [m, labTemplate(MODES[m], options)]));
+  const pairs = modes.flatMap((from) => modes.filter((to) => to !== from).map((to) => [from, to]));
+
+  test.each(pairs)('%s -> %s updates the cluster in place and replaces nothing precious', (from, to) => {
+    const changes = impacts(held[from], held[to]);
+    expect(Object.values(changes).find((c) => c.type === 'AWS::EKS::Cluster')?.impact).toBe(ResourceImpact.WILL_UPDATE);
+    const replaced = Object.entries(changes).filter(([, c]) => [ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE, ResourceImpact.WILL_ORPHAN].includes(c.impact));
+    expect(replaced).toEqual([]);
+    const destroyed = Object.entries(changes).filter(([, c]) => c.impact === ResourceImpact.WILL_DESTROY);
+    for (const [id, change] of destroyed) {
+      expect([id, RESOLVER_PIECES.includes(change.type)]).toEqual([id, true]);
+      expect(id).toMatch(/EndpointResolver/);
+    }
+    for (const type of PRECIOUS) {
+      const count = (t: Record<string, any>) => Object.values(t.Resources).filter((r: any) => r.Type === type).length;
+      expect([type, count(held[to])]).toEqual([type, count(held[from])]);
+    }
+  });
+});
+
+test('with connected networks, Private -> Public & Private creates the Resolver pieces, and the way back deletes them (the test above sees them)', () => {
+  const options = { connectedCidrs: ['192.168.0.0/16'] };
+  const changes = impacts(labTemplate(EndpointMode.PRIVATE, options), labTemplate(EndpointMode.PUBLIC_AND_PRIVATE, options));
+  const added = Object.values(changes).filter((c) => c.impact === ResourceImpact.WILL_CREATE).map((c) => c.type).sort();
+  expect(added).toEqual([
+    'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress',
+    'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule',
+  ]);
 });

@@ -7,7 +7,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
-import { EndpointCluster, EndpointMode } from '../lib';
+import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointMode } from '../lib';
 import { testApp } from './util';
 
 /**
@@ -56,6 +56,15 @@ describe('cdk-nag packs: no finding left unacknowledged', () => {
       mode: EndpointMode.PUBLIC_AND_PRIVATE,
       adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
       bastionOptions: { instanceType: new ec2.InstanceType('c6a.large'), accessPolicies: [] },
+    })],
+    ['egress ISOLATED and Auto Mode, Public & Private', (stack) => new EndpointCluster(stack, 'Lab', {
+      mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE,
+    })],
+    ['connected networks with Resolver forwarding, Public & Private', (stack) => new EndpointCluster(stack, 'Lab', {
+      mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16', '192.168.0.0/16'],
+    })],
+    ['hybrid nodes, Private', (stack) => new EndpointCluster(stack, 'Lab', {
+      remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16'],
     })],
     ['an imported VPC', (stack) => new EndpointCluster(stack, 'Lab', {
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {

@@ -1,0 +1,66 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { isToken, parseCidr, renderedCidrProblem } from './cidr';
+
+/**
+ * The ranges EKS takes for hybrid nodes' remote node and pod networks: RFC 1918's three, and
+ * RFC 6598's shared space, which the current hybrid-nodes-cluster-create.html adds.
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+ */
+export const REMOTE_NETWORK_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/** Whether two literal IPv4 blocks share an address; undefined when either is not literal. */
+export function overlaps(a: string, b: string): boolean | undefined {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (!x || !y) return undefined;
+  return x[0] < y[0] + y[1] && y[0] < x[0] + x[1];
+}
+
+/**
+ * A list of CIDR blocks given to a prop: trimmed, each kept once, literal ones checked. Throws
+ * with the prop, the bad value and the way out. Returns the blocks and whether any is a token.
+ */
+export function cidrList(owner: string, prop: string, given: string[]): { cidrs: string[]; tokens: boolean } {
+  const cidrs: string[] = [];
+  given.forEach((cidr, i) => {
+    if (isToken(cidr)) {
+      if (!cidrs.includes(cidr)) cidrs.push(cidr);
+      return;
+    }
+    const trimmed = typeof cidr === 'string' ? cidr.trim() : cidr;
+    const problem = renderedCidrProblem(trimmed);
+    if (problem) {
+      throw new Error(`${owner}: ${prop}[${i}] ${JSON.stringify(cidr)} ${problem}.`);
+    }
+    if (!cidrs.includes(trimmed)) cidrs.push(trimmed);
+  });
+  return { cidrs, tokens: cidrs.some(isToken) };
+}
+
+/** The first pair of literal blocks that overlap, as [a, b], from two lists (or one list with itself). */
+export function firstOverlap(a: string[], b?: string[]): [string, string] | undefined {
+  for (let i = 0; i < a.length; i++) {
+    const others = b ?? a.slice(i + 1);
+    for (const other of others) {
+      if (overlaps(a[i], other)) return [a[i], other];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The VPC's primary CIDR block, literal where the app defines it (an `ec2.Vpc` renders
+ * `vpcCidrBlock` as a reference to its own attribute), else as the VPC gives it.
+ */
+export function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
+  const cfnVpc = vpc.node.defaultChild;
+  if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !isToken(cfnVpc.cidrBlock)) {
+    return cfnVpc.cidrBlock;
+  }
+  try {
+    return vpc.vpcCidrBlock;
+  } catch {
+    return undefined; // imported without its CIDR block
+  }
+}
+
