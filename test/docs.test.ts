@@ -4,7 +4,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CONTEXT_KEYS } from '../bin/lab';
-import { EndpointCluster, EndpointMode } from '../lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { explainMode } from '../lib/check/explain';
 import { ALL_RULES } from '../lib/check/rules';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
@@ -83,6 +84,26 @@ describe('README.md', () => {
 
   test('shows every context key of the lab app', () => {
     for (const key of Object.keys(CONTEXT_KEYS)) expect(readme).toContain(`-c ${key}=`);
+  });
+
+  test('the counts behind the option costs are what synthesis makes: interface endpoints per AZ, Resolver addresses', () => {
+    const count = (props: EndpointClusterProps) => {
+      const template = Template.fromStack((() => { const st = new Stack(testApp(), 'Costs'); new EndpointCluster(st, 'Lab', props); return st; })());
+      const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+      const resolvers = Object.values(template.findResources('AWS::Route53Resolver::ResolverEndpoint'));
+      return {
+        endpoints: endpoints.length,
+        endpointEnis: endpoints.reduce((n, e) => n + e.Properties.SubnetIds.length, 0),
+        resolverEnis: resolvers.reduce((n, r) => n + r.Properties.IpAddresses.length, 0),
+      };
+    };
+    const isolated = count({ egress: ClusterEgress.ISOLATED });
+    const isolatedAuto = count({ egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE });
+    const forwarding = count({ mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['192.168.0.0/16'] });
+    expect(readme).toContain(`+$${(isolated.endpointEnis * 0.01).toFixed(2)} (${isolated.endpoints} x 2 AZs), +$${(isolatedAuto.endpointEnis * 0.01).toFixed(2)} with Auto Mode (${isolatedAuto.endpoints} x 2)`);
+    expect(readme).toContain(`${forwarding.resolverEnis} Resolver endpoint addresses at $0.125 each`);
+    expect(readme).toContain(`| +$${(forwarding.resolverEnis * 0.125).toFixed(2)} |`);
+    expect(readme).toContain(`interface endpoints in each of the 2 AZs: ${isolated.endpoints} with a node group and bastion (${isolatedAuto.endpoints} with Auto Mode`);
   });
 
   test('the kubectl asset sizes it gives for v35 are the sizes synthesis makes', () => {

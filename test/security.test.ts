@@ -161,6 +161,7 @@ describe('docs/SECURITY.md', () => {
     const stacks = [
       ...MODES.map((mode) => buildLabApp(testApp(), labOptions({ mode }))),
       buildLabApp(testApp(), labOptions({ mode: 'private', bastion: 'false' })),
+      buildLabApp(testApp(), labOptions({ mode: 'private', egress: 'isolated', compute: 'auto-mode' })),
     ];
     for (const stack of stacks) {
       for (const c of stack.node.findAll()) {
