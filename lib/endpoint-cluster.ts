@@ -166,6 +166,15 @@ export interface EndpointClusterProps {
    * @default - none
    */
   readonly remotePodNetworks?: string[];
+
+  /**
+   * EKS Hybrid Nodes: the IAM role the hybrid nodes' credentials provider (SSM hybrid activations
+   * or IAM Roles Anywhere) gives them. It gets the access entry of type `HYBRID_LINUX` that lets
+   * the nodes join. Refused without `remoteNodeNetworks`.
+   * @default - no access entry: create one of type HYBRID_LINUX for the nodes' role yourself
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-creds.html
+   */
+  readonly hybridNodesRole?: iam.IRole;
 }
 
 /**
@@ -311,6 +320,16 @@ export class EndpointCluster extends Construct {
     this.limitClusterRoleToThisCluster(props.clusterName);
 
     adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
+    if (props.hybridNodesRole) {
+      // the entry type that lets nodes join; EKS attaches no access policy to it
+      // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cluster-prep.html
+      new eks.AccessEntry(this, 'HybridNodesAccess', {
+        cluster: this.cluster,
+        principal: props.hybridNodesRole.roleArn,
+        accessEntryType: eks.AccessEntryType.HYBRID_LINUX,
+        accessPolicies: [],
+      });
+    }
 
     // Private-endpoint clients outside the VPC: connected networks and hybrid nodes (and pods on
     // them, calling the API from webhooks and controllers) reach the EKS-owned ENIs on 443.
@@ -417,6 +436,12 @@ export class EndpointCluster extends Construct {
       throw new Error(
         `EndpointCluster: remotePodNetworks (${props.remotePodNetworks!.join(', ')}) is given without remoteNodeNetworks; EKS takes pod networks only ` +
         'with the node networks the hybrid nodes are in. Add remoteNodeNetworks, or remove remotePodNetworks.',
+      );
+    }
+    if (props.hybridNodesRole !== undefined && remote === 0) {
+      throw new Error(
+        'EndpointCluster: hybridNodesRole is given without remoteNodeNetworks; hybrid nodes join only a cluster that knows their networks. ' +
+        'Add remoteNodeNetworks, or remove hybridNodesRole.',
       );
     }
     if (remote > 0 && this.mode.publicAccess && this.mode.privateAccess) {

@@ -1,6 +1,7 @@
 import { App, AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode, PrivateResolutionCheck } from '../lib';
@@ -357,6 +358,21 @@ describe('hybrid nodes', () => {
   test('refuses Public & Private, naming Private and Public with the on-premises egress addresses', () => {
     expect(() => synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE, remoteNodeNetworks: ['192.168.0.0/16'] }, 'H1')).toThrow(
       /remoteNodeNetworks with mode public-and-private: hybrid nodes .* resolve the endpoint to its public addresses.*EndpointMode\.PRIVATE.*EndpointMode\.PUBLIC\.onlyFrom/);
+  });
+
+  test('hybridNodesRole gets the HYBRID_LINUX access entry that lets the nodes join, with no access policy', () => {
+    const stack = new Stack(testApp(), 'HybridRole');
+    const role = iam.Role.fromRoleArn(stack, 'NodesRole', 'arn:aws:iam::123456789012:role/HybridNodes');
+    new EndpointCluster(stack, 'Lab', { remoteNodeNetworks: ['192.168.0.0/16'], hybridNodesRole: role });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: 'arn:aws:iam::123456789012:role/HybridNodes', Type: 'HYBRID_LINUX', AccessPolicies: [],
+    });
+  });
+
+  test('refuses hybridNodesRole without remote node networks', () => {
+    const stack = new Stack(testApp(), 'HybridRoleAlone');
+    const role = iam.Role.fromRoleArn(stack, 'NodesRole', 'arn:aws:iam::123456789012:role/HybridNodes');
+    expect(() => new EndpointCluster(stack, 'Lab', { hybridNodesRole: role })).toThrow(/hybridNodesRole is given without remoteNodeNetworks/);
   });
 
   test('refuses pod networks without node networks', () => {
