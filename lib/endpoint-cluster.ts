@@ -151,8 +151,8 @@ export interface EndpointClusterProps {
 
   /**
    * EKS Hybrid Nodes: the on-premises networks the hybrid nodes are in. IPv4 RFC 1918 blocks,
-   * overlapping neither each other, `remotePodNetworks`, the VPC nor the Kubernetes service
-   * range. Adds TCP 443 from them into the cluster's security group (with private access). Routes
+   * (or RFC 6598's 100.64.0.0/10), overlapping neither each other, `remotePodNetworks` nor the
+   * VPC. Adds TCP 443 from them into the cluster's security group. Routes
    * from the VPC to them (VPN or Transit Gateway) stay yours. Refused with
    * `EndpointMode.PUBLIC_AND_PRIVATE`: hybrid nodes would resolve the public addresses.
    * @default - no hybrid nodes
@@ -331,15 +331,15 @@ export class EndpointCluster extends Construct {
       });
     }
 
-    // Private-endpoint clients outside the VPC: connected networks and hybrid nodes (and pods on
-    // them, calling the API from webhooks and controllers) reach the EKS-owned ENIs on 443.
+    // Clients outside the VPC on the private endpoint: connected networks reach the EKS-owned
+    // ENIs on 443 (connected networks are refused without private access). Hybrid nodes and their
+    // pods do in every mode: pods reach the API through the kubernetes service, whose endpoints
+    // are those ENIs, and AWS lists both rules with no mode condition.
     // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
-    if (this.mode.privateAccess) {
-      const group = this.controlPlaneSecurityGroup();
-      for (const cidr of connected.cidrs) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
-      for (const cidr of remote.nodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
-      for (const cidr of remote.pods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
-    }
+    const group = this.controlPlaneSecurityGroup();
+    for (const cidr of connected.cidrs) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
+    for (const cidr of remote.nodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
+    for (const cidr of remote.pods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
     let forwarding: ResolverForwarding | undefined;
     if (this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0) {
       forwarding = new ResolverForwarding(this, 'EndpointResolver', {

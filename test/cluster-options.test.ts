@@ -348,11 +348,11 @@ describe('hybrid nodes', () => {
     });
   });
 
-  test('Public mode renders the networks without 443 rules: hybrid nodes take the public endpoint', () => {
+  test('Public mode renders the networks and the 443 rules too: pods reach the API through the kubernetes service, on the EKS-owned ENIs', () => {
     const { template } = synth({ mode: EndpointMode.PUBLIC, remoteNodeNetworks: ['192.168.0.0/16'] }, 'HybridPublic');
     template.hasResourceProperties('AWS::EKS::Cluster', { RemoteNetworkConfig: { RemoteNodeNetworks: [{ Cidrs: ['192.168.0.0/16'] }] } });
     const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('EKS Control Plane') } }));
-    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupIngress.map((r: any) => `${r.CidrIp}:${r.FromPort}`)).toEqual(['192.168.0.0/16:443']);
   });
 
   test('refuses Public & Private, naming Private and Public with the on-premises egress addresses', () => {

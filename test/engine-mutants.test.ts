@@ -1519,7 +1519,10 @@ describe('ConnectedClientResolution: Public & Private mode', () => {
     peering(t);
     t.Resources.Inbound = {
       Type: 'AWS::Route53Resolver::ResolverEndpoint',
-      Properties: { Direction: 'INBOUND', IpAddresses: [{ SubnetId: ref('PrivateSubnet1') }, { SubnetId: ref('PrivateSubnet2') }], SecurityGroupIds: ['sg-0123456789abcdef0'] },
+      Properties: {
+        Direction: 'INBOUND', IpAddresses: [{ SubnetId: ref('PrivateSubnet1'), Ip: '10.0.1.10' }, { SubnetId: ref('PrivateSubnet2'), Ip: '10.0.2.10' }],
+        SecurityGroupIds: ['sg-0123456789abcdef0'],
+      },
     };
     return t;
   }
@@ -1529,7 +1532,7 @@ describe('ConnectedClientResolution: Public & Private mode', () => {
       t.Resources[`${id}To${vpcId}`] = { Type: 'AWS::Route53Resolver::ResolverRuleAssociation', Properties: { ResolverRuleId: att(id, 'ResolverRuleId'), VPCId: ref(vpcId) } };
     }
   }
-  const noForward = /^Stack\/Vpc has an inbound Resolver endpoint, but no FORWARD rule for eks\.amazonaws\.com is associated with Stack\/ClientVpc/;
+  const noForward = /^Stack\/Vpc has an inbound Resolver endpoint, but no FORWARD rule for the endpoint's name is associated with Stack\/ClientVpc/;
 
   test('passes a FORWARD rule for <region>.eks.amazonaws.com. associated with the client VPC (and another VPC), beside an unrelated FORWARD rule', () => {
     const t = resolving();
@@ -1564,7 +1567,7 @@ describe('ConnectedClientResolution: Public & Private mode', () => {
     t.Resources.Peering.Properties.PeerVpcId = 'vpc-0123456789abcdef0';
     const findings = check(t);
     expect(verdicts(findings)).toEqual(['unverified ConnectedClientResolution']);
-    expect(findings[0].message).toMatch(/^Not verifiable at synth: clients across the peering Stack\/Peering are in a network outside the templates given\. Confirm it forwards <region>\.eks\.amazonaws\.com to the inbound Resolver endpoint in Stack\/Vpc/);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: clients across the peering Stack\/Peering are in a network outside the templates given\. Confirm it forwards the endpoint's host name \(or <region>\.eks\.amazonaws\.com\) to the inbound Resolver endpoint in Stack\/Vpc/);
   });
 
   test('warns not verifiable when the endpoint flags are parameters', () => {

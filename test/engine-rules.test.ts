@@ -692,7 +692,7 @@ describe('13. every subnet, every route table, every association, every resource
       OtherVpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.2.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true } },
       InboundResolver: {
         Type: 'AWS::Route53Resolver::ResolverEndpoint',
-        Properties: { Direction: 'INBOUND', IpAddresses: NODE_SUBNETS.map((s) => ({ SubnetId: ref(s) })), SecurityGroupIds: ['sg-0123456789abcdef0'] },
+        Properties: { Direction: 'INBOUND', IpAddresses: NODE_SUBNETS.map((s, i) => ({ SubnetId: ref(s), Ip: `10.0.${i + 1}.10` })), SecurityGroupIds: ['sg-0123456789abcdef0'] },
       },
       EksForwardRule: {
         Type: 'AWS::Route53Resolver::ResolverRule',
@@ -713,7 +713,7 @@ describe('13. every subnet, every route table, every association, every resource
   test('(c) warns (not silenced) when the FORWARD rule is associated with a different VPC than the client\'s', () => {
     const findings = of(check(withResolver('OtherVpc')), 'ConnectedClientResolution');
     expect(verdicts(findings)).toEqual([warning('ConnectedClientResolution')]);
-    expect(findings[0].message).toMatch(/no FORWARD rule for eks\.amazonaws\.com is associated with Stack\/ClientVpc/);
+    expect(findings[0].message).toMatch(/no FORWARD rule for the endpoint's name is associated with Stack\/ClientVpc/);
   });
 
   function encrypting(resources: string[]): Template {

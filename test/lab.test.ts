@@ -76,9 +76,13 @@ describe('lab context', () => {
   });
 });
 
-/** The check's documented warnings on a hybrid-nodes lab: routes to on-premises are yours (docs/RULES.md). */
-const HYBRID_WARNINGS: string[] = [];
-const HYBRID_PUBLIC_WARNINGS: string[] = [];
+/**
+ * The check's documented warnings on a hybrid-nodes lab (docs/RULES.md): the lab has no VPN, so
+ * no route to each remote network (HybridNodePath); in Public mode, whether the allow-list holds
+ * the on-premises egress addresses cannot be known (HybridNodeEndpointMode).
+ */
+const HYBRID_WARNINGS = ['HybridNodePath', 'HybridNodePath'];
+const HYBRID_PUBLIC_WARNINGS = ['HybridNodeEndpointMode', 'HybridNodePath'];
 
 describe('lab app', () => {
   test.each(['public', 'public-and-private', 'private'])('%s: outputs name, mode, endpoint, session command and what to expect from DNS', (mode) => {

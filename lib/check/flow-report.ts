@@ -1,5 +1,6 @@
 import { ReportedFinding } from './engine/finding';
 import { ClusterView } from './engine/network-model';
+import { describe, Value } from './engine/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
 export interface FlowRow {
@@ -34,11 +35,9 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
   const priv = view.privateAccess;
   const mode = pub === 'unknown' || priv === 'unknown' ? 'unknown'
     : pub && priv ? 'public-and-private' : pub ? 'public' : priv ? 'private' : 'unknown';
-  const about = (who: string) => findings.filter((f) => f.message.includes(who));
-  const status = (who: string) => {
-    const found = about(who);
-    return found.length === 0 ? 'allowed' : found.map((f) => `${f.level === 'error' ? 'blocked' : 'to confirm'}: ${f.ruleId}`).join('; ');
-  };
+  const verdict = (found: ReportedFinding[]) => (found.length === 0 ? 'allowed'
+    : found.map((f) => `${f.level === 'error' ? 'blocked' : 'to confirm'}: ${f.ruleId}`).join('; '));
+  const status = (who: string) => verdict(findings.filter((f) => f.message.includes(who)));
   const inVpcDns = mode === 'unknown' ? 'depends on the endpoint flags' : priv ? 'private' : 'public';
   const inVpcPath = priv ? 'the private endpoint: the EKS-owned ENIs' : 'out through the VPC\'s egress to the public endpoint';
   const inVpcEndpoint = priv ? 'private' : 'public';
@@ -71,6 +70,9 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
       endpoint: priv && !pub ? 'private' : 'public',
     });
   }
+  // one verdict per rule: a rule may speak of each remote block
+  const hybrid = findings.filter((f) => f.ruleId.startsWith('HybridNode'));
+  flows.push(...hybridFlows(view, mode, verdict(hybrid.filter((f, i) => hybrid.findIndex((g) => g.ruleId === f.ruleId && g.level === f.level) === i))));
   return {
     templateId: first?.templateId ?? view.resource.template.id,
     logicalId: first?.logicalId ?? view.resource.logicalId,
@@ -79,6 +81,29 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     flows,
     findings: findings.map(({ ruleId, level, verified, message }) => ({ ruleId, level, verified, message })),
   };
+}
+
+/**
+ * Hybrid nodes and their pods, when the cluster has remote networks. The nodes' kubelet takes the
+ * public endpoint unless only private access is on (the private zone never answers outside the
+ * VPC); pods reach the API server through the kubernetes service, whose endpoints are the
+ * EKS-owned ENIs, in every mode, across the on-premises link.
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html
+ */
+function hybridFlows(view: ClusterView, mode: ClusterReport['mode'], status: string): FlowRow[] {
+  const nodes = view.remoteNodeNetworks;
+  if (nodes.present === false) return [];
+  const blocks = (cidrs: Value[], unlisted?: string) => [...cidrs.map(describe), ...(unlisted ? [`<${unlisted}>`] : [])].join(', ');
+  const across = 'across the VPN or Direct Connect to the EKS-owned ENIs';
+  const rows: FlowRow[] = [mode === 'unknown'
+    ? { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'depends on the endpoint flags', path: 'depends on the endpoint flags', status, endpoint: 'public' }
+    : mode === 'private'
+      ? { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'private (from public DNS)', path: across, status, endpoint: 'private' }
+      : { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'public', path: 'their on-premises internet egress to the public endpoint', status, endpoint: 'public' }];
+  const pods = view.remotePodNetworks;
+  const podBlocks = pods.present === false ? 'on hybrid nodes' : `in ${blocks(pods.cidrs, pods.unlisted)}`;
+  rows.push({ client: `pods ${podBlocks} (the kubernetes service)`, dns: 'private', path: `${across}, in every mode`, status, endpoint: 'private' });
+  return rows;
 }
 
 /** The report as Markdown: the flow table, the findings, and a Mermaid flowchart of the same. */

@@ -10,11 +10,15 @@ import { UNREADABLE_CLUSTER_TYPES } from './engine/template-set';
  * check, for nothing the rules use. Other resources are given by type only.
  */
 const READS: Record<string, string[] | 'all'> = {
-  'AWS::EKS::Cluster': ['name', 'roleArn', 'resourcesVpcConfig', 'computeConfig', 'logging', 'encryptionConfig'],
+  'AWS::EKS::Cluster': ['name', 'roleArn', 'resourcesVpcConfig', 'computeConfig', 'logging', 'encryptionConfig',
+    'remoteNetworkConfig', 'kubernetesNetworkConfig', 'accessConfig'],
   'AWS::EKS::Nodegroup': ['clusterName', 'nodeRole', 'subnets', 'launchTemplate'],
   'AWS::EKS::AccessEntry': ['clusterName', 'principalArn'],
   'AWS::EKS::FargateProfile': ['clusterName', 'podExecutionRoleArn', 'selectors', 'subnets'],
   'AWS::EC2::VPC': ['cidrBlock', 'enableDnsSupport', 'enableDnsHostnames'],
+  'AWS::EC2::VPCCidrBlock': ['vpcId', 'cidrBlock', 'ipv4IpamPoolId'],
+  'AWS::EC2::VPNGateway': [],
+  'AWS::EC2::VPNGatewayRoutePropagation': ['routeTableIds', 'vpnGatewayId'],
   'AWS::EC2::Subnet': ['vpcId', 'cidrBlock'],
   'AWS::EC2::RouteTable': ['vpcId'],
   'AWS::EC2::NatGateway': ['subnetId', 'allocationId', 'secondaryAllocationIds', 'connectivityType'],
@@ -34,7 +38,7 @@ const READS: Record<string, string[] | 'all'> = {
   'AWS::EC2::TransitGatewayAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
   'AWS::EC2::TransitGatewayVpcAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
   'AWS::Route53Resolver::ResolverEndpoint': ['direction', 'ipAddresses', 'securityGroupIds'],
-  'AWS::Route53Resolver::ResolverRule': ['ruleType', 'domainName'],
+  'AWS::Route53Resolver::ResolverRule': ['ruleType', 'domainName', 'targetIps', 'resolverEndpointId'],
   'AWS::Route53Resolver::ResolverRuleAssociation': ['resolverRuleId', 'vpcId'],
   'AWS::CloudFormation::Stack': ['templateUrl', 'parameters'],
   'AWS::EC2::SubnetRouteTableAssociation': 'all',

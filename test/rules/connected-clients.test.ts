@@ -1,4 +1,6 @@
+import { CfnParameter, CfnResource, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { accessEntryClient, byRule, check, ClusterKind, KINDS, Mode, PLACEMENTS, Scenario, scenario, VpcPlacement } from './fixtures';
 
@@ -25,18 +27,47 @@ function allow443FromClients(s: Scenario): void {
   });
 }
 
-function resolverForwarding(s: Scenario & { peer: ec2.Vpc }, associate: boolean): void {
-  const sg = new ec2.SecurityGroup(s.networkStack, 'ResolverSg', { vpc: s.vpc! });
-  new route53resolver.CfnResolverEndpoint(s.networkStack, 'Inbound', {
+interface ForwardingOptions {
+  /** Whether the rule is associated with the client VPC. @default true */
+  readonly associate?: boolean;
+  /** The rule's DomainName. @default 'eu-west-1.eks.amazonaws.com' */
+  readonly domainName?: string;
+  /** Whether the inbound endpoint has fixed addresses (10.0.128.10, 10.0.192.10). @default true */
+  readonly fixedAddresses?: boolean;
+  /** The rule's target addresses. @default the inbound endpoint's first address */
+  readonly targets?: string[];
+}
+
+/**
+ * Resolver forwarding as EndpointCluster builds it, in the cluster's stack: an inbound endpoint in
+ * the cluster VPC's private subnets (10.0.128.0/18, 10.0.192.0/18), an outbound endpoint beside it,
+ * and a FORWARD rule to the inbound addresses, associated with the client VPC.
+ */
+function resolverForwarding(s: Scenario & { peer: ec2.Vpc }, o: ForwardingOptions = {}): route53resolver.CfnResolverRule {
+  const stack = s.clusterStack;
+  const sg = new ec2.SecurityGroup(stack, 'ResolverSg', { vpc: s.vpc! });
+  const addresses = ['10.0.128.10', '10.0.192.10'];
+  new route53resolver.CfnResolverEndpoint(stack, 'Inbound', {
     direction: 'INBOUND', securityGroupIds: [sg.securityGroupId],
+    ipAddresses: s.vpc!.privateSubnets.map((subnet, i) => ({ subnetId: subnet.subnetId, ip: o.fixedAddresses === false ? undefined : addresses[i] })),
+  });
+  const outbound = new route53resolver.CfnResolverEndpoint(stack, 'Outbound', {
+    direction: 'OUTBOUND', securityGroupIds: [sg.securityGroupId],
     ipAddresses: s.vpc!.privateSubnets.map((subnet) => ({ subnetId: subnet.subnetId })),
   });
-  const rule = new route53resolver.CfnResolverRule(s.networkStack, 'ForwardEks', {
-    domainName: 'eu-west-1.eks.amazonaws.com', ruleType: 'FORWARD', targetIps: [{ ip: '10.0.128.10' }],
+  const rule = new route53resolver.CfnResolverRule(stack, 'ForwardEks', {
+    domainName: o.domainName ?? 'eu-west-1.eks.amazonaws.com', ruleType: 'FORWARD', resolverEndpointId: outbound.attrResolverEndpointId,
+    targetIps: (o.targets ?? [addresses[0]]).map((ip) => ({ ip, port: '53' })),
   });
-  if (associate) {
-    new route53resolver.CfnResolverRuleAssociation(s.networkStack, 'ForwardEksClients', { resolverRuleId: rule.attrResolverRuleId, vpcId: s.peer.vpcId });
+  if (o.associate ?? true) {
+    new route53resolver.CfnResolverRuleAssociation(stack, 'ForwardEksClients', { resolverRuleId: rule.attrResolverRuleId, vpcId: s.peer.vpcId });
   }
+  return rule;
+}
+
+/** The host name of the cluster's endpoint (`https://<host>`), as EndpointCluster writes the rule's DomainName. */
+function endpointHost(cluster: CfnResource): string {
+  return Fn.select(2, Fn.split('/', cluster.getAtt('Endpoint').toString()));
 }
 
 describe.each(KINDS)('ConnectedClientResolution on a %s cluster', (kind) => {
@@ -52,19 +83,62 @@ describe.each(KINDS)('ConnectedClientResolution on a %s cluster', (kind) => {
 
   test.each(PLACEMENTS)('with the VPC in the %s: passes with an inbound endpoint and a FORWARD rule associated with the client VPC', (vpcIn) => {
     const s = peered(kind, vpcIn, 'public-and-private');
-    resolverForwarding(s, true);
+    resolverForwarding(s);
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test.each(PLACEMENTS)('with the VPC in the %s: passes a FORWARD rule for the endpoint\'s own host name (as EndpointCluster builds it)', (vpcIn) => {
+    const s = peered(kind, vpcIn, 'public-and-private');
+    resolverForwarding(s, { domainName: endpointHost(s.cluster) });
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
 
   test('warns when the forwarding rule is not associated with the client VPC', () => {
     const s = peered(kind, 'same-stack', 'public-and-private');
-    resolverForwarding(s, false);
-    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/no FORWARD rule for eks\.amazonaws\.com is associated with Network\/ClientVpc/) })]);
+    resolverForwarding(s, { associate: false });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/no FORWARD rule for the endpoint's name is associated with Network\/ClientVpc: .*the endpoint's host name/),
+    })]);
+  });
+
+  test('warns when the rule forwards another cluster\'s host name', () => {
+    const s = peered(kind, 'same-stack', 'public-and-private');
+    const other = new eks.CfnCluster(s.clusterStack, 'OtherCluster', {
+      roleArn: 'arn:aws:iam::123456789012:role/eks-cluster', version: '1.34',
+      resourcesVpcConfig: { subnetIds: s.vpc!.privateSubnets.map((subnet) => subnet.subnetId), endpointPublicAccess: false, endpointPrivateAccess: true },
+    });
+    resolverForwarding(s, { domainName: endpointHost(other) });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/no FORWARD rule for the endpoint's name is associated with Network\/ClientVpc/) })]);
+  });
+
+  test('warns when the rule forwards to addresses that are not the inbound endpoint\'s, and names both', () => {
+    const s = peered(kind, 'same-stack', 'public-and-private');
+    resolverForwarding(s, { domainName: endpointHost(s.cluster), targets: ['10.0.128.99'] });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringMatching(/^the FORWARD rule Network\/ForwardEks for the endpoint's name is associated with Network\/ClientVpc, but it forwards to \[10\.0\.128\.99\], none of the addresses of the inbound Resolver endpoint in Network\/Vpc \(10\.0\.128\.10, 10\.0\.192\.10\)/),
+    })]);
+  });
+
+  test('says "not verifiable" when Route 53 picks the inbound endpoint\'s addresses', () => {
+    const s = peered(kind, 'same-stack', 'public-and-private');
+    resolverForwarding(s, { domainName: endpointHost(s.cluster), fixedAddresses: false });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: the Resolver rule Network\/ForwardEks is associated with Network\/ClientVpc, but its TargetIps or the inbound endpoint's addresses are not known at synth/),
+    })]);
+  });
+
+  test('says "not verifiable" when the rule\'s domain is a parameter', () => {
+    const s = peered(kind, 'same-stack', 'public-and-private');
+    resolverForwarding(s, { domainName: new CfnParameter(s.clusterStack, 'EndpointHost').valueAsString });
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: the Resolver rule Network\/ForwardEks is associated with Network\/ClientVpc, but its DomainName \(<parameter EndpointHost \(String\)>\) is a deploy-time value/),
+    })]);
   });
 
   test('says "not verifiable" for a Transit Gateway attachment with an inbound endpoint: the other side is not in the app', () => {
     const s = peered(kind, 'same-stack', 'public-and-private');
-    resolverForwarding(s, true);
+    resolverForwarding(s);
     new ec2.CfnTransitGatewayAttachment(s.networkStack, 'Tgw', { transitGatewayId: 'tgw-0abc', vpcId: s.vpc!.vpcId, subnetIds: s.vpc!.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds });
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: clients behind the Transit Gateway attachment Network\/Tgw/) })]);
   });

@@ -1,7 +1,7 @@
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { refersTo, refOf, ResourceIndex } from './resource-index';
 import { Resource } from './template-set';
-import { asList, at, describe, Fact, isOpaque, isRecord, literal, Text, toFact, toList, Unknown, Value } from './value';
+import { asList, at, describe, Fact, isOpaque, isRecord, literal, Text, toFact, toList, unique, Unknown, Value } from './value';
 
 export { Fact } from './value';
 
@@ -63,6 +63,11 @@ export interface VpcView {
   readonly endpoints: Resource[];
   readonly inboundResolvers: Resource[];
   readonly connections: ConnectionView[];
+  /**
+   * Its secondary CIDR blocks (`AWS::EC2::VPCCidrBlock`), with those whose VPC is a deploy-time
+   * value (they may be its).
+   */
+  readonly secondaryCidrBlocks: Resource[];
 }
 
 /** Something known to call the Kubernetes API. */
@@ -109,6 +114,19 @@ export interface ComputeView {
   readonly resource?: Resource;
 }
 
+/**
+ * The remote node or pod networks of a cluster with EKS Hybrid Nodes.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+ */
+export interface RemoteNetworks {
+  /** The CIDR blocks given, in order: literal, or deploy-time values (one block each). */
+  readonly cidrs: Value[];
+  /** Whether there are any: 'unknown' when the only ones are in lists that are deploy-time values, which may be empty. */
+  readonly present: Fact;
+  /** What the lists that are deploy-time values depend on, when there are some. */
+  readonly unlisted?: string;
+}
+
 /** One EKS cluster and its network, built once and read by every rule. */
 export interface ClusterView {
   readonly resource: Resource;
@@ -141,6 +159,10 @@ export interface ClusterView {
   readonly outsideClients: ClientView[];
   /** Known API clients that cannot be placed: their subnet, or the cluster's VPC, is a deploy-time value. */
   readonly unplacedClients: ClientView[];
+  /** EKS Hybrid Nodes (`RemoteNetworkConfig`): the remote node networks, where the hybrid nodes are. */
+  readonly remoteNodeNetworks: RemoteNetworks;
+  /** The remote pod networks: the blocks of the pods on hybrid nodes. */
+  readonly remotePodNetworks: RemoteNetworks;
   readonly properties: Record<string, Value>;
 }
 
@@ -174,6 +196,26 @@ function isDeployTime(value: Value): boolean {
 function listOrUnknown(value: Value): Value[] {
   const list = toList(value);
   return list instanceof Unknown ? [list] : list;
+}
+
+/**
+ * The CIDR blocks of `RemoteNodeNetworks` or `RemotePodNetworks` (each a list of `{ Cidrs: [...] }`).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-remotenetworkconfig.html
+ */
+function remoteNetworks(config: Value, key: string): RemoteNetworks {
+  const cidrs: Value[] = [];
+  const unlisted: string[] = [];
+  const networks = toList(at(config, key));
+  for (const network of networks instanceof Unknown ? [networks] : networks) {
+    const list = toList(at(network, 'Cidrs'));
+    if (list instanceof Unknown) unlisted.push(list.why);
+    else cidrs.push(...list);
+  }
+  return {
+    cidrs,
+    present: cidrs.length > 0 ? true : unlisted.length > 0 ? 'unknown' : false,
+    unlisted: unlisted.length > 0 ? unique(unlisted).join(', ') : undefined,
+  };
 }
 
 /**
@@ -235,6 +277,8 @@ export class NetworkModel {
       remoteClients: clients.filter((c) => !inVpc(c) && c.vpcKey !== undefined && vpcKey !== undefined),
       outsideClients: clients.filter((c) => c.outsideVpc),
       unplacedClients: clients.filter((c) => !c.outsideVpc && (c.vpcKey === undefined || vpcKey === undefined)),
+      remoteNodeNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemoteNodeNetworks'),
+      remotePodNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemotePodNetworks'),
       properties: props,
     };
   }
@@ -462,6 +506,8 @@ export class NetworkModel {
       inboundResolvers: this.index.ofType('AWS::Route53Resolver::ResolverEndpoint')
         .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip) => subnetInVpc(at(ip, 'SubnetId')))),
       connections: this.connections((value) => refersTo(value, vpc), vpc),
+      secondaryCidrBlocks: [...this.index.referrers('AWS::EC2::VPCCidrBlock', 'VpcId', vpc),
+        ...this.index.ofType('AWS::EC2::VPCCidrBlock').filter((b) => isDeployTime(b.properties.VpcId))],
     };
   }
 

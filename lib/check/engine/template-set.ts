@@ -222,7 +222,9 @@ export class Template {
         if (i === undefined) return new Unknown('Fn::Select with an index not known at synth');
         if (!Array.isArray(items)) {
           const why = items instanceof Unknown ? items.why : 'a list not known at synth';
-          return new Unknown(`item ${i} of ${why}`);
+          // an item of a split reference keeps where it comes from (the host of a cluster's endpoint)
+          const cut = items instanceof Unknown && items.cut && items.cut.index === undefined ? { ...items.cut, index: i } : undefined;
+          return new Unknown(`item ${i} of ${why}`, undefined, cut);
         }
         return i < items.length ? items[i] : new Unknown(`Fn::Select index ${i} past the end of the list`);
       }
@@ -230,7 +232,8 @@ export class Template {
         if (!list || list.length !== 2 || typeof list[0] !== 'string') return new Unknown('a malformed Fn::Split');
         const source = this.evaluate(list[1], depth + 1);
         if (typeof source === 'string') return source.split(list[0]);
-        return new Unknown(`Fn::Split of ${source instanceof Unknown ? source.why : 'a value not known at synth'}`);
+        const cut = source instanceof ResourceRef ? { ref: source, delimiter: list[0] } : undefined;
+        return new Unknown(`Fn::Split of ${source instanceof Unknown ? source.why : 'a value not known at synth'}`, undefined, cut);
       }
       case 'Fn::If': {
         if (!list || list.length !== 3 || typeof list[0] !== 'string') return new Unknown('a malformed Fn::If');

@@ -15,8 +15,21 @@ export class Unknown {
   /**
    * @param why what the value depends on, for messages
    * @param key identifies the deploy-time value (a template's parameter), so that two uses of it compare equal
+   * @param cut how the value was cut from a resource's attribute, when it was (`Fn::Split`, then `Fn::Select`)
    */
-  constructor(public readonly why: string, public readonly key?: string) {}
+  constructor(public readonly why: string, public readonly key?: string, public readonly cut?: Cut) {}
+}
+
+/**
+ * A piece of a resource's attribute, known by where it comes from though not by its text:
+ * `Fn::Split [delimiter, ref]`, and with `index` the item `Fn::Select` takes of it. This is how a
+ * template names the host of a cluster's endpoint, whose `Endpoint` attribute is `https://<host>`:
+ * `Fn::Select [2, Fn::Split ["/", Fn::GetAtt Cluster.Endpoint]]`.
+ */
+export interface Cut {
+  readonly ref: ResourceRef;
+  readonly delimiter: string;
+  readonly index?: number;
 }
 
 /** A `Ref` or `Fn::GetAtt` to a resource in the templates given: known identity, unknown physical ID. */

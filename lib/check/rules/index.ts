@@ -3,6 +3,9 @@ import { ConnectedClientPath } from './connected-client-path';
 import { ConnectedClientResolution } from './connected-client-resolution';
 import { ControlPlaneLogging } from './control-plane-logging';
 import { DhcpOptionsDns } from './dhcp-options-dns';
+import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
+import { HybridNodeNetworks } from './hybrid-node-networks';
+import { HybridNodePath } from './hybrid-node-path';
 import { IsolatedNodeEndpoints } from './isolated-node-endpoints';
 import { PublicEndpointAccess } from './public-endpoint-access';
 import { PublicEndpointOpen } from './public-endpoint-open';
@@ -24,6 +27,9 @@ export const ALL_RULES: EndpointRule[] = [
   IsolatedNodeEndpoints,
   ConnectedClientResolution,
   ConnectedClientPath,
+  HybridNodeNetworks,
+  HybridNodeEndpointMode,
+  HybridNodePath,
   PublicEndpointOpen,
   PublicEndpointAccess,
   ControlPlaneLogging,

@@ -1,0 +1,201 @@
+import { cidrContains, parseCidr } from '../../private/cidr';
+import { allows443, cidrCovers, ClusterView } from '../engine/network-model';
+import { refOf } from '../engine/resource-index';
+import { Resource } from '../engine/template-set';
+import { describe, Fact, literal, Text, toList, unique, Unknown, Value } from '../engine/value';
+import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+
+/** A remote block, and what crosses the cluster subnets for it. */
+interface Remote {
+  readonly cidr: string;
+  readonly what: string;
+  readonly pods: boolean;
+}
+
+/**
+ * The control plane and hybrid nodes meet through the cluster VPC: "all traffic that crosses the
+ * cloud boundary routes through your VPC". In every endpoint mode the API server reaches kubelet
+ * (TCP 10250) and webhooks on the hybrid nodes through the EKS-owned ENIs in the cluster subnets,
+ * and pods on hybrid nodes reach the API server through the `kubernetes` service, whose endpoints
+ * are those ENIs; in Private mode kubelet and kube-proxy come that way too. So every cluster
+ * subnet's route table needs a route for each remote node and pod network to the gateway of the
+ * on-premises link (a virtual private gateway, a Transit Gateway), and the cluster security group
+ * needs TCP 443 from them (AWS's cluster security group table for hybrid nodes; its outbound
+ * 10250 and webhook rules are covered by the allow-all egress EKS gives the cluster security group).
+ * A warning, not an error: routes may be propagated, or added, outside the templates.
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html ;
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html
+ */
+export const HybridNodePath: EndpointRule = {
+  id: 'HybridNodePath',
+  level: 'warning',
+  summary: 'With hybrid nodes, every cluster subnet route table routes the remote networks to the on-premises link, and the cluster security group allows TCP 443 from them.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
+  runsIn: 'both',
+  check(cluster: ClusterView): Finding[] {
+    const nodes = cluster.remoteNodeNetworks;
+    const pods = cluster.remotePodNetworks;
+    if (nodes.present === false) return [];
+    const definite = (message: string): Finding => (nodes.present === true ? violation(this, message)
+      : notVerifiable(`the remote node networks are a deploy-time value (${nodes.unlisted}). If they are not empty: ${message}`));
+    const findings: Finding[] = [];
+
+    const values: Array<{ value: Value; pods: boolean }> = [...nodes.cidrs.map((value) => ({ value, pods: false })), ...pods.cidrs.map((value) => ({ value, pods: true }))];
+    const opaque = [...values.filter((v) => literal(v.value) === undefined).map((v) => describe(v.value)), ...[nodes.unlisted, pods.unlisted].filter((u) => u !== undefined)];
+    if (opaque.length > 0) {
+      findings.push(notVerifiable(`some remote networks are deploy-time values (${opaque.join(', ')}). Confirm every cluster subnet route table routes them ` +
+        'to the gateway of your on-premises link, and the cluster security group allows TCP 443 from them.'));
+    }
+    // blocks that are not valid IPv4 CIDR blocks, or lie in the cluster VPC, are HybridNodeNetworks' to report
+    const vpcCidr = cluster.vpc?.cidr;
+    const inVpc = (cidr: string) => vpcCidr !== undefined && (cidrContains(vpcCidr, cidr) === true || cidrContains(cidr, vpcCidr) === true);
+    const remotes: Remote[] = values.flatMap(({ value, pods: isPods }) => {
+      const cidr = literal(value)?.trim();
+      return cidr !== undefined && parseCidr(cidr) && !inVpc(cidr) ? [{ cidr, pods: isPods, what: `remote ${isPods ? 'pod' : 'node'} network ${cidr}` }] : [];
+    });
+    if (remotes.length === 0) return findings;
+
+    findings.push(...routeFindings(cluster, remotes, definite));
+    for (const remote of remotes) {
+      const allowed = ingressFrom(cluster, remote.cidr);
+      const problem = `no rule of the cluster's security groups allows TCP 443 from the ${remote.what}: ${callers(cluster, remote)} ` +
+        `Add an ingress rule for TCP 443 from ${remote.cidr} to the cluster security group ` +
+        `(cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4('${remote.cidr}'), ec2.Port.tcp(443))) or to an additional control-plane security group.`;
+      if (allowed === false) findings.push(definite(problem));
+      else if (allowed === 'unknown') {
+        findings.push(notVerifiable(`the rules of the cluster's security groups that could allow TCP 443 from the ${remote.what} are not all readable here ` +
+          '(an imported group, a prefix list, a deploy-time value or condition). Confirm TCP 443 is allowed from it.'));
+      }
+    }
+    return findings;
+  },
+};
+
+/** Who calls the API server from a remote block, and why it goes through the cluster VPC. */
+function callers(cluster: ClusterView, remote: Remote): string {
+  if (remote.pods) {
+    return 'pods on hybrid nodes whose CNI does not masquerade their traffic reach the API server through the kubernetes service, whose endpoints are ' +
+      'the EKS-owned ENIs in the cluster subnets, in every endpoint mode.';
+  }
+  const privateOnly = cluster.privateAccess === true && cluster.publicAccess === false;
+  return `${privateOnly ? 'kubelet and kube-proxy on the hybrid nodes, and ' : ''}pods that leave with their node's address (host-network pods such as the ` +
+    'CNI agent, and pods behind a masquerading CNI) reach the API server at the EKS-owned ENIs in the cluster subnets' +
+    `${privateOnly ? '' : ' through the kubernetes service, in every endpoint mode'}.`;
+}
+
+/** The route findings: a remote block the route tables of the cluster subnets do not lead to the on-premises link. */
+function routeFindings(cluster: ClusterView, remotes: Remote[], definite: (message: string) => Finding): Finding[] {
+  const what = remotes.map((r) => r.cidr).join(', ');
+  if (cluster.subnets.length === 0) {
+    return [notVerifiable(`the cluster's subnets are ${cluster.subnetsUnknown ?? 'not in the templates given'}. Confirm the route tables of its subnets ` +
+      `route ${what} to the gateway of your on-premises link (a virtual private gateway or Transit Gateway).`)];
+  }
+  const findings: Finding[] = [];
+  const unread = cluster.subnets.filter((s) => s.routeTable === undefined);
+  if (unread.length > 0) {
+    findings.push(notVerifiable(`the route tables of ${unique(unread.map((s) => s.display)).join(', ')} are not in the templates given (an imported subnet, ` +
+      `or one on the VPC's main route table). Confirm they route ${what} to the gateway of your on-premises link.`));
+  }
+  const tables = unique(cluster.subnets.map((s) => s.routeTable).filter((t): t is Resource => t !== undefined));
+  for (const remote of remotes) {
+    const verdicts = tables.map((table) => ({ table, routed: routed(cluster, table, remote.cidr) }));
+    const missing = verdicts.filter((v) => v.routed === false).map((v) => v.table.display);
+    const unsure = verdicts.filter((v) => v.routed === 'unknown').map((v) => v.table.display);
+    const why = remote.pods
+      ? 'the API server reaches webhooks on those pods, and answers their API calls, through the EKS-owned ENIs in the cluster subnets'
+      : 'the API server reaches kubelet on the hybrid nodes (TCP 10250: logs, exec, port-forward), and answers their API calls, through the EKS-owned ENIs in the cluster subnets';
+    if (missing.length > 0) {
+      findings.push(definite(`no route for the ${remote.what} to your on-premises link in the route table${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+        `of the cluster subnets: ${why}, in every endpoint mode. Add to each a route for ${remote.cidr} to your virtual private gateway or Transit Gateway ` +
+        `(ec2.CfnRoute with destinationCidrBlock '${remote.cidr}' and gatewayId or transitGatewayId), or propagate the virtual private gateway's routes ` +
+        'into them (AWS::EC2::VPNGatewayRoutePropagation). Routes your network adds outside these templates do not show here: once they exist, acknowledge this warning.'));
+    } else if (unsure.length > 0) {
+      findings.push(notVerifiable(`the routes for the ${remote.what} in ${unsure.join(', ')} depend on deploy-time values, or lead to a target the templates do not show ` +
+        `(a NAT gateway, an appliance, a local gateway). Confirm each routes ${remote.cidr} to your on-premises link: ${why}.`));
+    }
+  }
+  return findings;
+}
+
+/**
+ * Whether a route table leads a remote block to an on-premises link: route propagation from a
+ * virtual private gateway, or its most specific route that holds the block going to a virtual
+ * private gateway, a Transit Gateway, a peering connection, a network interface or instance, or
+ * Cloud WAN. False when it goes to the internet (an internet gateway, or the default route to a
+ * NAT gateway) or nowhere; 'unknown' where deploy-time values or other targets make it uncertain.
+ */
+function routed(cluster: ClusterView, table: Resource, cidr: string): Fact {
+  const propagations = cluster.index.referrers('AWS::EC2::VPNGatewayRoutePropagation', 'RouteTableIds', table);
+  if (propagations.some((p) => p.exists === true)) return true;
+  // a propagation or route whose route table is a deploy-time value may be this table's
+  let unsure = propagations.length > 0 || cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId')
+    || cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation').some((p) => {
+      const tables = toList(p.properties.RouteTableIds);
+      return tables instanceof Unknown || tables.some((t) => t instanceof Unknown || t instanceof Text);
+    });
+  let best: { route: Resource; prefix: number } | undefined;
+  for (const route of cluster.model.routesOf(table)) {
+    const p = route.properties;
+    if (p.DestinationCidrBlock === undefined) {
+      if (p.DestinationPrefixListId !== undefined) unsure = true;
+      continue;
+    }
+    const destination = literal(p.DestinationCidrBlock)?.trim();
+    const contains = cidrContains(destination, cidr);
+    if (contains === undefined) unsure = true;
+    if (!contains) continue;
+    const prefix = Number(destination!.split('/')[1]);
+    if (!best || prefix > best.prefix) best = { route, prefix };
+  }
+  if (best) {
+    const target = routeTarget(cluster, best.route, best.prefix);
+    if (target === true) return best.route.exists === true ? true : 'unknown';
+    if (target === 'unknown') return 'unknown';
+  }
+  return unsure ? 'unknown' : false;
+}
+
+function routeTarget(cluster: ClusterView, route: Resource, prefix: number): Fact {
+  const p = route.properties;
+  if ([p.TransitGatewayId, p.VpcPeeringConnectionId, p.NetworkInterfaceId, p.InstanceId, p.CoreNetworkArn].some((t) => t !== undefined)) return true;
+  if (p.GatewayId !== undefined) {
+    const gateway = cluster.index.deref(p.GatewayId);
+    const id = literal(p.GatewayId) ?? '';
+    if (gateway?.type === 'AWS::EC2::VPNGateway' || id.startsWith('vgw-')) return true;
+    if (gateway?.type === 'AWS::EC2::InternetGateway' || id.startsWith('igw-') || id === 'local') return false;
+    return 'unknown';
+  }
+  // the default route to a NAT gateway is the way to the internet, not to the remote network
+  if (p.NatGatewayId !== undefined) return prefix === 0 ? false : 'unknown';
+  if (p.CarrierGatewayId !== undefined || p.EgressOnlyInternetGatewayId !== undefined) return false;
+  return 'unknown';
+}
+
+/** Whether the cluster's security groups allow TCP 443 from a remote block: true, false, or 'unknown'. */
+function ingressFrom(cluster: ClusterView, cidr: string): Fact {
+  const model = cluster.model;
+  const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
+  const clusterSg = targets[0];
+  let result: Fact = false;
+  for (const target of targets) {
+    // an imported group may have rules made elsewhere
+    if (!(target instanceof Resource) && target !== clusterSg) result = 'unknown';
+    for (const rule of model.ingressInto(target)) {
+      const port = allows443(rule);
+      if (port === false) continue;
+      let covers: Fact = false;
+      if (rule.opaque) {
+        covers = 'unknown';
+      } else if (rule.CidrIp !== undefined) {
+        // the VPC's own block by reference holds no remote network (they must not overlap)
+        const ref = refOf(rule.CidrIp);
+        covers = ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? false : cidrCovers(rule.CidrIp, cidr);
+      } else if (rule.SourcePrefixListId !== undefined) {
+        covers = 'unknown';
+      }
+      if (covers === true && port === true && !rule.maybe) return true;
+      if (covers !== false) result = 'unknown';
+    }
+  }
+  return result;
+}
