@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { integApp } from './integ/integ.endpoint-modes';
+import { integIsolatedApp } from './integ/integ.isolated';
 import { testApp } from './util';
 
 /**
@@ -35,6 +36,30 @@ describe('integ.endpoint-modes', () => {
     expect(template.match(/"api":"sendCommand"|sendCommand/g)?.length).toBeGreaterThanOrEqual(3);
     expect(template).toContain('resolution=PRIVATE');
     expect(template).toContain('resolution=PUBLIC');
+    expect(stripHashes(assertions.template)).toMatchSnapshot();
+  });
+});
+
+describe('integ.isolated', () => {
+  const isolated = integIsolatedApp(testApp());
+  const isolatedAssembly = isolated.app.synth();
+
+  test.each(isolated.stacks.map((s) => [s.stackName, s] as const))('%s keeps its resources and endpoint settings, with no way to the internet', (_, stack) => {
+    const template = Template.fromStack(stack).toJSON();
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect(types).not.toContain('AWS::EC2::NatGateway');
+    expect(types).not.toContain('AWS::EC2::InternetGateway');
+    const resources = Object.entries(template.Resources as Record<string, { Type: string }>).map(([id, r]) => `${id} ${r.Type}`).sort();
+    const cluster = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::EKS::Cluster');
+    const { SubnetIds, SecurityGroupIds, ...endpoint } = cluster.Properties.ResourcesVpcConfig;
+    expect(stripHashes({ resources, endpoint, compute: cluster.Properties.ComputeConfig })).toMatchSnapshot();
+  });
+
+  test('the assertion stack waits for Ready nodes in the node-group cluster and for /readyz in the Auto Mode one', () => {
+    const assertions = isolatedAssembly.stacks.find((s) => s.stackName.startsWith('Isolated'))!;
+    const template = JSON.stringify(assertions.template);
+    expect(template).toContain('kubectl get nodes');
+    expect(template).toContain('readyz ok');
     expect(stripHashes(assertions.template)).toMatchSnapshot();
   });
 });

@@ -12,13 +12,11 @@
  * clusters cost about $0.80 an hour (README, "What a lab costs"). Offline, npm test synthesizes
  * this app and compares it with its snapshot (test/integ.test.ts).
  */
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Stack } from 'aws-cdk-lib';
 import { EndpointCluster } from '../../lib/endpoint-cluster';
 import { EndpointMode } from '../../lib/endpoint-mode';
-
-/** Private address ranges (RFC 1918): where the EKS-owned ENIs of the private endpoint live. */
-const PRIVATE_RANGES = '10.*|172.1[6-9].*|172.2[0-9].*|172.3[01].*|192.168.*';
+import { assertFromBastion } from './bastion-assertions';
 
 export function integApp(app: App = new App()): { app: App; stacks: Stack[]; test: IntegTest } {
   const modes = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE];
@@ -28,53 +26,7 @@ export function integApp(app: App = new App()): { app: App; stacks: Stack[]; tes
   });
   const test = new IntegTest(app, 'EndpointModes', { testCases: labs.map((l) => l.stack) });
 
-  for (const { mode, lab } of labs) {
-    const instanceId = lab.bastion!.instanceId;
-    const host = Fn.select(2, Fn.split('/', lab.cluster.clusterEndpoint));
-    const online = test.assertions.awsApiCall('SSM', 'describeInstanceInformation', {
-      Filters: [{ Key: 'InstanceIds', Values: [instanceId] }],
-    }).expect(ExpectedResult.objectLike({ InstanceInformationList: [{ PingStatus: 'Online' }] }))
-      .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.seconds(30) });
-
-    const run = test.assertions.awsApiCall('SSM', 'sendCommand', {
-      DocumentName: 'AWS-RunShellScript',
-      InstanceIds: [instanceId],
-      Parameters: {
-        commands: [
-          'cloud-init status --wait >/dev/null',
-          Fn.join('', ['ip=$(getent hosts ', host, " | awk '{print $1; exit}')"]),
-          `case "$ip" in ${PRIVATE_RANGES}) echo resolution=PRIVATE ;; *) echo resolution=PUBLIC ;; esac`,
-          'for u in ssm-user ec2-user; do sudo -iu "$u" kubectl get nodes --no-headers --request-timeout=30s | sed "s/^/$u /"; done',
-        ],
-      },
-    });
-
-    const result = test.assertions.awsApiCall('SSM', 'getCommandInvocation', {
-      CommandId: run.getAttString('Command.CommandId'),
-      InstanceId: instanceId,
-    }).expect(ExpectedResult.objectLike({
-      Status: 'Success',
-      StandardOutputContent: Match.stringLikeRegexp(
-        `resolution=${mode.privateAccess ? 'PRIVATE' : 'PUBLIC'}[\\s\\S]*ssm-user \\S+ +Ready[\\s\\S]*ec2-user \\S+ +Ready`,
-      ),
-    })).waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(20) });
-
-    // the bastion's own proof document: what the stack output ProveEndpoint runs
-    const prove = test.assertions.awsApiCall('SSM', 'sendCommand', {
-      DocumentName: lab.bastion!.proofDocument.ref,
-      InstanceIds: [instanceId],
-      Parameters: { expect: [mode.privateAccess ? 'private' : 'public'] },
-    });
-    const proved = test.assertions.awsApiCall('SSM', 'getCommandInvocation', {
-      CommandId: prove.getAttString('Command.CommandId'),
-      InstanceId: instanceId,
-    }).expect(ExpectedResult.objectLike({
-      Status: 'Success',
-      StandardOutputContent: Match.stringLikeRegexp(`PASS dns: \\S+ -> [0-9. ]+\\(${mode.privateAccess ? 'private' : 'public'}\\)[\\s\\S]*PASS api: /readyz ok`),
-    })).waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) });
-
-    online.next(run).next(result).next(prove).next(proved);
-  }
+  for (const { lab } of labs) assertFromBastion(test, lab, true);
   return { app, stacks: labs.map((l) => l.stack), test };
 }
 
