@@ -121,6 +121,14 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     expect(own.has('eks_endpoint_no_public_access_check')).toBe(mode !== 'private');
   });
 
+  test.each([
+    [{ egress: 'isolated', compute: 'auto-mode' }],
+    [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' }],
+    [{ remoteNodeNetworks: '192.168.0.0/16', remotePodNetworks: '172.16.0.0/16' }],
+  ])('the lab with the issue 7 options %j fails no rule', (context) => {
+    expect([...guard((app) => buildLabApp(app, labOptions(context))).keys()]).toEqual([]);
+  });
+
   test('the lab\'s -c guard=true runs them: the public endpoint is acknowledged there, as the lab\'s own choice', () => {
     const app = testApp();
     const stack = buildLabApp(app, labOptions({ mode: 'public', guard: 'true' }));
