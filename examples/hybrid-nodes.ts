@@ -9,10 +9,13 @@
 // placed in those subnets only. `remoteNodeNetworks`/`remotePodNetworks` add the 443 rules.
 // Private mode, as AWS recommends for hybrid nodes (in Public & Private they would resolve the
 // public addresses; EndpointCluster refuses it). The check (`PrivateResolutionCheck`) is clean
-// here: no error, no warning. Registering the nodes (an SSM hybrid activation or IAM Roles
-// Anywhere, and their role's HYBRID_LINUX access entry) and the CNI are left out.
-import { App, AspectPriority, Aspects, CfnOutput, Stack } from 'aws-cdk-lib';
+// here: no error, no warning. The nodes' IAM role is the one an SSM hybrid activation hands out
+// (the permissions hybrid-nodes-creds.html lists), and `hybridNodesRole` gives it the HYBRID_LINUX
+// access entry the nodes join with; the activation itself (`aws ssm create-activation
+// --iam-role <HybridNodesRoleName>`) and the CNI are left to you.
+import { App, ArnFormat, AspectPriority, Aspects, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 
 const REMOTE_NODES = '192.168.0.0/16';
@@ -38,16 +41,36 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
   vpnRoutePropagation: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
 });
 
+// The role SSM hands the hybrid nodes: only Systems Manager, for this account, may assume it.
+const nodesRole = new iam.Role(stack, 'HybridNodesRole', {
+  assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
+    },
+  }),
+  managedPolicies: [
+    iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+    iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+  ],
+});
+
 const cluster = new EndpointCluster(stack, 'Cluster', {
   mode: EndpointMode.PRIVATE,
   vpc,
   vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
   remoteNodeNetworks: [REMOTE_NODES],
   remotePodNetworks: [REMOTE_PODS],
+  hybridNodesRole: nodesRole,
 });
+
+// nodeadm reads the cluster's endpoint and certificate, and deregisters the node on uninstall
+nodesRole.addToPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [cluster.cluster.clusterArn] }));
+nodesRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:DeregisterManagedInstance', 'ssm:DescribeInstanceInformation'], resources: ['*'] }));
 
 new CfnOutput(stack, 'ClusterName', { value: cluster.cluster.clusterName });
 new CfnOutput(stack, 'BastionSession', { value: cluster.bastion!.sessionCommand });
+new CfnOutput(stack, 'HybridNodesRoleName', { value: nodesRole.roleName });
 
 Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
 app.synth();

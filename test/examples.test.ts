@@ -247,6 +247,17 @@ describe('examples', () => {
       expect(controlPlaneIngress(template)).toEqual(['192.168.0.0/16:443', '172.16.0.0/16:443']);
     });
 
+    test('the nodes\' role is SSM\'s, for this account only, with the HYBRID_LINUX access entry they join with', () => {
+      const [entry] = Object.values(template.findResources('AWS::EKS::AccessEntry', { Properties: { Type: 'HYBRID_LINUX' } }));
+      expect(entry.Properties.PrincipalArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^HybridNodesRole/), 'Arn'] });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: Match.anyValue() },
+        })] },
+      });
+    });
+
     test('every cluster subnet\'s route table gets the virtual private gateway\'s routes, which the VPN has for both networks', () => {
       const subnets = refs(endpointFlags(stack).SubnetIds as any[]);
       expect(subnets).toEqual([expect.stringMatching(/^VpcPrivateSubnet1Subnet/), expect.stringMatching(/^VpcPrivateSubnet2Subnet/)]);
