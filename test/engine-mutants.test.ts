@@ -194,7 +194,10 @@ function clientVpc(t: Template, name = 'ClientVpc', cidr = '10.1.0.0/16', withCl
   }
 }
 
-/** A peering from the cluster VPC to `peerVpc`, with routes for `cidr` back to it in both private route tables. */
+/**
+ * A peering from the cluster VPC to `peerVpc`, with routes for `cidr` back to it in both private
+ * route tables, and the peer's own route for the cluster VPC (10.0.0.0/16) when its subnet is here.
+ */
 function peering(t: Template, id = 'Peering', peerVpc: Json = ref('ClientVpc'), cidr = '10.1.0.0/16', routeBack = true): void {
   t.Resources[id] = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: ref('Vpc'), PeerVpcId: peerVpc } };
   if (routeBack) {
@@ -202,6 +205,13 @@ function peering(t: Template, id = 'Peering', peerVpc: Json = ref('ClientVpc'), 
       t.Resources[`${table}To${id}`] = route(table, cidr, { VpcPeeringConnectionId: ref(id) });
     }
   }
+  peerRoute(t, peerVpc, id, { VpcPeeringConnectionId: ref(id) });
+}
+
+/** The client side of a connection: a route for the cluster VPC (10.0.0.0/16) in the route table of `<peerVpc>Subnet`, when there is one. */
+function peerRoute(t: Template, peerVpc: Json, id: string, target: Record<string, Json>): void {
+  const table = `${peerVpc?.Ref}SubnetRt`;
+  if (typeof peerVpc?.Ref === 'string' && t.Resources[table]) t.Resources[`${table}Back${id}`] = route(table, '10.0.0.0/16', target);
 }
 
 /** Attaches `vpc` (by its subnet) to the Transit Gateway `gateway`. */
@@ -210,6 +220,8 @@ function attach(t: Template, id: string, vpcId: string, gateway: Json, options?:
     Type: type,
     Properties: { TransitGatewayId: gateway, VpcId: ref(vpcId), SubnetIds: [ref(vpcId === 'Vpc' ? 'PrivateSubnet1' : `${vpcId}Subnet`)], ...(options ? { Options: options } : {}) },
   };
+  // a client VPC routes the cluster VPC to the gateway
+  if (vpcId !== 'Vpc') peerRoute(t, ref(vpcId), id, { TransitGatewayId: gateway });
 }
 
 function routesToGateway(t: Template, gateway: Json, cidr = '10.1.0.0/16'): void {
@@ -1213,6 +1225,8 @@ describe('ConnectedClientPath: known clients in connected VPCs, Private mode', (
     t.Resources.Unrelated = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: 'vpc-0999999999999999a', PeerVpcId: 'vpc-0888888888888888b' } };
     // a second peering, to a VPC outside the templates, with no known client: the cluster VPC's CIDR block is not known either
     t.Resources.Outside = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: 'vpc-0123456789abcdef0', PeerVpcId: 'vpc-0777777777777777c' } };
+    // the client side routes a block for the cluster VPC, whose own block is not known here: the warning on the routes covers it
+    t.Resources.ClientBack = route('ClientVpcSubnetRt', '10.0.0.0/16', { VpcPeeringConnectionId: ref('Peering') });
     const findings = check(t);
     expect(verdicts(findings)).toEqual([
       'unverified VpcDnsSupport', 'unverified VpcDnsHostnames', 'unverified DhcpOptionsDns',
@@ -1517,6 +1531,7 @@ describe('ConnectedClientResolution: Public & Private mode', () => {
     const t = base({ mode: PUBLIC_AND_PRIVATE, cidrs: ['203.0.113.0/24'] });
     clientVpc(t);
     peering(t);
+    ingress(t, 'ToApi', CLUSTER_SG, { CidrIp: '10.1.0.0/16' });
     t.Resources.Inbound = {
       Type: 'AWS::Route53Resolver::ResolverEndpoint',
       Properties: {
@@ -1540,6 +1555,32 @@ describe('ConnectedClientResolution: Public & Private mode', () => {
     rule(t, 'Corp', 'FORWARD', 'corp.example.com', ['OtherVpc']);
     rule(t, 'Eks', 'FORWARD', 'us-east-1.eks.amazonaws.com.', ['OtherVpc', 'ClientVpc']);
     expect(verdicts(check(t))).toEqual([]);
+  });
+
+  test('fails the client with forwarding and no 443 rule: it takes the private path (ConnectedClientPath)', () => {
+    const t = resolving();
+    delete t.Resources.ToApi;
+    rule(t, 'Eks', 'FORWARD', 'eks.amazonaws.com', ['ClientVpc']);
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['error ConnectedClientPath']);
+    expect(findings[0].message).toMatch(/^Stack\/ClientInstance \(access entry\) reaches the cluster across the peering .*no security group rule allows TCP 443 from it/);
+  });
+
+  test('warns, and does not fail, for the same client when the forwarding rule\'s domain is a parameter: whether it goes private is not known', () => {
+    const t = resolving();
+    delete t.Resources.ToApi;
+    rule(t, 'Eks', 'FORWARD', 'eks.amazonaws.com', ['ClientVpc']);
+    t.Resources.Eks.Properties.DomainName = param(t, 'Domain');
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['unverified ConnectedClientResolution', 'unverified ConnectedClientPath']);
+    expect(findings[1].message).toMatch(/^Not verifiable at synth: whether Stack\/ClientInstance resolves the endpoint's private addresses depends on Route 53 Resolver forwarding/);
+  });
+
+  test('says nothing of the path without forwarding: the client goes the public way', () => {
+    const t = resolving();
+    delete t.Resources.ToApi;
+    delete t.Resources.PrivateSubnet1RtToPeering;
+    expect(verdicts(check(t))).toEqual(['warning ConnectedClientResolution']);
   });
 
   test('warns when only a SYSTEM rule for the endpoint domain and FORWARD rules for other domains are associated with the client VPC', () => {

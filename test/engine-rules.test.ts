@@ -222,12 +222,13 @@ function addClientVpc(t: Template): void {
   });
 }
 
-/** A peering connection from the cluster VPC to the client VPC, routed back in `routeBackIn`. */
+/** A peering connection from the cluster VPC to the client VPC, routed back in `routeBackIn`, and the client subnet's route to the cluster VPC. */
 function peerWithClient(t: Template, routeBackIn: string[] = NODE_ROUTE_TABLES): void {
   t.Resources.Peering = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: ref('Vpc'), PeerVpcId: ref('ClientVpc') } };
   for (const table of routeBackIn) {
     t.Resources[`${table}ToClient`] = route(table, CLIENT_VPC_CIDR, { VpcPeeringConnectionId: ref('Peering') });
   }
+  t.Resources.ClientToCluster = route('ClientSubnetRouteTable', getAtt('Vpc', 'CidrBlock'), { VpcPeeringConnectionId: ref('Peering') });
 }
 
 /** Both VPCs attached to one Transit Gateway, and the cluster route tables routing the client CIDR to it. */
@@ -241,6 +242,7 @@ function attachToTransitGateway(t: Template, gateway: Json, options?: Json): voi
   for (const table of NODE_ROUTE_TABLES) {
     t.Resources[`${table}ToClient`] = route(table, CLIENT_VPC_CIDR, { TransitGatewayId: gateway });
   }
+  t.Resources.ClientToCluster = route('ClientSubnetRouteTable', '0.0.0.0/0', { TransitGatewayId: gateway });
 }
 
 /** TCP 443 into the EKS-created cluster security group from `source`, as a separate ingress resource. */

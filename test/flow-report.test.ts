@@ -4,6 +4,10 @@ import * as path from 'path';
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointCluster, PrivateResolutionCheck } from '../lib';
+import { analyze } from '../lib/check/engine/analyze';
+import { ClusterReport, clusterReport } from '../lib/check/flow-report';
+import { ALL_RULES } from '../lib/check/rules';
+import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from './rules/templates';
 
 /**
  * The flow report the check writes at synth: one Markdown file and a JSON twin per cluster in the
@@ -78,5 +82,79 @@ describe('flow reports at synth', () => {
     expect(count({ report: false })).toBe(0);
     expect(count({}, { 'cdk-eks-endpoint:report': 'false' })).toBe(0);
     expect(count({}, { 'cdk-eks-endpoint:report': false })).toBe(0);
+  });
+});
+
+describe('flow rows of clients in another VPC', () => {
+  /**
+   * GIVEN a Public & Private cluster (allow-list 203.0.113.0/24) peered with ClientVpc (10.1.0.0/16),
+   * routes both ways, TCP 443 from 10.1.0.0/16, and a runner in ClientVpc with an access entry;
+   * `forwarding` adds a Route 53 Resolver inbound endpoint and a FORWARD rule for the endpoint's
+   * host name associated with ClientVpc.
+   */
+  function peeredApp(forwarding: boolean, mode: Record<string, unknown> = PUBLIC_AND_PRIVATE): Template {
+    const t = network({ mode, cidrs: ['203.0.113.0/24'] });
+    t.Resources.ClientVpc = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true } };
+    subnet(t, 'ClientSubnet', '10.1.1.0/24', 'ClientVpc');
+    t.Resources.Peering = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: ref('Vpc'), PeerVpcId: ref('ClientVpc') } };
+    CLUSTER_TABLES.forEach((table) => (t.Resources[`${table}ToClients`] = route(table, '10.1.0.0/16', { VpcPeeringConnectionId: ref('Peering') })));
+    t.Resources.ClientsBack = route('ClientSubnetRt', att('Vpc', 'CidrBlock'), { VpcPeeringConnectionId: ref('Peering') });
+    t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, CidrIp: '10.1.0.0/16' }];
+    t.Resources.RunnerRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } };
+    t.Resources.RunnerProfile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [ref('RunnerRole')] } };
+    t.Resources.RunnerSg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'runner', VpcId: ref('ClientVpc') } };
+    t.Resources.Runner = {
+      Type: 'AWS::EC2::Instance',
+      Properties: { ImageId: 'ami-0123456789abcdef0', SubnetId: ref('ClientSubnet'), SecurityGroupIds: [att('RunnerSg', 'GroupId')], IamInstanceProfile: ref('RunnerProfile') },
+    };
+    t.Resources.RunnerAccess = { Type: 'AWS::EKS::AccessEntry', Properties: { ClusterName: ref('Cluster'), PrincipalArn: att('RunnerRole', 'Arn') } };
+    if (forwarding) {
+      const endpoint = (direction: string, ips: string[]) => ({
+        Type: 'AWS::Route53Resolver::ResolverEndpoint',
+        Properties: { Direction: direction, SecurityGroupIds: ['sg-0123456789abcdef0'], IpAddresses: CLUSTER_TABLES.map((rt, i) => ({ SubnetId: ref(rt.replace(/Rt$/, '')), ...(ips[i] ? { Ip: ips[i] } : {}) })) },
+      });
+      t.Resources.Inbound = endpoint('INBOUND', ['10.0.1.10', '10.0.2.10']);
+      t.Resources.Outbound = endpoint('OUTBOUND', []);
+      t.Resources.Forward = {
+        Type: 'AWS::Route53Resolver::ResolverRule',
+        Properties: {
+          RuleType: 'FORWARD', DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', att('Cluster', 'Endpoint')] }] },
+          ResolverEndpointId: att('Outbound', 'ResolverEndpointId'), TargetIps: [{ Ip: '10.0.1.10', Port: '53' }],
+        },
+      };
+      t.Resources.ForwardClients = { Type: 'AWS::Route53Resolver::ResolverRuleAssociation', Properties: { ResolverRuleId: att('Forward', 'ResolverRuleId'), VPCId: ref('ClientVpc') } };
+    }
+    return t;
+  }
+
+  function rows(t: Template): ClusterReport['flows'] {
+    const reports: ClusterReport[] = [];
+    analyze([{ id: 'Stack', template: t }], ALL_RULES.filter((r) => r.runsIn === 'both'), (view, found) => reports.push(clusterReport(view, found)));
+    return reports[0].flows;
+  }
+
+  test('Public & Private with Resolver forwarding: the runner gets the private answer and takes the private path, allowed', () => {
+    const runner = rows(peeredApp(true)).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ dns: 'private (Route 53 Resolver forwarding)', path: 'across the connection to the EKS-owned ENIs', status: 'allowed', endpoint: 'private' }));
+  });
+
+  test('Public & Private with forwarding and no route back: the runner\'s private path is blocked by ConnectedClientPath', () => {
+    const t = peeredApp(true);
+    CLUSTER_TABLES.forEach((table) => delete t.Resources[`${table}ToClients`]);
+    const runner = rows(t).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ endpoint: 'private', status: 'blocked: ConnectedClientPath' }));
+  });
+
+  test('Public & Private without forwarding: the public way, allowed only if its egress address is in the allow-list', () => {
+    const flows = rows(peeredApp(false));
+    expect(flows.find((f) => f.client.startsWith('Stack/Runner'))).toEqual(expect.objectContaining({
+      dns: 'public', endpoint: 'public', status: 'allowed if its egress address is in publicAccessCidrs',
+    }));
+    expect(flows.find((f) => f.client === 'clients across Stack/Peering')?.status).toBe('to confirm: ConnectedClientResolution');
+  });
+
+  test('Public only: the runner\'s public path is not "allowed" outright', () => {
+    const runner = rows(peeredApp(false, PUBLIC)).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ dns: 'public', status: 'allowed if its egress address is in publicAccessCidrs' }));
   });
 });

@@ -482,9 +482,10 @@ describe.each(MODES)('a %s cluster template', (mode) => {
   test('the base template is read as meant: only the warnings its mode deserves', () => {
     // GIVEN the base template's findings
     const ids = baseFindings.map((f) => `${f.level}:${f.ruleId}${f.verified ? '' : '?'}`);
-    // THEN a public endpoint on record, and the Transit Gateway side the template does not show
+    // THEN a public endpoint on record, the Resolver rule's targets (the inbound endpoint has no fixed
+    // addresses) and the Transit Gateway side the template does not show
     const expected: Record<Mode, string[]> = {
-      'public-and-private': ['warning:ConnectedClientResolution?', 'warning:PublicEndpointAccess'],
+      'public-and-private': ['warning:ConnectedClientResolution?', 'warning:ConnectedClientResolution?', 'warning:PublicEndpointAccess'],
       'private': [],
       'public': ['warning:PublicEndpointAccess'],
     };

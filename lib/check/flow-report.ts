@@ -1,11 +1,13 @@
 import { ReportedFinding } from './engine/finding';
-import { ClusterView } from './engine/network-model';
-import { describe, Value } from './engine/value';
+import { ClusterView, VpcView } from './engine/network-model';
+import { resolverForwarding } from './engine/resolver-forwarding';
+import { describe, Fact, Value } from './engine/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
 export interface FlowRow {
   readonly client: string;
-  readonly dns: 'public' | 'private' | 'private (from public DNS)' | 'depends on the endpoint flags';
+  readonly dns: 'public' | 'private' | 'private (from public DNS)' | 'private (Route 53 Resolver forwarding)' | 'depends on Route 53 Resolver forwarding'
+  | 'depends on the endpoint flags';
   readonly path: string;
   /** 'allowed' when nothing the check found stands in the way; else the findings' rule IDs and levels. */
   readonly status: string;
@@ -53,22 +55,40 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     flows.push({ client: compute.what, dns: inVpcDns, path: inVpcPath, status: status(compute.what), endpoint: inVpcEndpoint });
   }
   flows.push({ client: 'the API server, to kubelet', dns: 'private', path: 'the EKS-owned ENIs into the node subnets, in every mode', status: 'allowed', endpoint: 'private' });
+  // the public path from outside the cluster VPC: allowed only from the allow-list, and their egress address is not in the templates
+  const fromOutside = (who: string, its: string) => {
+    const found = findings.filter((f) => f.message.includes(who));
+    return found.length > 0 ? verdict(found) : view.publicAccessOpen === true ? 'allowed: open to every address (PublicEndpointOpen)'
+      : `allowed if ${its} egress address is in publicAccessCidrs`;
+  };
+  // in Public & Private mode, a connected VPC takes the private path where Route 53 Resolver forwards the endpoint's name to the cluster VPC
+  const forwarded = (vpc: VpcView | string | undefined): Fact => resolverForwarding(view, typeof vpc === 'object' ? vpc : undefined).forwarded;
+  const connected = (who: string, vpc: VpcView | string | undefined, its: string): Pick<FlowRow, 'dns' | 'path' | 'status' | 'endpoint'> => {
+    const across = 'across the connection to the EKS-owned ENIs';
+    if (mode === 'private') return { dns: 'private (from public DNS)', path: across, status: status(who), endpoint: 'private' };
+    if (mode === 'public') return { dns: 'public', path: `${its} own egress to the public endpoint`, status: fromOutside(who, its), endpoint: 'public' };
+    if (mode === 'unknown') return { dns: 'depends on the endpoint flags', path: 'depends on the endpoint flags', status: status(who), endpoint: pub === false ? 'private' : 'public' };
+    const resolves = forwarded(vpc);
+    if (resolves === true) return { dns: 'private (Route 53 Resolver forwarding)', path: across, status: status(who), endpoint: 'private' };
+    if (resolves === false) {
+      return { dns: 'public', path: `${its} own egress to the public endpoint (the private zone is not associated with ${its} VPC)`, status: fromOutside(who, its), endpoint: 'public' };
+    }
+    return {
+      dns: 'depends on Route 53 Resolver forwarding', path: `${across} if Route 53 Resolver forwards the endpoint's name there, else the public endpoint`,
+      status: verdict(findings.filter((f) => f.message.includes(who) || f.ruleId === 'ConnectedClientResolution')), endpoint: 'public',
+    };
+  };
   for (const client of view.remoteClients) {
-    const dns = priv && !pub ? 'private (from public DNS)' : pub ? 'public' : 'depends on the endpoint flags';
-    flows.push({ client: `${client.display} (${client.kind}, another VPC)`, dns, path: priv && !pub ? 'across a connection to the EKS-owned ENIs' : 'the public endpoint', status: status(client.display), endpoint: priv && !pub ? 'private' : 'public' });
+    flows.push({ client: `${client.display} (${client.kind}, another VPC)`, ...connected(client.display, client.vpcKey, 'its') });
   }
   for (const client of [...view.outsideClients, ...view.unplacedClients]) {
-    flows.push({ client: `${client.display} (${client.kind})`, dns: 'depends on the endpoint flags', path: client.outsideVpc ? 'no VPC: public endpoints only' : 'not known here', status: status(client.display), endpoint: pub ? 'public' : 'none' });
+    flows.push({
+      client: `${client.display} (${client.kind})`, dns: 'depends on the endpoint flags', path: client.outsideVpc ? 'no VPC: public endpoints only' : 'not known here',
+      status: client.outsideVpc && pub === true ? fromOutside(client.display, 'its') : status(client.display), endpoint: pub ? 'public' : 'none',
+    });
   }
   for (const connection of view.connections) {
-    const through = `clients across ${connection.display}`;
-    flows.push({
-      client: through,
-      dns: priv && !pub ? 'private (from public DNS)' : pub ? 'public' : 'depends on the endpoint flags',
-      path: priv && !pub ? 'across the connection to the EKS-owned ENIs' : pub ? 'the public endpoint, unless Route 53 Resolver forwards the name' : 'not known',
-      status: status(connection.display),
-      endpoint: priv && !pub ? 'private' : 'public',
-    });
+    flows.push({ client: `clients across ${connection.display}`, ...connected(connection.display, connection.peerVpc, 'their') });
   }
   // one verdict per rule: a rule may speak of each remote block
   const hybrid = findings.filter((f) => f.ruleId.startsWith('HybridNode'));

@@ -15,9 +15,17 @@ function peered(kind: ClusterKind, vpcIn: VpcPlacement, mode: Mode): Scenario & 
   return { ...s, peer, peering };
 }
 
-function routeBack(s: Scenario & { peering: ec2.CfnVPCPeeringConnection }): void {
+/** Routes for the client VPC in the cluster subnets' route tables, to the peering (`destination`: 10.50.0.0/16). */
+function routeBack(s: Scenario & { peering: ec2.CfnVPCPeeringConnection }, destination = '10.50.0.0/16'): void {
   s.vpc!.privateSubnets.forEach((subnet, i) => new ec2.CfnRoute(s.networkStack, `ToClients${i}`, {
-    routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: '10.50.0.0/16', vpcPeeringConnectionId: s.peering.ref,
+    routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: destination, vpcPeeringConnectionId: s.peering.ref,
+  }));
+}
+
+/** The client side: a route for the cluster VPC's block (by reference, as CDK writes it) in the client subnets' route tables. */
+function routeFromClients(s: Scenario & { peer: ec2.Vpc; peering: ec2.CfnVPCPeeringConnection }): void {
+  s.peer.isolatedSubnets.forEach((subnet, i) => new ec2.CfnRoute(s.networkStack, `FromClients${i}`, {
+    routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: s.vpc!.vpcCidrBlock, vpcPeeringConnectionId: s.peering.ref,
   }));
 }
 
@@ -157,10 +165,11 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
     accessEntryClient(s, 'Runner', { vpc: s.peer });
   }
 
-  test.each(PLACEMENTS)('with the VPC in the %s: passes for a client across the peering with a route back and 443 from its network', (vpcIn) => {
+  test.each(PLACEMENTS)('with the VPC in the %s: passes for a client across the peering with routes both ways and 443 from its network', (vpcIn) => {
     const s = peered(kind, vpcIn, 'private');
     clientAcross(s);
     routeBack(s);
+    routeFromClients(s);
     allow443FromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
@@ -168,6 +177,7 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
   test.each(PLACEMENTS)('with the VPC in the %s: fails for a client across the peering with no route back', (vpcIn) => {
     const s = peered(kind, vpcIn, 'private');
     clientAcross(s);
+    routeFromClients(s);
     allow443FromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
       level: 'error',
@@ -175,10 +185,46 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
     })]);
   });
 
+  test('fails for a client across the peering whose route back is for another block (the route must hold the client\'s subnet)', () => {
+    const s = peered(kind, 'same-stack', 'private');
+    clientAcross(s);
+    routeBack(s, '10.60.0.0/16');
+    routeFromClients(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error', message: expect.stringMatching(/^no route in the cluster subnets' route tables leads back across the peering .*Add a route for 10\.50\.\d+\.0\/\d+ \(or a block that holds it\)/),
+    })]);
+  });
+
+  test('says "not verifiable" for a route back to a prefix list', () => {
+    const s = peered(kind, 'same-stack', 'private');
+    clientAcross(s);
+    s.vpc!.privateSubnets.forEach((subnet, i) => new ec2.CfnRoute(s.networkStack, `ToClients${i}`, {
+      routeTableId: subnet.routeTable.routeTableId, destinationPrefixListId: 'pl-0123456789abcdef0', vpcPeeringConnectionId: s.peering.ref,
+    }));
+    routeFromClients(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: routes in the cluster subnets' route tables are deploy-time values/),
+    })]);
+  });
+
+  test('fails for a client whose own subnet does not route the cluster VPC back across the peering', () => {
+    const s = peered(kind, 'same-stack', 'private');
+    clientAcross(s);
+    routeBack(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error',
+      message: expect.stringMatching(/^the route table Network\/ClientVpc\/ClientsSubnet1\/RouteTable of Network\/Runner \(access entry\) has no route for 10\.0\.0\.0\/16 across the peering Network\/Peering/),
+    })]);
+  });
+
   test('fails for a client across the peering with no 443 rule for it', () => {
     const s = peered(kind, 'same-stack', 'private');
     clientAcross(s);
     routeBack(s);
+    routeFromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
       level: 'error', message: expect.stringMatching(/^Network\/Runner \(access entry\) reaches the cluster across the peering .*no security group rule allows TCP 443 from it/),
     })]);
@@ -188,6 +234,7 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
     const s = peered(kind, 'same-stack', 'private');
     expect(byRule(check(s.app), ID)).toEqual([
       expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: no known API client is across .* no route in the cluster subnets' route tables/) }),
+      expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: no known API client is across .* no route table of Network\/ClientVpc routes 10\.0\.0\.0\/16/) }),
       expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Not verifiable at synth: no known API client is across .* allow TCP 443 from no address outside/) }),
     ]);
   });
@@ -195,6 +242,7 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
   test('says nothing for a connection with no known client when its path is complete', () => {
     const s = peered(kind, 'same-stack', 'private');
     routeBack(s);
+    routeFromClients(s);
     allow443FromClients(s);
     expect(byRule(check(s.app), ID)).toEqual([]);
   });
@@ -209,10 +257,47 @@ describe.each(KINDS)('ConnectedClientPath on a %s cluster', (kind) => {
     })]);
   });
 
-  test('says nothing in Public & Private mode (ConnectedClientResolution speaks there)', () => {
+  test('says nothing in Public & Private mode without Resolver forwarding: the client goes the public way (ConnectedClientResolution speaks there)', () => {
     const s = peered(kind, 'same-stack', 'public-and-private');
     clientAcross(s);
     expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test.each(PLACEMENTS)('with the VPC in the %s: fails in Public & Private mode for a client whose VPC forwards the endpoint\'s name, with no route back', (vpcIn) => {
+    // GIVEN the tools-VPC shape: Resolver forwarding for the peer VPC, 443 from it, the client's own route, but no route back
+    const s = peered(kind, vpcIn, 'public-and-private');
+    clientAcross(s);
+    resolverForwarding(s, { domainName: endpointHost(s.cluster) });
+    routeFromClients(s);
+    allow443FromClients(s);
+    // THEN the private path's missing route is the known client's error
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'error',
+      message: expect.stringMatching(/^no route in the cluster subnets' route tables leads back across the peering Network\/Peering .*, so (Network|Platform)\/Runner \(access entry\) cannot reach the private endpoint/),
+    })]);
+    expect(byRule(check(s.app), 'ConnectedClientResolution')).toEqual([]);
+  });
+
+  test.each(PLACEMENTS)('with the VPC in the %s: passes in Public & Private mode for a client whose VPC forwards the name, with routes both ways and 443', (vpcIn) => {
+    const s = peered(kind, vpcIn, 'public-and-private');
+    clientAcross(s);
+    resolverForwarding(s, { domainName: endpointHost(s.cluster) });
+    routeBack(s);
+    routeFromClients(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([]);
+  });
+
+  test('says "not verifiable", and does not fail, in Public & Private mode when the forwarding rule\'s targets are not known', () => {
+    const s = peered(kind, 'same-stack', 'public-and-private');
+    clientAcross(s);
+    resolverForwarding(s, { domainName: endpointHost(s.cluster), fixedAddresses: false });
+    routeFromClients(s);
+    allow443FromClients(s);
+    expect(byRule(check(s.app), ID)).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringMatching(/^Not verifiable at synth: whether Network\/Runner resolves the endpoint's private addresses depends on Route 53 Resolver forwarding .*no route in the cluster subnets' route tables/),
+    })]);
   });
 });
 
@@ -236,6 +321,15 @@ describe.each(KINDS)('connected networks of an imported VPC, on a %s cluster', (
       ['warning', 'Not verifiable at synth: the route table'],
       ['warning', 'Not verifiable at synth: no known API cl'],
     ]);
+  });
+
+  test('ConnectedClientPath in Public & Private mode: whether forwarding applies cannot be read, so the path is only to confirm, never an error', () => {
+    const reported = byRule(check(importedPeered('public-and-private').app), 'ConnectedClientPath');
+    expect(reported.map((r) => [r.level, r.message.slice(0, 40)])).toEqual([
+      ['warning', 'Not verifiable at synth: the route table'],
+      ['warning', 'Not verifiable at synth: no known API cl'],
+    ]);
+    expect(reported[1].message).toMatch(/depends on Route 53 Resolver forwarding not known at synth/);
   });
 
   test('ConnectedClientPath: with a 443 rule for the client block, only the routes are left to confirm', () => {

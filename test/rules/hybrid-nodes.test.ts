@@ -18,7 +18,7 @@ import { testApp } from '../util';
 
 const NODES = '192.168.0.0/16';
 const PODS = '172.16.0.0/16';
-const HYBRID_RULES = ['HybridNodeNetworks', 'HybridNodeEndpointMode', 'HybridNodePath'];
+const HYBRID_RULES = ['HybridNodeNetworks', 'HybridNodeEndpointMode', 'HybridNodePath', 'HybridNodeSecurityGroup'];
 
 function remote(nodes: Json, pods?: Json): Record<string, Json> {
   return {
@@ -189,7 +189,7 @@ describe('HybridNodeEndpointMode', () => {
 describe('HybridNodePath', () => {
   const ID = 'HybridNodePath';
 
-  test('passes routes to a Transit Gateway and TCP 443 from the node and pod networks', () => {
+  test('passes routes to a Transit Gateway from the node and pod networks', () => {
     expect(hybridFindings(hybrid(), ID)).toEqual([]);
   });
 
@@ -254,6 +254,26 @@ describe('HybridNodePath', () => {
     expect(hybridFindings(t, ID)).toEqual([`unverified ${ID}`]);
   });
 
+  test('a template shaped like EndpointCluster in Private mode: only the route warnings, one per remote network', () => {
+    // GIVEN 443 from each remote block into the additional group (allow-all egress), API and ipv4, and no routes to on-premises
+    const t = hybrid({ cluster: { KubernetesNetworkConfig: { IpFamily: 'ipv4' } } });
+    Object.keys(t.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete t.Resources[id]);
+    t.Resources.ControlPlaneSg.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
+    // WHEN every rule runs
+    const findings = run(t);
+    // THEN the routes are left to confirm, and nothing else
+    expect(verdicts(findings)).toEqual([`warning ${ID}`, `warning ${ID}`]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/remote node network 192\.168\.0\.0\/16/), expect.stringMatching(/remote pod network 172\.16\.0\.0\/16/)]);
+  });
+});
+
+describe('HybridNodeSecurityGroup', () => {
+  const ID = 'HybridNodeSecurityGroup';
+
+  test('passes TCP 443 from the node and pod networks', () => {
+    expect(hybridFindings(hybrid(), ID)).toEqual([]);
+  });
+
   test('warns about a remote network with no TCP 443 rule, naming the rule to add', () => {
     const t = hybrid();
     t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, CidrIp: NODES }, { IpProtocol: 'tcp', FromPort: 10250, ToPort: 10250, CidrIp: PODS }];
@@ -275,16 +295,20 @@ describe('HybridNodePath', () => {
     expect(hybridFindings(prefixList, ID)).toEqual([`unverified ${ID}`]);
   });
 
-  test('a template shaped like EndpointCluster in Private mode: only the route warnings, one per remote network', () => {
-    // GIVEN 443 from each remote block into the additional group (allow-all egress), API and ipv4, and no routes to on-premises
-    const t = hybrid({ cluster: { KubernetesNetworkConfig: { IpFamily: 'ipv4' } } });
+  test('warns about a missing 443 rule even where the routes are missing too: a rule apart from HybridNodePath, acknowledged apart', () => {
+    // GIVEN no routes to on-premises and no 443 rule from the node network
+    const t = hybrid({ pods: [] });
     Object.keys(t.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete t.Resources[id]);
-    t.Resources.ControlPlaneSg.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
-    // WHEN every rule runs
-    const findings = run(t);
-    // THEN the routes are left to confirm, and nothing else
-    expect(verdicts(findings)).toEqual([`warning ${ID}`, `warning ${ID}`]);
-    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/remote node network 192\.168\.0\.0\/16/), expect.stringMatching(/remote pod network 172\.16\.0\.0\/16/)]);
+    t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [];
+    // THEN one warning from each rule, each with its own ID
+    expect(verdicts(run(t, HYBRID_RULES))).toEqual(['warning HybridNodePath', `warning ${ID}`]);
+  });
+
+  test('says "not verifiable" for a remote network that is a deploy-time value, and nothing without remote networks', () => {
+    const t = hybrid({ pods: [] });
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = [param(t, 'OnPremises')];
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: some remote networks are deploy-time values .*Confirm the cluster security group allows TCP 443 from them/)]);
+    expect(run(network(), [ID])).toEqual([]);
   });
 });
 
@@ -323,6 +347,8 @@ describe('hybrid nodes on aws-eks-v2 clusters, through the Aspect', () => {
     expect(byRule(reported, 'HybridNodePath').map((r) => [r.level, r.message])).toEqual([
       ['warning', expect.stringMatching(/^no route for the remote node network 192\.168\.0\.0\/16 to your on-premises link in the route tables Hybrid\/Vpc\/PrivateSubnet1\/RouteTable, Hybrid\/Vpc\/PrivateSubnet2\/RouteTable/)],
       ['warning', expect.stringMatching(/^no route for the remote pod network 172\.16\.0\.0\/16/)],
+    ]);
+    expect(byRule(reported, 'HybridNodeSecurityGroup').map((r) => [r.level, r.message])).toEqual([
       ['warning', expect.stringMatching(/^no rule of the cluster's security groups allows TCP 443 from the remote node network 192\.168\.0\.0\/16: kubelet and kube-proxy on the hybrid nodes/)],
       ['warning', expect.stringMatching(/^no rule of the cluster's security groups allows TCP 443 from the remote pod network 172\.16\.0\.0\/16/)],
     ]);

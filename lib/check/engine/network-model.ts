@@ -890,7 +890,7 @@ export function apiPath(model: NetworkModel, cluster: ClusterView, client: Clien
  * cluster subnets: true when it covers them all, false when it overlaps none (both literal),
  * 'unknown' otherwise (some subnets covered, or a block not known here).
  */
-function cidrReachesCluster(cidr: Value, cluster: ClusterView): Fact {
+export function cidrReachesCluster(cidr: Value, cluster: ClusterView): Fact {
   if (cluster.subnets.length === 0) return 'unknown';
   const covered = cluster.subnets.map((s) => coversSubnet(cidr, s));
   if (covered.every((c) => c === true)) return true;

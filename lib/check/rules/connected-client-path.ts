@@ -1,101 +1,208 @@
-import { allows443, apiPath, cidrCovers, ClientView, ClusterView, ConnectionView } from '../engine/network-model';
+import { cidrContains } from '../../private/cidr';
+import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, VpcView } from '../engine/network-model';
+import { resolverForwarding } from '../engine/resolver-forwarding';
+import { refOf } from '../engine/resource-index';
 import { Resource } from '../engine/template-set';
-import { asList, Fact, literal, sameValue, Text, Unknown, Value } from '../engine/value';
+import { asList, Fact, literal, ResourceRef, sameValue, Text, unique, Unknown, Value } from '../engine/value';
 import { describeConnection } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
 
 /**
- * In Private mode public DNS answers with the endpoint's private addresses, so clients in
- * connected networks need no Resolver, but they need a route to the cluster subnets and
- * back, and the cluster security group must allow TCP 443 from them. A known client with no
- * path is an error; a connection with no known client (on-premises, another account) is a
- * warning when its path is incomplete, since nothing says anyone calls the API from there.
+ * Clients in connected networks take the private endpoint in Private mode (public DNS answers
+ * with its private addresses) and, in Public & Private mode, where Route 53 Resolver forwards
+ * the endpoint's name to an inbound endpoint in the cluster VPC (without it they resolve the
+ * public addresses and go the public way, which this rule does not judge). On the private path
+ * they need a route to the cluster subnets and back, and the cluster security group must allow
+ * TCP 443 from them. A known client with no path is an error; a connection with no known client
+ * (on-premises, another account) is a warning when its path is incomplete, since nothing says
+ * anyone calls the API from there.
  * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export const ConnectedClientPath: EndpointRule = {
   id: 'ConnectedClientPath',
   level: 'error',
-  summary: 'In Private mode, clients in connected networks need a route to the cluster subnets and a TCP 443 rule from them.',
+  summary: 'Clients in connected networks on the private path (Private mode, or Public & Private with Resolver forwarding) need routes both ways and a TCP 443 rule.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const privateOnly = mayBeMode(cluster, false, true);
-    if (privateOnly === 'no' || (cluster.connections.length === 0 && cluster.remoteClients.length === 0 && cluster.outsideClients.length === 0)) return [];
+    const publicAndPrivate = mayBeMode(cluster, true, true);
+    if ((privateOnly === 'no' && publicAndPrivate === 'no')
+      || (cluster.connections.length === 0 && cluster.remoteClients.length === 0 && cluster.outsideClients.length === 0)) return [];
     if (privateOnly === 'unknown') {
       return [notVerifiable('the endpoint access flags are deploy-time values. In Private mode, clients in connected networks need a route to the ' +
         'cluster subnets and back, and TCP 443 into the cluster security group.')];
     }
-    const findings: Finding[] = [];
-    const placed = new Set<ClientView>();
-    for (const connection of cluster.connections) {
-      const clients = cluster.remoteClients.filter((c) => crosses(connection, c) === true);
-      clients.forEach((c) => placed.add(c));
-      for (const client of cluster.remoteClients.filter((c) => crosses(connection, c) === 'unknown' && !placed.has(c))) {
-        // whether it is across this connection depends on a deploy-time gateway ID: not a missing link, not a known path
-        placed.add(client);
-        findings.push(notVerifiable(`whether ${client.display} (${client.kind}) reaches the cluster ${describeConnection(connection)} depends on a ` +
-          'Transit Gateway ID known only at deploy time. If it does: every cluster subnet route table needs a route back for its CIDR block, ' +
-          'and the cluster security group a TCP 443 rule from it.'));
-      }
-      const through = describeConnection(connection);
-      const who = clients.length > 0 ? clients.map((c) => `${c.display} (${c.kind})`).join(', ') : `clients ${through}`;
-      const definite = (message: string) => (clients.some((c) => !c.maybe) ? violation(this, message)
-        : clients.length > 0 ? notVerifiable(`${maybeClient(clients[0])} ${message}`)
-          : notVerifiable(`no known API client is ${through}. If there are some: ${message}`));
-
-      const tables = cluster.subnets.map((s) => s.routeTable);
-      if (tables.some((t) => t === undefined)) {
-        findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them.`));
-      } else if (tables.some((table) => routeBack(cluster, table!, connection) === 'unknown') && tables.every((table) => routeBack(cluster, table!, connection) !== false)) {
-        findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back.`));
-      } else if (!tables.every((table) => routeBack(cluster, table!, connection) === true)) {
-        findings.push(definite(`no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
-          'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
-      }
-
-      if (clients.length > 0) {
-        for (const client of clients) {
-          const path = apiPath(cluster.model, cluster, client, connection.kind === 'transit-gateway' ? connection.securityGroupReferencing ?? false : true);
-          if (path === 'unknown') {
-            findings.push(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`));
-          } else if (!path) {
-            const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
-              && apiPath(cluster.model, cluster, client, true) === true;
-            findings.push(violationFor(this, client, acrossTgw
-              ? `${client.display} (${client.kind}) reaches the cluster ${through}, and the cluster security group allows TCP 443 from its security group, ` +
-                'but security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled on the gateway and ' +
-                'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
-              : `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
-                'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.'));
-          }
-        }
-      } else {
-        const from443 = ingressFromOutside(cluster, connection);
-        if (from443 === 'unknown') {
-          findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
-        } else if (!from443) {
-          findings.push(definite(`the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}, so ${who} will time out. ` +
-            'Allow TCP 443 from their CIDR block into the cluster security group.'));
-        }
-      }
-    }
-    // a connection whose VPCs are deploy-time values may be the missing link
-    const unsureLinks = cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'PeerVpcId')
-      || cluster.model.anyUnknown('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::TransitGatewayAttachment', 'VpcId');
-    for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
-      const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
-        `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
-      findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
-        : violationFor(this, client, problem));
-    }
-    for (const client of cluster.outsideClients) {
-      const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
-        `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
-      findings.push(violationFor(this, client, problem));
-    }
-    return findings;
+    const findings = privatePaths(this, cluster, privateOnly === 'yes');
+    // Public & Private with private access a deploy-time value: what holds only with it on is not verifiable
+    return cluster.privateAccess === 'unknown'
+      ? findings.map((f) => (f.verified ? notVerifiable(`endpointPrivateAccess is a deploy-time value. If it is true: ${f.message}`) : f))
+      : findings;
   },
 };
+
+/** The address space a route back must hold: a client subnet's block, or a VPC's. */
+interface Space {
+  readonly label: string;
+  readonly cidr?: string;
+  /** The VPC whose own block (`Fn::GetAtt Vpc.CidrBlock`) holds it. */
+  readonly vpc?: Resource;
+  /** For a connection with no known client: a route to any part of the VPC serves whoever is there. */
+  readonly overlap?: boolean;
+}
+
+function clientSpace(client: ClientView, connection: ConnectionView): Space {
+  const vpc = typeof client.vpcKey === 'object' ? client.vpcKey : connection.peerVpc;
+  if (client.subnet?.cidr) return { label: client.subnet.cidr, cidr: client.subnet.cidr, vpc: client.subnet.vpc?.resource ?? vpc?.resource };
+  if (vpc?.cidr) return { label: vpc.cidr, cidr: vpc.cidr, vpc: vpc.resource };
+  return { label: `the address space of ${client.display}`, vpc: vpc?.resource };
+}
+
+/**
+ * The findings of the private paths: in Private mode, of every connection and client; in Public &
+ * Private mode, of those whose VPC has Resolver forwarding (not verifiable where that is unknown).
+ */
+function privatePaths(rule: EndpointRule, cluster: ClusterView, privateOnly: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const placed = new Set<ClientView>();
+  // in Public & Private mode, whether a VPC's clients take the private path at all
+  const forwarding = (vpc: VpcView | string | undefined): Fact => (privateOnly ? true
+    : resolverForwarding(cluster, typeof vpc === 'object' ? vpc : undefined).forwarded);
+  const ifForwarded = (what: string) => `whether ${what} resolve${what.startsWith('clients') ? '' : 's'} the endpoint's private addresses depends on Route 53 ` +
+    'Resolver forwarding not known at synth (see ConnectedClientResolution). If it does:';
+  for (const connection of cluster.connections) {
+    const across = cluster.remoteClients.filter((c) => crosses(connection, c) === true);
+    across.forEach((c) => placed.add(c));
+    for (const client of cluster.remoteClients.filter((c) => crosses(connection, c) === 'unknown' && !placed.has(c))) {
+      // whether it is across this connection depends on a deploy-time gateway ID: not a missing link, not a known path
+      placed.add(client);
+      if (forwarding(client.vpcKey) === false) continue;
+      findings.push(notVerifiable(`whether ${client.display} (${client.kind}) reaches the cluster ${describeConnection(connection)} depends on a ` +
+        'Transit Gateway ID known only at deploy time. If it does: every cluster subnet route table needs a route back for its CIDR block, ' +
+        'and the cluster security group a TCP 443 rule from it.'));
+    }
+    const through = describeConnection(connection);
+    // the known clients on the private path, and whether that is certain
+    const clients = across.map((client) => ({ client, forwarded: forwarding(client.vpcKey) })).filter((c) => c.forwarded !== false);
+    if (across.length > 0 && clients.length === 0) continue; // all go the public way
+    const connectionForwarded = across.length > 0 ? true : forwarding(connection.peerVpc);
+    if (connectionForwarded === false) continue; // nobody across resolves the private addresses
+
+    const tables = cluster.subnets.map((s) => s.routeTable);
+    const tablesKnown = !tables.some((t) => t === undefined);
+    if (!tablesKnown) {
+      findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them, and that the clients' route tables route ${clusterSpace(cluster)} ${through}.`));
+    }
+
+    if (clients.length > 0) {
+      // one route finding per address space, naming the clients in it
+      const bySpace = new Map<string, { space: Space; clients: typeof clients }>();
+      for (const c of clients) {
+        const space = clientSpace(c.client, connection);
+        bySpace.set(space.label, { space, clients: [...bySpace.get(space.label)?.clients ?? [], c] });
+      }
+      const about = (group: typeof clients, message: string): Finding => {
+        const sure = group.filter((c) => c.forwarded === true);
+        if (sure.some((c) => !c.client.maybe)) return violation(rule, message);
+        if (sure.length > 0) return notVerifiable(`${maybeClient(sure[0].client)} ${message}`);
+        return notVerifiable(`${ifForwarded(group.map((c) => c.client.display).join(', '))} ${message}`);
+      };
+      for (const { space, clients: group } of bySpace.values()) {
+        const who = group.map((c) => `${c.client.display} (${c.client.kind})`).join(', ');
+        if (tablesKnown) {
+          const verdicts = tables.map((table) => routeBack(cluster, table!, connection, space));
+          if (verdicts.some((v) => v === false)) {
+            findings.push(about(group, `no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
+              `Add a route for ${space.label} (or a block that holds it) to the peering connection or Transit Gateway in every cluster subnet route table.`));
+          } else if (verdicts.some((v) => v === 'unknown')) {
+            findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back: ` +
+              `${space.label}, for ${who} (a destination that is a prefix list or a deploy-time value is not read here).`));
+          }
+        }
+        // the client's side: its subnet's route table, when the templates hold it
+        for (const c of group) {
+          const table = c.client.subnet?.routeTable;
+          if (!table) continue;
+          const back = routeToCluster(cluster, table, connection);
+          if (back === false) {
+            findings.push(about([c], `the route table ${table.display} of ${c.client.display} (${c.client.kind}) has no route for ${clusterSpace(cluster)} ${through}: ` +
+              `its requests never reach the private endpoint. Add a route for ${clusterSpace(cluster)} to the peering connection or Transit Gateway in that table.`));
+          } else if (back === 'unknown' && tablesKnown) {
+            // (with the cluster's tables unreadable, the warning above already asks to confirm the routes)
+            findings.push(notVerifiable(`the routes of ${table.display}, the route table of ${c.client.display}, depend on deploy-time values. ` +
+              `Confirm it routes ${clusterSpace(cluster)} ${through}.`));
+          }
+        }
+      }
+      for (const { client, forwarded } of clients) {
+        const path = apiPath(cluster.model, cluster, client, connection.kind === 'transit-gateway' ? connection.securityGroupReferencing ?? false : true);
+        if (path === 'unknown') {
+          findings.push(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`));
+        } else if (!path) {
+          const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
+            && apiPath(cluster.model, cluster, client, true) === true;
+          const message = acrossTgw
+            ? `${client.display} (${client.kind}) reaches the cluster ${through}, and the cluster security group allows TCP 443 from its security group, ` +
+              'but security-group references do not work across a Transit Gateway unless SecurityGroupReferencingSupport is enabled on the gateway and ' +
+              'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
+            : `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
+              'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.';
+          findings.push(forwarded === true ? violationFor(rule, client, message) : notVerifiable(`${ifForwarded(client.display)} ${message}`));
+        }
+      }
+      continue;
+    }
+
+    // no known client across: whoever may be there
+    const who = `clients ${through}`;
+    const anyone = (message: string) => notVerifiable(connectionForwarded === true ? `no known API client is ${through}. If there are some: ${message}`
+      : `no known API client is ${through}, and ${ifForwarded(`clients ${through}`)} ${message}`);
+    const peer = connection.peerVpc;
+    const space: Space | undefined = peer ? { label: peer.cidr ?? peer.display, cidr: peer.cidr, vpc: peer.resource, overlap: true } : undefined;
+    if (tablesKnown) {
+      const verdicts = tables.map((table) => routeBack(cluster, table!, connection, space));
+      if (verdicts.some((v) => v === false)) {
+        findings.push(anyone(`no route in the cluster subnets' route tables leads back ${through}${space ? ` for ${space.label}` : ''}, so ${who} cannot reach the private endpoint. ` +
+          'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
+      } else if (verdicts.some((v) => v === 'unknown')) {
+        findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back.`));
+      }
+    }
+    if (peer?.resource) {
+      const peerTables = unique(cluster.index.referrers('AWS::EC2::Subnet', 'VpcId', peer.resource)
+        .map((s) => cluster.model.subnet(new ResourceRef(s, 'Ref')).routeTable)
+        .filter((t): t is Resource => t !== undefined));
+      const back = peerTables.map((table) => routeToCluster(cluster, table, connection));
+      if (back.length > 0 && back.every((b) => b === false)) {
+        findings.push(anyone(`no route table of ${peer.display} routes ${clusterSpace(cluster)} ${through}, so requests from there never reach the private endpoint. ` +
+          `Add a route for ${clusterSpace(cluster)} to the peering connection in the route tables of its client subnets.`));
+      }
+    }
+    const from443 = ingressFromOutside(cluster, connection);
+    if (from443 === 'unknown') {
+      findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
+    } else if (!from443) {
+      findings.push(anyone(`the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}, so ${who} will time out. ` +
+        'Allow TCP 443 from their CIDR block into the cluster security group.'));
+    }
+  }
+  if (!privateOnly) return findings; // in Public & Private mode, a client with no private path takes the public one
+  // a connection whose VPCs are deploy-time values may be the missing link
+  const unsureLinks = cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::VPCPeeringConnection', 'PeerVpcId')
+    || cluster.model.anyUnknown('AWS::EC2::TransitGatewayVpcAttachment', 'VpcId') || cluster.model.anyUnknown('AWS::EC2::TransitGatewayAttachment', 'VpcId');
+  for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
+    const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
+      `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
+    findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
+      : violationFor(rule, client, problem));
+  }
+  for (const client of cluster.outsideClients) {
+    const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
+      `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
+    findings.push(violationFor(rule, client, problem));
+  }
+  return findings;
+}
 
 /** Whether a client in another VPC is on the far side of a connection: 'unknown' when a gateway ID is a deploy-time value. */
 function crosses(connection: ConnectionView, client: ClientView): Fact {
@@ -119,13 +226,75 @@ function sameGateway(a: Value, b: Value): Fact {
   return sameValue(a, b);
 }
 
-/** Whether a route table has a route back through a connection: true, false, or 'unknown' for deploy-time routes. */
-function routeBack(cluster: ClusterView, table: Resource, connection: ConnectionView): Fact {
-  const own = cluster.model.routesOf(table).map((r) => routesTo(cluster, r, connection));
+/**
+ * Whether a route table of the cluster subnets has a route back through a connection for an
+ * address space (any destination when the space is not known): true, false, or 'unknown' for
+ * deploy-time routes and destinations.
+ */
+function routeBack(cluster: ClusterView, table: Resource, connection: ConnectionView, space: Space | undefined): Fact {
+  return anyRoute(cluster, table, (route) => both(routesTo(cluster, route, connection), space ? holds(route, space) : true));
+}
+
+/** Whether a route table on the client's side routes the cluster's subnets through the connection. */
+function routeToCluster(cluster: ClusterView, table: Resource, connection: ConnectionView): Fact {
+  return anyRoute(cluster, table, (route) => {
+    const p = route.properties;
+    const destination: Fact = p.DestinationCidrBlock !== undefined ? holdsCluster(cluster, p.DestinationCidrBlock)
+      : p.DestinationPrefixListId !== undefined ? 'unknown' : false;
+    return both(routesTo(cluster, route, connection), destination);
+  });
+}
+
+/**
+ * Whether a destination holds the cluster's subnets, where the EKS-owned ENIs are: the cluster
+ * VPC's block (literal, or by reference), or a literal block that holds every cluster subnet.
+ */
+function holdsCluster(cluster: ClusterView, destination: Value): Fact {
+  const ref = refOf(destination);
+  if (ref && ref.resource === cluster.vpc?.resource && ref.attribute === 'CidrBlock') return true;
+  const block = literal(destination)?.trim();
+  if (block !== undefined && cluster.vpc?.cidr !== undefined && cidrContains(block, cluster.vpc.cidr) === true) return true;
+  return cidrReachesCluster(destination, cluster);
+}
+
+/** Whether some route of a table passes `test`: a route whose table is a deploy-time value may be this table's. */
+function anyRoute(cluster: ClusterView, table: Resource, test: (route: Resource) => Fact): Fact {
+  const own = cluster.model.routesOf(table).map(test);
   if (own.includes(true)) return true;
-  // a route whose table is a deploy-time value may be this table's
   const unsure = cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId');
   return own.includes('unknown') || unsure ? 'unknown' : false;
+}
+
+function both(a: Fact, b: Fact): Fact {
+  return a === false || b === false ? false : a === true && b === true ? true : 'unknown';
+}
+
+/**
+ * Whether a route's destination holds an address space: a literal block that contains it (for
+ * a connection with no known client, one that overlaps the VPC), or a VPC's own block by
+ * reference (`Fn::GetAtt Vpc.CidrBlock`). A prefix list or a deploy-time block is 'unknown'.
+ */
+function holds(route: Resource, space: Space): Fact {
+  const p = route.properties;
+  const destination = p.DestinationCidrBlock;
+  if (destination === undefined) return p.DestinationPrefixListId !== undefined ? 'unknown' : false;
+  const ref = refOf(destination);
+  let block: string | undefined;
+  if (ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock') {
+    if (ref.resource === space.vpc) return true;
+    block = literal(ref.resource.properties.CidrBlock);
+  } else {
+    block = literal(destination);
+  }
+  if (block === undefined || space.cidr === undefined) return 'unknown';
+  const contains = cidrContains(block.trim(), space.cidr);
+  if (contains === undefined) return 'unknown';
+  return contains || (space.overlap === true && cidrContains(space.cidr, block.trim()) === true);
+}
+
+/** The cluster's address space, for messages. */
+function clusterSpace(cluster: ClusterView): string {
+  return cluster.vpc?.cidr ?? `the block of ${cluster.vpcDisplay}`;
 }
 
 function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionView): Fact {

@@ -1,16 +1,8 @@
 import { cidrContains, parseCidr } from '../../private/cidr';
-import { allows443, cidrCovers, ClusterView } from '../engine/network-model';
-import { refOf } from '../engine/resource-index';
+import { ClusterView } from '../engine/network-model';
 import { Resource } from '../engine/template-set';
 import { describe, Fact, literal, Text, toList, unique, Unknown, Value } from '../engine/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
-
-/** A remote block, and what crosses the cluster subnets for it. */
-interface Remote {
-  readonly cidr: string;
-  readonly what: string;
-  readonly pods: boolean;
-}
 
 /**
  * The control plane and hybrid nodes meet through the cluster VPC: "all traffic that crosses the
@@ -19,9 +11,9 @@ interface Remote {
  * and pods on hybrid nodes reach the API server through the `kubernetes` service, whose endpoints
  * are those ENIs; in Private mode kubelet and kube-proxy come that way too. So every cluster
  * subnet's route table needs a route for each remote node and pod network to the gateway of the
- * on-premises link (a virtual private gateway, a Transit Gateway), and the cluster security group
- * needs TCP 443 from them (AWS's cluster security group table for hybrid nodes; its outbound
- * 10250 and webhook rules are covered by the allow-all egress EKS gives the cluster security group).
+ * on-premises link (a virtual private gateway, a Transit Gateway). The TCP 443 rules are
+ * HybridNodeSecurityGroup's, so that acknowledging this warning, which routes added outside the
+ * templates make common, never hides a missing rule.
  * A warning, not an error: routes may be propagated, or added, outside the templates.
  * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html ;
  * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html
@@ -29,62 +21,55 @@ interface Remote {
 export const HybridNodePath: EndpointRule = {
   id: 'HybridNodePath',
   level: 'warning',
-  summary: 'With hybrid nodes, every cluster subnet route table routes the remote networks to the on-premises link, and the cluster security group allows TCP 443 from them.',
+  summary: 'With hybrid nodes, every cluster subnet route table routes the remote node and pod networks to the on-premises link.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
-    const nodes = cluster.remoteNodeNetworks;
-    const pods = cluster.remotePodNetworks;
-    if (nodes.present === false) return [];
-    const definite = (message: string): Finding => (nodes.present === true ? violation(this, message)
-      : notVerifiable(`the remote node networks are a deploy-time value (${nodes.unlisted}). If they are not empty: ${message}`));
-    const findings: Finding[] = [];
-
-    const values: Array<{ value: Value; pods: boolean }> = [...nodes.cidrs.map((value) => ({ value, pods: false })), ...pods.cidrs.map((value) => ({ value, pods: true }))];
-    const opaque = [...values.filter((v) => literal(v.value) === undefined).map((v) => describe(v.value)), ...[nodes.unlisted, pods.unlisted].filter((u) => u !== undefined)];
-    if (opaque.length > 0) {
-      findings.push(notVerifiable(`some remote networks are deploy-time values (${opaque.join(', ')}). Confirm every cluster subnet route table routes them ` +
-        'to the gateway of your on-premises link, and the cluster security group allows TCP 443 from them.'));
-    }
-    // blocks that are not valid IPv4 CIDR blocks, or lie in the cluster VPC, are HybridNodeNetworks' to report
-    const vpcCidr = cluster.vpc?.cidr;
-    const inVpc = (cidr: string) => vpcCidr !== undefined && (cidrContains(vpcCidr, cidr) === true || cidrContains(cidr, vpcCidr) === true);
-    const remotes: Remote[] = values.flatMap(({ value, pods: isPods }) => {
-      const cidr = literal(value)?.trim();
-      return cidr !== undefined && parseCidr(cidr) && !inVpc(cidr) ? [{ cidr, pods: isPods, what: `remote ${isPods ? 'pod' : 'node'} network ${cidr}` }] : [];
-    });
+    const blocks = remoteBlocks(cluster, 'every cluster subnet route table routes them to the gateway of your on-premises link');
+    if (!blocks) return [];
+    const { remotes, definite, findings } = blocks;
     if (remotes.length === 0) return findings;
-
-    findings.push(...routeFindings(cluster, remotes, definite));
-    for (const remote of remotes) {
-      const allowed = ingressFrom(cluster, remote.cidr);
-      const problem = `no rule of the cluster's security groups allows TCP 443 from the ${remote.what}: ${callers(cluster, remote)} ` +
-        `Add an ingress rule for TCP 443 from ${remote.cidr} to the cluster security group ` +
-        `(cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4('${remote.cidr}'), ec2.Port.tcp(443))) or to an additional control-plane security group.`;
-      if (allowed === false) findings.push(definite(problem));
-      else if (allowed === 'unknown') {
-        findings.push(notVerifiable(`the rules of the cluster's security groups that could allow TCP 443 from the ${remote.what} are not all readable here ` +
-          '(an imported group, a prefix list, a deploy-time value or condition). Confirm TCP 443 is allowed from it.'));
-      }
-    }
-    return findings;
+    return [...findings, ...routeFindings(cluster, remotes, (message) => definite(this, message))];
   },
 };
 
-/** Who calls the API server from a remote block, and why it goes through the cluster VPC. */
-function callers(cluster: ClusterView, remote: Remote): string {
-  if (remote.pods) {
-    return 'pods on hybrid nodes whose CNI does not masquerade their traffic reach the API server through the kubernetes service, whose endpoints are ' +
-      'the EKS-owned ENIs in the cluster subnets, in every endpoint mode.';
-  }
-  const privateOnly = cluster.privateAccess === true && cluster.publicAccess === false;
-  return `${privateOnly ? 'kubelet and kube-proxy on the hybrid nodes, and ' : ''}pods that leave with their node's address (host-network pods such as the ` +
-    'CNI agent, and pods behind a masquerading CNI) reach the API server at the EKS-owned ENIs in the cluster subnets' +
-    `${privateOnly ? '' : ' through the kubernetes service, in every endpoint mode'}.`;
+/** A remote block, and what crosses the cluster subnets for it. */
+export interface RemoteBlock {
+  readonly cidr: string;
+  readonly what: string;
+  readonly pods: boolean;
+}
+
+/**
+ * The remote node and pod blocks of a cluster with hybrid nodes, for HybridNodePath and
+ * HybridNodeSecurityGroup: the literal IPv4 blocks outside the cluster VPC (others are
+ * HybridNodeNetworks' to report), a not-verifiable finding for those that are deploy-time values
+ * (`confirm` says what to confirm of them), and how a definite finding is made (not verifiable
+ * when the node networks themselves are a deploy-time list). Undefined without hybrid nodes.
+ */
+export function remoteBlocks(cluster: ClusterView, confirm: string):
+{ remotes: RemoteBlock[]; findings: Finding[]; definite: (rule: Pick<EndpointRule, 'level'>, message: string) => Finding } | undefined {
+  const nodes = cluster.remoteNodeNetworks;
+  const pods = cluster.remotePodNetworks;
+  if (nodes.present === false) return undefined;
+  const definite = (rule: Pick<EndpointRule, 'level'>, message: string): Finding => (nodes.present === true ? violation(rule, message)
+    : notVerifiable(`the remote node networks are a deploy-time value (${nodes.unlisted}). If they are not empty: ${message}`));
+  const findings: Finding[] = [];
+  const values: Array<{ value: Value; pods: boolean }> = [...nodes.cidrs.map((value) => ({ value, pods: false })), ...pods.cidrs.map((value) => ({ value, pods: true }))];
+  const opaque = [...values.filter((v) => literal(v.value) === undefined).map((v) => describe(v.value)), ...[nodes.unlisted, pods.unlisted].filter((u) => u !== undefined)];
+  if (opaque.length > 0) findings.push(notVerifiable(`some remote networks are deploy-time values (${opaque.join(', ')}). Confirm ${confirm}.`));
+  // blocks that are not valid IPv4 CIDR blocks, or lie in the cluster VPC, are HybridNodeNetworks' to report
+  const vpcCidr = cluster.vpc?.cidr;
+  const inVpc = (cidr: string) => vpcCidr !== undefined && (cidrContains(vpcCidr, cidr) === true || cidrContains(cidr, vpcCidr) === true);
+  const remotes: RemoteBlock[] = values.flatMap(({ value, pods: isPods }) => {
+    const cidr = literal(value)?.trim();
+    return cidr !== undefined && parseCidr(cidr) && !inVpc(cidr) ? [{ cidr, pods: isPods, what: `remote ${isPods ? 'pod' : 'node'} network ${cidr}` }] : [];
+  });
+  return { remotes, findings, definite };
 }
 
 /** The route findings: a remote block the route tables of the cluster subnets do not lead to the on-premises link. */
-function routeFindings(cluster: ClusterView, remotes: Remote[], definite: (message: string) => Finding): Finding[] {
+function routeFindings(cluster: ClusterView, remotes: RemoteBlock[], definite: (message: string) => Finding): Finding[] {
   const what = remotes.map((r) => r.cidr).join(', ');
   if (cluster.subnets.length === 0) {
     return [notVerifiable(`the cluster's subnets are ${cluster.subnetsUnknown ?? 'not in the templates given'}. Confirm the route tables of its subnets ` +
@@ -169,33 +154,4 @@ function routeTarget(cluster: ClusterView, route: Resource, prefix: number): Fac
   if (p.NatGatewayId !== undefined) return prefix === 0 ? false : 'unknown';
   if (p.CarrierGatewayId !== undefined || p.EgressOnlyInternetGatewayId !== undefined) return false;
   return 'unknown';
-}
-
-/** Whether the cluster's security groups allow TCP 443 from a remote block: true, false, or 'unknown'. */
-function ingressFrom(cluster: ClusterView, cidr: string): Fact {
-  const model = cluster.model;
-  const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
-  const clusterSg = targets[0];
-  let result: Fact = false;
-  for (const target of targets) {
-    // an imported group may have rules made elsewhere
-    if (!(target instanceof Resource) && target !== clusterSg) result = 'unknown';
-    for (const rule of model.ingressInto(target)) {
-      const port = allows443(rule);
-      if (port === false) continue;
-      let covers: Fact = false;
-      if (rule.opaque) {
-        covers = 'unknown';
-      } else if (rule.CidrIp !== undefined) {
-        // the VPC's own block by reference holds no remote network (they must not overlap)
-        const ref = refOf(rule.CidrIp);
-        covers = ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? false : cidrCovers(rule.CidrIp, cidr);
-      } else if (rule.SourcePrefixListId !== undefined) {
-        covers = 'unknown';
-      }
-      if (covers === true && port === true && !rule.maybe) return true;
-      if (covers !== false) result = 'unknown';
-    }
-  }
-  return result;
 }

@@ -6,6 +6,7 @@ import { DhcpOptionsDns } from './dhcp-options-dns';
 import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
 import { HybridNodeNetworks } from './hybrid-node-networks';
 import { HybridNodePath } from './hybrid-node-path';
+import { HybridNodeSecurityGroup } from './hybrid-node-security-group';
 import { IsolatedNodeEndpoints } from './isolated-node-endpoints';
 import { PublicEndpointAccess } from './public-endpoint-access';
 import { PublicEndpointOpen } from './public-endpoint-open';
@@ -30,6 +31,7 @@ export const ALL_RULES: EndpointRule[] = [
   HybridNodeNetworks,
   HybridNodeEndpointMode,
   HybridNodePath,
+  HybridNodeSecurityGroup,
   PublicEndpointOpen,
   PublicEndpointAccess,
   ControlPlaneLogging,

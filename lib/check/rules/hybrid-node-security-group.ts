@@ -1,0 +1,83 @@
+import { allows443, cidrCovers, ClusterView } from '../engine/network-model';
+import { refOf } from '../engine/resource-index';
+import { Resource } from '../engine/template-set';
+import { Fact } from '../engine/value';
+import { remoteBlocks, RemoteBlock } from './hybrid-node-path';
+import { EndpointRule, Finding, notVerifiable } from './rule';
+
+/**
+ * AWS's cluster security group table for hybrid nodes: inbound TCP 443 from the remote node
+ * networks and the remote pod networks, in every endpoint mode. Pods on hybrid nodes reach the
+ * API server through the `kubernetes` service, whose endpoints are the EKS-owned ENIs in the
+ * cluster subnets (host-network pods such as the CNI agent, and pods behind a masquerading CNI,
+ * with their node's address); in Private mode kubelet and kube-proxy come that way too. The
+ * table's outbound 10250 and webhook rules are met by the allow-all egress EKS gives the cluster
+ * security group, so they are not checked. A rule of its own, apart from HybridNodePath's
+ * routes, so that acknowledging the route warning does not hide a missing 443 rule.
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+ */
+export const HybridNodeSecurityGroup: EndpointRule = {
+  id: 'HybridNodeSecurityGroup',
+  level: 'warning',
+  summary: 'With hybrid nodes, the cluster security groups allow TCP 443 from each remote node and pod network.',
+  source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
+  runsIn: 'both',
+  check(cluster: ClusterView): Finding[] {
+    const blocks = remoteBlocks(cluster, 'the cluster security group allows TCP 443 from them');
+    if (!blocks) return [];
+    const { remotes, definite, findings } = blocks;
+    for (const remote of remotes) {
+      const allowed = ingressFrom(cluster, remote.cidr);
+      const problem = `no rule of the cluster's security groups allows TCP 443 from the ${remote.what}: ${callers(cluster, remote)} ` +
+        `Add an ingress rule for TCP 443 from ${remote.cidr} to the cluster security group ` +
+        `(cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4('${remote.cidr}'), ec2.Port.tcp(443))) or to an additional control-plane security group.`;
+      if (allowed === false) findings.push(definite(this, problem));
+      else if (allowed === 'unknown') {
+        findings.push(notVerifiable(`the rules of the cluster's security groups that could allow TCP 443 from the ${remote.what} are not all readable here ` +
+          '(an imported group, a prefix list, a deploy-time value or condition). Confirm TCP 443 is allowed from it.'));
+      }
+    }
+    return findings;
+  },
+};
+
+/** Who calls the API server from a remote block, and why it goes through the cluster VPC. */
+function callers(cluster: ClusterView, remote: RemoteBlock): string {
+  if (remote.pods) {
+    return 'pods on hybrid nodes whose CNI does not masquerade their traffic reach the API server through the kubernetes service, whose endpoints are ' +
+      'the EKS-owned ENIs in the cluster subnets, in every endpoint mode.';
+  }
+  const privateOnly = cluster.privateAccess === true && cluster.publicAccess === false;
+  return `${privateOnly ? 'kubelet and kube-proxy on the hybrid nodes, and ' : ''}pods that leave with their node's address (host-network pods such as the ` +
+    'CNI agent, and pods behind a masquerading CNI) reach the API server at the EKS-owned ENIs in the cluster subnets' +
+    `${privateOnly ? '' : ' through the kubernetes service, in every endpoint mode'}.`;
+}
+
+/** Whether the cluster's security groups allow TCP 443 from a remote block: true, false, or 'unknown'. */
+function ingressFrom(cluster: ClusterView, cidr: string): Fact {
+  const model = cluster.model;
+  const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
+  const clusterSg = targets[0];
+  let result: Fact = false;
+  for (const target of targets) {
+    // an imported group may have rules made elsewhere
+    if (!(target instanceof Resource) && target !== clusterSg) result = 'unknown';
+    for (const rule of model.ingressInto(target)) {
+      const port = allows443(rule);
+      if (port === false) continue;
+      let covers: Fact = false;
+      if (rule.opaque) {
+        covers = 'unknown';
+      } else if (rule.CidrIp !== undefined) {
+        // the VPC's own block by reference holds no remote network (they must not overlap)
+        const ref = refOf(rule.CidrIp);
+        covers = ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? false : cidrCovers(rule.CidrIp, cidr);
+      } else if (rule.SourcePrefixListId !== undefined) {
+        covers = 'unknown';
+      }
+      if (covers === true && port === true && !rule.maybe) return true;
+      if (covers !== false) result = 'unknown';
+    }
+  }
+  return result;
+}
