@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Fn, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -150,10 +150,10 @@ export interface EndpointClusterProps {
   readonly connectedCidrs?: string[];
 
   /**
-   * EKS Hybrid Nodes: the on-premises networks the hybrid nodes are in. IPv4 RFC 1918 blocks,
-   * (or RFC 6598's 100.64.0.0/10), overlapping neither each other, `remotePodNetworks` nor the
-   * VPC. Adds TCP 443 from them into the cluster's security group. Routes
-   * from the VPC to them (VPN or Transit Gateway) stay yours. Refused with
+   * EKS Hybrid Nodes: the on-premises networks the hybrid nodes are in. IPv4 RFC 1918 blocks (or
+   * RFC 6598's 100.64.0.0/10), overlapping neither each other, `remotePodNetworks` nor the VPC.
+   * Adds TCP 443 from them into the cluster's security group, in every mode. Routes from the VPC
+   * to them (VPN or Transit Gateway) stay yours. Refused with
    * `EndpointMode.PUBLIC_AND_PRIVATE`: hybrid nodes would resolve the public addresses.
    * @default - no hybrid nodes
    * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
@@ -520,6 +520,16 @@ export class EndpointCluster extends Construct {
       }
       if (vpc === this.vpc || (!isToken(vpc.vpcId) && vpc.vpcId === this.vpc.vpcId)) {
         throw new Error(`EndpointCluster: connectedVpcs[${i}] is the cluster's own VPC, whose clients resolve the private endpoint already. Remove it.`);
+      }
+      // a Resolver rule is associated with VPCs of its own account and region only
+      const here = Stack.of(this);
+      const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+      if (differs(vpc.env.account, here.account) || differs(vpc.env.region, here.region)) {
+        throw new Error(
+          `EndpointCluster: connectedVpcs[${i}] (${vpc.node.path}) is in ${vpc.env.account}/${vpc.env.region}, the cluster in ${here.account}/${here.region}; ` +
+          'a Route 53 Resolver rule can be associated only with VPCs of its own account and region. Give that VPC\'s CIDR block in connectedCidrs, ' +
+          'share resolverRuleId with its account through AWS RAM and associate it there (same region), or peer it in this account.',
+        );
       }
       return cidr;
     });

@@ -306,6 +306,16 @@ describe('connected networks', () => {
     expect(() => new EndpointCluster(stack, 'Lab2', { vpc, connectedVpcs: [vpc] })).toThrow(/connectedVpcs\[0\] is the cluster's own VPC/);
   });
 
+  test('refuses a connected VPC of another account or region, naming connectedCidrs and AWS RAM', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'C7', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
+      vpcId: 'vpc-other', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'], region: 'eu-central-1',
+    });
+    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedVpcs: [other] })).toThrow(
+      /connectedVpcs\[0\] \(C7\/Other\) is in 111111111111\/eu-central-1, the cluster in 111111111111\/eu-west-1.*connectedCidrs.*AWS RAM/);
+  });
+
   test('refuses Public & Private forwarding on subnets whose CIDR blocks are unknown, naming Private as the way out', () => {
     const stack = new Stack(testApp(), 'C5');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
