@@ -12,7 +12,7 @@ import { cidrContains, isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
 import { flowLogDestination } from './private/flow-logs';
 import { limitGrantsToAwsServices } from './private/kms';
 import { acknowledgeNagFindings } from './private/nag';
-import { cidrList, firstOverlap, literalVpcCidr, overlaps, REMOTE_NETWORK_RANGES } from './private/networks';
+import { cidrList, literalVpcCidr, overlaps, REMOTE_NETWORK_RANGES, SERVICE_RANGES } from './private/networks';
 import { ResolverForwarding } from './private/resolver-forwarding';
 import { IsolatedEndpointKit } from './private/vpc-endpoints';
 
@@ -37,8 +37,9 @@ export interface EndpointClusterProps {
 
   /**
    * The subnets for the EKS-owned ENIs of the control plane.
-   * @default - the VPC's public subnets and its private subnets with egress (or, when it has
-   * none, its isolated subnets)
+   * @default - the nodes' subnets with `egress: ISOLATED` or `compute: AUTO_MODE` (whose
+   * built-in node class launches nodes in the cluster's subnets); else the VPC's public subnets
+   * and its private subnets with egress (or, when it has none, its isolated subnets)
    */
   readonly vpcSubnets?: ec2.SubnetSelection[];
 
@@ -58,13 +59,15 @@ export interface EndpointClusterProps {
    * Options for the managed node group, laid over lab-sized defaults: 2 x t3.medium
    * (1 to 3), Amazon Linux 2023, in the private subnets, with a launch template that
    * encrypts the 20 GiB gp3 root volume and requires IMDSv2 with a hop limit of 1. With
-   * your own `launchTemplateSpec`, encryption and IMDS settings are yours to set.
+   * your own `launchTemplateSpec`, encryption and IMDS settings are yours to set. Refused with
+   * `compute: ClusterCompute.AUTO_MODE`, which creates no node group.
    * @default - the lab-sized defaults
    */
   readonly nodegroup?: eks.NodegroupOptions;
 
   /**
-   * Whether to create a `ClusterBastion` in the private subnets.
+   * Whether to create a `ClusterBastion` in the nodes' subnets (private, or isolated with
+   * `egress: ISOLATED`).
    * @default true
    */
   readonly bastion?: boolean;
@@ -175,6 +178,17 @@ export interface EndpointClusterProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-creds.html
    */
   readonly hybridNodesRole?: iam.IRole;
+
+  /**
+   * The block Kubernetes service addresses come from: /12 to /24, inside 10.0.0.0/8,
+   * 172.16.0.0/12 or 192.168.0.0/16, outside the VPC and the remote networks. AWS recommends
+   * setting it with hybrid nodes. It is fixed when the cluster is created: changing it replaces
+   * the cluster.
+   * @default - EKS picks one (10.100.0.0/16 or 172.20.0.0/16; with hybrid nodes, one clear of
+   * their networks)
+   * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
+   */
+  readonly serviceIpv4Cidr?: string;
 }
 
 /**
@@ -286,6 +300,7 @@ export class EndpointCluster extends Construct {
         : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
       ...(remote.nodes.length > 0 ? { remoteNodeNetworks: [{ cidrs: remote.nodes }] } : {}),
       ...(remote.pods.length > 0 ? { remotePodNetworks: [{ cidrs: remote.pods }] } : {}),
+      ...(remote.serviceCidr !== undefined ? { serviceIpv4Cidr: remote.serviceCidr } : {}),
       // EKS would otherwise give whoever creates the cluster (with cdk deploy, the bootstrap
       // stack's CloudFormation execution role) a cluster-admin access entry that no template
       // shows. Admins are named instead: adminPrincipals, the bastion's access entry.
@@ -321,6 +336,14 @@ export class EndpointCluster extends Construct {
 
     adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
     if (props.hybridNodesRole) {
+      const roleArn = props.hybridNodesRole.roleArn;
+      const clash = adminPrincipals.findIndex((arn) => arn === roleArn);
+      if (clash >= 0) {
+        throw new Error(
+          `EndpointCluster: hybridNodesRole (${isToken(roleArn) ? 'a deploy-time role ARN' : roleArn}) is also adminPrincipals[${clash}]; ` +
+          'EKS allows one access entry per IAM principal, so the deploy would fail. Give the hybrid nodes a role of their own.',
+        );
+      }
       // the entry type that lets nodes join; EKS attaches no access policy to it
       // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cluster-prep.html
       new eks.AccessEntry(this, 'HybridNodesAccess', {
@@ -466,6 +489,11 @@ export class EndpointCluster extends Construct {
       }
       return { subnets: vpc.isolatedSubnets };
     }
+    if (vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-eks-endpoint:isolatedSubnetsWithoutEndpoints',
+        'The VPC has no private subnets with egress, so nodes and bastion go to its isolated subnets, and egress is NAT_GATEWAY: no VPC endpoint is created for them. ' +
+        'Unless those subnets route out some other way (a Transit Gateway, say), nodes never join. Set egress: ClusterEgress.ISOLATED to get the VPC endpoints they need.');
+    }
     return { subnets: vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets };
   }
 
@@ -495,7 +523,7 @@ export class EndpointCluster extends Construct {
       if (cidr === undefined || isToken(cidr)) {
         throw new Error(
           `EndpointCluster: Public & Private mode with connected networks builds a Route 53 Resolver inbound endpoint at a fixed address in subnet ${subnet.subnetId}, ` +
-          'whose CIDR block is not known at synth. Import the VPC with its subnets\' CIDR blocks (privateSubnetIpv4CidrBlocks), or use EndpointMode.PRIVATE, ' +
+          `whose CIDR block is not known at synth. Import the VPC with its subnets' CIDR blocks (${this.egress === ClusterEgress.ISOLATED ? 'isolatedSubnetIpv4CidrBlocks' : 'privateSubnetIpv4CidrBlocks'}), or use EndpointMode.PRIVATE, ` +
           'whose connected clients need no Resolver.',
         );
       }
@@ -510,7 +538,15 @@ export class EndpointCluster extends Construct {
 
   /** The connected networks' CIDR blocks (the VPCs' first), checked. */
   private connectedNetworks(props: EndpointClusterProps): { cidrs: string[] } {
-    const vpcCidrs = (props.connectedVpcs ?? []).map((vpc, i) => {
+    const connectedVpcs = props.connectedVpcs ?? [];
+    const vpcCidrs = connectedVpcs.map((vpc, i) => {
+      // the Resolver rule would be associated twice with one VPC, which Route 53 refuses
+      const first = connectedVpcs.findIndex((other) => other === vpc || (!isToken(vpc.vpcId) && other.vpcId === vpc.vpcId));
+      if (first !== i) {
+        throw new Error(
+          `EndpointCluster: connectedVpcs lists ${isToken(vpc.vpcId) ? vpc.node.path : vpc.vpcId} twice (connectedVpcs[${first}] and connectedVpcs[${i}]). List each VPC once.`,
+        );
+      }
       const cidr = literalVpcCidr(vpc);
       if (cidr === undefined) {
         throw new Error(
@@ -521,10 +557,11 @@ export class EndpointCluster extends Construct {
       if (vpc === this.vpc || (!isToken(vpc.vpcId) && vpc.vpcId === this.vpc.vpcId)) {
         throw new Error(`EndpointCluster: connectedVpcs[${i}] is the cluster's own VPC, whose clients resolve the private endpoint already. Remove it.`);
       }
-      // a Resolver rule is associated with VPCs of its own account and region only
+      // a Resolver rule is associated with VPCs of its own account and region only (Public &
+      // Private); in Private mode a VPC anywhere needs only its 443 rule
       const here = Stack.of(this);
       const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-      if (differs(vpc.env.account, here.account) || differs(vpc.env.region, here.region)) {
+      if (this.mode.publicAccess && (differs(vpc.env.account, here.account) || differs(vpc.env.region, here.region))) {
         throw new Error(
           `EndpointCluster: connectedVpcs[${i}] (${vpc.node.path}) is in ${vpc.env.account}/${vpc.env.region}, the cluster in ${here.account}/${here.region}; ` +
           'a Route 53 Resolver rule can be associated only with VPCs of its own account and region. Give that VPC\'s CIDR block in connectedCidrs, ' +
@@ -560,46 +597,74 @@ export class EndpointCluster extends Construct {
     return { cidrs: all };
   }
 
-  /** The hybrid nodes' networks, with every requirement EKS has checked. */
-  private remoteNetworks(props: EndpointClusterProps): { nodes: string[]; pods: string[] } {
+  /** The hybrid nodes' networks and the service range, with every requirement EKS has checked. */
+  private remoteNetworks(props: EndpointClusterProps): { nodes: string[]; pods: string[]; serviceCidr?: string } {
     const nodes = cidrList('EndpointCluster', 'remoteNodeNetworks', props.remoteNodeNetworks ?? []).cidrs;
     const pods = cidrList('EndpointCluster', 'remotePodNetworks', props.remotePodNetworks ?? []).cidrs;
+    const serviceCidr = props.serviceIpv4Cidr === undefined ? undefined
+      : cidrList('EndpointCluster', 'serviceIpv4Cidr', [props.serviceIpv4Cidr]).cidrs[0];
+    // each block with the name a user would look for: remoteNodeNetworks[1]
     const all: Array<[string, string]> = [
-      ...nodes.map((c): [string, string] => ['remoteNodeNetworks', c]),
-      ...pods.map((c): [string, string] => ['remotePodNetworks', c]),
+      ...nodes.map((c, i): [string, string] => [`remoteNodeNetworks[${i}]`, c]),
+      ...pods.map((c, i): [string, string] => [`remotePodNetworks[${i}]`, c]),
     ];
-    if (all.length === 0) return { nodes, pods };
+    const vpcCidr = literalVpcCidr(this.vpc);
+    const unknownVpc = vpcCidr === undefined || isToken(vpcCidr);
+    if (serviceCidr !== undefined && !isToken(serviceCidr)) {
+      // https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
+      const prefix = Number(serviceCidr.split('/')[1]);
+      if (!SERVICE_RANGES.some((block) => cidrContains(block, serviceCidr)) || prefix < 12 || prefix > 24) {
+        throw new Error(
+          `EndpointCluster: serviceIpv4Cidr ${serviceCidr} must be a block from /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (EKS's rule). ` +
+          'Pick one no network of yours uses, such as 172.20.0.0/16.',
+        );
+      }
+      if (!unknownVpc && overlaps(serviceCidr, vpcCidr!)) {
+        throw new Error(`EndpointCluster: serviceIpv4Cidr ${serviceCidr} overlaps the cluster VPC's ${vpcCidr}; EKS refuses it. Pick a block outside the VPC.`);
+      }
+    }
+    if (all.length === 0) return { nodes, pods, serviceCidr };
     for (const [prop, cidr] of all) {
       if (!isToken(cidr) && !REMOTE_NETWORK_RANGES.some((block) => cidrContains(block, cidr))) {
         throw new Error(
-          `EndpointCluster: ${prop} has ${cidr}, which is in none of the ranges EKS accepts for hybrid nodes: RFC 1918's 10.0.0.0/8, 172.16.0.0/12, ` +
+          `EndpointCluster: ${prop} ${cidr} is in none of the ranges EKS accepts for hybrid nodes: RFC 1918's 10.0.0.0/8, 172.16.0.0/12, ` +
           '192.168.0.0/16, and RFC 6598\'s 100.64.0.0/10. Use the private block the nodes or pods are numbered from.',
         );
       }
     }
-    const pair = firstOverlap(all.map(([, c]) => c));
-    if (pair) {
-      throw new Error(
-        `EndpointCluster: remote networks ${pair[0]} and ${pair[1]} overlap; EKS refuses overlapping remote node and pod networks. ` +
-        'Give each network once, as disjoint blocks.',
-      );
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) {
+        if (overlaps(all[i][1], all[j][1])) {
+          throw new Error(
+            `EndpointCluster: ${all[i][0]} ${all[i][1]} and ${all[j][0]} ${all[j][1]} overlap; EKS refuses overlapping remote node and pod networks. ` +
+            'Give each network once, as disjoint blocks.',
+          );
+        }
+      }
     }
-    const vpcCidr = literalVpcCidr(this.vpc);
-    const withVpc = vpcCidr === undefined ? undefined : firstOverlap(all.map(([, c]) => c), [vpcCidr]);
-    if (withVpc) {
-      throw new Error(
-        `EndpointCluster: remote network ${withVpc[0]} overlaps the cluster VPC's ${vpcCidr}; EKS refuses remote networks inside the VPC. ` +
-        'Remote networks are the on-premises blocks the hybrid nodes and their pods use.',
-      );
+    for (const [prop, cidr] of all) {
+      if (!unknownVpc && overlaps(cidr, vpcCidr!)) {
+        throw new Error(
+          `EndpointCluster: ${prop} ${cidr} overlaps the cluster VPC's ${vpcCidr}; EKS refuses remote networks inside the VPC. ` +
+          'Give the on-premises blocks the hybrid nodes and their pods are numbered from, or a VPC in another range (vpc).',
+        );
+      }
+      if (serviceCidr !== undefined && overlaps(cidr, serviceCidr)) {
+        throw new Error(
+          `EndpointCluster: ${prop} ${cidr} overlaps serviceIpv4Cidr ${serviceCidr}; EKS refuses it. Pick a service range no network of yours uses.`,
+        );
+      }
     }
-    // No check against the service range: with remote networks and no serviceIpv4Cidr, EKS picks
-    // a service range that overlaps neither (hybrid-nodes-cluster-create.html).
-    if (all.some(([, c]) => isToken(c)) || vpcCidr === undefined || isToken(vpcCidr)) {
+    // Without serviceIpv4Cidr, EKS picks a service range clear of the remote networks when it
+    // creates the cluster: "If you don't explicitly specify a Kubernetes service IPv4 CIDR ...
+    // EKS automatically selects a service CIDR that doesn't overlap with your configured remote
+    // node and pod networks" (hybrid-nodes-cluster-create.html, which recommends setting one).
+    if (all.some(([, c]) => isToken(c)) || unknownVpc || (serviceCidr !== undefined && isToken(serviceCidr))) {
       Annotations.of(this).addWarningV2('cdk-eks-endpoint:remoteNetworksNotVerifiable',
-        'Some remote node or pod networks, or the VPC\'s CIDR block, are deploy-time values, so the hybrid-nodes requirements cannot be checked at synth. ' +
-        'Confirm each remote network is an RFC 1918 (or 100.64.0.0/10) block that overlaps neither another remote network nor the VPC.');
+        'Some remote node or pod networks, the service range or the VPC\'s CIDR block are deploy-time values, so the hybrid-nodes requirements cannot be checked at synth. ' +
+        'Confirm each remote network is an RFC 1918 (or 100.64.0.0/10) block that overlaps neither another remote network, the VPC nor the service range.');
     }
-    return { nodes, pods };
+    return { nodes, pods, serviceCidr };
   }
 
   /** The additional security group aws-eks-v2 puts on the EKS-owned ENIs (and on no node). */
@@ -654,9 +719,20 @@ export class EndpointCluster extends Construct {
     const cfnRole = this.cluster.role.node.defaultChild;
     if (!(cfnRole instanceof iam.CfnRole)) return; // a role given from elsewhere is its owner's
     const name = clusterName !== undefined && !Token.isUnresolved(clusterName) ? clusterName : '*';
-    cfnRole.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
-      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:cluster/${name}` },
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    // The whole document, so that Auto Mode's sts:TagSession (which aws-eks-v2 adds as a second
+    // statement) carries the same conditions; without Auto Mode it is what aws-eks-v2 renders,
+    // with the conditions added.
+    cfnRole.addPropertyOverride('AssumeRolePolicyDocument', {
+      Version: '2012-10-17',
+      Statement: [{
+        Action: this.compute === ClusterCompute.AUTO_MODE ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'eks.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:cluster/${name}` },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }],
     });
   }
 

@@ -83,7 +83,7 @@ describe('egress ISOLATED, Private mode, node group and bastion', () => {
 
   test('the bastion downloads kubectl from the asset bucket\'s own region, which the S3 gateway endpoint serves', () => {
     const [instance] = Object.values(template.findResources('AWS::EC2::Instance'));
-    expect(JSON.stringify(instance.Properties.UserData)).toMatch(/aws s3 cp 's3:\/\/.*' '\/tmp\/kubectl\.zip' --region /);
+    expect(JSON.stringify(instance.Properties.UserData)).toMatch(/aws s3 cp 's3:\/\/.*' '\/tmp\/kubectl\.zip' --region ",\{"Ref":"AWS::Region"\}/);
   });
 
   test('the check is clean: no error, no warning', () => {
@@ -173,6 +173,20 @@ describe('egress ISOLATED with a VPC of yours', () => {
     expect(lab.vpcEndpointServices).toEqual([]);
     expect(lab2.vpcEndpointServices).toEqual(['ec2', 'ecr.dkr']);
     expect(interfaceServices(Template.fromStack(stack))).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
+  });
+
+  test('creates again an endpoint the VPC has with private DNS off: the service\'s usual name would not reach it', () => {
+    const stack = new Stack(testApp(), 'DnsOff');
+    const vpc = isolatedVpc(stack);
+    vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS, privateDnsEnabled: false });
+    const lab = new EndpointCluster(stack, 'Lab', { vpc, egress: ClusterEgress.ISOLATED, bastion: false, adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });
+    expect(lab.vpcEndpointServices).toContain('sts');
+  });
+
+  test('with the default egress and a VPC of isolated subnets only, warns that no endpoint is created and names ISOLATED', () => {
+    const stack = new Stack(testApp(), 'NatDefault');
+    new EndpointCluster(stack, 'Lab', { vpc: isolatedVpc(stack) });
+    Annotations.fromStack(stack).hasWarning('/NatDefault/Lab', Match.stringLikeRegexp('no VPC endpoint is created for them.*egress: ClusterEgress\\.ISOLATED'));
   });
 
   test('refuses, at synth, an endpoint added after the cluster for a service it already created', () => {
@@ -306,6 +320,45 @@ describe('connected networks', () => {
     expect(() => new EndpointCluster(stack, 'Lab2', { vpc, connectedVpcs: [vpc] })).toThrow(/connectedVpcs\[0\] is the cluster's own VPC/);
   });
 
+  test('refuses a connected VPC listed twice: the Resolver rule cannot be associated with one VPC twice', () => {
+    const stack = new Stack(testApp(), 'Twice');
+    const a = ec2.Vpc.fromVpcAttributes(stack, 'A', { vpcId: 'vpc-0a', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'] });
+    const b = ec2.Vpc.fromVpcAttributes(stack, 'B', { vpcId: 'vpc-0a', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'] });
+    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedVpcs: [a, b] })).toThrow(
+      /connectedVpcs lists vpc-0a twice \(connectedVpcs\[0\] and connectedVpcs\[1\]\)/);
+  });
+
+  test('Private mode takes a connected VPC of another account (only its 443 rule is needed)', () => {
+    const stack = new Stack(testApp(), 'OtherAccountPrivate', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
+      vpcId: 'vpc-other', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'], region: 'eu-central-1',
+    });
+    new EndpointCluster(stack, 'Lab', { connectedVpcs: [other] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.7.0.0/16', FromPort: 443 })]),
+    });
+  });
+
+  test('refuses Public & Private forwarding when the nodes\' subnets span one AZ', () => {
+    const stack = new Stack(testApp(), 'OneAz');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d', vpcCidrBlock: '10.9.0.0/16', availabilityZones: ['eu-west-1a'],
+      privateSubnetIds: ['subnet-priv1'], privateSubnetIpv4CidrBlocks: ['10.9.0.0/24'],
+    });
+    expect(() => new EndpointCluster(stack, 'Lab', { vpc, mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'] })).toThrow(
+      /Route 53 Resolver endpoints, which need subnets in two Availability Zones; the nodes' subnets span 1.*EndpointMode\.PRIVATE/);
+  });
+
+  test('warns when the cluster VPC\'s CIDR block is a deploy-time value: overlaps cannot be checked', () => {
+    const stack = new Stack(testApp(), 'TokenVpc');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d', vpcCidrBlock: Token.asString({ 'Fn::ImportValue': 'NetworkCidr' }), availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    });
+    new EndpointCluster(stack, 'Lab', { vpc, connectedCidrs: ['192.168.0.0/16'] });
+    Annotations.fromStack(stack).hasWarning('/TokenVpc/Lab', Match.stringLikeRegexp('whether they overlap cannot be checked at synth'));
+  });
+
   test('refuses a connected VPC of another account or region, naming connectedCidrs and AWS RAM', () => {
     const app = testApp();
     const stack = new Stack(app, 'C7', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -389,11 +442,30 @@ describe('hybrid nodes', () => {
     expect(() => synth({ remotePodNetworks: ['172.16.0.0/16'] }, 'H2')).toThrow(/remotePodNetworks \(172\.16\.0\.0\/16\) is given without remoteNodeNetworks/);
   });
 
-  test('refuses a block outside the ranges EKS accepts, overlapping blocks, and a block inside the VPC', () => {
-    expect(() => synth({ remoteNodeNetworks: ['203.0.113.0/24'] }, 'H3')).toThrow(/remoteNodeNetworks has 203\.0\.113\.0\/24, which is in none of the ranges EKS accepts.*100\.64\.0\.0\/10/);
-    expect(() => synth({ remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['192.168.128.0/17'] }, 'H4')).toThrow(/remote networks 192\.168\.0\.0\/16 and 192\.168\.128\.0\/17 overlap/);
-    expect(() => synth({ remoteNodeNetworks: ['10.0.0.0/8'] }, 'H5')).toThrow(/remote network 10\.0\.0\.0\/8 overlaps the cluster VPC's 10\.0\.0\.0\/16/);
+  test('refuses a block outside the ranges EKS accepts, overlapping blocks, and a block inside the VPC, naming the prop and index', () => {
+    expect(() => synth({ remoteNodeNetworks: ['203.0.113.0/24'] }, 'H3')).toThrow(/remoteNodeNetworks\[0\] 203\.0\.113\.0\/24 is in none of the ranges EKS accepts.*100\.64\.0\.0\/10/);
+    expect(() => synth({ remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16', '192.168.128.0/17'] }, 'H4')).toThrow(
+      /remoteNodeNetworks\[0\] 192\.168\.0\.0\/16 and remotePodNetworks\[1\] 192\.168\.128\.0\/17 overlap/);
+    expect(() => synth({ remoteNodeNetworks: ['192.168.0.0/16', '10.0.0.0/8'] }, 'H5')).toThrow(/remoteNodeNetworks\[1\] 10\.0\.0\.0\/8 overlaps the cluster VPC's 10\.0\.0\.0\/16.*a VPC in another range/);
     expect(() => synth({ remoteNodeNetworks: ['192.168.0.0/16 x'] }, 'H6')).toThrow(/remoteNodeNetworks\[0\] "192\.168\.0\.0\/16 x" is not an IPv4 CIDR block/);
+  });
+
+  test('serviceIpv4Cidr is rendered, and refused outside EKS\'s rule, over the VPC or over a remote network', () => {
+    const { template } = synth({ remoteNodeNetworks: ['192.168.0.0/16'], serviceIpv4Cidr: '172.20.0.0/16' }, 'Svc');
+    template.hasResourceProperties('AWS::EKS::Cluster', { KubernetesNetworkConfig: Match.objectLike({ ServiceIpv4Cidr: '172.20.0.0/16' }) });
+    expect(() => synth({ serviceIpv4Cidr: '172.20.0.0/25' }, 'Svc1')).toThrow(/serviceIpv4Cidr 172\.20\.0\.0\/25 must be a block from \/12 to \/24/);
+    expect(() => synth({ serviceIpv4Cidr: '100.64.0.0/16' }, 'Svc2')).toThrow(/serviceIpv4Cidr 100\.64\.0\.0\/16 must be a block .* inside 10\.0\.0\.0\/8/);
+    expect(() => synth({ serviceIpv4Cidr: '10.0.128.0/20' }, 'Svc3')).toThrow(/serviceIpv4Cidr 10\.0\.128\.0\/20 overlaps the cluster VPC's 10\.0\.0\.0\/16/);
+    expect(() => synth({ remoteNodeNetworks: ['172.16.0.0/12'], serviceIpv4Cidr: '172.20.0.0/16' }, 'Svc4')).toThrow(
+      /remoteNodeNetworks\[0\] 172\.16\.0\.0\/12 overlaps serviceIpv4Cidr 172\.20\.0\.0\/16/);
+  });
+
+  test('refuses the hybrid nodes\' role when it is also an admin principal: one access entry per principal', () => {
+    const stack = new Stack(testApp(), 'HybridAdmin');
+    const role = iam.Role.fromRoleArn(stack, 'NodesRole', 'arn:aws:iam::123456789012:role/HybridNodes');
+    expect(() => new EndpointCluster(stack, 'Lab', {
+      remoteNodeNetworks: ['192.168.0.0/16'], hybridNodesRole: role, adminPrincipals: ['arn:aws:iam::123456789012:role/Admin', 'arn:aws:iam::123456789012:role/HybridNodes'],
+    })).toThrow(/hybridNodesRole \(arn:aws:iam::123456789012:role\/HybridNodes\) is also adminPrincipals\[1\]/);
   });
 
   test('warns that deploy-time networks are not verifiable', () => {

@@ -1,6 +1,7 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { testApp } from './util';
 
@@ -20,10 +21,16 @@ const KEPT_TYPES = [
   'AWS::EC2::Instance', 'AWS::KMS::Key', 'AWS::Logs::LogGroup',
 ];
 
-function labTemplate(mode: EndpointMode, options: EndpointClusterProps = {}): Record<string, any> {
+function labTemplate(mode: EndpointMode, options: EndpointClusterProps | ((stack: Stack) => EndpointClusterProps) = {}): Record<string, any> {
   const stack = new Stack(testApp(), 'EksEndpointLab');
-  new EndpointCluster(stack, 'Lab', { ...options, mode });
+  new EndpointCluster(stack, 'Lab', { ...(typeof options === 'function' ? options(stack) : options), mode });
   return Template.fromStack(stack).toJSON();
+}
+
+/** A tools VPC in the same stack, given as a connected VPC: the Resolver rule is associated with it. */
+function withToolsVpc(stack: Stack): EndpointClusterProps {
+  const tools = new ec2.Vpc(stack, 'Tools', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
+  return { connectedVpcs: [tools] };
 }
 
 const templates = Object.fromEntries(Object.entries(MODES).map(([name, mode]) => [name, labTemplate(mode)]));
@@ -76,16 +83,18 @@ describe('switching endpoint mode', () => {
  * the cluster in place and replaces nothing precious. What a mode adds (the Resolver pieces of
  * Public & Private with connected networks) is created or deleted, and nothing else changes.
  */
-const OPTIONS: Array<[string, EndpointClusterProps, string[]]> = [
+const OPTIONS: Array<[string, EndpointClusterProps | ((stack: Stack) => EndpointClusterProps), string[]]> = [
   ['egress ISOLATED', { egress: ClusterEgress.ISOLATED }, ['public-and-private', 'private']],
   ['compute AUTO_MODE', { compute: ClusterCompute.AUTO_MODE }, ['public', 'public-and-private', 'private']],
   ['ISOLATED with AUTO_MODE', { egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE }, ['public-and-private', 'private']],
   ['connectedCidrs', { connectedCidrs: ['10.1.0.0/16', '192.168.0.0/16'] }, ['public-and-private', 'private']],
+  ['connectedVpcs', withToolsVpc, ['public-and-private', 'private']],
   ['hybrid nodes', { remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16'] }, ['public', 'private']],
 ];
 
 const PRECIOUS = [...KEPT_TYPES, 'AWS::EC2::VPCEndpoint', 'AWS::IAM::Role'];
-const RESOLVER_PIECES = ['AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'];
+const RESOLVER_PIECES = ['AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule', 'AWS::Route53Resolver::ResolverRuleAssociation',
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'];
 
 describe.each(OPTIONS)('switching endpoint mode with %s', (_name, options, modes) => {
   const held = Object.fromEntries(modes.map((m) => [m, labTemplate(MODES[m], options)]));
@@ -109,11 +118,27 @@ describe.each(OPTIONS)('switching endpoint mode with %s', (_name, options, modes
 });
 
 test('with connected networks, Private -> Public & Private creates the Resolver pieces, and the way back deletes them (the test above sees them)', () => {
-  const options = { connectedCidrs: ['192.168.0.0/16'] };
-  const changes = impacts(labTemplate(EndpointMode.PRIVATE, options), labTemplate(EndpointMode.PUBLIC_AND_PRIVATE, options));
+  const changes = impacts(labTemplate(EndpointMode.PRIVATE, withToolsVpc), labTemplate(EndpointMode.PUBLIC_AND_PRIVATE, withToolsVpc));
   const added = Object.values(changes).filter((c) => c.impact === ResourceImpact.WILL_CREATE).map((c) => c.type).sort();
   expect(added).toEqual([
     'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress',
     'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Route53Resolver::ResolverRule',
+    'AWS::Route53Resolver::ResolverRuleAssociation',
   ]);
+});
+
+test('as the README says, changing egress or compute is no mode switch: it changes the cluster\'s subnets', () => {
+  // CloudFormation replaces a cluster whose ResourcesVpcConfig.SubnetIds change ("Update requires:
+  // Replacement" in the AWS::EKS::Cluster schema); cloudformation-diff judges ResourcesVpcConfig as
+  // a whole and calls that an update, so the subnets themselves are compared here.
+  const subnetIds = (t: Record<string, any>) => JSON.stringify(Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EKS::Cluster')
+    && (Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EKS::Cluster') as any).Properties.ResourcesVpcConfig.SubnetIds);
+  const base = labTemplate(EndpointMode.PRIVATE);
+  expect(subnetIds(labTemplate(EndpointMode.PRIVATE, { compute: ClusterCompute.AUTO_MODE }))).not.toEqual(subnetIds(base));
+  const isolated = labTemplate(EndpointMode.PRIVATE, { egress: ClusterEgress.ISOLATED });
+  expect(subnetIds(isolated)).not.toEqual(subnetIds(base));
+  const replaced = Object.values(impacts(base, isolated)).filter((c) => c.impact === ResourceImpact.WILL_DESTROY).map((c) => c.type);
+  expect(replaced).toContain('AWS::EC2::Subnet');
+  // and a mode switch leaves them as they are
+  expect(subnetIds(labTemplate(EndpointMode.PUBLIC_AND_PRIVATE))).toEqual(subnetIds(base));
 });

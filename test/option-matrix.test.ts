@@ -71,6 +71,13 @@ for (const c of combinations) {
   synthesized.set(c.name, { template: Template.fromStack(stack).toJSON(), warnings: ids('warning'), errors: ids('error') });
 }
 
+/** The control-plane security group's inbound rules, as block:port. */
+function controlPlaneIngress(template: Record<string, any>): string[] {
+  const [group] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::EC2::SecurityGroup'
+    && /EKS Control Plane/.test(r.Properties.GroupDescription)) as any[];
+  return (group.Properties.SecurityGroupIngress ?? []).map((r: any) => `${r.CidrIp}:${r.FromPort}`);
+}
+
 function count(template: Record<string, any>, type: string): number {
   return Object.values(template.Resources).filter((r: any) => r.Type === type).length;
 }
@@ -95,6 +102,10 @@ describe.each(combinations.map((c) => [c.name, c] as const))('%s', (_name, c) =>
       resolverEndpoints: count(template, 'AWS::Route53Resolver::ResolverEndpoint'),
       resolverRules: count(template, 'AWS::Route53Resolver::ResolverRule'),
       bastions: count(template, 'AWS::EC2::Instance'),
+      s3GatewayEndpoints: Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Gateway').length,
+      accessEntries: count(template, 'AWS::EKS::AccessEntry'),
+      securityGroups: count(template, 'AWS::EC2::SecurityGroup'),
+      apiRulesFromOutside: controlPlaneIngress(template),
     }).toEqual({
       natGateways: nat ? 1 : 0,
       internetGateways: nat ? 1 : 0,
@@ -104,6 +115,14 @@ describe.each(combinations.map((c) => [c.name, c] as const))('%s', (_name, c) =>
       resolverEndpoints: c.connected && c.mode === 'public-and-private' ? 2 : 0,
       resolverRules: c.connected && c.mode === 'public-and-private' ? 1 : 0,
       bastions: 1,
+      s3GatewayEndpoints: nat ? 0 : 1,
+      accessEntries: 1, // the bastion's
+      // control plane, bastion; the endpoints' group; the Resolver's two
+      securityGroups: 2 + (nat ? 0 : 1) + (c.connected && c.mode === 'public-and-private' ? 2 : 0),
+      apiRulesFromOutside: [
+        ...(c.connected ? ['10.1.0.0/16:443', '192.168.0.0/16:443'] : []),
+        ...(c.hybrid ? ['172.16.0.0/16:443', '172.17.0.0/16:443'] : []),
+      ],
     });
     const [cluster] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::EKS::Cluster') as any[];
     expect(cluster.Properties.ComputeConfig.Enabled).toBe(c.compute === ClusterCompute.AUTO_MODE);
@@ -124,6 +143,13 @@ describe.each(combinations.map((c) => [c.name, c] as const))('%s', (_name, c) =>
       const impacts: Array<[string, string, ResourceImpact]> = [];
       fullDiff(from, to).resources.forEachDifference((id, change) => impacts.push([id, change.resourceType ?? '', change.changeImpact]));
       expect(impacts.find(([, type]) => type === 'AWS::EKS::Cluster')?.[2]).toBe(ResourceImpact.WILL_UPDATE);
+      // the diff judges ResourcesVpcConfig as a whole; CloudFormation replaces a cluster whose
+      // SubnetIds or SecurityGroupIds change
+      const placement = (t: Record<string, any>) => {
+        const config = (Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EKS::Cluster') as any).Properties.ResourcesVpcConfig;
+        return [config.SubnetIds, config.SecurityGroupIds];
+      };
+      expect(placement(to)).toEqual(placement(from));
       const lost = impacts.filter(([id, , impact]) => [ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE, ResourceImpact.WILL_ORPHAN].includes(impact)
         || (impact === ResourceImpact.WILL_DESTROY && !/EndpointResolver/.test(id)));
       expect(lost).toEqual([]);

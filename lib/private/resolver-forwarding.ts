@@ -43,12 +43,13 @@ export class ResolverForwarding extends Construct {
     super(scope, id);
     this.inboundAddresses = props.subnets.map((s) => lastUsableAddress(s.ipv4CidrBlock));
 
-    // Outbound open on the inbound endpoint, as Route 53's endpoint guidance recommends: it passes
-    // the queries on to the VPC's resolver. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/best-practices-resolver-endpoint-scaling.html
+    // An inbound endpoint needs inbound rules only, an outbound endpoint outbound rules only; the
+    // answers go back on the same (tracked) connections.
+    // https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverEndpoint.html
     const inboundGroup = new ec2.SecurityGroup(this, 'InboundSecurityGroup', {
       vpc: props.vpc,
       description: 'Route 53 Resolver inbound endpoint: DNS from the connected networks and the outbound endpoint',
-      allowAllOutbound: true,
+      allowAllOutbound: false,
     });
     const outboundGroup = new ec2.SecurityGroup(this, 'OutboundSecurityGroup', {
       vpc: props.vpc,
