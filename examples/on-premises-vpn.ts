@@ -9,9 +9,11 @@
 // into the private subnets' route tables. The control plane is placed in those private subnets
 // only, so every subnet the EKS-owned ENIs may be in routes 192.168.0.0/16 back over the VPN.
 // `connectedCidrs` adds the 443 rule. The check (`PrivateResolutionCheck`) is clean here: no
-// error, no warning. It does not judge this path, though: ConnectedClientPath reads peering
-// connections and Transit Gateway attachments, not virtual private gateways, so it would stay
-// silent without the propagation too; the routes here are yours to keep right.
+// error, no warning. ConnectedClientPath judges this path: it reads the VPN connection's static
+// route (192.168.0.0/16) as the on-premises network, and wants every cluster subnet's route
+// table to route it back to the virtual private gateway (the propagation here, or a route) and
+// the cluster security group to allow TCP 443 from it. Without the propagation, or without
+// `connectedCidrs`, it warns (not verifiable: no known API client is on premises).
 import { App, AspectPriority, Aspects, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';

@@ -77,8 +77,8 @@ function accessEntry(principalRole: string): Record<string, unknown> {
 /**
  * A VPC with a public subnet and NAT gateway, two private subnets with NAT default routes
  * (the cluster's), an isolated subnet with the VPC endpoints Fargate needs, custom DHCP
- * options, a peered VPC with an API client, a Transit Gateway attachment, Route 53 Resolver
- * forwarding, and a cluster with a node group, a Fargate profile, Auto Mode and two known
+ * options, a peered VPC with an API client, a Transit Gateway attachment, a Site-to-Site VPN,
+ * Route 53 Resolver forwarding, and a cluster with a node group, a Fargate profile, Auto Mode and two known
  * clients (a bastion instance and a Lambda function). It passes every rule in each mode.
  */
 function baseTemplate(mode: Mode): Record<string, any> {
@@ -121,7 +121,10 @@ function baseTemplate(mode: Mode): Record<string, any> {
 
       ControlPlaneSg: {
         Type: 'AWS::EC2::SecurityGroup',
-        Properties: { GroupDescription: 'control plane', VpcId: ref('Vpc'), SecurityGroupIngress: [ingress443({ CidrIp: '10.1.0.0/16' })] },
+        Properties: {
+          GroupDescription: 'control plane', VpcId: ref('Vpc'),
+          SecurityGroupIngress: [ingress443({ CidrIp: '10.1.0.0/16' }), ingress443({ CidrIp: '192.168.0.0/16' })],
+        },
       },
       ClientSg: {
         Type: 'AWS::EC2::SecurityGroup',
@@ -256,6 +259,14 @@ function baseTemplate(mode: Mode): Record<string, any> {
         },
       },
 
+      // a Site-to-Site VPN to 192.168.0.0/16: its static route propagated into the cluster subnets' tables, 443 from it
+      Vgw: { Type: 'AWS::EC2::VPNGateway', Properties: { Type: 'ipsec.1' } },
+      VgwAttachment: { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: ref('Vpc'), VpnGatewayId: ref('Vgw') } },
+      Cgw: { Type: 'AWS::EC2::CustomerGateway', Properties: { Type: 'ipsec.1', IpAddress: '198.51.100.10', BgpAsn: 65000 } },
+      Vpn: { Type: 'AWS::EC2::VPNConnection', Properties: { Type: 'ipsec.1', CustomerGatewayId: ref('Cgw'), VpnGatewayId: ref('Vgw'), StaticRoutesOnly: true } },
+      VpnRoute: { Type: 'AWS::EC2::VPNConnectionRoute', Properties: { DestinationCidrBlock: '192.168.0.0/16', VpnConnectionId: ref('Vpn') } },
+      VpnPropagation: { Type: 'AWS::EC2::VPNGatewayRoutePropagation', Properties: { VpnGatewayId: ref('Vgw'), RouteTableIds: [ref('RtA'), ref('RtB')] } },
+
       ResolverSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'resolver', VpcId: ref('Vpc') } },
       InboundResolver: {
         Type: 'AWS::Route53Resolver::ResolverEndpoint',
@@ -348,6 +359,10 @@ const READ_PATHS: Record<string, string[]> = {
     'Properties.IpAddresses.0.SubnetId'],
   'AWS::Route53Resolver::ResolverRule': ['Properties', 'Properties.RuleType', 'Properties.DomainName'],
   'AWS::Route53Resolver::ResolverRuleAssociation': ['Properties', 'Properties.ResolverRuleId', 'Properties.VPCId'],
+  'AWS::EC2::VPCGatewayAttachment': ['Properties', 'Properties.VpcId', 'Properties.VpnGatewayId', 'Properties.InternetGatewayId'],
+  'AWS::EC2::VPNConnection': ['Properties', 'Properties.VpnGatewayId', 'Properties.StaticRoutesOnly'],
+  'AWS::EC2::VPNConnectionRoute': ['Properties', 'Properties.DestinationCidrBlock', 'Properties.VpnConnectionId'],
+  'AWS::EC2::VPNGatewayRoutePropagation': ['Properties', 'Properties.VpnGatewayId', 'Properties.RouteTableIds', 'Properties.RouteTableIds.0'],
 };
 
 // --- the variants ----------------------------------------------------------------------------

@@ -144,7 +144,7 @@ describe('lab app', () => {
     [{ mode: 'public', connectedCidrs: '10.1.0.0/16' }, 'Refused -c mode=public -c connectedCidrs=10.1.0.0/16: connectedVpcs/connectedCidrs are given, but mode public has no private endpoint'],
     [{ mode: 'public-and-private', remoteNodeNetworks: '192.168.0.0/16' }, 'Refused -c mode=public-and-private -c remoteNodeNetworks=192.168.0.0/16: remoteNodeNetworks with mode public-and-private'],
     [{ remotePodNetworks: '172.16.0.0/16' }, 'Refused -c mode=private -c remotePodNetworks=172.16.0.0/16: remotePodNetworks (172.16.0.0/16) is given without remoteNodeNetworks'],
-    [{ remoteNodeNetworks: '203.0.113.0/24' }, 'Refused -c mode=private -c remoteNodeNetworks=203.0.113.0/24: remoteNodeNetworks has 203.0.113.0/24, which is in none of the ranges'],
+    [{ remoteNodeNetworks: '203.0.113.0/24' }, 'Refused -c mode=private -c remoteNodeNetworks=203.0.113.0/24: remoteNodeNetworks[0] 203.0.113.0/24 is in none of the ranges'],
     [{ connectedCidrs: '10.0.0.0/8' }, 'Refused -c mode=private -c connectedCidrs=10.0.0.0/8: connected network 10.0.0.0/8 overlaps the cluster VPC\'s 10.0.0.0/16'],
   ])('refuses %j with one line that names the context and the way out', (context, message) => {
     let error: Error | undefined;

@@ -27,7 +27,8 @@ export interface ClusterReport {
 /**
  * The flows of a cluster as its model shows them: you on the internet, each known client
  * (bastions, access-entry clients, wherever they are), each compute that calls the API (nodes,
- * Fargate, Auto Mode), the API server to kubelet, and each connected network. A row is
+ * Fargate, Auto Mode), the API server to kubelet, and each connected network (peering, Transit
+ * Gateway attachment, Site-to-Site VPN). A row is
  * 'blocked' by the findings that name its client.
  * Source for the paths: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
@@ -88,7 +89,9 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     });
   }
   for (const connection of view.connections) {
-    flows.push({ client: `clients across ${connection.display}`, ...connected(connection.display, connection.peerVpc, 'their') });
+    // on premises: their own DNS servers, never in a template, decide whether Resolver forwarding applies
+    const who = connection.kind === 'vpn' ? `clients on premises across the VPN ${connection.display}` : `clients across ${connection.display}`;
+    flows.push({ client: who, ...connected(connection.display, connection.peerVpc, 'their') });
   }
   // one verdict per rule: a rule may speak of each remote block
   const hybrid = findings.filter((f) => f.ruleId.startsWith('HybridNode'));

@@ -1,5 +1,14 @@
 import { Token } from 'aws-cdk-lib';
 
+/**
+ * The ranges EKS takes for hybrid nodes' remote node and pod networks: RFC 1918's three, and
+ * RFC 6598's shared space, which the current hybrid-nodes-cluster-create.html adds ("or within
+ * the CGNAT range defined by RFC 6598: 100.64.0.0/10"); the API and CloudFormation references
+ * still name RFC 1918 only.
+ * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+ */
+export const REMOTE_NETWORK_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
 /** The EKS quota on public access CIDR blocks per cluster (not adjustable). */
 export const MAX_PUBLIC_ACCESS_CIDRS = 40;
 

@@ -1,14 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { isToken, parseCidr, renderedCidrProblem } from './cidr';
+export { REMOTE_NETWORK_RANGES } from './cidr';
 
-/**
- * The ranges EKS takes for hybrid nodes' remote node and pod networks: RFC 1918's three, and
- * RFC 6598's shared space, which the current hybrid-nodes-cluster-create.html adds ("or within
- * the CGNAT range defined by RFC 6598: 100.64.0.0/10"); the API and CloudFormation references
- * still name RFC 1918 only.
- * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
- */
-export const REMOTE_NETWORK_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
 /** Where EKS takes a service IPv4 range from: RFC 1918's three blocks (API_KubernetesNetworkConfigRequest). */
 export const SERVICE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -1,7 +1,7 @@
 import { cidrContains, parseCidr } from '../../private/cidr';
 import { refersTo, refOf, ResourceIndex } from './resource-index';
 import { Resource } from './template-set';
-import { asList, at, describe, Fact, isOpaque, isRecord, literal, Text, toFact, toList, unique, Unknown, Value } from './value';
+import { asList, at, describe, Fact, isOpaque, isRecord, literal, sameValue, Text, toFact, toList, unique, Unknown, Value } from './value';
 
 export { Fact } from './value';
 
@@ -36,8 +36,9 @@ export interface SubnetView {
 
 /** A connection from the cluster VPC to other networks. */
 export interface ConnectionView {
-  readonly kind: 'peering' | 'transit-gateway';
+  readonly kind: 'peering' | 'transit-gateway' | 'vpn';
   readonly display: string;
+  /** The peering connection, the attachment, or the virtual private gateway (its attachment when the gateway is not in the templates). */
   readonly resource: Resource;
   /** The other VPC, when it is in the templates. */
   readonly peerVpc?: VpcView;
@@ -48,6 +49,27 @@ export interface ConnectionView {
    * (`SecurityGroupReferencingSupport`, off by default).
    */
   readonly securityGroupReferencing?: Fact;
+  /** For a virtual private gateway attached to the VPC: its ID value (reference or literal), as the attachment gives it. */
+  readonly vpnGatewayId?: Value;
+  /** For a virtual private gateway: the on-premises networks behind it. */
+  readonly onPremises?: VpnNetworks;
+}
+
+/**
+ * The on-premises networks behind a virtual private gateway: the static routes of its
+ * Site-to-Site VPN connections (`AWS::EC2::VPNConnectionRoute`), which route propagation puts in
+ * the subnets' route tables.
+ * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html
+ * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-edit-static-routes.html
+ */
+export interface VpnNetworks {
+  /** The routes' literal `DestinationCidrBlock`s (one that is a deploy-time value makes the list unlisted). */
+  readonly cidrs: string[];
+  /**
+   * Why there may be others the templates do not show, when there may: a connection that learns
+   * its routes by BGP at run time, no VPN connection in the templates, deploy-time links.
+   */
+  readonly unlisted?: string;
 }
 
 /** A VPC as the checks see it. */
@@ -511,7 +533,10 @@ export class NetworkModel {
     };
   }
 
-  /** Peering connections and Transit Gateway attachments of a VPC in the templates, or of an imported one by its literal ID. */
+  /**
+   * Peering connections, Transit Gateway attachments and virtual private gateways of a VPC in the
+   * templates, or of an imported one by its literal ID.
+   */
   private connections(isThisVpc: (value: Value) => boolean, resource?: Resource): ConnectionView[] {
     const referring = (type: string, property: string) => resource
       ? this.index.referrers(type, property, resource)
@@ -529,7 +554,49 @@ export class NetworkModel {
           kind: 'transit-gateway' as const, display: a.display, resource: a, transitGatewayId: a.properties.TransitGatewayId,
           securityGroupReferencing: this.securityGroupReferencing(a),
         })),
+      // a gateway attachment with VpnGatewayId (with InternetGatewayId it attaches an internet gateway)
+      ...referring('AWS::EC2::VPCGatewayAttachment', 'VpcId').filter((a) => a.properties.VpnGatewayId !== undefined)
+        .map((a) => this.vpnGateway(a)),
     ];
+  }
+
+  /** A virtual private gateway attached to a VPC, and the on-premises networks behind it. */
+  private vpnGateway(attachment: Resource): ConnectionView {
+    const id = attachment.properties.VpnGatewayId;
+    const gateway = this.index.deref(id, 'AWS::EC2::VPNGateway');
+    return { kind: 'vpn', display: gateway?.display ?? attachment.display, resource: gateway ?? attachment, vpnGatewayId: id, onPremises: this.vpnNetworks(id) };
+  }
+
+  /**
+   * The static routes of the Site-to-Site VPN connections on a virtual private gateway. A
+   * connection without `StaticRoutesOnly: true` learns its routes by BGP at run time; a gateway
+   * with no VPN connection in the templates has its connections elsewhere: both leave the
+   * networks unlisted, as do connections and routes linked by deploy-time values.
+   */
+  private vpnNetworks(gatewayId: Value): VpnNetworks {
+    const cidrs: string[] = [];
+    const unlisted: string[] = [];
+    const connections = this.index.ofType('AWS::EC2::VPNConnection').map((c) => ({ c, same: sameGateway(c.properties.VpnGatewayId, gatewayId) }))
+      .filter(({ same }) => same !== false);
+    if (!connections.some(({ same }) => same === true)) unlisted.push('no Site-to-Site VPN connection on it is in the templates given');
+    for (const { c, same } of connections) {
+      if (same === 'unknown') {
+        unlisted.push(`the VPN connection ${c.display} names its gateway by a deploy-time value`);
+        continue;
+      }
+      const staticOnly = toFact(c.properties.StaticRoutesOnly, false);
+      if (staticOnly === false) unlisted.push(`the VPN connection ${c.display} learns its routes by BGP at run time`);
+      else if (staticOnly === 'unknown') unlisted.push(`whether the VPN connection ${c.display} uses static routes is a deploy-time value`);
+      for (const route of this.index.referrers('AWS::EC2::VPNConnectionRoute', 'VpnConnectionId', c)) {
+        const block = literal(route.properties.DestinationCidrBlock)?.trim();
+        if (block !== undefined && parseCidr(block)) cidrs.push(block);
+        else unlisted.push(`the block of ${route.display} is ${describe(route.properties.DestinationCidrBlock)}`);
+      }
+    }
+    if (connections.length > 0 && this.anyUnknown('AWS::EC2::VPNConnectionRoute', 'VpnConnectionId')) {
+      unlisted.push('a VPN connection route names its connection by a deploy-time value');
+    }
+    return { cidrs: unique(cidrs), unlisted: unlisted.length > 0 ? unique(unlisted).join('; ') : undefined };
   }
 
   /**
@@ -746,6 +813,22 @@ export class NetworkModel {
       : inline.map((r) => sgRule(r, key.exists !== true));
     return [...base, ...separate.map((e) => sgRule(e.properties, e.exists !== true, e))];
   }
+}
+
+/**
+ * Whether two gateway ID values name the same gateway: references to the same resource, the
+ * same literal, or the same deploy-time value (one parameter); 'unknown' when either is a
+ * deploy-time value that may or may not be the other. A reference and a literal ID are not
+ * the same: a gateway the templates create has a new ID.
+ */
+export function sameGateway(a: Value, b: Value): Fact {
+  if (a === undefined || b === undefined) return false;
+  if (a instanceof Unknown && b instanceof Unknown && a.key !== undefined && a.key === b.key) return true;
+  if (a instanceof Unknown || b instanceof Unknown || a instanceof Text || b instanceof Text) return sameValue(a, b) ? true : 'unknown';
+  const refA = refOf(a);
+  const refB = refOf(b);
+  if (refA || refB) return refA?.resource === refB?.resource;
+  return sameValue(a, b);
 }
 
 /** A stand-in key for the security group EKS creates for a cluster. */

@@ -1,10 +1,10 @@
 import { cidrContains } from '../../private/cidr';
-import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, VpcView } from '../engine/network-model';
+import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, sameGateway, VpcView } from '../engine/network-model';
 import { resolverForwarding } from '../engine/resolver-forwarding';
 import { refOf } from '../engine/resource-index';
 import { Resource } from '../engine/template-set';
-import { asList, Fact, literal, ResourceRef, sameValue, Text, unique, Unknown, Value } from '../engine/value';
-import { describeConnection } from './connected-client-resolution';
+import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/value';
+import { describeConnection, vpnClientNetworks } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
 
 /**
@@ -14,8 +14,8 @@ import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation
  * public addresses and go the public way, which this rule does not judge). On the private path
  * they need a route to the cluster subnets and back, and the cluster security group must allow
  * TCP 443 from them. A known client with no path is an error; a connection with no known client
- * (on-premises, another account) is a warning when its path is incomplete, since nothing says
- * anyone calls the API from there.
+ * (a Site-to-Site VPN to on-premises networks, another account) is a warning when its path is
+ * incomplete, since nothing says anyone calls the API from there.
  * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export const ConnectedClientPath: EndpointRule = {
@@ -27,13 +27,15 @@ export const ConnectedClientPath: EndpointRule = {
   check(cluster: ClusterView): Finding[] {
     const privateOnly = mayBeMode(cluster, false, true);
     const publicAndPrivate = mayBeMode(cluster, true, true);
+    // a VPN whose networks are all the hybrid nodes' is the hybrid rules' to judge
+    const connections = cluster.connections.filter((c) => c.kind !== 'vpn' || vpnClientNetworks(cluster, c) !== undefined);
     if ((privateOnly === 'no' && publicAndPrivate === 'no')
-      || (cluster.connections.length === 0 && cluster.remoteClients.length === 0 && cluster.outsideClients.length === 0)) return [];
+      || (connections.length === 0 && cluster.remoteClients.length === 0 && cluster.outsideClients.length === 0)) return [];
     if (privateOnly === 'unknown') {
       return [notVerifiable('the endpoint access flags are deploy-time values. In Private mode, clients in connected networks need a route to the ' +
         'cluster subnets and back, and TCP 443 into the cluster security group.')];
     }
-    const findings = privatePaths(this, cluster, privateOnly === 'yes');
+    const findings = privatePaths(this, cluster, connections, privateOnly === 'yes');
     // Public & Private with private access a deploy-time value: what holds only with it on is not verifiable
     return cluster.privateAccess === 'unknown'
       ? findings.map((f) => (f.verified ? notVerifiable(`endpointPrivateAccess is a deploy-time value. If it is true: ${f.message}`) : f))
@@ -62,7 +64,7 @@ function clientSpace(client: ClientView, connection: ConnectionView): Space {
  * The findings of the private paths: in Private mode, of every connection and client; in Public &
  * Private mode, of those whose VPC has Resolver forwarding (not verifiable where that is unknown).
  */
-function privatePaths(rule: EndpointRule, cluster: ClusterView, privateOnly: boolean): Finding[] {
+function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: ConnectionView[], privateOnly: boolean): Finding[] {
   const findings: Finding[] = [];
   const placed = new Set<ClientView>();
   // in Public & Private mode, whether a VPC's clients take the private path at all
@@ -70,7 +72,13 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, privateOnly: boo
     : resolverForwarding(cluster, typeof vpc === 'object' ? vpc : undefined).forwarded);
   const ifForwarded = (what: string) => `whether ${what} resolve${what.startsWith('clients') ? '' : 's'} the endpoint's private addresses depends on Route 53 ` +
     'Resolver forwarding not known at synth (see ConnectedClientResolution). If it does:';
-  for (const connection of cluster.connections) {
+  for (const connection of connections) {
+    if (connection.kind === 'vpn') {
+      // in Public & Private mode on-premises clients resolve the public addresses, unless their own DNS servers
+      // forward the name to an inbound Resolver endpoint, which no template shows: ConnectedClientResolution speaks
+      if (privateOnly) findings.push(...vpnPath(cluster, connection));
+      continue;
+    }
     const across = cluster.remoteClients.filter((c) => crosses(connection, c) === true);
     across.forEach((c) => placed.add(c));
     for (const client of cluster.remoteClients.filter((c) => crosses(connection, c) === 'unknown' && !placed.has(c))) {
@@ -178,7 +186,7 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, privateOnly: boo
           `Add a route for ${clusterSpace(cluster)} to the peering connection in the route tables of its client subnets.`));
       }
     }
-    const from443 = ingressFromOutside(cluster, connection);
+    const from443 = ingressFromOutside(cluster, connection, connection.peerVpc?.cidr);
     if (from443 === 'unknown') {
       findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
     } else if (!from443) {
@@ -204,26 +212,94 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, privateOnly: boo
   return findings;
 }
 
+/**
+ * The private path of on-premises clients across a Site-to-Site VPN, in Private mode: for each
+ * network behind the virtual private gateway (its VPN connections' static routes), every cluster
+ * subnet route table routes it back to the gateway (route propagation from it, or a route whose
+ * destination holds the block), and the cluster's security groups allow TCP 443 from it. Where
+ * the networks are not known (BGP, connections outside the templates), a route to the gateway
+ * and a 443 rule from outside the cluster VPC count. No client on premises is ever known, so
+ * each finding is a not-verifiable warning: nothing in the app says anyone calls the API from there.
+ */
+function vpnPath(cluster: ClusterView, connection: ConnectionView): Finding[] {
+  const networks = vpnClientNetworks(cluster, connection);
+  if (!networks) return [];
+  const through = describeConnection(connection);
+  const unlisted = networks.unlisted ? ` (the networks behind it are not all known at synth: ${networks.unlisted})` : '';
+  const anyone = (message: string) => notVerifiable(`no known API client is ${through}. If there are some: ${message}`);
+  const findings: Finding[] = [];
+  // the known blocks, or, when none is known, whatever is behind the gateway
+  const spaces: Array<string | undefined> = networks.blocks.length > 0 ? networks.blocks : [undefined];
+  const what = (blocks: Array<string | undefined>) => (blocks.every((b) => b === undefined) ? 'the on-premises networks' : blocks.join(', '));
+
+  const tables = cluster.subnets.map((s) => s.routeTable);
+  if (tables.some((t) => t === undefined)) {
+    findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route ${what(spaces)} to the ` +
+      `virtual private gateway ${connection.display} (a route, or route propagation from it) for clients ${through}${unlisted}.`));
+  } else {
+    const verdicts = spaces.map((block) => ({ block, routed: tables.map((table) => vpnRouteBack(cluster, table!, connection, block)) }));
+    const missing = verdicts.filter((v) => v.routed.includes(false)).map((v) => v.block);
+    const unsure = verdicts.filter((v) => !v.routed.includes(false) && v.routed.includes('unknown')).map((v) => v.block);
+    if (missing.length > 0) {
+      findings.push(anyone(`no route in the cluster subnets' route tables leads ${what(missing)} back to its virtual private gateway${unlisted}, ` +
+        'so they cannot reach the private endpoint. Propagate the gateway\'s routes into every cluster subnet route table ' +
+        '(AWS::EC2::VPNGatewayRoutePropagation; vpnRoutePropagation on ec2.Vpc), or add to each a route for ' +
+        `${what(missing)} with the gateway as its GatewayId.`));
+    }
+    if (unsure.length > 0) {
+      findings.push(notVerifiable(`routes or route propagation in the cluster subnets' route tables depend on deploy-time values. Confirm each table routes ` +
+        `${what(unsure)} to the virtual private gateway ${connection.display}, for clients ${through}.`));
+    }
+  }
+
+  const allowed = spaces.map((block) => ({ block, from443: ingressFromOutside(cluster, connection, block) }));
+  const closed = allowed.filter((a) => a.from443 === false).map((a) => a.block);
+  if (closed.length > 0) {
+    findings.push(anyone(closed.every((b) => b === undefined)
+      ? `the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}${unlisted}, so they will time out. ` +
+        'Allow TCP 443 from their CIDR blocks into the cluster security group (connectedCidrs on EndpointCluster).'
+      : `no rule of the cluster security groups allows TCP 443 from ${what(closed)}, so they will time out. ` +
+        `Allow TCP 443 from ${what(closed)} into the cluster security group (connectedCidrs on EndpointCluster).`));
+  }
+  if (allowed.some((a) => a.from443 === 'unknown')) {
+    findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. ` +
+      `Confirm TCP 443 is allowed from ${what(allowed.filter((a) => a.from443 === 'unknown').map((a) => a.block))}.`));
+  }
+  return findings;
+}
+
+/**
+ * Whether a route table of the cluster subnets routes an on-premises block (any, when `block` is
+ * undefined) back to a virtual private gateway: route propagation from the gateway on the table,
+ * or a route to it whose destination holds the block. 'unknown' where deploy-time values or
+ * conditions make either uncertain.
+ */
+function vpnRouteBack(cluster: ClusterView, table: Resource, connection: ConnectionView, block: string | undefined): Fact {
+  let propagated: Fact = false;
+  for (const propagation of cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation')) {
+    const gateway = sameGateway(propagation.properties.VpnGatewayId, connection.vpnGatewayId);
+    if (gateway === false) continue;
+    const listed = toList(propagation.properties.RouteTableIds);
+    const onTable: Fact = listed instanceof Unknown ? 'unknown' : listed.some((t) => cluster.model.sameRef(t, table)) ? true
+      : listed.some((t) => t instanceof Unknown || t instanceof Text) ? 'unknown' : false;
+    const verdict = both(both(gateway, onTable), propagation.exists === true ? true : 'unknown');
+    if (verdict === true) return true;
+    if (verdict === 'unknown') propagated = 'unknown';
+  }
+  const space: Space | undefined = block === undefined ? undefined : { label: block, cidr: block };
+  const routed = routeBack(cluster, table, connection, space);
+  return routed === true ? true : routed === 'unknown' || propagated === 'unknown' ? 'unknown' : false;
+}
+
 /** Whether a client in another VPC is on the far side of a connection: 'unknown' when a gateway ID is a deploy-time value. */
 function crosses(connection: ConnectionView, client: ClientView): Fact {
+  if (connection.kind === 'vpn') return false; // on-premises clients are never in the templates
   if (connection.kind === 'peering') {
     return connection.peerVpc !== undefined && client.vpcKey === connection.peerVpc;
   }
   const clientVpc = typeof client.vpcKey === 'object' ? client.vpcKey : undefined;
   const same = (clientVpc?.connections ?? []).filter((c) => c.kind === 'transit-gateway').map((c) => sameGateway(c.transitGatewayId, connection.transitGatewayId));
   return same.includes(true) ? true : same.includes('unknown') ? 'unknown' : false;
-}
-
-/**
- * Whether two gateway ID values name the same gateway: the same reference, the same literal,
- * or the same deploy-time value (one parameter); 'unknown' when either is a deploy-time value
- * that may or may not be the other.
- */
-function sameGateway(a: Value, b: Value): Fact {
-  if (a === undefined || b === undefined) return false;
-  if (a instanceof Unknown && b instanceof Unknown && a.key !== undefined && a.key === b.key) return true;
-  if (a instanceof Unknown || b instanceof Unknown || a instanceof Text || b instanceof Text) return sameValue(a, b) ? true : 'unknown';
-  return sameValue(a, b);
 }
 
 /**
@@ -299,16 +375,21 @@ function clusterSpace(cluster: ClusterView): string {
 
 function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionView): Fact {
   const p = route.properties;
-  const target = connection.kind === 'peering' ? p.VpcPeeringConnectionId : p.TransitGatewayId;
+  const target = connection.kind === 'peering' ? p.VpcPeeringConnectionId : connection.kind === 'vpn' ? p.GatewayId : p.TransitGatewayId;
   if (target === undefined) return false;
   if (connection.kind === 'peering' && (target instanceof Unknown || target instanceof Text)) return 'unknown';
-  const matches: Fact = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource) : sameGateway(target, connection.transitGatewayId);
+  const matches: Fact = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource)
+    : sameGateway(target, connection.kind === 'vpn' ? connection.vpnGatewayId : connection.transitGatewayId);
   return matches === true && route.exists !== true ? 'unknown' : matches;
 }
 
-function ingressFromOutside(cluster: ClusterView, connection: ConnectionView): boolean | 'unknown' {
+/**
+ * Whether the cluster's security groups allow TCP 443 from across a connection: from `peerCidr`
+ * (a rule whose block holds it) when it is known, else from any block outside the cluster VPC
+ * (or, across a peering, the peer VPC's security groups).
+ */
+function ingressFromOutside(cluster: ClusterView, connection: ConnectionView, peerCidr: string | undefined): boolean | 'unknown' {
   const vpcCidr = cluster.vpc?.cidr;
-  const peerCidr = connection.peerVpc?.cidr;
   let unknown = false;
   for (const sg of cluster.controlPlaneSecurityGroups) {
     for (const rule of cluster.model.ingressInto(cluster.model.securityGroupKey(sg))) {

@@ -1,6 +1,7 @@
+import { cidrContains } from '../../private/cidr';
 import { ClusterView, ConnectionView } from '../engine/network-model';
 import { resolverForwarding } from '../engine/resolver-forwarding';
-import { asList, at, describe } from '../engine/value';
+import { asList, at, describe, literal } from '../engine/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /** What to forward, for messages: the endpoint's own host name, or the regional EKS domain. */
@@ -8,11 +9,13 @@ const FORWARD_WHAT = 'a FORWARD rule for the endpoint\'s host name (Fn::Select [
 
 /**
  * The private hosted zone EKS creates is associated with the cluster VPC only. In Public &
- * Private mode, clients in a peered or Transit Gateway-connected VPC (or on-premises) get
+ * Private mode, clients in a peered or Transit Gateway-connected VPC (or on premises) get
  * the public addresses, unless a Route 53 Resolver inbound endpoint in the cluster VPC
  * answers them through a forwarding rule on their side: a FORWARD rule for the endpoint's
  * host name (or the regional EKS domain) whose targets are the inbound endpoint's addresses,
- * associated with their VPC.
+ * associated with their VPC. On premises (a Site-to-Site VPN) that forwarding is configured on
+ * their own DNS servers, which no template shows: without an inbound endpoint they certainly
+ * get the public addresses; with one, nothing is said.
  * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html ; AWS Containers
  * blog, "Enabling DNS resolution for Amazon EKS cluster endpoints";
  * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html
@@ -25,19 +28,31 @@ export const ConnectedClientResolution: EndpointRule = {
   runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const publicAndPrivate = mayBeMode(cluster, true, true);
-    if (publicAndPrivate === 'no' || cluster.connections.length === 0) return [];
+    // a VPN whose networks are all the hybrid nodes' is HybridNodeEndpointMode's to judge
+    const connections = cluster.connections.filter((c) => c.kind !== 'vpn' || vpnClientNetworks(cluster, c) !== undefined);
+    if (publicAndPrivate === 'no' || connections.length === 0) return [];
     if (publicAndPrivate === 'unknown') {
       return [notVerifiable('the endpoint access flags are deploy-time values. In Public & Private mode, clients across ' +
-        `${cluster.connections.map((c) => c.display).join(', ')} resolve the public addresses unless Route 53 Resolver forwards the endpoint name to the cluster VPC.`)];
+        `${connections.map((c) => c.display).join(', ')} resolve the public addresses unless Route 53 Resolver forwards the endpoint name to the cluster VPC.`)];
     }
     const vpc = cluster.vpc;
     if (!vpc) {
-      return cluster.connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in the templates given. ` +
+      return connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in the templates given. ` +
         'Unless it has a Route 53 Resolver inbound endpoint and their network forwards the endpoint name to it, they resolve the public addresses.'));
     }
     const findings: Finding[] = [];
-    for (const connection of cluster.connections) {
+    for (const connection of connections) {
       const through = describeConnection(connection);
+      if (connection.kind === 'vpn') {
+        // their DNS servers are on premises: whether they forward to an inbound endpoint is never in a template
+        if (vpc.inboundResolvers.length === 0) {
+          findings.push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +
+            'and go the public way, limited by publicAccessCidrs. For the private path, add a Route 53 Resolver inbound endpoint in the cluster VPC and have your ' +
+            'on-premises DNS servers forward the endpoint\'s host name (or <region>.eks.amazonaws.com) to its addresses; they then also need the routes back ' +
+            'over the VPN and TCP 443 from their networks.'));
+        }
+        continue;
+      }
       const verdict = resolverForwarding(cluster, connection.peerVpc);
       const peer = connection.peerVpc?.display ?? 'the client VPC';
       switch (verdict.why) {
@@ -76,5 +91,19 @@ export const ConnectedClientResolution: EndpointRule = {
 export function describeConnection(connection: ConnectionView): string {
   return connection.kind === 'peering'
     ? `across the peering ${connection.display}${connection.peerVpc ? ` in ${connection.peerVpc.display}` : ''}`
-    : `behind the Transit Gateway attachment ${connection.display}`;
+    : connection.kind === 'vpn' ? `on premises across the VPN ${connection.display}`
+      : `behind the Transit Gateway attachment ${connection.display}`;
+}
+
+/**
+ * The on-premises networks behind a virtual private gateway whose clients the connected-client
+ * rules judge: its static routes' blocks, less those inside a remote node or pod network (hybrid
+ * nodes, which HybridNodePath, HybridNodeSecurityGroup and HybridNodeEndpointMode judge), and why
+ * there may be others. Undefined when nothing is left.
+ */
+export function vpnClientNetworks(cluster: ClusterView, connection: ConnectionView): { blocks: string[]; unlisted?: string } | undefined {
+  const networks = connection.onPremises ?? { cidrs: [] };
+  const hybrid = [...cluster.remoteNodeNetworks.cidrs, ...cluster.remotePodNetworks.cidrs].map((c) => literal(c)?.trim()).filter((c): c is string => c !== undefined);
+  const blocks = networks.cidrs.filter((block) => !hybrid.some((h) => cidrContains(h, block) === true));
+  return blocks.length === 0 && networks.unlisted === undefined ? undefined : { blocks, unlisted: networks.unlisted };
 }

@@ -1,15 +1,7 @@
-import { cidrContains, cidrProblem } from '../../private/cidr';
+import { cidrContains, cidrProblem, REMOTE_NETWORK_RANGES } from '../../private/cidr';
 import { ClusterView } from '../engine/network-model';
 import { at, describe, Fact, literal, Value } from '../engine/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
-
-/**
- * The blocks AWS takes for remote node and pod networks: the IPv4 RFC 1918 ranges, and the
- * CGNAT range of RFC 6598 that the user guide added later (the API and CloudFormation
- * references still say RFC 1918 only; a check must not fail what AWS documents as valid).
- * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
- */
-export const REMOTE_NETWORK_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
 /**
  * The service ranges EKS picks when `ServiceIpv4Cidr` is left out. For a cluster created with
