@@ -312,6 +312,17 @@ describe('explain', () => {
     expect(both).toContain('c0 -- "public DNS" --> pub');
   });
 
+  test('has rows for hybrid nodes and their pods in every mode, with the hybrid rules', () => {
+    const privateMode = run('explain', '--mode', 'private').stdout;
+    expect(privateMode).toContain('| hybrid nodes (kubelet, kube-proxy) | private (from public DNS) | across the VPN or Direct Connect to the EKS-owned ENIs |');
+    expect(privateMode).toContain('c7["pods on hybrid nodes (the kubernetes service)"]\n  c7 -- "service address" --> priv');
+    const both = run('explain', '--mode', 'public-and-private').stdout;
+    expect(both).toMatch(/\| hybrid nodes \(kubelet, kube-proxy\) \| public \| the public endpoint: AWS advises Public or Private for hybrid nodes, not both \| .*HybridNodeEndpointMode/);
+    const publicMode = run('explain', '--mode', 'public').stdout;
+    expect(publicMode).toContain('| pods on hybrid nodes (the kubernetes service) | private | across the VPN or Direct Connect to the EKS-owned ENIs, in every mode |');
+    expect(publicMode).not.toContain('"pods on hybrid nodes'); // in the table, not drawn: Public mode has no private endpoint
+  });
+
   test('names only rules that exist', () => {
     for (const mode of ['public', 'public-and-private', 'private']) {
       const named = [...run('explain', '--mode', mode).stdout.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)\b/g)].map((m) => m[1]);

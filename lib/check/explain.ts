@@ -19,6 +19,17 @@ const NODES = 'the nodes (kubelet, kube-proxy)';
 const KUBELET = 'the API server, to kubelet (logs, exec, webhooks)';
 const CONNECTED = 'a client in a peered or Transit Gateway VPC';
 const ON_PREMISES = 'a client on-premises (VPN, Direct Connect)';
+const HYBRID = 'hybrid nodes (kubelet, kube-proxy)';
+const HYBRID_PODS = 'pods on hybrid nodes (the kubernetes service)';
+
+/**
+ * Pods on hybrid nodes reach the API through the kubernetes service, whose endpoints are the
+ * EKS-owned ENIs, in every mode. https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html
+ */
+const FROM_HYBRID_PODS: Flow = {
+  client: HYBRID_PODS, dns: 'private', path: 'across the VPN or Direct Connect to the EKS-owned ENIs, in every mode',
+  needs: 'routes to the remote networks (HybridNodePath) and TCP 443 from the pod network (HybridNodeSecurityGroup)', endpoint: 'private', reachable: true,
+};
 
 const TO_KUBELET: Flow = {
   client: KUBELET, dns: 'private', path: 'private: the EKS-owned ENIs into the node subnets, in every mode', needs: 'the cluster security group (EKS sets it up)', reachable: true, endpoint: 'private',
@@ -37,6 +48,8 @@ function flows(mode: EndpointMode): Flow[] {
       TO_KUBELET,
       { client: CONNECTED, dns: 'public', path: 'its own internet egress to the public endpoint', needs: 'its egress address in publicAccessCidrs', endpoint: 'public', reachable: true },
       { client: ON_PREMISES, dns: 'public', path: 'the internet to the public endpoint', needs: 'its egress address in publicAccessCidrs', endpoint: 'public', reachable: true },
+      { client: HYBRID, dns: 'public', path: 'their internet egress to the public endpoint', needs: 'their egress addresses in publicAccessCidrs (HybridNodeEndpointMode); for kubelet, routes from the cluster subnets to their network (HybridNodePath)', endpoint: 'public', reachable: true },
+      FROM_HYBRID_PODS,
     ];
   }
   const inVpc = 'the private endpoint: the EKS-owned ENIs in the cluster subnets';
@@ -52,6 +65,8 @@ function flows(mode: EndpointMode): Flow[] {
       ...own,
       { client: CONNECTED, dns: 'public', path: 'the public endpoint, unless Route 53 Resolver forwards the name to the cluster VPC', needs: 'its egress address in publicAccessCidrs; for the private path, Resolver forwarding, a route and TCP 443 (ConnectedClientResolution)', endpoint: 'public', reachable: true },
       { client: ON_PREMISES, dns: 'public', path: 'the public endpoint, unless on-premises DNS forwards the name to an inbound Resolver endpoint', needs: 'its egress address in publicAccessCidrs; for the private path, forwarding, a route and TCP 443 (ConnectedClientResolution)', endpoint: 'public', reachable: true },
+      { client: HYBRID, dns: 'public', path: 'the public endpoint: AWS advises Public or Private for hybrid nodes, not both', needs: 'their egress addresses in publicAccessCidrs, or Private mode (HybridNodeEndpointMode)', endpoint: 'public', reachable: true },
+      FROM_HYBRID_PODS,
     ];
   }
   return [
@@ -59,6 +74,8 @@ function flows(mode: EndpointMode): Flow[] {
     ...own,
     { client: CONNECTED, dns: 'private (from public DNS)', path: 'across the peering or Transit Gateway to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath)', endpoint: 'private', reachable: true },
     { client: ON_PREMISES, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath)', endpoint: 'private', reachable: true },
+    { client: HYBRID, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways (HybridNodePath), TCP 443 from the node network (HybridNodeSecurityGroup), networks EKS accepts (HybridNodeNetworks)', endpoint: 'private', reachable: true },
+    FROM_HYBRID_PODS,
   ];
 }
 
@@ -70,14 +87,18 @@ export function explainMode(mode: EndpointMode): string {
     '|---|---|---|---|',
     ...rows.map((f) => `| ${f.client} | ${f.dns} | ${f.path} | ${f.needs} |`),
   ].join('\n');
-  return `# ${mode.name}: who reaches the Kubernetes API, and how\n\n${table}\n\n\`\`\`mermaid\n${mermaid(rows)}\n\`\`\`\n`;
+  return `# ${mode.name}: who reaches the Kubernetes API, and how\n\n${table}\n\n\`\`\`mermaid\n${mermaid(rows, mode)}\n\`\`\`\n`;
 }
 
-function mermaid(rows: Flow[]): string {
-  return flowchart(rows.map((f) => (f.client === KUBELET ? undefined : {
+function mermaid(rows: Flow[], mode: EndpointMode): string {
+  // the diagram draws the endpoints; without private access the ENIs the API server and hybrid
+  // pods use are no endpoint, so those rows stay in the table only
+  const drawn = (f: Flow) => f.client !== KUBELET && (mode.privateAccess || f.client !== HYBRID_PODS);
+  return flowchart(rows.map((f) => (!drawn(f) ? undefined : {
     client: f.client,
     endpoint: f.endpoint,
     blocked: f.reachable ? undefined : 'no route',
-    label: f.dns === 'private' ? 'private zone' : f.dns === 'public' ? 'public DNS' : 'public DNS, private addresses',
+    label: f.client === HYBRID_PODS ? 'service address'
+      : f.dns === 'private' ? 'private zone' : f.dns === 'public' ? 'public DNS' : 'public DNS, private addresses',
   })));
 }
