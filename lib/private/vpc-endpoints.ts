@@ -1,7 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { cidrContains } from './cidr';
 import { literalVpcCidr } from './networks';
 
 /** Who in an isolated VPC needs AWS services, and so which VPC endpoints. */
@@ -143,16 +142,10 @@ export class IsolatedEndpointKit extends Construct {
         description: 'VPC endpoints of the isolated cluster: HTTPS from the VPC',
         allowAllOutbound: false,
       });
-      // the literal block where the app defines the VPC (what a reviewer, and cdk-nag, can read),
-      // and the subnets' own blocks where they lie outside it (a secondary CIDR block)
-      const primary = literalVpcCidr(vpc) ?? vpc.vpcCidrBlock;
-      securityGroup.addIngressRule(ec2.Peer.ipv4(primary), ec2.Port.tcp(443), 'HTTPS to AWS services from the VPC');
-      for (const subnet of subnets) {
-        const block = subnetCidr(subnet);
-        if (block !== undefined && cidrContains(primary, block) === false) {
-          securityGroup.addIngressRule(ec2.Peer.ipv4(block), ec2.Port.tcp(443), 'HTTPS to AWS services from a subnet outside the primary block');
-        }
-      }
+      // the literal block where the app defines the VPC: what a reviewer (and cdk-nag) can read.
+      // Endpoints are made only in a VPC the app defines as an ec2.Vpc, whose subnets all lie in
+      // that one block (ec2.Vpc has no secondary blocks).
+      securityGroup.addIngressRule(ec2.Peer.ipv4(literalVpcCidr(vpc) ?? vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to AWS services from the VPC');
       for (const need of missing) {
         new ec2.InterfaceVpcEndpoint(this, need.id, {
           vpc,
@@ -192,12 +185,3 @@ export class IsolatedEndpointKit extends Construct {
   }
 }
 
-/** A subnet's literal CIDR block, or undefined (imported without it, or a deploy-time value). */
-function subnetCidr(subnet: ec2.ISubnet): string | undefined {
-  try {
-    const block = subnet.ipv4CidrBlock;
-    return typeof block === 'string' && !Token.isUnresolved(block) ? block : undefined;
-  } catch {
-    return undefined;
-  }
-}
