@@ -363,6 +363,16 @@ export class EndpointCluster extends Construct {
     for (const cidr of connected.cidrs) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
     for (const cidr of remote.nodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
     for (const cidr of remote.pods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
+    // the default quota of inbound rules per security group, which the deploy would hit
+    // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+    const apiRules = connected.cidrs.length + remote.nodes.length + remote.pods.length + ((props.bastion ?? true) ? 1 : 0);
+    const resolverRules = this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0 ? 2 * connected.cidrs.length + 2 : 0;
+    if (Math.max(apiRules, resolverRules) > SECURITY_GROUP_INBOUND_RULES) {
+      Annotations.of(this).addWarningV2('cdk-eks-endpoint:securityGroupRuleQuota',
+        `The connected and remote networks make ${apiRules} inbound rules in the control-plane security group` +
+        `${resolverRules > 0 ? ` and ${resolverRules} in the Resolver inbound endpoint's` : ''}; the default quota is ${SECURITY_GROUP_INBOUND_RULES} per security group, ` +
+        'so the deploy would fail unless it is raised for your account. Merge adjacent blocks, or raise "Inbound or outbound rules per security group" in Service Quotas.');
+    }
     let forwarding: ResolverForwarding | undefined;
     if (this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0) {
       forwarding = new ResolverForwarding(this, 'EndpointResolver', {
@@ -891,6 +901,9 @@ function toEndpointAccess(mode: EndpointMode): eks.EndpointAccess {
     ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...mode.publicAccessCidrs)
     : eks.EndpointAccess.PUBLIC_AND_PRIVATE;
 }
+
+/** The default quota of inbound rules per security group (adjustable). */
+const SECURITY_GROUP_INBOUND_RULES = 60;
 
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/;

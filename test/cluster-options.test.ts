@@ -320,6 +320,16 @@ describe('connected networks', () => {
     expect(() => new EndpointCluster(stack, 'Lab2', { vpc, connectedVpcs: [vpc] })).toThrow(/connectedVpcs\[0\] is the cluster's own VPC/);
   });
 
+  test('warns when the networks would pass the default quota of 60 inbound rules per security group', () => {
+    const blocks = (n: number) => Array.from({ length: n }, (_, i) => `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`);
+    const { stack: under } = synth({ connectedCidrs: blocks(59) }, 'Quota59');
+    expect(findings(under)).toEqual([]);
+    const { stack: over } = synth({ connectedCidrs: blocks(60) }, 'Quota60');
+    Annotations.fromStack(over).hasWarning('/Quota60/Lab', Match.stringLikeRegexp('make 61 inbound rules in the control-plane security group; the default quota is 60'));
+    const { stack: resolver } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: blocks(30) }, 'Quota30');
+    Annotations.fromStack(resolver).hasWarning('/Quota30/Lab', Match.stringLikeRegexp('and 62 in the Resolver inbound endpoint\'s'));
+  });
+
   test('refuses a connected VPC listed twice: the Resolver rule cannot be associated with one VPC twice', () => {
     const stack = new Stack(testApp(), 'Twice');
     const a = ec2.Vpc.fromVpcAttributes(stack, 'A', { vpcId: 'vpc-0a', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'] });
