@@ -150,6 +150,81 @@ describe('HybridNodeNetworks', () => {
   test('says "not verifiable" for a block with host bits set', () => {
     expect(messages(run(hybrid({ nodes: ['192.168.1.1/16'] }), [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: the remote node network 192\.168\.1\.1\/16 has host bits set/)]);
   });
+
+  test('names the way out in each error: what to add, remove, use or renumber', () => {
+    // GIVEN one template per error
+    const podsOnly = network({ cluster: { RemoteNetworkConfig: { RemotePodNetworks: [{ Cidrs: [PODS, '172.17.0.0/16'] }] } } });
+    const cases: Array<[Template, RegExp]> = [
+      [podsOnly, /^RemotePodNetworks \(172\.16\.0\.0\/16, 172\.17\.0\.0\/16\) is given without RemoteNodeNetworks: .*Add the node networks, or remove the pod networks\.$/],
+      [hybrid({ cluster: { KubernetesNetworkConfig: { IpFamily: 'ipv6' } } }), /Use IpFamily ipv4 \(the default\); the address family cannot change on an existing cluster\.$/],
+      [hybrid({ cluster: { AccessConfig: { AuthenticationMode: 'CONFIG_MAP' } } }),
+        /\(aws-eks-v2 `authenticationMode: eks\.AuthenticationMode\.API`\)\. The mode can go from CONFIG_MAP to the others in place, not back\.$/],
+      [hybrid({ nodes: ['203.0.113.0/24'], pods: [] }), /\(RFC 1918, or the RFC 6598 CGNAT range\)\. Use the private block the hybrid nodes or their pods are numbered from\.$/],
+      [hybrid({ nodes: ['192.168.0.0/16'], pods: ['192.168.128.0/17'] }), /must not overlap each other\. Give the nodes and the pods separate blocks\.$/],
+      [hybrid({ nodes: ['10.0.128.0/20'], pods: [] }), /must not overlap, since the control plane routes to the remote networks through the VPC\. Renumber one of them\.$/],
+    ];
+    // THEN each error ends with its way out
+    for (const [t, message] of cases) {
+      expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(message)]);
+    }
+  });
+
+  test('says "not verifiable" for an authentication mode that is a deploy-time value, naming the modes that work', () => {
+    const t = hybrid();
+    t.Resources.Cluster.Properties.AccessConfig = { AuthenticationMode: param(t, 'Mode') };
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(
+      /^Not verifiable at synth: the cluster's authentication mode is a deploy-time value \(.*parameter Mode.*\)\. Hybrid nodes need API or API_AND_CONFIG_MAP: confirm it is one of them\.$/)]);
+  });
+
+  test('says "not verifiable" for a deploy-time block beside literal ones, naming each and what to confirm, and still judges the literal ones', () => {
+    // GIVEN a node network that is a parameter beside a literal one, and pod networks that are a parameter list
+    const t = hybrid({ nodes: [NODES], pods: [] });
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = [param(t, 'OnPremNodes'), NODES];
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemotePodNetworks[0].Cidrs = param(t, 'PodCidrs', 'CommaDelimitedList');
+    t.Resources.Cluster.Properties.KubernetesNetworkConfig = { ServiceIpv4Cidr: '192.168.128.0/20' };
+    // THEN one finding lists both deploy-time values and the ranges; the literal block still meets the service range
+    const findings = run(t, [ID]);
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`, `error ${ID}`]);
+    expect(findings[0].message).toMatch(new RegExp('^Not verifiable at synth: some remote networks are deploy-time values \\(.*parameter OnPremNodes.*, parameter PodCidrs \\(CommaDelimitedList\\)\\)\\. ' +
+      'Confirm each is an IPv4 block within 10\\.0\\.0\\.0/8, 172\\.16\\.0\\.0/12, 192\\.168\\.0\\.0/16, 100\\.64\\.0\\.0/10 that overlaps no other remote network, ' +
+      'the cluster VPC\'s CIDR blocks or the Kubernetes service range\\.$'));
+    expect(findings[1].message).toMatch(/^the remote node network 192\.168\.0\.0\/16 overlaps the Kubernetes service range \(KubernetesNetworkConfig\.ServiceIpv4Cidr 192\.168\.128\.0\/20\): .*Renumber one of them\.$/);
+  });
+
+  test('says "not verifiable" when the cluster VPC is not in the templates, naming the command that lists its CIDR blocks', () => {
+    const t = hybrid();
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.SubnetIds = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(
+      /^Not verifiable at synth: the CIDR blocks of .* are not in the templates given\. Confirm no remote node or pod network overlaps any of the VPC's CIDR blocks \(aws ec2 describe-vpcs\)\.$/)]);
+  });
+
+  test('compares the IPv4 secondary blocks only, and says "not verifiable" for one that may not exist or is of an unknown size', () => {
+    // GIVEN an IPv6 block, two IPAM blocks, and an IPv4 block under a deploy-time condition over the pod network
+    const t = hybrid({ pods: ['172.21.0.0/16'] });
+    t.Resources.Ipv6 = { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: ref('Vpc'), AmazonProvidedIpv6CidrBlock: true } };
+    t.Resources.Ipam1 = { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: ref('Vpc'), Ipv4IpamPoolId: 'ipam-pool-1', Ipv4NetmaskLength: 20 } };
+    t.Resources.Ipam2 = { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: ref('Vpc'), Ipv4IpamPoolId: 'ipam-pool-2', Ipv4NetmaskLength: 20 } };
+    t.Resources.Maybe = { Type: 'AWS::EC2::VPCCidrBlock', Condition: condition(t), Properties: { VpcId: ref('Vpc'), CidrBlock: '172.21.0.0/16' } };
+    // THEN nothing of the IPv6 block, one finding for both IPAM blocks, and the overlap as "if it is this VPC's", never an error
+    const findings = run(t, [ID]);
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`, `unverified ${ID}`]);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: the secondary CIDR block Stack\/Ipam1, the secondary CIDR block Stack\/Ipam2 are not known at synth \(an IPAM pool, a parameter\)\./);
+    expect(findings[1].message).toMatch(/^Not verifiable at synth: the secondary CIDR block Stack\/Maybe may be of another VPC, or may not exist \(a deploy-time value or condition\)\. If it is this VPC's: the remote pod network 172\.21\.0\.0\/16 overlaps the secondary CIDR block Stack\/Maybe \(172\.21\.0\.0\/16\)/);
+  });
+
+  test('names every remote network over a default service range in one finding, with how to find the range EKS gave', () => {
+    const findings = run(hybrid({ nodes: ['10.100.0.0/16'], pods: ['172.20.0.0/16'] }), [ID]);
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`]);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: the remote node network 10\.100\.0\.0\/16, the remote pod network 172\.20\.0\.0\/16 overlap a service range EKS may pick/);
+    expect(findings[0].message).toMatch(/must avoid the one it has \(aws eks describe-cluster --query cluster\.kubernetesNetworkConfig\.serviceIpv4Cidr\)\. Give ServiceIpv4Cidr explicitly, as AWS recommends\.$/);
+  });
+
+  test('says "not verifiable" for a service range that is a deploy-time value beside literal remote networks', () => {
+    const t = hybrid();
+    t.Resources.Cluster.Properties.KubernetesNetworkConfig = { ServiceIpv4Cidr: param(t, 'ServiceCidr') };
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(
+      /^Not verifiable at synth: the Kubernetes service range is a deploy-time value \(.*parameter ServiceCidr.*\)\. Confirm no remote node or pod network overlaps it\.$/)]);
+  });
 });
 
 describe('HybridNodeEndpointMode', () => {
@@ -175,14 +250,43 @@ describe('HybridNodeEndpointMode', () => {
     expect(findings[0].message).toMatch(/^Not verifiable at synth: the public endpoint is limited to 203\.0\.113\.0\/24, and the hybrid nodes \(192\.168\.0\.0\/16\) reach it from their on-premises internet egress addresses/);
   });
 
-  test('says "not verifiable" when the endpoint flags are deploy-time values', () => {
+  test('says "not verifiable" when the endpoint flags are deploy-time values, saying what is unknown', () => {
     const t = hybrid();
     t.Resources.Cluster.Properties.ResourcesVpcConfig.EndpointPublicAccess = param(t, 'PublicAccess');
     expect(hybridFindings(t, ID)).toEqual([`unverified ${ID}`]);
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(
+      /^Not verifiable at synth: the endpoint access flags are deploy-time values\. If both are on: the hybrid nodes \(192\.168\.0\.0\/16\) are outside the VPC/)]);
   });
 
   test('says nothing without hybrid nodes in Public & Private mode', () => {
     expect(hybridFindings(network({ mode: PUBLIC_AND_PRIVATE }), ID)).toEqual([]);
+  });
+
+  test('names every node network, and ends with the way through DNS forwarding', () => {
+    const findings = run(hybrid({ mode: PUBLIC_AND_PRIVATE, nodes: [NODES, '10.80.0.0/16'] }), [ID]);
+    expect(verdicts(findings)).toEqual([`warning ${ID}`]);
+    expect(findings[0].message).toMatch(/^the hybrid nodes \(192\.168\.0\.0\/16, 10\.80\.0\.0\/16\) are outside the VPC/);
+    expect(findings[0].message).toMatch(/or have your on-premises DNS forward the endpoint's host name to a Route 53 Resolver inbound endpoint in the cluster VPC\.$/);
+  });
+
+  test('says "not verifiable", never a verified warning, when the remote node networks are a deploy-time value', () => {
+    // GIVEN Public & Private mode and node networks from a parameter list
+    const t = hybrid({ mode: PUBLIC_AND_PRIVATE, pods: [] });
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = param(t, 'NodeCidrs', 'CommaDelimitedList');
+    const findings = run(t, [ID]);
+    // THEN the problem is put as a condition on there being hybrid nodes
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`]);
+    expect(findings[0].message).toMatch(
+      /^Not verifiable at synth: the remote node networks are a deploy-time value \(parameter NodeCidrs \(CommaDelimitedList\)\)\. If there are hybrid nodes: hybrid nodes are outside the VPC/);
+  });
+
+  test('in Public mode, names each allowed block, or a deploy-time allow-list, and what happens when the nodes\' addresses are not in it', () => {
+    const listed = run(hybrid({ mode: PUBLIC, cidrs: ['203.0.113.0/24', '198.51.100.0/24'] }), [ID]);
+    expect(listed[0].message).toMatch(/^Not verifiable at synth: the public endpoint is limited to 203\.0\.113\.0\/24, 198\.51\.100\.0\/24, .*Confirm those addresses are in publicAccessCidrs, or the nodes never join\.$/);
+
+    const t = hybrid({ mode: PUBLIC });
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.PublicAccessCidrs = param(t, 'Allowed', 'CommaDelimitedList');
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: the public endpoint is limited to a deploy-time value, and the hybrid nodes/)]);
   });
 });
 
@@ -215,6 +319,8 @@ describe('HybridNodePath', () => {
     expect(verdicts(findings)).toEqual([`warning ${ID}`, `warning ${ID}`]);
     expect(findings[0].message).toMatch(/^no route for the remote node network 192\.168\.0\.0\/16 to your on-premises link in the route tables Stack\/PrivateSubnet1Rt, Stack\/PrivateSubnet2Rt of the cluster subnets: the API server reaches kubelet on the hybrid nodes \(TCP 10250/);
     expect(findings[0].message).toMatch(/Add to each a route for 192\.168\.0\.0\/16 to your virtual private gateway or Transit Gateway/);
+    expect(findings[0].message).toMatch(new RegExp("\\(ec2\\.CfnRoute with destinationCidrBlock '192\\.168\\.0\\.0/16' and gatewayId or transitGatewayId\\), or propagate the virtual private " +
+      "gateway's routes into them \\(AWS::EC2::VPNGatewayRoutePropagation\\)\\. Routes your network adds outside these templates do not show here: once they exist, acknowledge this warning\\.$"));
     expect(findings[1].message).toMatch(/^no route for the remote pod network 172\.16\.0\.0\/16 to your on-premises link in the route table Stack\/PrivateSubnet2Rt of the cluster subnets: the API server reaches webhooks/);
   });
 
@@ -241,6 +347,7 @@ describe('HybridNodePath', () => {
     const viaNat = hybrid({ pods: [] });
     CLUSTER_TABLES.forEach((table) => (viaNat.Resources[`${table}ToOnPrem0`] = route(table, NODES, { NatGatewayId: ref('Nat') })));
     expect(messages(run(viaNat, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: the routes for the remote node network 192\.168\.0\.0\/16 in Stack\/PrivateSubnet1Rt, Stack\/PrivateSubnet2Rt/)]);
+    expect(messages(run(viaNat, [ID]), ID)[0]).toMatch(/\(a NAT gateway, an appliance, a local gateway\)\. Confirm each routes 192\.168\.0\.0\/16 to your on-premises link: the API server reaches kubelet/);
 
     const imported = hybrid({ pods: [] });
     imported.Resources.Cluster.Properties.ResourcesVpcConfig.SubnetIds = param(imported, 'Subnets', 'List<AWS::EC2::Subnet::Id>');
@@ -264,6 +371,121 @@ describe('HybridNodePath', () => {
     // THEN the routes are left to confirm, and nothing else
     expect(verdicts(findings)).toEqual([`warning ${ID}`, `warning ${ID}`]);
     expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/remote node network 192\.168\.0\.0\/16/), expect.stringMatching(/remote pod network 172\.16\.0\.0\/16/)]);
+  });
+
+  test('names the deploy-time remote networks and what to confirm of them; says nothing more when no block is literal', () => {
+    // GIVEN a node network that is a parameter, pod networks that are a parameter list, and subnets that are a parameter
+    const t = hybrid({ pods: [] });
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = [param(t, 'OnPremNodes')];
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemotePodNetworks[0].Cidrs = param(t, 'PodCidrs', 'CommaDelimitedList');
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.SubnetIds = param(t, 'Subnets', 'List<AWS::EC2::Subnet::Id>');
+    // THEN one finding, naming both; no route finding without a literal block
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(new RegExp('^Not verifiable at synth: some remote networks are deploy-time values ' +
+      '\\(.*parameter OnPremNodes.*, parameter PodCidrs \\(CommaDelimitedList\\)\\)\\. Confirm every cluster subnet route table routes them to the gateway of your on-premises link\\.$'))]);
+  });
+
+  test('says "not verifiable", never a verified warning, for a missing route when the node networks are a deploy-time list', () => {
+    const t = hybrid({ pods: [PODS] });
+    Object.keys(t.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete t.Resources[id]);
+    t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = param(t, 'NodeCidrs', 'CommaDelimitedList');
+    const findings = run(t, [ID]);
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`, `unverified ${ID}`]);
+    expect(findings[1].message).toMatch(/^Not verifiable at synth: the remote node networks are a deploy-time value \(parameter NodeCidrs \(CommaDelimitedList\)\)\. If they are not empty: no route for the remote pod network 172\.16\.0\.0\/16/);
+  });
+
+  test('leaves blocks inside the cluster VPC, holding it, or not IPv4 to HybridNodeNetworks', () => {
+    // GIVEN no route for any of them
+    const t = hybrid({ nodes: ['10.0.128.0/20', '10.0.0.0/8'], pods: ['fd00::/64'] });
+    Object.keys(t.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete t.Resources[id]);
+    // THEN no route finding: the errors are HybridNodeNetworks'
+    expect(hybridFindings(t, ID)).toEqual([]);
+    expect(messages(run(t, ['HybridNodeNetworks']), 'HybridNodeNetworks')).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^the remote node network 10\.0\.128\.0\/20 overlaps Stack\/Vpc's CIDR block/),
+      expect.stringMatching(/^the remote node network 10\.0\.0\.0\/8 overlaps Stack\/Vpc's CIDR block/),
+      expect.stringMatching(/^the remote pod network fd00::\/64 is an IPv6 block/),
+    ]));
+  });
+
+  test('with subnets it cannot read, names every remote block to route; with a subnet on the main route table, names the subnet', () => {
+    const unknown = hybrid();
+    unknown.Resources.Cluster.Properties.ResourcesVpcConfig.SubnetIds = param(unknown, 'Subnets', 'List<AWS::EC2::Subnet::Id>');
+    expect(messages(run(unknown, [ID]), ID)).toEqual([expect.stringMatching(
+      /route 192\.168\.0\.0\/16, 172\.16\.0\.0\/16 to the gateway of your on-premises link \(a virtual private gateway or Transit Gateway\)\.$/)]);
+
+    // GIVEN the first private subnet with no route table association of its own, and no routes to on premises
+    const main = hybrid({ pods: [] });
+    delete main.Resources.PrivateSubnet1Assoc;
+    Object.keys(main.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete main.Resources[id]);
+    // THEN that subnet is to confirm, and the other's table warns
+    const findings = run(main, [ID]);
+    expect(verdicts(findings)).toEqual([`unverified ${ID}`, `warning ${ID}`]);
+    expect(findings[0].message).toMatch(/^Not verifiable at synth: the route tables of Stack\/PrivateSubnet1 are not in the templates given \(an imported subnet, or one on the VPC's main route table\)\. Confirm they route 192\.168\.0\.0\/16 to the gateway of your on-premises link\.$/);
+    expect(findings[1].message).toMatch(/in the route table Stack\/PrivateSubnet2Rt of the cluster subnets/);
+  });
+
+  test('a propagation counts only where it certainly exists and names the table', () => {
+    const propagated = (tables: (t: Template) => Json, conditional = false): Template => {
+      const t = hybrid({ pods: [] });
+      Object.keys(t.Resources).filter((id) => id.includes('ToOnPrem')).forEach((id) => delete t.Resources[id]);
+      t.Resources.Vgw = { Type: 'AWS::EC2::VPNGateway', Properties: { Type: 'ipsec.1' } };
+      t.Resources.Propagation = { Type: 'AWS::EC2::VPNGatewayRoutePropagation', Properties: { VpnGatewayId: ref('Vgw'), RouteTableIds: tables(t) } };
+      if (conditional) t.Resources.Propagation.Condition = condition(t);
+      return t;
+    };
+    // into other route tables only: the cluster's still lack the route
+    expect(hybridFindings(propagated(() => [ref('PublicSubnetRt')]), ID)).toEqual([`warning ${ID}`]);
+    // under a deploy-time condition, or into tables that are deploy-time values (a list, or one item of it): to confirm
+    expect(hybridFindings(propagated(() => CLUSTER_TABLES.map(ref), true), ID)).toEqual([`unverified ${ID}`]);
+    expect(hybridFindings(propagated((t) => param(t, 'Tables', 'CommaDelimitedList')), ID)).toEqual([`unverified ${ID}`]);
+    expect(hybridFindings(propagated((t) => [ref('PublicSubnetRt'), param(t, 'Table')]), ID)).toEqual([`unverified ${ID}`]);
+  });
+
+  test('the most specific route that holds the block decides', () => {
+    // GIVEN a route for the node network to the internet gateway before a default route to a Transit Gateway
+    const specificToIgw = hybrid({ pods: [] });
+    CLUSTER_TABLES.forEach((table, i) => {
+      delete specificToIgw.Resources[`Private${i + 1}Default`];
+      specificToIgw.Resources[`${table}ToOnPrem0`] = route(table, NODES, { GatewayId: ref('Igw') });
+      specificToIgw.Resources[`${table}Default`] = route(table, '0.0.0.0/0', { TransitGatewayId: 'tgw-0123456789abcdef0' });
+    });
+    expect(hybridFindings(specificToIgw, ID)).toEqual([`warning ${ID}`]);
+    // GIVEN the route to the Transit Gateway before a wider one to the internet gateway
+    const specificToTgw = hybrid({ pods: [] });
+    CLUSTER_TABLES.forEach((table) => (specificToTgw.Resources[`${table}Wide`] = route(table, '192.0.0.0/8', { GatewayId: ref('Igw') })));
+    expect(hybridFindings(specificToTgw, ID)).toEqual([]);
+    // GIVEN route tables with no route at all
+    const bare = hybrid({ pods: [] });
+    Object.keys(bare.Resources).filter((id) => id.includes('ToOnPrem') || /^Private\dDefault$/.test(id)).forEach((id) => delete bare.Resources[id]);
+    expect(hybridFindings(bare, ID)).toEqual([`warning ${ID}`]);
+  });
+
+  test('reads the destinations: a prefix list or a deploy-time block is to confirm, an IPv6 route does not hold the block', () => {
+    const withRoute = (destination: (t: Template) => Record<string, Json>): Template => {
+      const t = hybrid({ pods: [] });
+      CLUSTER_TABLES.forEach((table) => (t.Resources[`${table}ToOnPrem0`] = {
+        Type: 'AWS::EC2::Route', Properties: { RouteTableId: ref(table), TransitGatewayId: 'tgw-0123456789abcdef0', ...destination(t) },
+      }));
+      return t;
+    };
+    expect(hybridFindings(withRoute(() => ({ DestinationPrefixListId: 'pl-0123456789abcdef0' })), ID)).toEqual([`unverified ${ID}`]);
+    expect(hybridFindings(withRoute((t) => ({ DestinationCidrBlock: param(t, 'OnPremises') })), ID)).toEqual([`unverified ${ID}`]);
+    expect(hybridFindings(withRoute(() => ({ DestinationIpv6CidrBlock: '::/0' })), ID)).toEqual([`warning ${ID}`]);
+  });
+
+  test.each([
+    ['a virtual private gateway by reference', { GatewayId: ref('Vgw') }, []],
+    ['a virtual private gateway by ID', { GatewayId: 'vgw-0123456789abcdef0' }, []],
+    ['an internet gateway by ID', { GatewayId: 'igw-0123456789abcdef0' }, ['warning HybridNodePath']],
+    ['the local route', { GatewayId: 'local' }, ['warning HybridNodePath']],
+    ['a carrier gateway', { CarrierGatewayId: 'cagw-0123456789abcdef0' }, ['warning HybridNodePath']],
+    ['a gateway that is a deploy-time value', { GatewayId: { Ref: 'Gateway' } }, ['unverified HybridNodePath']],
+    ['a local gateway (Outposts), which the templates do not follow', { LocalGatewayId: 'lgw-0123456789abcdef0' }, ['unverified HybridNodePath']],
+  ])('a route for the block to %s', (_, target, expected) => {
+    const t = hybrid({ pods: [] });
+    t.Resources.Vgw = { Type: 'AWS::EC2::VPNGateway', Properties: { Type: 'ipsec.1' } };
+    t.Parameters.Gateway = { Type: 'String' };
+    CLUSTER_TABLES.forEach((table) => (t.Resources[`${table}ToOnPrem0`] = route(table, NODES, target)));
+    expect(hybridFindings(t, ID)).toEqual(expected);
   });
 });
 
@@ -309,6 +531,47 @@ describe('HybridNodeSecurityGroup', () => {
     t.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = [param(t, 'OnPremises')];
     expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: some remote networks are deploy-time values .*Confirm the cluster security group allows TCP 443 from them/)]);
     expect(run(network(), [ID])).toEqual([]);
+  });
+
+  test('says who calls from a node network by mode: kubelet and kube-proxy too only in Private mode', () => {
+    const nodeMessage = (mode: Record<string, Json>) => {
+      const t = hybrid({ mode, pods: [] });
+      t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [];
+      return messages(run(t, [ID]), ID)[0];
+    };
+    expect(nodeMessage(PRIVATE)).toMatch(/from the remote node network 192\.168\.0\.0\/16: kubelet and kube-proxy on the hybrid nodes, and pods that leave with their node's address .* at the EKS-owned ENIs in the cluster subnets\. Add an ingress rule for TCP 443 from 192\.168\.0\.0\/16 to the cluster security group /);
+    for (const mode of [PUBLIC, PUBLIC_AND_PRIVATE]) {
+      expect(nodeMessage(mode)).toMatch(/from the remote node network 192\.168\.0\.0\/16: pods that leave with their node's address .* in the cluster subnets through the kubernetes service, in every endpoint mode\. Add an ingress rule/);
+    }
+  });
+
+  test('names the pods\' way in every endpoint mode', () => {
+    const t = hybrid({ nodes: [NODES], pods: [PODS] });
+    t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, CidrIp: NODES }];
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(/reach the API server through the kubernetes service, whose endpoints are the EKS-owned ENIs in the cluster subnets, in every endpoint mode\. Add an ingress rule for TCP 443 from 172\.16\.0\.0\/16 to the cluster security group/)]);
+  });
+
+  test('says "not verifiable", with what cannot be read, for an imported control-plane group, a conditional rule, a deploy-time port and a prefix list', () => {
+    const unreadable = /^Not verifiable at synth: the rules of the cluster's security groups that could allow TCP 443 from the remote node network 192\.168\.0\.0\/16 are not all readable here \(an imported group, a prefix list, a deploy-time value or condition\)\. Confirm TCP 443 is allowed from it\.$/;
+    const cases: Array<(t: Template) => void> = [
+      (t) => (t.Resources.Cluster.Properties.ResourcesVpcConfig.SecurityGroupIds = ['sg-0123456789abcdef0']),
+      (t) => (t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ 'Fn::If': [condition(t), { ...TCP_443, CidrIp: NODES }, ref('AWS::NoValue')] }]),
+      (t) => (t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: param(t, 'From', 'Number'), ToPort: param(t, 'To', 'Number'), CidrIp: NODES }]),
+      (t) => (t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, SourcePrefixListId: 'pl-0123456789abcdef0' }]),
+    ];
+    for (const change of cases) {
+      const t = hybrid({ pods: [] });
+      change(t);
+      expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(unreadable)]);
+    }
+  });
+
+  test('warns for 443 from a security group or from the VPC\'s own block: neither holds a remote network', () => {
+    for (const source of [{ SourceSecurityGroupId: 'sg-0fedcba9876543210' }, { CidrIp: att('Vpc', 'CidrBlock') }]) {
+      const t = hybrid({ pods: [] });
+      t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, ...source }];
+      expect(hybridFindings(t, ID)).toEqual([`warning ${ID}`]);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { att, fuzz, Json, messages, network, param, PUBLIC_AND_PRIVATE, ref, run, subnet, Template, verdicts } from './templates';
+import { att, condition, fuzz, Json, messages, network, param, PUBLIC_AND_PRIVATE, ref, run, subnet, Template, verdicts } from './templates';
 
 /**
  * ConnectedClientResolution on hand-written templates: which FORWARD rules carry the endpoint's
@@ -100,18 +100,29 @@ describe('ConnectedClientResolution: the FORWARD rule\'s domain', () => {
   test('warns for a domain that is not the endpoint\'s (a lookalike, another zone)', () => {
     expect(messages(run(forwarding('eks.amazonaws.com.corp.example'), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
     expect(messages(run(forwarding({ 'Fn::Sub': '${AWS::Region}.corp.example' }), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
+    // a rule for another name is no rule for the endpoint's, whatever it targets
+    expect(messages(run(forwarding('eks.amazonaws.com.corp.example', [{ Ip: '10.1.1.53' }]), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
+    // a DomainName that is no name at all
+    expect(messages(run(forwarding(42), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
   });
 
   test.each([
     ['a parameter', (t: Template) => param(t, 'Domain')],
     ['another item of the endpoint split on "/"', () => ({ 'Fn::Select': [3, { 'Fn::Split': ['/', att('Cluster', 'Endpoint')] }] })],
     ['a name built on a parameter that may end in eks.amazonaws.com', (t: Template) => ({ 'Fn::Join': ['', [param(t, 'Prefix'), '.amazonaws.com']] })],
+    ['the same with a trailing dot', (t: Template) => ({ 'Fn::Join': ['', [param(t, 'Prefix'), '.amazonaws.com.']] })],
+    ['a name whose last part is a parameter', (t: Template) => ({ 'Fn::Join': ['', ['api.', param(t, 'Zone')]] })],
+    ['item 1 of the endpoint split on "/" (the empty item after "https:")', () => ({ 'Fn::Select': [1, { 'Fn::Split': ['/', att('Cluster', 'Endpoint')] }] })],
+    ['item 0 of the endpoint split on "//"', () => ({ 'Fn::Select': [0, { 'Fn::Split': ['//', att('Cluster', 'Endpoint')] }] })],
+    ['item 2 of the endpoint split on "//"', () => ({ 'Fn::Select': [2, { 'Fn::Split': ['//', att('Cluster', 'Endpoint')] }] })],
   ])('says "not verifiable" for a domain that is %s', (_, domain) => {
     const t = forwarding('placeholder');
     t.Resources.Forward.Properties.DomainName = domain(t);
     const reported = run(t, [ID]);
     expect(verdicts(reported)).toEqual([`unverified ${ID}`]);
-    expect(reported[0].message).toMatch(/^Not verifiable at synth: the Resolver rule Stack\/Forward is associated with Stack\/ClientVpc, but its DomainName .* is a deploy-time value, or not read as the endpoint's host name here/);
+    expect(reported[0].message).toMatch(/^Not verifiable at synth: the Resolver rule Stack\/Forward is associated with Stack\/ClientVpc, but its DomainName .* is a deploy-time value, or not read as the endpoint's host name here\. Confirm/);
+    // and only that doubt: the targets and the rule's existence are known
+    expect(reported[0].message).not.toMatch(/TargetIps|its type/);
   });
 });
 
@@ -127,18 +138,28 @@ describe('ConnectedClientResolution: the FORWARD rule\'s targets', () => {
   });
 
   test.each([
-    ['the inbound endpoint has no fixed addresses', forwarding(HOST, undefined, [])],
-    ['one inbound address is chosen by Route 53', forwarding(HOST, [{ Ip: '10.1.1.53' }], ['10.0.1.10'])],
-  ])('says "not verifiable" when %s', (_, t) => {
+    ['the inbound endpoint has no fixed addresses', forwarding(HOST, undefined, []), 'some chosen by Route 53 at creation'],
+    ['one inbound address is chosen by Route 53', forwarding(HOST, [{ Ip: '10.1.1.53' }], ['10.0.1.10']), '10.0.1.10 and some chosen by Route 53 at creation'],
+  ])('says "not verifiable" when %s, naming the addresses known', (_, t, inbound) => {
     const reported = run(t, [ID]);
     expect(verdicts(reported)).toEqual([`unverified ${ID}`]);
-    expect(reported[0].message).toMatch(/its TargetIps or the inbound endpoint's addresses are not known at synth .*some chosen by Route 53 at creation/);
+    expect(reported[0].message).toMatch(/its TargetIps or the inbound endpoint's addresses are not known at synth \(an inbound endpoint without a fixed Ip gets its addresses when it is created; the inbound addresses: (.*)\)\. Confirm/);
+    expect(reported[0].message).toContain(`the inbound addresses: ${inbound}). Confirm`);
   });
 
-  test('says "not verifiable" when the targets are a parameter', () => {
+  test('says "not verifiable" when the targets are a parameter, a list parameter, or one literal target beside a deploy-time one', () => {
     const t = forwarding(HOST);
     t.Resources.Forward.Properties.TargetIps = [{ Ip: param(t, 'Target') }];
     expect(findings(t)).toEqual([`unverified ${ID}`]);
+
+    const list = forwarding(HOST);
+    list.Resources.Forward.Properties.TargetIps = param(list, 'Targets', 'CommaDelimitedList');
+    expect(messages(run(list, [ID]), ID)).toEqual([expect.stringMatching(/but its TargetIps or the inbound endpoint's addresses are not known at synth .*the inbound addresses: 10\.0\.1\.10, 10\.0\.2\.10\)/)]);
+
+    // the literal target misses, but the other may be an inbound address
+    const mixed = forwarding(HOST, [{ Ip: '10.9.9.9' }, { Ip: { Ref: 'Target' } }]);
+    mixed.Parameters.Target = { Type: 'String' };
+    expect(findings(mixed)).toEqual([`unverified ${ID}`]);
   });
 });
 
@@ -153,17 +174,45 @@ describe('ConnectedClientResolution: the association', () => {
     expect(messages(run(shared, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: the Resolver rule Stack\/ForwardClients is associated with Stack\/ClientVpc, but the rule is not in the templates given/)]);
   });
 
-  test('says "not verifiable" for a rule that exists under a deploy-time condition', () => {
+  test('says "not verifiable" for a rule, or an association, that exists under a deploy-time condition, and for a rule type that is a deploy-time value', () => {
+    const existence = /^Not verifiable at synth: the Resolver rule Stack\/Forward is associated with Stack\/ClientVpc, but its type, or whether it or its association with the client VPC exists, depends on a deploy-time value\. Confirm/;
+    const changes: Array<(t: Template) => void> = [
+      (t) => (t.Resources.Forward.Condition = condition(t)),
+      (t) => (t.Resources.ForwardClients.Condition = condition(t)),
+      (t) => (t.Resources.Forward.Properties.RuleType = param(t, 'RuleType')),
+    ];
+    for (const change of changes) {
+      const t = forwarding(HOST);
+      change(t);
+      expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(existence)]);
+    }
+  });
+
+  test('warns for a rule that does not forward (a SYSTEM rule for the name): it is no FORWARD rule', () => {
     const t = forwarding(HOST);
-    t.Conditions.Maybe = { 'Fn::Equals': [param(t, 'Flag'), 'yes'] };
-    t.Resources.Forward.Condition = 'Maybe';
-    expect(findings(t)).toEqual([`unverified ${ID}`]);
+    t.Resources.Forward.Properties.RuleType = 'SYSTEM';
+    expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
   });
 
   test('warns when the rule is associated with the cluster VPC only', () => {
     const t = forwarding(HOST);
     t.Resources.ForwardClients.Properties.VPCId = ref('Vpc');
     expect(messages(run(t, [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
+  });
+});
+
+describe('ConnectedClientPath in Public & Private mode follows the forwarding', () => {
+  const PATH = 'ConnectedClientPath';
+
+  test('judges the private path of a client VPC whose rule forwards the name: here, with no route back and no 443 rule', () => {
+    expect(verdicts(run(forwarding(HOST), [PATH]))).toEqual([`unverified ${PATH}`, `unverified ${PATH}`, `unverified ${PATH}`]);
+  });
+
+  test.each([
+    ['a rule that forwards elsewhere', forwarding(HOST, [{ Ip: '10.1.1.53' }])],
+    ['a rule for another name', forwarding('corp.example')],
+  ])('says nothing of a client VPC with %s: its clients go the public way', (_, t) => {
+    expect(run(t, [PATH])).toEqual([]);
   });
 });
 
