@@ -189,6 +189,11 @@ describe('HybridNodeNetworks', () => {
       'Confirm each is an IPv4 block within 10\\.0\\.0\\.0/8, 172\\.16\\.0\\.0/12, 192\\.168\\.0\\.0/16, 100\\.64\\.0\\.0/10 that overlaps no other remote network, ' +
       'the cluster VPC\'s CIDR blocks or the Kubernetes service range\\.$'));
     expect(findings[1].message).toMatch(/^the remote node network 192\.168\.0\.0\/16 overlaps the Kubernetes service range \(KubernetesNetworkConfig\.ServiceIpv4Cidr 192\.168\.128\.0\/20\): .*Renumber one of them\.$/);
+
+    // and with the deploy-time block as the only one, beside no deploy-time list
+    const single = hybrid({ pods: [] });
+    single.Resources.Cluster.Properties.RemoteNetworkConfig.RemoteNodeNetworks[0].Cidrs = [param(single, 'OnPremNodes')];
+    expect(messages(run(single, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: some remote networks are deploy-time values \(.*parameter OnPremNodes.*\)\. Confirm each/)]);
   });
 
   test('says "not verifiable" when the cluster VPC is not in the templates, naming the command that lists its CIDR blocks', () => {
@@ -421,6 +426,9 @@ describe('HybridNodePath', () => {
     expect(verdicts(findings)).toEqual([`unverified ${ID}`, `warning ${ID}`]);
     expect(findings[0].message).toMatch(/^Not verifiable at synth: the route tables of Stack\/PrivateSubnet1 are not in the templates given \(an imported subnet, or one on the VPC's main route table\)\. Confirm they route 192\.168\.0\.0\/16 to the gateway of your on-premises link\.$/);
     expect(findings[1].message).toMatch(/in the route table Stack\/PrivateSubnet2Rt of the cluster subnets/);
+    // with both subnets so, both are named
+    delete main.Resources.PrivateSubnet2Assoc;
+    expect(messages(run(main, [ID]), ID)).toEqual([expect.stringMatching(/^Not verifiable at synth: the route tables of Stack\/PrivateSubnet1, Stack\/PrivateSubnet2 are not in the templates given/)]);
   });
 
   test('a propagation counts only where it certainly exists and names the table', () => {

@@ -102,6 +102,8 @@ describe('ConnectedClientResolution: the FORWARD rule\'s domain', () => {
     expect(messages(run(forwarding({ 'Fn::Sub': '${AWS::Region}.corp.example' }), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
     // a rule for another name is no rule for the endpoint's, whatever it targets
     expect(messages(run(forwarding('eks.amazonaws.com.corp.example', [{ Ip: '10.1.1.53' }]), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
+    // the endpoint's host as the first label of a name in another zone
+    expect(messages(run(forwarding({ 'Fn::Join': ['', [HOST, '.', 'corp.example']] }), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
     // a DomainName that is no name at all
     expect(messages(run(forwarding(42), [ID]), ID)).toEqual([expect.stringMatching(noRule)]);
   });
@@ -112,6 +114,7 @@ describe('ConnectedClientResolution: the FORWARD rule\'s domain', () => {
     ['a name built on a parameter that may end in eks.amazonaws.com', (t: Template) => ({ 'Fn::Join': ['', [param(t, 'Prefix'), '.amazonaws.com']] })],
     ['the same with a trailing dot', (t: Template) => ({ 'Fn::Join': ['', [param(t, 'Prefix'), '.amazonaws.com.']] })],
     ['a name whose last part is a parameter', (t: Template) => ({ 'Fn::Join': ['', ['api.', param(t, 'Zone')]] })],
+    ['the endpoint\'s host as the first label of a deploy-time zone', (t: Template) => ({ 'Fn::Join': ['', [HOST, '.', param(t, 'Zone')]] })],
     ['item 1 of the endpoint split on "/" (the empty item after "https:")', () => ({ 'Fn::Select': [1, { 'Fn::Split': ['/', att('Cluster', 'Endpoint')] }] })],
     ['item 0 of the endpoint split on "//"', () => ({ 'Fn::Select': [0, { 'Fn::Split': ['//', att('Cluster', 'Endpoint')] }] })],
     ['item 2 of the endpoint split on "//"', () => ({ 'Fn::Select': [2, { 'Fn::Split': ['//', att('Cluster', 'Endpoint')] }] })],
