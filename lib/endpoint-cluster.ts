@@ -581,7 +581,7 @@ export class EndpointCluster extends Construct {
       return cidr;
     });
     const given = cidrList('EndpointCluster', 'connectedCidrs', props.connectedCidrs ?? []);
-    const all = [...vpcCidrs, ...given.cidrs].filter((c, i, list) => list.indexOf(c) === i);
+    const all = [...vpcCidrs, ...given].filter((c, i, list) => list.indexOf(c) === i);
     const vpcCidr = literalVpcCidr(this.vpc);
     for (const cidr of all) {
       if (cidr === '0.0.0.0/0') {
@@ -609,10 +609,10 @@ export class EndpointCluster extends Construct {
 
   /** The hybrid nodes' networks and the service range, with every requirement EKS has checked. */
   private remoteNetworks(props: EndpointClusterProps): { nodes: string[]; pods: string[]; serviceCidr?: string } {
-    const nodes = cidrList('EndpointCluster', 'remoteNodeNetworks', props.remoteNodeNetworks ?? []).cidrs;
-    const pods = cidrList('EndpointCluster', 'remotePodNetworks', props.remotePodNetworks ?? []).cidrs;
+    const nodes = cidrList('EndpointCluster', 'remoteNodeNetworks', props.remoteNodeNetworks ?? []);
+    const pods = cidrList('EndpointCluster', 'remotePodNetworks', props.remotePodNetworks ?? []);
     const serviceCidr = props.serviceIpv4Cidr === undefined ? undefined
-      : cidrList('EndpointCluster', 'serviceIpv4Cidr', [props.serviceIpv4Cidr]).cidrs[0];
+      : cidrList('EndpointCluster', 'serviceIpv4Cidr', [props.serviceIpv4Cidr])[0];
     // each block with the name a user would look for: remoteNodeNetworks[1]
     const all: Array<[string, string]> = [
       ...nodes.map((c, i): [string, string] => [`remoteNodeNetworks[${i}]`, c]),

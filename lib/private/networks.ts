@@ -16,9 +16,9 @@ export function overlaps(a: string, b: string): boolean | undefined {
 
 /**
  * A list of CIDR blocks given to a prop: trimmed, each kept once, literal ones checked. Throws
- * with the prop, the bad value and the way out. Returns the blocks and whether any is a token.
+ * with the prop, the bad value and the way out.
  */
-export function cidrList(owner: string, prop: string, given: string[]): { cidrs: string[]; tokens: boolean } {
+export function cidrList(owner: string, prop: string, given: string[]): string[] {
   const cidrs: string[] = [];
   given.forEach((cidr, i) => {
     if (isToken(cidr)) {
@@ -32,18 +32,7 @@ export function cidrList(owner: string, prop: string, given: string[]): { cidrs:
     }
     if (!cidrs.includes(trimmed)) cidrs.push(trimmed);
   });
-  return { cidrs, tokens: cidrs.some(isToken) };
-}
-
-/** The first pair of literal blocks that overlap, as [a, b], from two lists (or one list with itself). */
-export function firstOverlap(a: string[], b?: string[]): [string, string] | undefined {
-  for (let i = 0; i < a.length; i++) {
-    const others = b ?? a.slice(i + 1);
-    for (const other of others) {
-      if (overlaps(a[i], other)) return [a[i], other];
-    }
-  }
-  return undefined;
+  return cidrs;
 }
 
 /**
