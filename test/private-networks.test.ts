@@ -214,3 +214,16 @@ describe('vpc-endpoints.ts: the VPC endpoints of an isolated cluster', () => {
       /Late\/Lab\/VpcEndpoints created the sts endpoint .*Define your endpoint before the EndpointCluster, so that it is reused, or remove it\./s);
   });
 });
+
+test.each(['eu-west-1', 'cn-north-1', 'us-iso-east-1'])('reuses, in %s, the ECR API endpoint the VPC already has, whatever the partition\'s service-name prefix', (region) => {
+  const stack = new Stack(testApp(), 'Regional', { env: { account: '111111111111', region } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  vpc.addInterfaceEndpoint('Ecr', { service: ec2.InterfaceVpcEndpointAwsService.ECR });
+  const lab = new EndpointCluster(stack, 'Lab', { vpc, egress: ClusterEgress.ISOLATED, bastion: false, adminPrincipals: ['arn:aws:iam::111111111111:role/Admin'] });
+  expect(lab.vpcEndpointServices).not.toContain('ecr.api');
+  const names = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((r: any) => String(r.Properties.ServiceName));
+  expect(names.filter((n) => n.endsWith('.ecr.api'))).toHaveLength(1);
+});

@@ -89,13 +89,15 @@ export function seenEndpoints(vpc: ec2.IVpc, exclude?: IConstruct): SeenEndpoint
 }
 
 /**
- * `ecr.api` from `com.amazonaws.us-east-1.ecr.api`, or from the same name joined around the
+ * `ecr.api` from `com.amazonaws.us-east-1.ecr.api` (or another partition's form of it), or from the same name joined around the
  * region (how aws-ec2 renders it in an environment-agnostic stack); undefined when it cannot be
  * read. Takes the resolved value.
  */
 export function serviceSuffix(name: unknown): string | undefined {
   if (typeof name === 'string') {
-    const literal = /^(?:aws\.api\.)?com\.amazonaws\.(?:[a-z]{2}(?:-[a-z]+)+-\d)\.([a-z0-9.-]+)$/.exec(name);
+    // what follows the region, whatever the partition's prefix: com.amazonaws.eu-west-1.ecr.api,
+    // cn.com.amazonaws.cn-north-1.ecr.api, gov.ic.c2s.us-iso-east-1.ecr.api
+    const literal = /(?:^|\.)(?:[a-z]{2}(?:-[a-z]+)+-\d)\.([a-z0-9.-]+)$/.exec(name);
     return literal ? literal[1] : undefined;
   }
   const join = (name as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
