@@ -227,3 +227,11 @@ describe('ConnectedClientResolution on every kind of value where it reads one', 
     expect(fuzz(() => forwarding(HOST), paths)).toEqual([]);
   });
 });
+
+test('an inbound endpoint whose IpAddresses is a deploy-time value is still an inbound endpoint: not verifiable, not "add one"', () => {
+  const t = forwarding(HOST, [{ Ip: '10.1.1.53' }]);
+  (t.Resources as any).Inbound.Properties.IpAddresses = {
+    'Fn::If': [condition(t), [{ SubnetId: ref('PrivateSubnet1'), Ip: '10.0.1.10' }], [{ SubnetId: ref('PrivateSubnet2'), Ip: '10.0.2.10' }]],
+  };
+  expect(verdicts(run(t, [ID]))).toEqual([`unverified ${ID}`]);
+});

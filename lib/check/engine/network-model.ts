@@ -525,8 +525,10 @@ export class NetworkModel {
       // with those whose VPC is a deploy-time value: they may be this VPC's (the rules count them as unsure)
       endpoints: [...this.index.referrers('AWS::EC2::VPCEndpoint', 'VpcId', vpc),
         ...this.index.ofType('AWS::EC2::VPCEndpoint').filter((e) => isDeployTime(e.properties.VpcId))],
+      // with those whose addresses are a deploy-time value: they may be in this VPC (as endpoints above)
       inboundResolvers: this.index.ofType('AWS::Route53Resolver::ResolverEndpoint')
-        .filter((e) => e.properties.Direction === 'INBOUND' && asList(e.properties.IpAddresses).some((ip) => subnetInVpc(at(ip, 'SubnetId')))),
+        .filter((e) => e.properties.Direction === 'INBOUND'
+          && (isDeployTime(e.properties.IpAddresses) || asList(e.properties.IpAddresses).some((ip) => subnetInVpc(at(ip, 'SubnetId'))))),
       connections: this.connections((value) => refersTo(value, vpc), vpc),
       secondaryCidrBlocks: [...this.index.referrers('AWS::EC2::VPCCidrBlock', 'VpcId', vpc),
         ...this.index.ofType('AWS::EC2::VPCCidrBlock').filter((b) => isDeployTime(b.properties.VpcId))],
