@@ -10,7 +10,7 @@
  */
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { checkTree } from '../lib/check/report';
+import { checkTree } from '../lib/check/adapters/tree-check';
 import { ALL_RULES } from '../lib/check/rules';
 import { median, pairs, Section, seconds } from './timing';
 

@@ -23,7 +23,7 @@ import { App, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointAccessChecks } from '../lib';
-import { main } from '../lib/check/cli';
+import { main } from '../lib/check/adapters/cli';
 import { analyze } from '../lib/check/engine/analyze';
 import { ALL_RULES } from '../lib/check/rules';
 import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/fuzz-templates';

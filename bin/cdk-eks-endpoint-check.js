@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The earlier name of `cdk-eks-endpoint check`, kept working:
 //   npx cdk-eks-endpoint-check cdk.out
-// The logic lives in lib/check/cli.ts; this file only hands it the arguments.
-process.exitCode = require('../lib/check/cli').main(['check', ...process.argv.slice(2)]);
+// The logic lives in lib/check/adapters/cli.ts; this file only hands it the arguments.
+process.exitCode = require('../lib/check/adapters/cli').main(['check', ...process.argv.slice(2)]);

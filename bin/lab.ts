@@ -17,7 +17,7 @@ import { ClusterCompute } from '../lib/cluster-compute';
 import { ClusterEgress } from '../lib/cluster-egress';
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
-import { PrivateResolutionCheck } from '../lib/check/private-resolution-check';
+import { PrivateResolutionCheck } from '../lib/check/adapters/private-resolution-check';
 
 /** The lab's context keys and what each takes. */
 export const CONTEXT_KEYS: Record<string, string> = {

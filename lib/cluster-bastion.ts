@@ -10,7 +10,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { CLIENT_METADATA_KEY } from './check/engine/network-model';
+import { RFC1918_RANGES, shellPatterns } from './shared/cidr';
+import { CLIENT_METADATA_KEY, CLUSTER_BASTION_CLIENT } from './shared/client-metadata';
 import { bundledKubectl, bundledKubectlVersions, KubectlAsset, kubectlAsset } from './private/kubectl';
 import { acknowledgeNagFindings } from './private/nag';
 
@@ -278,7 +279,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     // Marks the instance in the template, so that the check (in any of its three forms, the
     // CLI on a template included) knows it as a bastion that needs Session Manager and S3.
     // Metadata changes no resource on update.
-    this.instance.instance.addMetadata(CLIENT_METADATA_KEY, { client: 'ClusterBastion' });
+    this.instance.instance.addMetadata(CLIENT_METADATA_KEY, { client: CLUSTER_BASTION_CLIENT });
     this.sessionCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region}`;
 
     // In-VPC clients reach the private endpoint through the EKS-owned ENIs, which carry the
@@ -463,7 +464,7 @@ function proofScript(cluster: eks.ICluster): string[] {
     '  echo "FAIL dns: $host does not resolve from the bastion (VPC DNS support and hostnames?)"; fail=1',
     'else',
     '  kind=public',
-    '  for a in $addrs; do case "$a" in 10.*|172.1[6-9].*|172.2[0-9].*|172.3[01].*|192.168.*) kind=private ;; esac; done',
+    `  for a in $addrs; do case "$a" in ${RFC1918_RANGES.flatMap(shellPatterns).join('|')}) kind=private ;; esac; done`,
     '  if [ "$expect" = any ] || [ "$kind" = "$expect" ]; then echo "PASS dns: $host -> ${addrs}($kind)";',
     '  else echo "FAIL dns: $host -> ${addrs}($kind, where this mode gives $expect addresses)"; fail=1; fi',
     'fi',

@@ -8,13 +8,14 @@ import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
 import { ClusterCompute } from './cluster-compute';
 import { ClusterEgress } from './cluster-egress';
 import { EndpointMode } from './endpoint-mode';
-import { cidrContains, isToken, MAX_PUBLIC_ACCESS_CIDRS } from './private/cidr';
 import { flowLogDestination } from './private/flow-logs';
 import { limitGrantsToAwsServices } from './private/kms';
 import { acknowledgeNagFindings } from './private/nag';
-import { cidrList, literalVpcCidr, overlaps, REMOTE_NETWORK_RANGES, SERVICE_RANGES } from './private/networks';
+import { isToken } from './private/tokens';
+import { cidrList, literalVpcCidr } from './private/networks';
 import { ResolverForwarding } from './private/resolver-forwarding';
 import { IsolatedEndpointKit } from './private/vpc-endpoints';
+import { cidrContains, MAX_PUBLIC_ACCESS_CIDRS, overlaps, REMOTE_NETWORK_RANGES, SERVICE_RANGES } from './shared/cidr';
 
 /**
  * Properties of an `EndpointCluster`.

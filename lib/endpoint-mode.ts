@@ -1,4 +1,5 @@
-import { isToken, MAX_PUBLIC_ACCESS_CIDRS, renderedCidrProblem } from './private/cidr';
+import { isToken } from './private/tokens';
+import { MAX_PUBLIC_ACCESS_CIDRS, renderedCidrProblem } from './shared/cidr';
 
 /**
  * How the Kubernetes API server endpoint of an EKS cluster is exposed.

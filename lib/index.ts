@@ -3,5 +3,5 @@ export * from './cluster-egress';
 export * from './cluster-compute';
 export * from './endpoint-cluster';
 export * from './cluster-bastion';
-export * from './check/private-resolution-check';
-export * from './check/endpoint-access-checks';
+export * from './check/adapters/private-resolution-check';
+export * from './check/adapters/endpoint-access-checks';

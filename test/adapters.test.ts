@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 import { analyze } from '../lib/check/engine/analyze';
-import { loadInputs } from '../lib/check/engine/load';
+import { loadInputs } from '../lib/check/engine/read/load';
 import { ALL_RULES } from '../lib/check/rules';
 import { accessEntryClient, check, scenario } from './rules/fixtures';
 import { testApp } from './util';

@@ -53,7 +53,7 @@ describe('the jsii assembly', () => {
 
   test('the package entry point loads the compiled library: require(\'cdk-eks-endpoint\')', () => {
     const root = path.join(__dirname, '..');
-    const exported = execFileSync(process.execPath, ['-e', "console.log(Object.keys(require('./')).sort().join(' '))"], { cwd: root, encoding: 'utf8' });
+    const exported = execFileSync(process.execPath, ['-e', "console.log(Object.keys(require('.')).sort().join(' '))"], { cwd: root, encoding: 'utf8' });
     expect(exported.trim()).toBe('ClusterBastion ClusterCompute ClusterEgress EndpointAccessChecks EndpointCluster EndpointMode PrivateResolutionCheck');
     expect(require(path.join(root, 'package.json')).main).toBe('lib/index.js');
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../lib/check/cli';
+import { main } from '../lib/check/adapters/cli';
 import * as engine from '../lib/check/engine/analyze';
 import { ALL_RULES } from '../lib/check/rules';
 
@@ -169,13 +169,13 @@ describe('refuses unusable input: exit 2, one line on stderr naming the file', (
 });
 
 describe('the shipped command', () => {
-  test('both bin files hand their arguments to lib/check/cli, the alias under "check"', () => {
+  test('both bin files hand their arguments to lib/check/adapters/cli, the alias under "check"', () => {
     const bin = (name: string) => fs.readFileSync(path.join(root, 'bin', name), 'utf8');
     expect(bin('cdk-eks-endpoint.js')).toMatch(/^#!\/usr\/bin\/env node\n/);
-    expect(bin('cdk-eks-endpoint.js')).toContain("process.exitCode = require('../lib/check/cli').main(process.argv.slice(2));");
+    expect(bin('cdk-eks-endpoint.js')).toContain("process.exitCode = require('../lib/check/adapters/cli').main(process.argv.slice(2));");
     expect(bin('cdk-eks-endpoint-check.js')).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(bin('cdk-eks-endpoint-check.js')).toContain(
-      "process.exitCode = require('../lib/check/cli').main(['check', ...process.argv.slice(2)]);");
+      "process.exitCode = require('../lib/check/adapters/cli').main(['check', ...process.argv.slice(2)]);");
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.bin).toEqual({
       'cdk-eks-endpoint': 'bin/cdk-eks-endpoint.js',
@@ -188,7 +188,7 @@ describe('the shipped command', () => {
   });
 
   describe('in a process of its own, as the bin files run it', () => {
-    // The bin files require ../lib/check/cli, jsii's output, which `npm test` does not rebuild;
+    // The bin files require ../lib/check/adapters/cli, jsii's output, which `npm test` does not rebuild;
     // its `tsc -p tsconfig.dev.json` compiles the current source into build/, which runs here.
     const cli = path.join(root, 'build', 'lib', 'check', 'cli.js');
     const command = (...args: string[]) => spawnSync(process.execPath,

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { analyze } from '../lib/check/engine/analyze';
-import { loadInputs } from '../lib/check/engine/load';
+import { loadInputs } from '../lib/check/engine/read/load';
 import { ALL_RULES } from '../lib/check/rules';
 import { CORPUS } from './corpus/cases';
 

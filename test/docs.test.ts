@@ -6,7 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CONTEXT_KEYS } from '../bin/lab';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { explainMode } from '../lib/check/explain';
+import { explainMode } from '../lib/check/outputs/explain';
 import { ALL_RULES } from '../lib/check/rules';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
 import { layerZip, testApp } from './util';

@@ -5,7 +5,7 @@ import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointCluster, PrivateResolutionCheck } from '../lib';
 import { analyze } from '../lib/check/engine/analyze';
-import { ClusterReport, clusterReport } from '../lib/check/flow-report';
+import { ClusterReport, clusterReport } from '../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../lib/check/rules';
 import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from './rules/templates';
 

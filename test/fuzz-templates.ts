@@ -279,7 +279,7 @@ const SG_RULE = ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6'];
 
 /**
  * Every path (from the resource, dotted, list items by index) the network model and the rules
- * read, by resource type: lib/check/engine/network-model.ts and lib/check/rules/*.ts. `Properties`
+ * read, by resource type: lib/check/engine/model/ and lib/check/rules/*.ts. `Properties`
  * alone replaces them all; paths absent from the base template are added by the variant.
  */
 export const READ_PATHS: Record<string, string[]> = {

@@ -4,10 +4,10 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EndpointAccessChecks, PrivateResolutionCheck } from '../lib';
 import { analyze } from '../lib/check/engine/analyze';
-import { TemplateInput } from '../lib/check/engine/input';
+import { TemplateInput } from '../lib/check/engine/read/input';
 import { ReportedFinding } from '../lib/check/engine/finding';
 import { ALL_RULES } from '../lib/check/rules';
-import { renderTree } from '../lib/check/tree-templates';
+import { renderTree } from '../lib/check/adapters/tree-templates';
 import { att, baseTemplate, deployTimeAt, Mode, MODES, PARAMETER_TYPES, ref, targets, valueAt, Variant, VARIANTS, CONDITION_VARIANTS, withValue } from './fuzz-templates';
 import { testApp } from './util';
 

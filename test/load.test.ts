@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError, TemplateInput } from '../lib/check/engine/input';
-import { loadInputs } from '../lib/check/engine/load';
+import { InputError, TemplateInput } from '../lib/check/engine/read/input';
+import { loadInputs } from '../lib/check/engine/read/load';
 
 /** Reading what the CLI is given: template files and cloud assemblies, into the engine's input. */
 const fixtures = path.join(__dirname, 'cli-fixtures');

@@ -1,18 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { isToken, parseCidr, renderedCidrProblem } from './cidr';
-export { REMOTE_NETWORK_RANGES } from './cidr';
-
-
-/** Where EKS takes a service IPv4 range from: RFC 1918's three blocks (API_KubernetesNetworkConfigRequest). */
-export const SERVICE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-/** Whether two literal IPv4 blocks share an address; undefined when either is not literal. */
-export function overlaps(a: string, b: string): boolean | undefined {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  if (!x || !y) return undefined;
-  return x[0] < y[0] + y[1] && y[0] < x[0] + x[1];
-}
+import { renderedCidrProblem } from '../shared/cidr';
+import { isToken } from './tokens';
 
 /**
  * A list of CIDR blocks given to a prop: trimmed, each kept once, literal ones checked. Throws

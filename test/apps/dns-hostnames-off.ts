@@ -3,7 +3,7 @@
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { PrivateResolutionCheck } from '../../lib/check/private-resolution-check';
+import { PrivateResolutionCheck } from '../../lib/check/adapters/private-resolution-check';
 
 const app = new App();
 const stack = new Stack(app, 'DnsHostnamesOff');

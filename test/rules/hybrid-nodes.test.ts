@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { analyze } from '../../lib/check/engine/analyze';
-import { ClusterReport, clusterReport, reportMarkdown } from '../../lib/check/flow-report';
+import { ClusterReport, clusterReport, reportMarkdown } from '../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../lib/check/rules';
 import { byRule, check } from './fixtures';
 import { att, CLUSTER_TABLES, condition, fuzz, Json, messages, network, NetworkOptions, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, run, TCP_443, Template, verdicts } from './templates';

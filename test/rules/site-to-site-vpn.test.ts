@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { analyze } from '../../lib/check/engine/analyze';
-import { loadInputs } from '../../lib/check/engine/load';
-import { ClusterReport, clusterReport } from '../../lib/check/flow-report';
+import { loadInputs } from '../../lib/check/engine/read/load';
+import { ClusterReport, clusterReport } from '../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../lib/check/rules';
 import { byRule, check, KINDS, Mode, PLACEMENTS, scenario, VpcPlacement } from './fixtures';
 import {

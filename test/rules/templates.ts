@@ -1,6 +1,6 @@
 import { analyze } from '../../lib/check/engine/analyze';
 import { ReportedFinding } from '../../lib/check/engine/finding';
-import { TemplateInput } from '../../lib/check/engine/input';
+import { TemplateInput } from '../../lib/check/engine/read/input';
 import { ALL_RULES } from '../../lib/check/rules';
 
 /**

@@ -1,8 +1,8 @@
 import { ReportedFinding } from './finding';
-import { TemplateInput } from './input';
-import { ClusterView, NetworkModel } from './network-model';
-import { ResourceIndex } from './resource-index';
-import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template-set';
+import { TemplateInput } from './read/input';
+import { ClusterView, NetworkModel } from './model';
+import { ResourceIndex } from './template/resource-index';
+import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template/template-set';
 import { EndpointRule, Finding, notVerifiable } from '../rules/rule';
 
 /** The ID of the warning for a cluster resource the engine cannot read. */

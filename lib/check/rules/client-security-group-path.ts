@@ -1,5 +1,5 @@
-import { apiPath, ClusterView } from '../engine/network-model';
-import { unique } from '../engine/value';
+import { apiPath, ClusterView } from '../engine/model';
+import { unique } from '../engine/template/value';
 import { EndpointRule, Finding, mayBePrivate, maybeClient, notVerifiable, violationIfPrivate } from './rule';
 
 /**

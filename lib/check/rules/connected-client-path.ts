@@ -1,9 +1,9 @@
-import { cidrContains } from '../../private/cidr';
-import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, sameGateway, VpcView } from '../engine/network-model';
-import { resolverForwarding } from '../engine/resolver-forwarding';
-import { refOf } from '../engine/resource-index';
-import { Resource } from '../engine/template-set';
-import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/value';
+import { cidrContains } from '../../shared/cidr';
+import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, sameGateway, VpcView } from '../engine/model';
+import { resolverForwarding } from '../engine/model/forwarded-resolution';
+import { refOf } from '../engine/template/resource-index';
+import { Resource } from '../engine/template/template-set';
+import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/template/value';
 import { describeConnection, vpnClientNetworks } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
 

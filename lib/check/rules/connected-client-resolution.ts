@@ -1,7 +1,7 @@
-import { cidrContains } from '../../private/cidr';
-import { ClusterView, ConnectionView } from '../engine/network-model';
-import { resolverForwarding } from '../engine/resolver-forwarding';
-import { asList, at, describe, literal } from '../engine/value';
+import { cidrContains } from '../../shared/cidr';
+import { ClusterView, ConnectionView } from '../engine/model';
+import { resolverForwarding } from '../engine/model/forwarded-resolution';
+import { asList, at, describe, literal } from '../engine/template/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /** What to forward, for messages: the endpoint's own host name, or the regional EKS domain. */

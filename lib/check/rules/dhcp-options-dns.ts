@@ -1,5 +1,5 @@
-import { cidrContains, parseCidr } from '../../private/cidr';
-import { ClusterView } from '../engine/network-model';
+import { cidrContains, parseCidr } from '../../shared/cidr';
+import { ClusterView } from '../engine/model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /** The Amazon DNS server's fixed address, reachable from every VPC (VPC user guide, "Amazon DNS server"). */

@@ -1,5 +1,5 @@
-import { ClusterView } from '../engine/network-model';
-import { describe } from '../engine/value';
+import { ClusterView } from '../engine/model';
+import { describe } from '../engine/template/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**

@@ -1,6 +1,6 @@
-import { cidrContains, cidrProblem, REMOTE_NETWORK_RANGES } from '../../private/cidr';
-import { ClusterView } from '../engine/network-model';
-import { at, describe, Fact, literal, Value } from '../engine/value';
+import { cidrContains, cidrProblem, REMOTE_NETWORK_RANGES } from '../../shared/cidr';
+import { ClusterView } from '../engine/model';
+import { at, describe, Fact, literal, Value } from '../engine/template/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**

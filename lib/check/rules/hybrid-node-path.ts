@@ -1,7 +1,7 @@
-import { cidrContains, parseCidr } from '../../private/cidr';
-import { ClusterView } from '../engine/network-model';
-import { Resource } from '../engine/template-set';
-import { describe, Fact, literal, Text, toList, unique, Unknown, Value } from '../engine/value';
+import { cidrContains, parseCidr } from '../../shared/cidr';
+import { ClusterView } from '../engine/model';
+import { Resource } from '../engine/template/template-set';
+import { describe, Fact, literal, Text, toList, unique, Unknown, Value } from '../engine/template/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**

@@ -1,7 +1,7 @@
-import { allows443, cidrCovers, ClusterView } from '../engine/network-model';
-import { refOf } from '../engine/resource-index';
-import { Resource } from '../engine/template-set';
-import { Fact } from '../engine/value';
+import { allows443, cidrCovers, ClusterView } from '../engine/model';
+import { refOf } from '../engine/template/resource-index';
+import { Resource } from '../engine/template/template-set';
+import { Fact } from '../engine/template/value';
 import { remoteBlocks, RemoteBlock } from './hybrid-node-path';
 import { EndpointRule, Finding, notVerifiable } from './rule';
 

@@ -1,6 +1,7 @@
-import { allows443, ClusterSecurityGroup, ClusterView, ComputeView, endpointService, SESSION_MANAGER_ENDPOINTS, SubnetView, coversSubnet } from '../engine/network-model';
-import { Resource } from '../engine/template-set';
-import { Fact, isOpaque, Text, toFact, toList, unique, Unknown, Value } from '../engine/value';
+import { allows443, ClusterSecurityGroup, ClusterView, ComputeView, endpointService, SubnetView, coversSubnet } from '../engine/model';
+import { SESSION_MANAGER_ENDPOINTS } from '../../shared/endpoint-services';
+import { Resource } from '../engine/template/template-set';
+import { Fact, isOpaque, Text, toFact, toList, unique, Unknown, Value } from '../engine/template/value';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
 
 /**

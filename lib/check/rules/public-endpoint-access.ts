@@ -1,4 +1,4 @@
-import { ClusterView } from '../engine/network-model';
+import { ClusterView } from '../engine/model';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**

@@ -1,6 +1,6 @@
-import { ClusterView, SubnetView } from '../engine/network-model';
-import { Resource } from '../engine/template-set';
-import { describe, isOpaque, ResourceRef, Text, Value } from '../engine/value';
+import { ClusterView, SubnetView } from '../engine/model';
+import { Resource } from '../engine/template/template-set';
+import { describe, isOpaque, ResourceRef, Text, Value } from '../engine/template/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /**

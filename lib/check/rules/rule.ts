@@ -1,4 +1,4 @@
-import { ClientView, ClusterView } from '../engine/network-model';
+import { ClientView, ClusterView } from '../engine/model';
 
 /** How serious a finding is: an error fails `cdk synth`; a warning can be acknowledged. */
 export type Level = 'error' | 'warning';

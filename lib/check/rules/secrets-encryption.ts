@@ -1,5 +1,5 @@
-import { ClusterView } from '../engine/network-model';
-import { asList, at, hasUnknown, toList, Unknown } from '../engine/value';
+import { ClusterView } from '../engine/model';
+import { asList, at, hasUnknown, toList, Unknown } from '../engine/template/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**

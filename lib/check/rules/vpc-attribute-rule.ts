@@ -1,4 +1,4 @@
-import { ClusterView, Fact, VpcView } from '../engine/network-model';
+import { ClusterView, Fact, VpcView } from '../engine/model';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violation } from './rule';
 
 /** What differs between the rules on a boolean VPC attribute that private access needs. */

@@ -1,6 +1,6 @@
-import { ClusterView, VpcView } from './network-model';
-import { Resource } from './template-set';
-import { at, describe, Fact, literal, ResourceRef, Text, toList, Unknown, Value } from './value';
+import { ClusterView, VpcView } from '.';
+import { Resource } from '../template/template-set';
+import { at, describe, Fact, literal, ResourceRef, Text, toList, Unknown, Value } from '../template/value';
 
 /**
  * Whether the clients of a VPC get the endpoint's private addresses through Route 53 Resolver:

@@ -1,7 +1,7 @@
-import { ReportedFinding } from './engine/finding';
-import { ClusterView, VpcView } from './engine/network-model';
-import { resolverForwarding } from './engine/resolver-forwarding';
-import { describe, Fact, Value } from './engine/value';
+import { ReportedFinding } from '../engine/finding';
+import { ClusterView, VpcView } from '../engine/model';
+import { resolverForwarding } from '../engine/model/forwarded-resolution';
+import { describe, Fact, Value } from '../engine/template/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
 export interface FlowRow {

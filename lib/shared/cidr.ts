@@ -1,4 +1,17 @@
-import { Token } from 'aws-cdk-lib';
+/**
+ * IPv4 CIDR arithmetic, and the ranges EKS draws on: pure facts and maths that the constructs and
+ * the check both need. This folder imports nothing, not even aws-cdk-lib, so that the check's
+ * command line never loads it.
+ */
+
+/** The private IPv4 address space of RFC 1918. */
+export const RFC1918_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** RFC 6598's shared address space (carrier-grade NAT). */
+export const CGNAT_RANGE = '100.64.0.0/10';
+
+/** Where EKS takes a service IPv4 range from: RFC 1918's three blocks (API_KubernetesNetworkConfigRequest). */
+export const SERVICE_RANGES = RFC1918_RANGES;
 
 /**
  * The ranges EKS takes for hybrid nodes' remote node and pod networks: RFC 1918's three, and
@@ -7,7 +20,7 @@ import { Token } from 'aws-cdk-lib';
  * still name RFC 1918 only.
  * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
  */
-export const REMOTE_NETWORK_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+export const REMOTE_NETWORK_RANGES = [...RFC1918_RANGES, CGNAT_RANGE];
 
 /** The EKS quota on public access CIDR blocks per cluster (not adjustable). */
 export const MAX_PUBLIC_ACCESS_CIDRS = 40;
@@ -65,11 +78,6 @@ export function renderedCidrProblem(cidr: string): string | undefined {
   return undefined;
 }
 
-/** True when the value is an unresolved CDK token (a deploy-time value). */
-export function isToken(value: unknown): boolean {
-  return typeof value === 'string' && Token.isUnresolved(value);
-}
-
 function ipv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
@@ -92,4 +100,45 @@ export function cidrContains(outer: unknown, inner: unknown): boolean | undefine
     return undefined;
   }
   return i[0] >= o[0] && i[0] + i[1] <= o[0] + o[1];
+}
+
+/** Whether two literal IPv4 blocks share an address; undefined when either is not literal. */
+export function overlaps(a: unknown, b: unknown): boolean | undefined {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (!x || !y) return undefined;
+  return x[0] < y[0] + y[1] && y[0] < x[0] + x[1];
+}
+
+/**
+ * Shell `case` patterns that match the dotted addresses of a block whose prefix is at most /16:
+ * `10.*` for 10.0.0.0/8, `172.1[6-9].*|172.2[0-9].*|172.3[01].*` for 172.16.0.0/12. How a script
+ * on the bastion tells a private answer from a public one.
+ */
+export function shellPatterns(cidr: string): string[] {
+  const block = parseCidr(cidr);
+  const prefix = Number(cidr.trim().split('/')[1]);
+  if (!block || prefix > 16) throw new Error(`shellPatterns: ${cidr} is not a literal block of /16 or wider`);
+  const [first, size] = block;
+  const octet = (n: number, i: number) => Math.floor(n / 2 ** (24 - 8 * i)) % 256;
+  if (prefix <= 8) {
+    return digitGlobs(octet(first, 0), octet(first + size - 1, 0)).map((glob) => `${glob}.*`);
+  }
+  return digitGlobs(octet(first, 1), octet(first + size - 1, 1)).map((glob) => `${octet(first, 0)}.${glob}.*`);
+}
+
+/** Globs for the decimal numbers from `low` to `high`: 16..31 as `1[6-9]`, `2[0-9]`, `3[01]`. */
+function digitGlobs(low: number, high: number): string[] {
+  const groups = new Map<string, number[]>();
+  for (let n = low; n <= high; n++) {
+    const text = String(n);
+    const head = text.slice(0, -1);
+    groups.set(head, [...(groups.get(head) ?? []), Number(text.slice(-1))]);
+  }
+  return [...groups].map(([head, digits]) => {
+    if (digits.length === 1) return `${head}${digits[0]}`;
+    const contiguous = digits[digits.length - 1] - digits[0] === digits.length - 1;
+    const set = contiguous && digits.length > 2 ? `${digits[0]}-${digits[digits.length - 1]}` : digits.join('');
+    return `${head}[${set}]`;
+  });
 }

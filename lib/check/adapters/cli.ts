@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EndpointMode } from '../endpoint-mode';
-import { analyze } from './engine/analyze';
-import { ReportedFinding } from './engine/finding';
-import { InputError } from './engine/input';
-import { loadInputs } from './engine/load';
-import { explainMode } from './explain';
-import { toJson, toSarif } from './formats';
-import { ALL_RULES } from './rules';
+import { EndpointMode } from '../../endpoint-mode';
+import { analyze } from '../engine/analyze';
+import { ReportedFinding } from '../engine/finding';
+import { InputError } from '../engine/read/input';
+import { loadInputs } from '../engine/read/load';
+import { explainMode } from '../outputs/explain';
+import { toJson, toSarif } from '../outputs/formats';
+import { ALL_RULES } from '../rules';
 
 /** Where the command line writes. */
 export interface CliOutput {

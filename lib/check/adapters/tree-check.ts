@@ -1,9 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { analyze } from './engine/analyze';
-import { ReportedFinding } from './engine/finding';
-import { ClusterView } from './engine/network-model';
-import { EndpointRule } from './rules';
+import { analyze } from '../engine/analyze';
+import { ReportedFinding } from '../engine/finding';
+import { ClusterView } from '../engine/model';
+import { EndpointRule } from '../rules';
 import { renderTree } from './tree-templates';
 
 /** A finding and the construct it is about (the cluster resource), when it was rendered from the tree. */

@@ -2,9 +2,9 @@ import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { ClusterReport, clusterReport, reportMarkdown } from './flow-report';
-import { checkTree, isAcknowledged, TreeFinding } from './report';
-import { ALL_RULES } from './rules';
+import { ClusterReport, clusterReport, reportMarkdown } from '../outputs/flow-report';
+import { checkTree, isAcknowledged, TreeFinding } from './tree-check';
+import { ALL_RULES } from '../rules';
 
 /**
  * Properties of a `PrivateResolutionCheck`.

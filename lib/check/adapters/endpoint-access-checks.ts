@@ -1,8 +1,8 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { checkTree, isAcknowledged } from './report';
-import { ALL_RULES } from './rules';
+import { checkTree, isAcknowledged } from './tree-check';
+import { ALL_RULES } from '../rules';
 
 /**
  * A cdk-nag 3 pack with the endpoint access rules of `PrivateResolutionCheck` (the same

@@ -1,15 +1,15 @@
-import { cidrContains, parseCidr } from '../../private/cidr';
-import { refersTo, refOf, ResourceIndex } from './resource-index';
-import { Resource } from './template-set';
-import { asList, at, describe, Fact, isOpaque, isRecord, literal, sameValue, Text, toFact, toList, unique, Unknown, Value } from './value';
+import { cidrContains, parseCidr, REMOTE_NETWORK_RANGES } from '../../../shared/cidr';
+import { CLIENT_METADATA_KEY, CLUSTER_BASTION_CLIENT } from '../../../shared/client-metadata';
+import { AUTO_MODE_ENDPOINTS, FARGATE_ENDPOINTS, knownServiceOf, NODE_ENDPOINTS } from '../../../shared/endpoint-services';
+import { refersTo, refOf, ResourceIndex } from '../template/resource-index';
+import { Resource } from '../template/template-set';
+import { asList, at, describe, Fact, isOpaque, isRecord, literal, sameValue, Text, toFact, toList, unique, Unknown, Value } from '../template/value';
 
-export { Fact } from './value';
+export { Fact } from '../template/value';
 
 /** How a subnet reaches the internet, from its route table's default route. */
 export type Egress = 'nat' | 'igw' | 'tgw' | 'other' | 'none' | 'unknown';
 
-/** The Metadata key `ClusterBastion` writes on its instance, so that any reader of the template knows it. */
-export const CLIENT_METADATA_KEY = 'cdk-eks-endpoint';
 
 /** A subnet as the checks see it. */
 export interface SubnetView {
@@ -188,10 +188,6 @@ export interface ClusterView {
   readonly properties: Record<string, Value>;
 }
 
-/** The interface endpoints nodes need without internet egress; `s3` as a gateway (or interface) endpoint. */
-export const NODE_ENDPOINTS = ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3'];
-/** What Session Manager needs on a bastion without internet egress. */
-export const SESSION_MANAGER_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages'];
 
 /**
  * A security group rule, marked `maybe` when it exists only under a deploy-time condition or
@@ -374,7 +370,7 @@ export class NetworkModel {
       // Without Subnets, EKS uses the cluster's private subnets (those with no internet gateway route).
       const own = resource.properties.Subnets;
       const subnets = own === undefined ? { subnets: clusterSubnets.filter((s) => s.egress !== 'igw') } : subnetsOf(own);
-      compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnets, needs: ['ecr.api', 'ecr.dkr', 's3', 'sts'], maybe, resource });
+      compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnets, needs: FARGATE_ENDPOINTS, maybe, resource });
     }
     // self-managed nodes: an Auto Scaling group tagged kubernetes.io/cluster/<name>, the tag the
     // node bootstrap and AWS's node group template set (eks/latest/userguide/launch-workers.html)
@@ -397,7 +393,7 @@ export class NetworkModel {
     if (toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false) !== false) {
       const enabled = toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false);
       compute.push({
-        what: 'the Auto Mode nodes', subnets: clusterSubnets, needs: [...NODE_ENDPOINTS, 'eks-auth'], maybe: enabled === 'unknown',
+        what: 'the Auto Mode nodes', subnets: clusterSubnets, needs: AUTO_MODE_ENDPOINTS, maybe: enabled === 'unknown',
         unknownSubnets: clusterSubnets.length === 0 ? 'the cluster\'s subnets, not known at synth' : undefined,
       });
     }
@@ -622,8 +618,7 @@ export class NetworkModel {
     if (route.DestinationCidrBlock === undefined) {
       return route.DestinationIpv6CidrBlock !== undefined && route.DestinationPrefixListId === undefined;
     }
-    return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
-      .some((range) => cidrContains(range, route.DestinationCidrBlock) === true);
+    return REMOTE_NETWORK_RANGES.some((range) => cidrContains(range, route.DestinationCidrBlock) === true);
   }
 
   /** Known API clients of a cluster: instances and functions whose role has an access entry on it. */
@@ -635,7 +630,7 @@ export class NetworkModel {
       for (const compute of role ? this.computeByRole().get(role) ?? [] : []) {
         const marker = compute.metadata(CLIENT_METADATA_KEY) as { client?: unknown } | undefined;
         const known = found.get(compute);
-        found.set(compute, { kind: marker?.client === 'ClusterBastion' ? 'ClusterBastion' : 'access entry', maybe: (known?.maybe ?? true) && maybe });
+        found.set(compute, { kind: marker?.client === CLUSTER_BASTION_CLIENT ? 'ClusterBastion' : 'access entry', maybe: (known?.maybe ?? true) && maybe });
       }
     }
     return [...found].map(([compute, { kind, maybe }]) => ({ ...this.client(compute, kind), ...(maybe ? { maybe } : {}) }));
@@ -907,10 +902,6 @@ export function openToAll(cidrs: Value[] | 'unknown'): Fact {
   return covered + potential >= 2 ** 32 ? 'unknown' : false;
 }
 
-/** Services the rules look for, longest first so that `ecr.api` wins over `api`. */
-const KNOWN_SERVICES = [...NODE_ENDPOINTS, ...SESSION_MANAGER_ENDPOINTS, 'logs', 'elasticloadbalancing', 'autoscaling', 'eks-auth', 'eks']
-  .sort((a, b) => b.length - a.length);
-
 /**
  * The service of a VPC endpoint, from the end of its service name: `com.amazonaws.<region>.ecr.api`
  * is `ecr.api`, however the name is built (`Fn::Sub` with `${AWS::Region}`, CDK's `Fn::Join`).
@@ -919,7 +910,7 @@ const KNOWN_SERVICES = [...NODE_ENDPOINTS, ...SESSION_MANAGER_ENDPOINTS, 'logs',
 export function endpointService(endpoint: Resource): string | undefined {
   const name = endpoint.properties.ServiceName;
   const tail = typeof name === 'string' ? name : name instanceof Text ? lastLiteral(name.parts) : undefined;
-  return tail === undefined ? undefined : KNOWN_SERVICES.find((service) => tail.endsWith(`.${service}`));
+  return tail === undefined ? undefined : knownServiceOf(tail);
 }
 
 function lastLiteral(parts: ReadonlyArray<unknown>): string | undefined {

@@ -1,4 +1,4 @@
-import { EndpointMode } from '../endpoint-mode';
+import { EndpointMode } from '../../endpoint-mode';
 import { flowchart } from './flow-report';
 
 /** One client of the Kubernetes API, in one mode: what DNS answers it, which path it takes, what lets it through. */

@@ -6,7 +6,7 @@
  * answer, "unknown, because of X", at every step; no maintained library gives it. YAML is read
  * with `yaml` (load.ts), which fits as it is.
  */
-import { TemplateInput } from './input';
+import { TemplateInput } from '../read/input';
 import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
 /** Marks a property removed by `AWS::NoValue`. */

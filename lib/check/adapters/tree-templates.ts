@@ -1,7 +1,7 @@
 import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, NestedStack, TokenizedStringFragments, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { TemplateInput } from './engine/input';
-import { UNREADABLE_CLUSTER_TYPES } from './engine/template-set';
+import { TemplateInput } from '../engine/read/input';
+import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
 
 /**
  * The resource types the engine reads properties of, each with the properties it reads (the
