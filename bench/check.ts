@@ -11,7 +11,7 @@
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 import { checkTree } from '../lib/check/adapters/tree-check';
-import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { median, pairs, Section, seconds } from './timing';
 
 function app(clusters: number): App {
@@ -50,7 +50,7 @@ export function benchCheck(runs: number): Section[] {
   };
 
   // the check alone: the app rendered as templates and judged, what the Aspect does in the validation step
-  const rules = ALL_RULES.filter((rule) => rule.runsIn === 'both');
+  const rules = ASPECT_RULES;
   const perCluster: Array<[number, number]> = [];
   for (const n of [1, 10, 50, 100]) {
     const a = app(n);

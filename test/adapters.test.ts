@@ -5,7 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
 import { analyze } from '../lib/check/engine/analyze';
 import { loadInputs } from '../lib/check/engine/read/load';
-import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { accessEntryClient, check, scenario } from './rules/fixtures';
 import { testApp } from './util';
 
@@ -15,7 +15,7 @@ import { testApp } from './util';
  * changes it); path metadata is on, as `cdk synth` sets it, so that all three name resources
  * by their construct paths.
  */
-const BOTH = ALL_RULES.filter((r) => r.runsIn === 'both');
+const BOTH = ASPECT_RULES;
 const CONTEXT = { 'aws:cdk:enable-path-metadata': true };
 
 type Finding = string; // `${level} ${rule} ${message}`

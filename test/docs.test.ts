@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { explainMode } from '../lib/check/outputs/explain';
 import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
 import { layerZip, testApp } from './util';
 
@@ -15,7 +16,7 @@ const RULES_MD = fs.readFileSync(path.join(__dirname, '..', 'docs', 'RULES.md'),
 
 describe('docs/RULES.md', () => {
   test.each(ALL_RULES.map((r) => [r.id, r] as const))('documents %s with its level, where it runs, why and how to fix', (id, rule) => {
-    const row = new RegExp(`^\\| \\[${id}\\]\\(#${id.toLowerCase()}\\) \\| ${rule.level} \\| ${rule.runsIn === 'both' ? 'yes' : 'no'} \\| yes \\|$`, 'm');
+    const row = new RegExp(`^\\| \\[${id}\\]\\(#${id.toLowerCase()}\\) \\| ${rule.level} \\| ${ASPECT_RULES.includes(rule) ? 'yes' : 'no'} \\| yes \\|$`, 'm');
     expect(RULES_MD).toMatch(row);
     const section = RULES_MD.split(/^## /m).find((s) => s.startsWith(`${id}\n`));
     expect(section).toBeDefined();

@@ -1,7 +1,7 @@
 import { analyze } from '../lib/check/engine/analyze';
 import { ReportedFinding } from '../lib/check/engine/finding';
 import { TemplateInput } from '../lib/check/engine/read/input';
-import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 
 /**
  * Cases a mutation run (stryker.config.json, reports/mutation) showed the template-level tests
@@ -21,7 +21,6 @@ interface Template {
   Resources: Record<string, Json>;
 }
 
-const ASPECT_RULES = ALL_RULES.filter((r) => r.runsIn === 'both');
 
 const ref = (id: string): Json => ({ Ref: id });
 const att = (id: string, attribute: string): Json => ({ 'Fn::GetAtt': [id, attribute] });
@@ -1721,7 +1720,7 @@ describe('what analyze() reports around the rules', () => {
   test('reports a rule that throws as a not-verifiable warning on that cluster, and runs the other rules', () => {
     const t = base();
     t.Resources.Vpc.Properties.EnableDnsHostnames = false;
-    const broken = { id: 'Broken', level: 'error' as const, summary: 'throws', source: 'https://example.com', runsIn: 'both' as const, check: () => { throw new Error('boom'); } };
+    const broken = { id: 'Broken', level: 'error' as const, summary: 'throws', source: 'https://example.com', check: () => { throw new Error('boom'); } };
     const findings = check(t, [broken, ...ASPECT_RULES]);
     expect(verdicts(findings)).toEqual(['unverified Broken', 'error VpcDnsHostnames']);
     expect(findings[0].message).toMatch(/^Not verifiable at synth: the rule stopped on an input it does not understand \(boom\)/);

@@ -1,13 +1,14 @@
 import { analyze } from '../lib/check/engine/analyze';
 import { ReportedFinding } from '../lib/check/engine/finding';
 import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 
 /**
  * Patterns found by running the check on public templates and CDK apps (aws-samples,
  * aws-cloudformation-templates, eksctl test data, awslabs/multi-az-workshop, the aws-eks-v2
  * APIs): each as a small template of our own, a compliant and a non-compliant case.
  */
-const RULES = ALL_RULES.filter((r) => r.runsIn === 'both');
+const RULES = ASPECT_RULES;
 type Template = { Parameters?: Record<string, any>; Resources: Record<string, any>; Transform?: string };
 
 const ref = (name: string) => ({ Ref: name });

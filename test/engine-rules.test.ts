@@ -2,6 +2,7 @@ import { analyze } from '../lib/check/engine/analyze';
 import { ReportedFinding } from '../lib/check/engine/finding';
 import { TemplateInput } from '../lib/check/engine/read/input';
 import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 
 /**
  * The engine and the rules on small hand-written CloudFormation templates: no CDK synthesis,
@@ -25,8 +26,6 @@ const CLIENT_VPC_CIDR = '10.1.0.0/16';
 const NODE_SUBNETS = ['PrivateSubnet1', 'PrivateSubnet2'];
 const NODE_ROUTE_TABLES = NODE_SUBNETS.map((s) => `${s}RouteTable`);
 const NODE_ENDPOINTS = ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 's3'];
-/** The rules the Aspect runs; the pack adds the `runsIn: 'nag'` ones. */
-const ASPECT_RULES = ALL_RULES.filter((r) => r.runsIn === 'both');
 
 const ref = (logicalId: string): Json => ({ Ref: logicalId });
 const getAtt = (logicalId: string, attribute: string): Json => ({ 'Fn::GetAtt': [logicalId, attribute] });

@@ -6,7 +6,7 @@ import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointCluster, PrivateResolutionCheck } from '../lib';
 import { analyze } from '../lib/check/engine/analyze';
 import { ClusterReport, clusterReport } from '../lib/check/outputs/flow-report';
-import { ALL_RULES } from '../lib/check/rules';
+import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from './rules/templates';
 
 /**
@@ -129,7 +129,7 @@ describe('flow rows of clients in another VPC', () => {
 
   function rows(t: Template): ClusterReport['flows'] {
     const reports: ClusterReport[] = [];
-    analyze([{ id: 'Stack', template: t }], ALL_RULES.filter((r) => r.runsIn === 'both'), (view, found) => reports.push(clusterReport(view, found)));
+    analyze([{ id: 'Stack', template: t }], ASPECT_RULES, (view, found) => reports.push(clusterReport(view, found)));
     return reports[0].flows;
   }
 

@@ -2,6 +2,7 @@ import { analyze } from '../../lib/check/engine/analyze';
 import { ReportedFinding } from '../../lib/check/engine/finding';
 import { TemplateInput } from '../../lib/check/engine/read/input';
 import { ALL_RULES } from '../../lib/check/rules';
+import { ASPECT_RULES } from '../../lib/check/adapters/rule-sets';
 
 /**
  * Hand-written CloudFormation for the rule tests that need no CDK synthesis (a few milliseconds
@@ -98,7 +99,7 @@ export function condition(t: Template, name = 'MaybeCondition'): string {
 
 /** Runs the rules (all of them, or those named) on one template, or on several linked ones. */
 export function run(t: Template | TemplateInput[], ruleIds?: string[]): ReportedFinding[] {
-  const rules = ruleIds ? ALL_RULES.filter((r) => ruleIds.includes(r.id)) : ALL_RULES.filter((r) => r.runsIn === 'both');
+  const rules = ruleIds ? ALL_RULES.filter((r) => ruleIds.includes(r.id)) : ASPECT_RULES;
   return analyze(Array.isArray(t) ? t : [{ id: 'Stack', template: t }], rules);
 }
 

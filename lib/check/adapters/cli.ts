@@ -7,7 +7,7 @@ import { InputError } from '../engine/read/input';
 import { loadInputs } from '../engine/read/load';
 import { explainMode } from '../outputs/explain';
 import { toJson, toSarif } from '../outputs/formats';
-import { ALL_RULES } from '../rules';
+import { ASPECT_RULES } from './rule-sets';
 
 /** Where the command line writes. */
 export interface CliOutput {
@@ -128,7 +128,7 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
   let findings: ReportedFinding[];
   const notes: string[] = [];
   try {
-    findings = analyze(loadInputs(paths, notes), ALL_RULES.filter((rule) => rule.runsIn === 'both'));
+    findings = analyze(loadInputs(paths, notes), ASPECT_RULES);
   } catch (e) {
     if (e instanceof InputError) {
       out.stderr(`${e.message}\n`);
@@ -147,7 +147,7 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
     return errors.length > 0 ? 1 : 0;
   }
   if (format === 'sarif') {
-    out.stdout(toSarif([...errors, ...warnings], ALL_RULES.filter((rule) => rule.runsIn === 'both'), packageVersion(), process.cwd()));
+    out.stdout(toSarif([...errors, ...warnings], ASPECT_RULES, packageVersion(), process.cwd()));
     return errors.length > 0 ? 1 : 0;
   }
   for (const f of [...errors, ...warnings]) {

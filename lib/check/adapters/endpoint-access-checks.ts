@@ -2,7 +2,7 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Po
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { checkTree, isAcknowledged } from './tree-check';
-import { ALL_RULES } from '../rules';
+import { PACK_RULES } from './rule-sets';
 
 /**
  * A cdk-nag 3 pack with the endpoint access rules of `PrivateResolutionCheck` (the same
@@ -39,7 +39,7 @@ export class EndpointAccessChecks extends NagPack {
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     const prefix = scope.node.path;
-    for (const { finding, construct } of checkTree(scope.node.root, ALL_RULES, true)) {
+    for (const { finding, construct } of checkTree(scope.node.root, PACK_RULES, true)) {
       if (!construct || !(construct.node.path === prefix || prefix === '' || construct.node.path.startsWith(`${prefix}/`))) continue;
       const ruleName = `${this.packName}-${finding.ruleId}${finding.verified ? '' : '[NotVerifiable]'}`;
       if (isAcknowledged(construct, ruleName)) continue;

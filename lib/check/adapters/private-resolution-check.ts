@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { ClusterReport, clusterReport, reportMarkdown } from '../outputs/flow-report';
 import { checkTree, isAcknowledged, TreeFinding } from './tree-check';
 import { ALL_RULES } from '../rules';
+import { ASPECT_RULES } from './rule-sets';
 
 /**
  * Properties of a `PrivateResolutionCheck`.
@@ -92,7 +93,7 @@ export class PrivateResolutionCheck implements IAspect {
   }
 
   private judge(unit: IConstruct): string[] {
-    const rules = ALL_RULES.filter((r) => r.runsIn === 'both' && !this.skip.has(r.id));
+    const rules = ASPECT_RULES.filter((r) => !this.skip.has(r.id));
     const elsewhere: TreeFinding[] = [];
     const reports: ClusterReport[] = [];
     const clusters: IConstruct[] = [];

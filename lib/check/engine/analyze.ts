@@ -3,7 +3,7 @@ import { TemplateInput } from './read/input';
 import { ClusterView, NetworkModel } from './model';
 import { ResourceIndex } from './template/resource-index';
 import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template/template-set';
-import { EndpointRule, Finding, notVerifiable } from '../rules/rule';
+import { EndpointRule, Finding, notVerifiable } from './rule';
 
 /** The ID of the warning for a cluster resource the engine cannot read. */
 export const CLUSTER_NOT_CHECKED = 'ClusterNotChecked';

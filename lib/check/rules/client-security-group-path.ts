@@ -13,7 +13,6 @@ export const ClientSecurityGroupPath: EndpointRule = {
   level: 'error',
   summary: 'With private access, every known API client in the cluster VPC needs a TCP 443 path into the cluster security group.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return [];
     const findings: Finding[] = [];

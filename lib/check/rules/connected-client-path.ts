@@ -23,7 +23,6 @@ export const ConnectedClientPath: EndpointRule = {
   level: 'error',
   summary: 'Clients in connected networks on the private path (Private mode, or Public & Private with Resolver forwarding) need routes both ways and a TCP 443 rule.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const privateOnly = mayBeMode(cluster, false, true);
     const publicAndPrivate = mayBeMode(cluster, true, true);

@@ -25,7 +25,6 @@ export const ConnectedClientResolution: EndpointRule = {
   level: 'warning',
   summary: 'In Public & Private mode, clients in connected networks resolve the endpoint to public addresses without Resolver forwarding.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const publicAndPrivate = mayBeMode(cluster, true, true);
     // a VPN whose networks are all the hybrid nodes' is HybridNodeEndpointMode's to judge

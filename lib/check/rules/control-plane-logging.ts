@@ -15,7 +15,6 @@ export const ControlPlaneLogging: EndpointRule = {
   level: 'error',
   summary: 'All five control-plane log types are enabled.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html',
-  runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     const types = toList(at(cluster.properties.Logging, 'ClusterLogging', 'EnabledTypes'));
     if (types instanceof Unknown || types.some((t) => hasUnknown(t))) {

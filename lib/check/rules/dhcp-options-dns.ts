@@ -18,7 +18,6 @@ export const DhcpOptionsDns: EndpointRule = {
   level: 'error',
   summary: 'With private access, a custom DHCP options set on the cluster VPC must name the Amazon DNS server.',
   source: 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return [];
     const vpc = cluster.vpc;

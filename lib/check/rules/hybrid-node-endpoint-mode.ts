@@ -16,7 +16,6 @@ export const HybridNodeEndpointMode: EndpointRule = {
   level: 'warning',
   summary: 'With hybrid nodes, the endpoint is Public or Private, not both: in Public & Private mode they resolve the public addresses.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cluster-create.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const hybrid = cluster.remoteNodeNetworks.present;
     if (hybrid === false) return [];

@@ -30,7 +30,6 @@ export const HybridNodeNetworks: EndpointRule = {
   level: 'error',
   summary: 'With hybrid nodes, the remote networks are private IPv4 blocks overlapping nothing, on an IPv4 cluster with access entries.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const nodes = cluster.remoteNodeNetworks;
     const pods = cluster.remotePodNetworks;

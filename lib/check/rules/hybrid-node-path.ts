@@ -23,7 +23,6 @@ export const HybridNodePath: EndpointRule = {
   level: 'warning',
   summary: 'With hybrid nodes, every cluster subnet route table routes the remote node and pod networks to the on-premises link.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const blocks = remoteBlocks(cluster, 'every cluster subnet route table routes them to the gateway of your on-premises link');
     if (!blocks) return [];

@@ -21,7 +21,6 @@ export const HybridNodeSecurityGroup: EndpointRule = {
   level: 'warning',
   summary: 'With hybrid nodes, the cluster security groups allow TCP 443 from each remote node and pod network.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const blocks = remoteBlocks(cluster, 'the cluster security group allows TCP 443 from them');
     if (!blocks) return [];

@@ -17,8 +17,24 @@ import { VpcDnsHostnames } from './vpc-dns-hostnames';
 import { VpcDnsSupport } from './vpc-dns-support';
 
 export * from './rule';
+export { ClientSecurityGroupPath } from './client-security-group-path';
+export { ConnectedClientPath } from './connected-client-path';
+export { ConnectedClientResolution } from './connected-client-resolution';
+export { ControlPlaneLogging } from './control-plane-logging';
+export { DhcpOptionsDns } from './dhcp-options-dns';
+export { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
+export { HybridNodeNetworks } from './hybrid-node-networks';
+export { HybridNodePath } from './hybrid-node-path';
+export { HybridNodeSecurityGroup } from './hybrid-node-security-group';
+export { IsolatedNodeEndpoints } from './isolated-node-endpoints';
+export { PublicEndpointAccess } from './public-endpoint-access';
+export { PublicEndpointOpen } from './public-endpoint-open';
+export { PublicOnlyNodeEgress } from './public-only-node-egress';
+export { SecretsEncryption } from './secrets-encryption';
+export { VpcDnsHostnames } from './vpc-dns-hostnames';
+export { VpcDnsSupport } from './vpc-dns-support';
 
-/** Every rule, in the order they are reported. */
+/** Every rule, in the order they are reported. Which of them an adapter runs is its own list (adapters/rule-sets.ts). */
 export const ALL_RULES: EndpointRule[] = [
   VpcDnsSupport,
   VpcDnsHostnames,

@@ -17,7 +17,6 @@ export const IsolatedNodeEndpoints: EndpointRule = {
   level: 'error',
   summary: 'Nodes and clients in subnets without internet egress need the VPC endpoints they use, open to them on 443.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return []; // public only: PublicOnlyNodeEgress speaks
     const findings: Finding[] = [];

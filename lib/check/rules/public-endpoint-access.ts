@@ -12,7 +12,6 @@ export const PublicEndpointAccess: EndpointRule = {
   level: 'warning',
   summary: 'The Kubernetes API has a public endpoint.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     if (cluster.publicAccess === false) return [];
     if (cluster.publicAccess === 'unknown') {

@@ -13,7 +13,6 @@ export const PublicEndpointOpen: EndpointRule = {
   level: 'warning',
   summary: 'The public endpoint is open to every address (0.0.0.0/0, ::/0, or blocks that add up to them).',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     if (cluster.publicAccess === false) return [];
     if (cluster.publicAccessOpen === 'unknown') {

@@ -15,7 +15,6 @@ export const PublicOnlyNodeEgress: EndpointRule = {
   level: 'error',
   summary: 'With public access only, nodes and in-VPC clients need internet egress whose addresses the allow-list holds.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  runsIn: 'both',
   check(cluster: ClusterView): Finding[] {
     const publicOnly = mayBeMode(cluster, true, false);
     if (publicOnly === 'no') return [];

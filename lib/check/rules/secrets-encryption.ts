@@ -13,7 +13,6 @@ export const SecretsEncryption: EndpointRule = {
   level: 'error',
   summary: 'Kubernetes secrets are envelope-encrypted with a KMS key you control.',
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html',
-  runsIn: 'nag',
   check(cluster: ClusterView): Finding[] {
     const configs = toList(cluster.properties.EncryptionConfig);
     const encrypts = (c: unknown) => at(c as never, 'Provider', 'KeyArn') !== undefined && asList(at(c as never, 'Resources')).includes('secrets');

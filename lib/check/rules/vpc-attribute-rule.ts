@@ -24,7 +24,6 @@ export function vpcAttributeRule(o: VpcAttributeRuleOptions): EndpointRule {
     level: 'error',
     summary: o.summary,
     source: o.source,
-    runsIn: 'both',
     check(cluster: ClusterView): Finding[] {
       if (!mayBePrivate(cluster)) return [];
       const vpc = cluster.vpc;
