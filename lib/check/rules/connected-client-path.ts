@@ -1,10 +1,11 @@
 import { cidrContains } from '../../shared/cidr';
-import { allows443, apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, sameGateway, VpcView } from '../engine/model';
+import {
+  apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, describeConnection, ingress443, sameGateway, VpcView, vpnClientNetworks,
+} from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
 import { refOf } from '../engine/template/resource-index';
 import { Resource } from '../engine/template/template-set';
 import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/template/value';
-import { describeConnection, vpnClientNetworks } from './connected-client-resolution';
 import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
 
 /**
@@ -387,34 +388,20 @@ function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionV
  * (a rule whose block holds it) when it is known, else from any block outside the cluster VPC
  * (or, across a peering, the peer VPC's security groups).
  */
-function ingressFromOutside(cluster: ClusterView, connection: ConnectionView, peerCidr: string | undefined): boolean | 'unknown' {
+function ingressFromOutside(cluster: ClusterView, connection: ConnectionView, peerCidr: string | undefined): Fact {
   const vpcCidr = cluster.vpc?.cidr;
-  let unknown = false;
-  for (const sg of cluster.controlPlaneSecurityGroups) {
-    for (const rule of cluster.model.ingressInto(cluster.model.securityGroupKey(sg))) {
-      const port = allows443(rule);
-      if (port === false) continue;
-      if (port === 'unknown' || rule.opaque || rule.maybe) {
-        unknown = true;
-        continue;
+  // a group not in the templates is not counted against: only the rules read here can open the path
+  return ingress443(cluster, (rule, port) => {
+    if (port === 'unknown' || rule.maybe) return 'unknown';
+    if (rule.CidrIp === undefined) {
+      if (rule.SourceSecurityGroupId !== undefined && connection.peerVpc) {
+        const source = cluster.index.deref(rule.SourceSecurityGroupId, 'AWS::EC2::SecurityGroup');
+        if (source && connection.peerVpc.resource && cluster.model.sameRef(source.properties.VpcId, connection.peerVpc.resource)) return true;
       }
-      if (rule.CidrIp === undefined) {
-        if (rule.SourceSecurityGroupId !== undefined && connection.peerVpc) {
-          const source = cluster.index.deref(rule.SourceSecurityGroupId, 'AWS::EC2::SecurityGroup');
-          if (source && connection.peerVpc.resource && cluster.model.sameRef(source.properties.VpcId, connection.peerVpc.resource)) return true;
-        }
-        continue;
-      }
-      if (peerCidr) {
-        const covers = cidrCovers(rule.CidrIp, peerCidr);
-        if (covers === true) return true;
-        if (covers === 'unknown') unknown = true;
-      } else {
-        const inside = cidrCovers(vpcCidr ?? '', literal(asList(rule.CidrIp)[0]));
-        if (inside === false) return true; // some block outside the cluster VPC
-        if (inside === 'unknown') unknown = true;
-      }
+      return false;
     }
-  }
-  return unknown ? 'unknown' : false;
+    if (peerCidr) return cidrCovers(rule.CidrIp, peerCidr);
+    const inside = cidrCovers(vpcCidr ?? '', literal(asList(rule.CidrIp)[0]));
+    return inside === false ? true : inside === 'unknown' ? 'unknown' : false; // true: some block outside the cluster VPC
+  }, false);
 }

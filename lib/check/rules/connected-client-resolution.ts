@@ -1,7 +1,6 @@
-import { cidrContains } from '../../shared/cidr';
-import { ClusterView, ConnectionView } from '../engine/model';
+import { ClusterView, describeConnection, vpnClientNetworks } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
-import { asList, at, describe, literal } from '../engine/template/value';
+import { asList, at, describe } from '../engine/template/value';
 import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /** What to forward, for messages: the endpoint's own host name, or the regional EKS domain. */
@@ -86,23 +85,3 @@ export const ConnectedClientResolution: EndpointRule = {
     return findings;
   },
 };
-
-export function describeConnection(connection: ConnectionView): string {
-  return connection.kind === 'peering'
-    ? `across the peering ${connection.display}${connection.peerVpc ? ` in ${connection.peerVpc.display}` : ''}`
-    : connection.kind === 'vpn' ? `on premises across the VPN ${connection.display}`
-      : `behind the Transit Gateway attachment ${connection.display}`;
-}
-
-/**
- * The on-premises networks behind a virtual private gateway whose clients the connected-client
- * rules judge: its static routes' blocks, less those inside a remote node or pod network (hybrid
- * nodes, which HybridNodePath, HybridNodeSecurityGroup and HybridNodeEndpointMode judge), and why
- * there may be others. Undefined when nothing is left.
- */
-export function vpnClientNetworks(cluster: ClusterView, connection: ConnectionView): { blocks: string[]; unlisted?: string } | undefined {
-  const networks = connection.onPremises ?? { cidrs: [] };
-  const hybrid = [...cluster.remoteNodeNetworks.cidrs, ...cluster.remotePodNetworks.cidrs].map((c) => literal(c)?.trim()).filter((c): c is string => c !== undefined);
-  const blocks = networks.cidrs.filter((block) => !hybrid.some((h) => cidrContains(h, block) === true));
-  return blocks.length === 0 && networks.unlisted === undefined ? undefined : { blocks, unlisted: networks.unlisted };
-}

@@ -1,6 +1,6 @@
-import { cidrContains, cidrProblem, REMOTE_NETWORK_RANGES } from '../../shared/cidr';
+import { cidrContains, cidrProblem, overlaps, REMOTE_NETWORK_RANGES } from '../../shared/cidr';
 import { ClusterView } from '../engine/model';
-import { at, describe, Fact, literal, Value } from '../engine/template/value';
+import { at, describe, literal, Value } from '../engine/template/value';
 import { EndpointRule, Finding, notVerifiable, violation } from './rule';
 
 /**
@@ -105,12 +105,6 @@ export const HybridNodeNetworks: EndpointRule = {
     return findings;
   },
 };
-
-function overlaps(a: string, b: string): Fact {
-  const inA = cidrContains(a, b);
-  const inB = cidrContains(b, a);
-  return inA === undefined || inB === undefined ? 'unknown' : inA || inB;
-}
 
 /** The remote blocks against the cluster VPC's primary and secondary IPv4 CIDR blocks. */
 function vpcOverlaps(cluster: ClusterView, blocks: Array<Remote & { cidr: string }>, definite: (message: string) => Finding): Finding[] {

@@ -1,8 +1,7 @@
-import { allows443, cidrCovers, ClusterView } from '../engine/model';
+import { cidrCovers, ClusterView, ingress443 } from '../engine/model';
 import { refOf } from '../engine/template/resource-index';
-import { Resource } from '../engine/template/template-set';
 import { Fact } from '../engine/template/value';
-import { remoteBlocks, RemoteBlock } from './hybrid-node-path';
+import { remoteBlocks, RemoteBlock } from './hybrid-node-rule';
 import { EndpointRule, Finding, notVerifiable } from './rule';
 
 /**
@@ -54,29 +53,12 @@ function callers(cluster: ClusterView, remote: RemoteBlock): string {
 
 /** Whether the cluster's security groups allow TCP 443 from a remote block: true, false, or 'unknown'. */
 function ingressFrom(cluster: ClusterView, cidr: string): Fact {
-  const model = cluster.model;
-  const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
-  const clusterSg = targets[0];
-  let result: Fact = false;
-  for (const target of targets) {
-    // an imported group may have rules made elsewhere
-    if (!(target instanceof Resource) && target !== clusterSg) result = 'unknown';
-    for (const rule of model.ingressInto(target)) {
-      const port = allows443(rule);
-      if (port === false) continue;
-      let covers: Fact = false;
-      if (rule.opaque) {
-        covers = 'unknown';
-      } else if (rule.CidrIp !== undefined) {
-        // the VPC's own block by reference holds no remote network (they must not overlap)
-        const ref = refOf(rule.CidrIp);
-        covers = ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? false : cidrCovers(rule.CidrIp, cidr);
-      } else if (rule.SourcePrefixListId !== undefined) {
-        covers = 'unknown';
-      }
-      if (covers === true && port === true && !rule.maybe) return true;
-      if (covers !== false) result = 'unknown';
+  return ingress443(cluster, (rule) => {
+    if (rule.CidrIp !== undefined) {
+      // the VPC's own block by reference holds no remote network (they must not overlap)
+      const ref = refOf(rule.CidrIp);
+      return ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? false : cidrCovers(rule.CidrIp, cidr);
     }
-  }
-  return result;
+    return rule.SourcePrefixListId !== undefined ? 'unknown' : false;
+  });
 }

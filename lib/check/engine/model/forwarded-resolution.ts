@@ -1,4 +1,4 @@
-import { ClusterView, VpcView } from '.';
+import { ClusterView, VpcView } from './views';
 import { Resource } from '../template/template-set';
 import { at, describe, Fact, literal, ResourceRef, Text, toList, Unknown, Value } from '../template/value';
 

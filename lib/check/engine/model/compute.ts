@@ -1,0 +1,140 @@
+/** The compute that runs a cluster's pods (node groups, Fargate, self-managed nodes, Auto Mode) and the networks of hybrid nodes. */
+import { AUTO_MODE_ENDPOINTS, FARGATE_ENDPOINTS, NODE_ENDPOINTS } from '../../../shared/endpoint-services';
+import { Resource } from '../template/template-set';
+import { at, Fact, literal, Text, toFact, toList, unique, Unknown, Value } from '../template/value';
+import { NetworkModel } from './network-model';
+import { listOrUnknown } from './values';
+import { ComputeView, RemoteNetworks, SubnetView } from './views';
+
+/**
+ * The CIDR blocks of `RemoteNodeNetworks` or `RemotePodNetworks` (each a list of `{ Cidrs: [...] }`).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-remotenetworkconfig.html
+ */
+export function remoteNetworks(config: Value, key: string): RemoteNetworks {
+  const cidrs: Value[] = [];
+  const unlisted: string[] = [];
+  const networks = toList(at(config, key));
+  for (const network of networks instanceof Unknown ? [networks] : networks) {
+    const list = toList(at(network, 'Cidrs'));
+    if (list instanceof Unknown) unlisted.push(list.why);
+    else cidrs.push(...list);
+  }
+  return {
+    cidrs,
+    present: cidrs.length > 0 ? true : unlisted.length > 0 ? 'unknown' : false,
+    unlisted: unlisted.length > 0 ? unique(unlisted).join(', ') : undefined,
+  };
+}
+
+/** Whether an Auto Scaling group's `kubernetes.io/cluster/<name>` tag names the cluster. */
+export function tagsNameCluster(model: NetworkModel, group: Resource, cluster: Resource): Fact {
+  const prefix = 'kubernetes.io/cluster/';
+  let result: Fact = false;
+  for (const tag of listOrUnknown(group.properties.Tags)) {
+    const key = at(tag, 'Key');
+    let names: Fact = false;
+    if (typeof key === 'string') {
+      names = key.startsWith(prefix) ? model.namesCluster(key.slice(prefix.length), cluster) : false;
+    } else if (key instanceof Text && key.parts.length === 2 && key.parts[0] === prefix) {
+      names = model.namesCluster(key.parts[1], cluster);
+    } else if (key instanceof Unknown || key instanceof Text || tag instanceof Unknown) {
+      names = 'unknown';
+    }
+    if (names === true) return true;
+    if (names === 'unknown') result = 'unknown';
+  }
+  // a name that is a deploy-time value can only be this cluster when there is no other
+  return result === 'unknown' && model.index.ofType('AWS::EKS::Cluster').length > 1 ? false : result;
+}
+
+/** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
+export function ofCluster(model: NetworkModel, type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
+  return model.index.ofType(type).flatMap((r) => {
+    const names = model.namesCluster(r.properties.ClusterName, cluster);
+    if (names === true) return [{ resource: r, maybe: r.exists !== true }];
+    // a name that is a deploy-time value may be this cluster's, whether or not there are others,
+    // unless it is another cluster's own name (the same parameter): names are unique in a region
+    if (names === 'unknown') {
+      const others = model.index.ofType('AWS::EKS::Cluster').filter((c) => c !== cluster);
+      return others.some((c) => model.namesCluster(r.properties.ClusterName, c) === true) ? [] : [{ resource: r, maybe: true }];
+    }
+    return [];
+  });
+}
+
+export function computeOf(model: NetworkModel, cluster: Resource, clusterSubnets: SubnetView[]): ComputeView[] {
+  const subnetsOf = (value: Value) => {
+    const list = toList(value);
+    return list instanceof Unknown ? { subnets: [], unknownSubnets: list.why } : { subnets: list.map((s) => model.subnet(s)) };
+  };
+  const compute: ComputeView[] = [];
+  for (const { resource, maybe } of ofCluster(model, 'AWS::EKS::Nodegroup', cluster)) {
+    // with a launch template that names security groups, EKS gives the nodes those and not the cluster's
+    const groups = resource.properties.LaunchTemplate === undefined ? [] : launchTemplateGroups(model, resource.properties.LaunchTemplate);
+    compute.push({
+      what: `the nodes of ${resource.display}`, ...subnetsOf(resource.properties.Subnets), needs: NODE_ENDPOINTS, maybe, resource,
+      securityGroups: groups.length > 0 ? groups : undefined,
+    });
+  }
+  for (const { resource, maybe } of ofCluster(model, 'AWS::EKS::FargateProfile', cluster)) {
+    // Fargate pods pull images and get credentials like nodes do; AWS lists the same endpoints.
+    // Without Subnets, EKS uses the cluster's private subnets (those with no internet gateway route).
+    const own = resource.properties.Subnets;
+    const subnets = own === undefined ? { subnets: clusterSubnets.filter((s) => s.egress !== 'igw') } : subnetsOf(own);
+    compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnets, needs: FARGATE_ENDPOINTS, maybe, resource });
+  }
+  // self-managed nodes: an Auto Scaling group tagged kubernetes.io/cluster/<name>, the tag the
+  // node bootstrap and AWS's node group template set (eks/latest/userguide/launch-workers.html)
+  for (const group of model.index.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+    const owns = tagsNameCluster(model, group, cluster);
+    if (owns === false) continue;
+    const p = group.properties;
+    const spec = p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification');
+    const groups = spec !== undefined ? launchTemplateGroups(model, spec)
+      : p.LaunchConfigurationName !== undefined ? launchConfigurationGroups(model, p.LaunchConfigurationName) : [];
+    compute.push({
+      what: `the self-managed nodes of ${group.display}`, ...subnetsOf(p.VPCZoneIdentifier), needs: NODE_ENDPOINTS,
+      maybe: owns === 'unknown' || group.exists !== true, resource: group,
+      // with no group of their own, instances get the VPC's default group
+      securityGroups: groups.length > 0 ? groups : [new Unknown('the VPC\'s default security group')],
+    });
+  }
+  // Auto Mode: EKS launches nodes in the cluster's subnets (the built-in node class), with
+  // the Pod Identity agent built in, so eks-auth joins the list
+  if (toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false) !== false) {
+    const enabled = toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false);
+    compute.push({
+      what: 'the Auto Mode nodes', subnets: clusterSubnets, needs: AUTO_MODE_ENDPOINTS, maybe: enabled === 'unknown',
+      unknownSubnets: clusterSubnets.length === 0 ? 'the cluster\'s subnets, not known at synth' : undefined,
+    });
+  }
+  return compute;
+}
+
+/**
+ * The launch template a `LaunchTemplate` property names, by ID reference or by literal name
+ * (`LaunchTemplateId`/`LaunchTemplateName` on instances and Auto Scaling groups, `Id`/`Name`
+ * on EKS node groups).
+ */
+export function launchTemplate(model: NetworkModel, spec: Value): Resource | undefined {
+  const id = at(spec, 'LaunchTemplateId') ?? at(spec, 'Id');
+  const name = at(spec, 'LaunchTemplateName') ?? at(spec, 'Name');
+  const byRef = model.index.deref(id, 'AWS::EC2::LaunchTemplate') ?? model.index.deref(name, 'AWS::EC2::LaunchTemplate');
+  if (byRef) return byRef;
+  const literalName = literal(name);
+  return literalName === undefined ? undefined : model.index.ofType('AWS::EC2::LaunchTemplate').find((t) => literal(t.properties.LaunchTemplateName) === literalName);
+}
+
+/** The security groups a launch template gives its instances; an unknown one when the template is not in the templates given. */
+export function launchTemplateGroups(model: NetworkModel, spec: Value): Value[] {
+  const template = launchTemplate(model, spec);
+  if (!template) return [new Unknown('the security groups of a launch template not in the templates given')];
+  const data = template.properties.LaunchTemplateData;
+  const nic = listOrUnknown(at(data, 'NetworkInterfaces'))[0];
+  return [...listOrUnknown(at(data, 'SecurityGroupIds')), ...listOrUnknown(at(data, 'SecurityGroups')), ...listOrUnknown(at(nic, 'Groups'))];
+}
+
+export function launchConfigurationGroups(model: NetworkModel, name: Value): Value[] {
+  const config = model.index.deref(name, 'AWS::AutoScaling::LaunchConfiguration');
+  return config ? listOrUnknown(config.properties.SecurityGroups) : [new Unknown('the security groups of a launch configuration not in the templates given')];
+}

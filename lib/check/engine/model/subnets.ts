@@ -1,0 +1,86 @@
+/** Subnets: their route table and how they reach the internet. */
+import { cidrContains, parseCidr, REMOTE_NETWORK_RANGES } from '../../../shared/cidr';
+import { Resource } from '../template/template-set';
+import { literal, Value } from '../template/value';
+import { NetworkModel } from './network-model';
+import { listOrUnknown } from './values';
+import { Egress, SubnetView } from './views';
+
+export function routeTableOf(model: NetworkModel, subnet: Resource): { association?: Resource; routeTable?: Resource } {
+  const association = model.index.referrers('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId', subnet)[0];
+  return { association, routeTable: association ? model.index.deref(association.properties.RouteTableId, 'AWS::EC2::RouteTable') : undefined };
+}
+
+export function buildSubnet(model: NetworkModel, subnet: Resource): SubnetView {
+  const vpc = model.vpc(subnet.properties.VpcId);
+  const { association, routeTable } = routeTableOf(model, subnet);
+  const routes = routeTable ? model.routesOf(routeTable) : [];
+  let egress: Egress;
+  let natEip: Resource | undefined;
+  let natSecondaryEips: Resource[] | 'unknown' | undefined;
+  // an association or a route whose subnet or table is a deploy-time value may be this subnet's
+  const unsure = (!association && model.anyUnknown('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId'))
+    || (association !== undefined && association.exists !== true)
+    || (routeTable !== undefined && model.anyUnknown('AWS::EC2::Route', 'RouteTableId'));
+  // no association: the VPC's main route table, which no template holds (CloudFormation creates it
+  // with the local route only, but it can be changed outside CloudFormation): not verifiable
+  if (!association || !routeTable || (unsure && !routes.some((r) => r.exists === true && r.properties.DestinationCidrBlock === '0.0.0.0/0'))) {
+    egress = 'unknown';
+  } else {
+    const defaultRoute = routes.find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
+    const p = defaultRoute?.properties ?? {};
+    if (!defaultRoute) {
+      egress = vpc?.resource && routes.every((r) => r.exists === true && isPrivateDestination(r.properties)) ? 'none' : 'unknown';
+    } else if (defaultRoute.exists !== true) {
+      egress = 'unknown';
+    } else if (p.NatGatewayId !== undefined) {
+      const nat = model.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
+      egress = nat ? natEgress(model, nat) : 'nat';
+      natEip = nat && egress === 'nat' ? model.index.deref(nat.properties.AllocationId, 'AWS::EC2::EIP') : undefined;
+      const secondary = nat ? listOrUnknown(nat.properties.SecondaryAllocationIds).map((a) => model.index.deref(a, 'AWS::EC2::EIP')) : [];
+      natSecondaryEips = secondary.length === 0 ? undefined : secondary.every((e) => e !== undefined) ? secondary as Resource[] : 'unknown';
+    } else if (p.GatewayId !== undefined) {
+      const gateway = model.index.deref(p.GatewayId);
+      egress = gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(p.GatewayId)) ? 'igw' : gateway ? 'other' : 'unknown';
+    } else if (p.TransitGatewayId !== undefined) {
+      egress = 'tgw';
+    } else {
+      egress = 'other';
+    }
+  }
+  const cidr = literal(subnet.properties.CidrBlock);
+  return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, natSecondaryEips, routes, routeTable };
+}
+
+/**
+ * A private NAT gateway (`ConnectivityType: private`) has no internet path of its own: it
+ * leads on only through its own subnet's routes (a Transit Gateway to an egress VPC, say).
+ */
+export function natEgress(model: NetworkModel, nat: Resource): Egress {
+  const connectivity = nat.properties.ConnectivityType;
+  if (connectivity === undefined || connectivity === 'public') return 'nat';
+  if (connectivity !== 'private') return 'unknown';
+  const natSubnet = model.index.deref(nat.properties.SubnetId, 'AWS::EC2::Subnet');
+  if (!natSubnet) return 'unknown';
+  const { routeTable } = routeTableOf(model, natSubnet);
+  const onward = routeTable ? model.routesOf(routeTable).find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0') : undefined;
+  if (!routeTable) return 'unknown';
+  if (!onward) return 'none';
+  if (onward.properties.TransitGatewayId !== undefined) return 'tgw';
+  // "if you route traffic from the private NAT gateway to the internet gateway, the internet
+  // gateway drops the traffic" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)
+  const gatewayId = onward.properties.GatewayId;
+  if (gatewayId !== undefined) {
+    const gateway = model.index.deref(gatewayId);
+    if (gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(literal(gatewayId)))) return 'none';
+  }
+  return 'other';
+}
+
+/** Whether a route (other than 0.0.0.0/0) certainly does not lead to the internet. */
+export function isPrivateDestination(route: Record<string, Value>): boolean {
+  if (route.DestinationCidrBlock === undefined) {
+    return route.DestinationIpv6CidrBlock !== undefined && route.DestinationPrefixListId === undefined;
+  }
+  return REMOTE_NETWORK_RANGES.some((range) => cidrContains(range, route.DestinationCidrBlock) === true);
+}

@@ -1,0 +1,186 @@
+/** What the rules read: a cluster, its VPC, subnets, connections, compute and clients, each built once. */
+import { ResourceIndex } from '../template/resource-index';
+import { Resource } from '../template/template-set';
+import { Fact, Value } from '../template/value';
+import { NetworkModel } from './network-model';
+import { ClusterSecurityGroup } from './security-groups';
+
+/** How a subnet reaches the internet, from its route table's default route. */
+export type Egress = 'nat' | 'igw' | 'tgw' | 'other' | 'none' | 'unknown';
+
+/** A subnet as the checks see it. */
+export interface SubnetView {
+  /** The subnet's construct path or logical ID, or the value given for an imported subnet. */
+  readonly display: string;
+  /** The subnet resource, when it is in the templates; undefined for an imported subnet. */
+  readonly resource?: Resource;
+  readonly vpc?: VpcView;
+  /** The literal CIDR block, when known. */
+  readonly cidr?: string;
+  readonly egress: Egress;
+  /** For NAT egress: the NAT gateway's EIP resource, when it is in the templates. */
+  readonly natEip?: Resource;
+  /**
+   * For NAT egress: the NAT gateway's secondary addresses (`SecondaryAllocationIds`), from any
+   * of which it may send: EIP resources, or 'unknown' when some are not in the templates.
+   */
+  readonly natSecondaryEips?: Resource[] | 'unknown';
+  /** The routes of the subnet's route table (empty when unknown). */
+  readonly routes: Resource[];
+  /** The route table resource, when known. */
+  readonly routeTable?: Resource;
+}
+
+/** A connection from the cluster VPC to other networks. */
+export interface ConnectionView {
+  readonly kind: 'peering' | 'transit-gateway' | 'vpn';
+  readonly display: string;
+  /** The peering connection, the attachment, or the virtual private gateway (its attachment when the gateway is not in the templates). */
+  readonly resource: Resource;
+  /** The other VPC, when it is in the templates. */
+  readonly peerVpc?: VpcView;
+  /** For a Transit Gateway attachment: the gateway ID value (reference or literal). */
+  readonly transitGatewayId?: Value;
+  /**
+   * For a Transit Gateway attachment: whether security-group references work across it
+   * (`SecurityGroupReferencingSupport`, off by default).
+   */
+  readonly securityGroupReferencing?: Fact;
+  /** For a virtual private gateway attached to the VPC: its ID value (reference or literal), as the attachment gives it. */
+  readonly vpnGatewayId?: Value;
+  /** For a virtual private gateway: the on-premises networks behind it. */
+  readonly onPremises?: VpnNetworks;
+}
+
+/**
+ * The on-premises networks behind a virtual private gateway: the static routes of its
+ * Site-to-Site VPN connections (`AWS::EC2::VPNConnectionRoute`), which route propagation puts in
+ * the subnets' route tables.
+ * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html
+ * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-edit-static-routes.html
+ */
+export interface VpnNetworks {
+  /** The routes' literal `DestinationCidrBlock`s (one that is a deploy-time value makes the list unlisted). */
+  readonly cidrs: string[];
+  /**
+   * Why there may be others the templates do not show, when there may: a connection that learns
+   * its routes by BGP at run time, no VPN connection in the templates, deploy-time links.
+   */
+  readonly unlisted?: string;
+}
+
+/** A VPC as the checks see it. */
+export interface VpcView {
+  readonly display: string;
+  readonly resource?: Resource;
+  readonly dnsSupport: Fact;
+  readonly dnsHostnames: Fact;
+  /** DNS servers of an associated DHCP options set: undefined for the default set, 'unknown' when not readable. */
+  readonly dhcpServers?: string[] | 'unknown';
+  readonly dhcpOptions?: Resource;
+  readonly cidr?: string;
+  readonly endpoints: Resource[];
+  readonly inboundResolvers: Resource[];
+  readonly connections: ConnectionView[];
+  /**
+   * Its secondary CIDR blocks (`AWS::EC2::VPCCidrBlock`), with those whose VPC is a deploy-time
+   * value (they may be its).
+   */
+  readonly secondaryCidrBlocks: Resource[];
+}
+
+/** Something known to call the Kubernetes API. */
+export interface ClientView {
+  readonly display: string;
+  readonly kind: 'ClusterBastion' | 'access entry' | 'nodes';
+  /** The instance or Lambda function. */
+  readonly instance: Resource;
+  readonly subnet?: SubnetView;
+  /** Security group values of the instance (references or literal IDs). */
+  readonly securityGroups: Value[];
+  /** The client's VPC: its view, or the literal ID of an imported VPC. */
+  readonly vpcKey?: VpcView | string;
+  /** True for a Lambda function that runs in no VPC: it reaches only public endpoints. */
+  readonly outsideVpc: boolean;
+  /**
+   * True when its access entry may not be for this cluster (a deploy-time `ClusterName`) or
+   * may not exist (a condition): a problem with its path is then a not-verifiable warning.
+   */
+  readonly maybe?: boolean;
+  /** Reached through Session Manager: a ClusterBastion, or an instance whose role has AmazonSSMManagedInstanceCore (aws-ec2's BastionHostLinux). */
+  readonly sessionManager?: boolean;
+}
+
+/** Compute that runs the cluster's pods: where it runs and what it needs without internet egress. */
+export interface ComputeView {
+  /** How to name it in a message: "the nodes of <nodegroup>", "the Fargate pods of <profile>", "Auto Mode nodes". */
+  readonly what: string;
+  readonly subnets: SubnetView[];
+  /** Subnets that are deploy-time values: the reason, for a not-verifiable warning. */
+  readonly unknownSubnets?: string;
+  /** The VPC endpoints it needs where subnets have no internet egress. */
+  readonly needs: string[];
+  /** True when it is linked to the cluster by a value not known at synth (it may belong to another). */
+  readonly maybe: boolean;
+  /**
+   * The security groups it carries, when they are not the cluster security group: a launch
+   * template's groups on managed or self-managed nodes. Undefined: the cluster security group,
+   * which EKS gives managed nodes without groups of their own, Fargate pods and Auto Mode nodes.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
+   */
+  readonly securityGroups?: Value[];
+  /** The node group, Fargate profile or Auto Scaling group, when there is one. */
+  readonly resource?: Resource;
+}
+
+/**
+ * The remote node or pod networks of a cluster with EKS Hybrid Nodes.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
+ */
+export interface RemoteNetworks {
+  /** The CIDR blocks given, in order: literal, or deploy-time values (one block each). */
+  readonly cidrs: Value[];
+  /** Whether there are any: 'unknown' when the only ones are in lists that are deploy-time values, which may be empty. */
+  readonly present: Fact;
+  /** What the lists that are deploy-time values depend on, when there are some. */
+  readonly unlisted?: string;
+}
+
+/** One EKS cluster and its network, built once and read by every rule. */
+export interface ClusterView {
+  readonly resource: Resource;
+  readonly model: NetworkModel;
+  readonly index: ResourceIndex;
+  readonly display: string;
+  readonly publicAccess: Fact;
+  readonly privateAccess: Fact;
+  /** The public allow-list as rendered; 'unknown' when the list itself is a deploy-time value. */
+  readonly publicAccessCidrs: Value[] | 'unknown';
+  /** Whether the allow-list lets in every address (0.0.0.0/0, ::/0, or blocks that add up to all of IPv4). */
+  readonly publicAccessOpen: Fact;
+  readonly vpc?: VpcView;
+  readonly connections: ConnectionView[];
+  /** How to name the VPC in a message. */
+  readonly vpcDisplay: string;
+  readonly subnets: SubnetView[];
+  /** Why the cluster's subnets cannot be read, when they cannot. */
+  readonly subnetsUnknown?: string;
+  /** The security groups on the EKS-owned ENIs: the cluster security group and the additional ones. */
+  readonly controlPlaneSecurityGroups: Array<Value | ClusterSecurityGroup>;
+  /** All node subnets (node groups, Fargate, Auto Mode), for rules that do not care which compute. */
+  readonly nodeSubnets: SubnetView[];
+  readonly compute: ComputeView[];
+  /** Known API clients in the cluster VPC. */
+  readonly clients: ClientView[];
+  /** Known API clients in other VPCs. */
+  readonly remoteClients: ClientView[];
+  /** Known API clients in no VPC at all (a Lambda function without VpcConfig). */
+  readonly outsideClients: ClientView[];
+  /** Known API clients that cannot be placed: their subnet, or the cluster's VPC, is a deploy-time value. */
+  readonly unplacedClients: ClientView[];
+  /** EKS Hybrid Nodes (`RemoteNetworkConfig`): the remote node networks, where the hybrid nodes are. */
+  readonly remoteNodeNetworks: RemoteNetworks;
+  /** The remote pod networks: the blocks of the pods on hybrid nodes. */
+  readonly remotePodNetworks: RemoteNetworks;
+  readonly properties: Record<string, Value>;
+}
