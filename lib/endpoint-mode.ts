@@ -1,5 +1,6 @@
 import { isToken } from './private/tokens';
 import { MAX_PUBLIC_ACCESS_CIDRS, renderedCidrProblem } from './shared/cidr';
+import * as modes from './shared/endpoint-modes';
 
 /**
  * How the Kubernetes API server endpoint of an EKS cluster is exposed.
@@ -17,20 +18,20 @@ export class EndpointMode {
    * Public endpoint only. Nodes and every client in the VPC reach the API over the
    * internet (through NAT or an internet gateway).
    */
-  public static readonly PUBLIC = new EndpointMode('public', true, false, []);
+  public static readonly PUBLIC = new EndpointMode(modes.PUBLIC, []);
 
   /**
    * Public and private endpoints. Clients in the cluster VPC resolve the endpoint to
    * private addresses and need a 443 path into the cluster security group; clients
    * outside use the public endpoint.
    */
-  public static readonly PUBLIC_AND_PRIVATE = new EndpointMode('public-and-private', true, true, []);
+  public static readonly PUBLIC_AND_PRIVATE = new EndpointMode(modes.PUBLIC_AND_PRIVATE, []);
 
   /**
    * Private endpoint only. The API is reachable only from the cluster VPC and from
    * networks connected to it.
    */
-  public static readonly PRIVATE = new EndpointMode('private', false, true, []);
+  public static readonly PRIVATE = new EndpointMode(modes.PRIVATE, []);
 
   /**
    * The mode for a name: `public`, `public-and-private` or `private`.
@@ -38,17 +39,13 @@ export class EndpointMode {
    * @param name the mode's name, as used in `cdk synth -c mode=...`
    */
   public static of(name: string): EndpointMode {
-    const found = EndpointMode.all().find((m) => m.name === name);
+    const found = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE].find((m) => m.name === name);
     if (!found) {
       throw new Error(
-        `EndpointMode: unknown mode ${JSON.stringify(name)}. Valid modes: ${EndpointMode.all().map((m) => m.name).join(', ')}.`,
+        `EndpointMode: unknown mode ${JSON.stringify(name)}. Valid modes: ${modes.MODES.map((m) => m.name).join(', ')}.`,
       );
     }
     return found;
-  }
-
-  private static all(): EndpointMode[] {
-    return [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE];
   }
 
   /** The mode's name: `public`, `public-and-private` or `private`. */
@@ -77,10 +74,10 @@ export class EndpointMode {
   // at run time.
   private readonly cidrs: readonly string[];
 
-  private constructor(name: string, publicAccess: boolean, privateAccess: boolean, publicAccessCidrs: readonly string[]) {
-    this.name = name;
-    this.publicAccess = publicAccess;
-    this.privateAccess = privateAccess;
+  private constructor(flags: modes.ModeFlags, publicAccessCidrs: readonly string[]) {
+    this.name = flags.name;
+    this.publicAccess = flags.publicAccess;
+    this.privateAccess = flags.privateAccess;
     this.cidrs = [...publicAccessCidrs];
   }
 
@@ -134,7 +131,7 @@ export class EndpointMode {
         'Merge adjacent blocks into larger ones.',
       );
     }
-    return new EndpointMode(this.name, this.publicAccess, this.privateAccess, unique);
+    return new EndpointMode(this, unique);
   }
 
   /** A short, human-readable description, such as `public-and-private (public from 203.0.113.0/24)`. */

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EndpointMode } from '../../endpoint-mode';
 import { analyze } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { InputError } from '../engine/read/input';
 import { loadInputs } from '../engine/read/load';
 import { explainMode } from '../outputs/explain';
 import { toJson, toSarif } from '../outputs/formats';
+import { modeNamed } from '../../shared/endpoint-modes';
 import { ASPECT_RULES } from './rule-sets';
 
 /** Where the command line writes. */
@@ -113,10 +113,8 @@ function explain(modeName: string | undefined, extra: string[], out: CliOutput):
     out.stderr(`${modeName === undefined ? 'no --mode given' : `unexpected argument: ${extra[0]}`}\n${EXPLAIN_USAGE}`);
     return 2;
   }
-  let mode: EndpointMode;
-  try {
-    mode = EndpointMode.of(modeName);
-  } catch {
+  const mode = modeNamed(modeName);
+  if (!mode) {
     out.stderr(`unknown mode: ${modeName} (public, public-and-private or private)\n${EXPLAIN_USAGE}`);
     return 2;
   }

@@ -1,4 +1,4 @@
-import { EndpointMode } from '../../endpoint-mode';
+import { ModeFlags } from '../../shared/endpoint-modes';
 import { flowchart } from './flow-report';
 
 /** One client of the Kubernetes API, in one mode: what DNS answers it, which path it takes, what lets it through. */
@@ -39,7 +39,7 @@ const TO_KUBELET: Flow = {
  * Who reaches the Kubernetes API by which path in each endpoint mode: the same model the
  * check judges an app against, with no app. Source: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
-function flows(mode: EndpointMode): Flow[] {
+function flows(mode: ModeFlags): Flow[] {
   if (!mode.privateAccess) {
     return [
       { client: INTERNET, dns: 'public', path: 'the public endpoint', needs: 'your address in publicAccessCidrs (PublicEndpointOpen warns when it is open to all)', endpoint: 'public', reachable: true },
@@ -80,7 +80,7 @@ function flows(mode: EndpointMode): Flow[] {
 }
 
 /** The flow table and a Mermaid flowchart of a mode, as Markdown. */
-export function explainMode(mode: EndpointMode): string {
+export function explainMode(mode: ModeFlags): string {
   const rows = flows(mode);
   const table = [
     '| client | DNS answer | path | what it needs (rule) |',
@@ -90,7 +90,7 @@ export function explainMode(mode: EndpointMode): string {
   return `# ${mode.name}: who reaches the Kubernetes API, and how\n\n${table}\n\n\`\`\`mermaid\n${mermaid(rows, mode)}\n\`\`\`\n`;
 }
 
-function mermaid(rows: Flow[], mode: EndpointMode): string {
+function mermaid(rows: Flow[], mode: ModeFlags): string {
   // the diagram draws the endpoints; without private access the ENIs the API server and hybrid
   // pods use are no endpoint, so those rows stay in the table only
   const drawn = (f: Flow) => f.client !== KUBELET && (mode.privateAccess || f.client !== HYBRID_PODS);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ReportedFinding } from '../engine/finding';
-import { EndpointRule } from '../rules';
+import { EndpointRule } from '../engine/rule';
 
 /** Where each rule is documented, for SARIF readers that link a finding to its help. */
 const RULES_DOC = 'https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/docs/RULES.md';
