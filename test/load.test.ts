@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError, TemplateInput } from '../lib/check/engine/read/input';
-import { loadInputs } from '../lib/check/engine/read/load';
+import { loadInputs, readInputs } from '../lib/check/engine/read/load';
 
 /** Reading what the CLI is given: template files and cloud assemblies, into the engine's input. */
 const fixtures = path.join(__dirname, 'cli-fixtures');
@@ -215,8 +215,7 @@ describe('refusals', () => {
     // real templates carry them (aws-samples/eks-private-nat-gateway), and CloudFormation deploys them
     const json = write('dup.json', '{\n  "Resources": {\n    "Vpc": {"Type": "A"},\n    "Vpc": {"Type": "AWS::EC2::VPC"}\n  }\n}\n');
     const yaml = write('dup.yaml', 'Resources:\n  Vpc:\n    Type: A\n  Vpc:\n    Type: AWS::EC2::VPC\n');
-    const notes: string[] = [];
-    const inputs = loadInputs([json, yaml], notes);
+    const { inputs, notes } = readInputs([json, yaml]);
     expect(inputs.map((i) => (i.template as any).Resources.Vpc.Type)).toEqual(['AWS::EC2::VPC', 'AWS::EC2::VPC']);
     expect(notes).toEqual([
       `${json}:4:5: duplicate key "Vpc": the last one is read, as CloudFormation does`,

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { analyze } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { InputError } from '../engine/read/input';
-import { loadInputs } from '../engine/read/load';
+import { readInputs } from '../engine/read/load';
 import { explainMode } from '../outputs/explain';
 import { toJson, toSarif } from '../outputs/formats';
 import { modeNamed } from '../../shared/endpoint-modes';
@@ -124,9 +124,11 @@ function explain(modeName: string | undefined, extra: string[], out: CliOutput):
 
 function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutput): number {
   let findings: ReportedFinding[];
-  const notes: string[] = [];
+  let notes: string[];
   try {
-    findings = analyze(loadInputs(paths, notes), ASPECT_RULES);
+    const read = readInputs(paths);
+    notes = read.notes;
+    findings = analyze(read.inputs, ASPECT_RULES);
   } catch (e) {
     if (e instanceof InputError) {
       out.stderr(`${e.message}\n`);

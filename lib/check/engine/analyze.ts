@@ -2,7 +2,7 @@ import { ReportedFinding } from './finding';
 import { TemplateInput } from './read/input';
 import { ClusterView, NetworkModel } from './model';
 import { ResourceIndex } from './template/resource-index';
-import { UNREADABLE_CLUSTER_TYPES, TemplateSet } from './template/template-set';
+import { Resource, TemplateSet, UNREADABLE_CLUSTER_TYPES } from './template/template-set';
 import { EndpointRule, Finding, notVerifiable } from './rule';
 
 /** The ID of the warning for a cluster resource the engine cannot read. */
@@ -23,7 +23,7 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
   // (an endpoint, a route, a rule) could turn a finding around
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
   for (const cluster of index.ofType('AWS::EKS::Cluster')) {
-    const where = { templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file };
+    const where = located(cluster);
     const before = reported.length;
     for (const rule of rules) {
       let findings: Finding[];
@@ -51,9 +51,16 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
         ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false,
         message: `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
           'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.',
-        templateId: cluster.template.id, logicalId: cluster.logicalId, file: cluster.template.input.file,
+        ...located(cluster),
       });
     }
   }
   return reported;
+}
+
+/** Where a finding about a cluster resource is: its template, logical ID, and file and position when read from one. */
+function located(cluster: Resource): Pick<ReportedFinding, 'templateId' | 'logicalId' | 'file' | 'position'> {
+  const input = cluster.template.input;
+  const position = input.positions?.get(cluster.logicalId);
+  return { templateId: cluster.template.id, logicalId: cluster.logicalId, file: input.file, ...(position ? { position } : {}) };
 }

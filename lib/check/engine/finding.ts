@@ -1,3 +1,5 @@
+import { SourcePosition } from './read/input';
+
 /** One finding about one cluster, as every adapter (Aspect, pack, CLI) reports it. */
 export interface ReportedFinding {
   /** The rule's ID, such as `VpcDnsHostnames`; `ClusterNotChecked` for a cluster type the engine cannot read. */
@@ -13,4 +15,6 @@ export interface ReportedFinding {
   readonly logicalId: string;
   /** The file of that template, when it was read from one. */
   readonly file?: string;
+  /** Where the cluster resource is written in that file (its logical ID's line and column), as the reader found it. */
+  readonly position?: SourcePosition;
 }

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { ReportedFinding } from '../engine/finding';
 import { EndpointRule } from '../engine/rule';
@@ -31,28 +30,13 @@ export function toJson(findings: ReportedFinding[], notes: string[]): string {
 /**
  * The findings as a SARIF 2.1.0 log: one reporting descriptor per rule (its summary, its AWS
  * source, a link to its section of docs/RULES.md), each result located at its template file
- * (relative to `baseDir`, the line of the cluster's logical ID when it can be found) and at the
+ * (relative to `baseDir`, at the line of the cluster's logical ID where the reader kept it) and at the
  * logical ID, so that GitHub code scanning and other SARIF readers place it.
  * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
 export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointRule, 'id' | 'level' | 'summary' | 'source'>>, version: string, baseDir: string): string {
   const described = [...rules, NOT_CHECKED];
   const index = new Map(described.map((r, i) => [r.id, i]));
-  const lines = new Map<string, string[]>();
-  const lineOf = (file: string, logicalId: string): number | undefined => {
-    if (!lines.has(file)) {
-      let text: string[] = [];
-      try {
-        text = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-      } catch {
-        // a file that cannot be read again is located by name alone
-      }
-      lines.set(file, text);
-    }
-    const key = new RegExp(`^\\s*("${escape(logicalId)}"|'${escape(logicalId)}'|${escape(logicalId)})\\s*:`);
-    const i = lines.get(file)!.findIndex((l) => key.test(l));
-    return i >= 0 ? i + 1 : undefined;
-  };
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -75,7 +59,7 @@ export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointR
       },
       results: findings.map((f) => {
         const file = f.file ? path.relative(baseDir, path.resolve(f.file)).split(path.sep).join('/') : undefined;
-        const line = f.file ? lineOf(f.file, f.logicalId) : undefined;
+        const line = f.position?.line;
         return {
           ruleId: f.ruleId,
           ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
@@ -91,8 +75,4 @@ export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointR
     }],
   };
   return JSON.stringify(log, undefined, 2) + '\n';
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -23,10 +23,21 @@ export interface TemplateInput {
   readonly parent?: NestedIn;
   /** The file the template was read from, for locating findings; absent when rendered in memory. */
   readonly file?: string;
+  /**
+   * Where each resource is written in `file`, by logical ID: the line and column of its key, as
+   * the reader found them. Absent when rendered in memory.
+   */
+  readonly positions?: ReadonlyMap<string, SourcePosition>;
   /** The region the stack deploys to, when known (a CDK stack with an env): AWS::Region resolves to it. */
   readonly region?: string;
   /** The account the stack deploys to, when known. */
   readonly account?: string;
+}
+
+/** A place in a file: 1-based line and column. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
 }
 
 /** Where a nested stack's template is attached in its parent. */

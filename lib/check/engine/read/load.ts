@@ -29,7 +29,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
 import { CollectionTag, LineCounter, Pair, parseDocument, Scalar, ScalarTag, YAMLMap } from 'yaml';
-import { InputError, TemplateInput } from './input';
+import { InputError, SourcePosition, TemplateInput } from './input';
 
 /**
  * The templates named by `paths`: each a template file (`.json`, `.yaml`, `.yml`, `.template`,
@@ -38,9 +38,8 @@ import { InputError, TemplateInput } from './input';
  * given twice, or given and also reached as a nested stack, is read once.
  * @throws InputError for a path that is not usable input
  */
-export function loadInputs(paths: string[], notes: string[] = []): TemplateInput[] {
-  currentNotes = notes;
-  const ids = new Set<string>();
+export function readInputs(paths: string[]): ReadResult {
+  const r: Reading = { notes: [], ids: new Set<string>() };
   const roots: Loaded[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
@@ -51,13 +50,13 @@ export function loadInputs(paths: string[], notes: string[] = []): TemplateInput
       throw new InputError(p, code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read: ${code}`);
     }
     if (stat.isDirectory()) {
-      roots.push(...readAssembly(p, p, ids, new Set()));
+      roots.push(...readAssembly(r, p, p, new Set()));
     } else if (path.basename(p) === 'manifest.json') {
       throw new InputError(p, `a cloud assembly's manifest: give its directory (${path.dirname(p)}) instead`);
     } else {
-      const template = readTemplate(p);
-      const input: TemplateInput = { id: claim(ids, p, p), template, file: p };
-      roots.push({ input, nested: readNested(input, template, assetsBesides(p), ids, [p]), inAssembly: false });
+      const { template, positions } = readTemplate(r, p);
+      const input: TemplateInput = { id: claim(r.ids, p, p), template, file: p, positions };
+      roots.push({ input, nested: readNested(r, input, template, assetsBesides(r, p), [p]), inAssembly: false });
     }
   }
   // The same template given twice (`cdk.out/*.template.json` and `cdk.out`), or given alone and
@@ -74,14 +73,28 @@ export function loadInputs(paths: string[], notes: string[] = []): TemplateInput
     kept.add(key);
     inputs.push(input, ...nested);
   }
-  return inputs;
+  return { inputs, notes: r.notes };
 }
 
-/** Where notes on what was read (a duplicate key) go, for the `loadInputs` call in progress. */
-let currentNotes: string[] = [];
+/** The templates named by `paths`, without the notes: `readInputs(paths).inputs`. */
+export function loadInputs(paths: string[]): TemplateInput[] {
+  return readInputs(paths).inputs;
+}
 
-function note(file: string, line: number, column: number, message: string): void {
-  currentNotes.push(`${file}:${line}:${column}: ${message}`);
+/** What was read, and the notes on how (a duplicate key, read as CloudFormation reads it), as `file:line:column: text`. */
+export interface ReadResult {
+  readonly inputs: TemplateInput[];
+  readonly notes: string[];
+}
+
+/** One call's reading: the notes it makes and the template ids it has given out. */
+interface Reading {
+  readonly notes: string[];
+  readonly ids: Set<string>;
+}
+
+function note(r: Reading, file: string, line: number, column: number, message: string): void {
+  r.notes.push(`${file}:${line}:${column}: ${message}`);
 }
 
 /** A template read from a path the user gave, and the nested stacks under it (all levels). */
@@ -106,13 +119,13 @@ function claim(ids: Set<string>, id: string, qualified: string): string {
  * The stacks of a cloud assembly: `aws:cloudformation:stack` artifacts, and those of nested
  * assemblies (`cdk:cloud-assembly`, one per CDK Stage, in `properties.directoryName`).
  */
-function readAssembly(dir: string, root: string, ids: Set<string>, visited: Set<string>): Loaded[] {
+function readAssembly(r: Reading, dir: string, root: string, visited: Set<string>): Loaded[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!isFile(manifestFile)) {
     throw new InputError(dir, 'not a cloud assembly: no manifest.json; give a template file or a cdk.out directory');
   }
   visited.add(path.resolve(dir));
-  const manifest = readJsonFile(manifestFile);
+  const manifest = readJsonFile(r, manifestFile);
   const artifacts = isMapping(manifest) && isMapping(manifest.artifacts) ? manifest.artifacts : {};
   const loaded: Loaded[] = [];
   for (const [artifactId, artifact] of Object.entries(artifacts)) {
@@ -124,16 +137,17 @@ function readAssembly(dir: string, root: string, ids: Set<string>, visited: Set<
       }
       const file = path.join(dir, properties.templateFile);
       if (!isFile(file)) throw new InputError(file, `no such file (the template of stack artifact ${artifactId} in ${manifestFile})`);
-      const template = readTemplate(file);
+      const { template, positions } = readTemplate(r, file);
       const name = typeof artifact.displayName === 'string' ? artifact.displayName : artifactId;
       const input: TemplateInput = {
-        id: claim(ids, name, path.join(root, name)),
+        id: claim(r.ids, name, path.join(root, name)),
         template,
         file,
+        positions,
         stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
         ...environment(artifact.environment),
       };
-      loaded.push({ input, nested: readNested(input, template, assetsBesides(file), ids, [file]), inAssembly: true });
+      loaded.push({ input, nested: readNested(r, input, template, assetsBesides(r, file), [file]), inAssembly: true });
     } else if (artifact.type === 'cdk:cloud-assembly') {
       if (typeof properties.directoryName !== 'string') {
         throw new InputError(manifestFile, `nested assembly artifact ${artifactId} has no properties.directoryName`);
@@ -143,7 +157,7 @@ function readAssembly(dir: string, root: string, ids: Set<string>, visited: Set<
       if (!isFile(path.join(nestedDir, 'manifest.json'))) {
         throw new InputError(manifestFile, `nested assembly artifact ${artifactId}: ${nestedDir} holds no manifest.json`);
       }
-      loaded.push(...readAssembly(nestedDir, root, ids, visited));
+      loaded.push(...readAssembly(r, nestedDir, root, visited));
     }
   }
   if (dir === root && loaded.length === 0) {
@@ -174,7 +188,7 @@ function environment(env: unknown): { account?: string; region?: string } {
  * whose template is not found is left out: the engine sees only its resource.
  */
 function readNested(
-  parent: TemplateInput, template: Template, assets: Map<string, string>, ids: Set<string>, chain: string[],
+  r: Reading, parent: TemplateInput, template: Template, assets: Map<string, string>, chain: string[],
 ): TemplateInput[] {
   const dir = path.dirname(parent.file!);
   const found: TemplateInput[] = [];
@@ -182,20 +196,21 @@ function readNested(
     if (!isMapping(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const file = nestedTemplateFile(resource, dir, assets);
     if (!file || chain.some((f) => path.resolve(f) === path.resolve(file))) continue;
-    const nestedTemplate = readTemplate(file);
+    const { template: nestedTemplate, positions } = readTemplate(r, file);
     // unique, as its parent's id is and its logical ID is in the parent
     const id = `${parent.id}/${logicalId}`;
-    ids.add(id);
+    r.ids.add(id);
     const input: TemplateInput = {
       id,
       template: nestedTemplate,
       file,
+      positions,
       parent: { id: parent.id, logicalId },
       // a nested stack deploys to its parent's account and region
       ...(parent.account !== undefined ? { account: parent.account } : {}),
       ...(parent.region !== undefined ? { region: parent.region } : {}),
     };
-    found.push(input, ...readNested(input, nestedTemplate, assets, ids, [...chain, file]));
+    found.push(input, ...readNested(r, input, nestedTemplate, assets, [...chain, file]));
   }
   return found;
 }
@@ -229,11 +244,11 @@ function nestedTemplateFile(resource: Mapping, dir: string, assets: Map<string, 
  * The file assets of the asset manifest CDK writes beside `<artifact>.template.json`, as object
  * key (the S3 key in a nested stack's `TemplateURL`) to source path. Empty when there is none.
  */
-function assetsBesides(templateFile: string): Map<string, string> {
+function assetsBesides(r: Reading, templateFile: string): Map<string, string> {
   const assets = new Map<string, string>();
   const file = templateFile.replace(/\.template\.json$/, '.assets.json');
   if (file === templateFile || !isFile(file)) return assets;
-  const manifest = readJsonFile(file);
+  const manifest = readJsonFile(r, file);
   const files = isMapping(manifest) && isMapping(manifest.files) ? manifest.files : {};
   for (const asset of Object.values(files)) {
     if (!isMapping(asset) || !isMapping(asset.source) || typeof asset.source.path !== 'string') continue;
@@ -256,10 +271,11 @@ interface Template extends Mapping {
   readonly Resources: Mapping;
 }
 
-/** A template file, parsed and checked to be a CloudFormation template. */
-function readTemplate(file: string): Template {
+/** A template file, parsed and checked to be a CloudFormation template, and where its resources are written. */
+function readTemplate(r: Reading, file: string): { template: Template; positions: Map<string, SourcePosition> } {
   const text = readText(file);
-  const value = isJson(file, text) ? parseJson(file, text) : parseYaml(file, text);
+  const positions = new Map<string, SourcePosition>();
+  const value = isJson(file, text) ? parseJson(r, file, text, positions) : parseYaml(r, file, text, positions);
   if (value === null || value === undefined) throw new InputError(file, 'empty file: not a CloudFormation template');
   if (Array.isArray(value)) {
     throw new InputError(file, 'not a CloudFormation template: it holds a list, not a mapping with a Resources section');
@@ -271,7 +287,7 @@ function readTemplate(file: string): Template {
   if (!isMapping(value.Resources)) {
     throw new InputError(file, 'not a CloudFormation template: Resources is not a mapping of logical IDs to resources');
   }
-  return value as Template;
+  return { template: value as Template, positions };
 }
 
 /** JSON by extension (`.json`), YAML by extension (`.yaml`, `.yml`), otherwise by the first character. */
@@ -294,36 +310,55 @@ function readText(file: string): string {
   return text;
 }
 
-function readJsonFile(file: string): unknown {
-  return parseJson(file, readText(file));
+function readJsonFile(r: Reading, file: string): unknown {
+  return parseJson(r, file, readText(file));
 }
 
-function parseJson(file: string, text: string): unknown {
+/** JSON text, checked; the positions of the keys of its top-level Resources go to `positions`. */
+function parseJson(r: Reading, file: string, text: string, positions?: Map<string, SourcePosition>): unknown {
   const duplicates: Array<{ offset: number; key: string }> = [];
-  const problem = jsonProblem(text, duplicates);
+  const resources: Array<{ offset: number; key: string }> = [];
+  const problem = jsonProblem(text, duplicates, resources);
+  const at = lineAndColumn(text);
   if (problem) {
-    const { line, column } = lineAndColumn(text, problem.offset);
+    const { line, column } = at(problem.offset);
     throw new InputError(file, `invalid JSON: ${problem.message}`, line, column);
   }
   for (const d of duplicates) {
-    const { line, column } = lineAndColumn(text, d.offset);
-    note(file, line, column, `duplicate key ${d.key}: the last one is read, as CloudFormation does`);
+    const { line, column } = at(d.offset);
+    note(r, file, line, column, `duplicate key ${d.key}: the last one is read, as CloudFormation does`);
   }
+  // the last of duplicate logical IDs is the one read
+  for (const resource of resources) positions?.set(resource.key, at(resource.offset));
   return JSON.parse(text);
 }
 
-/** 1-based line and column of an offset. */
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+/** 1-based line and column of an offset in `text`: the line starts found once, each offset by binary search. */
+function lineAndColumn(text: string): (offset: number) => SourcePosition {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] + 1 };
+  };
 }
 
 /**
  * The first syntax error in JSON text (RFC 8259), with its offset; undefined for valid JSON.
  * Duplicate keys go to `duplicates`.
  */
-function jsonProblem(text: string, duplicates: Array<{ offset: number; key: string }>): { offset: number; message: string } | undefined {
+function jsonProblem(
+  text: string, duplicates: Array<{ offset: number; key: string }>, resources: Array<{ offset: number; key: string }>,
+): { offset: number; message: string } | undefined {
   let i = 0;
   class Problem {
     constructor(readonly offset: number, readonly message: string) {}
@@ -359,7 +394,8 @@ function jsonProblem(text: string, duplicates: Array<{ offset: number; key: stri
     if (match) i += match[0].length;
     return match !== null;
   };
-  const value = (): void => {
+  // depth 0 is the template; `collect` is set on the value of its Resources, whose keys are logical IDs
+  const value = (depth: number, collect: boolean): void => {
     space();
     const c = text[i];
     if (c === '{') {
@@ -375,10 +411,11 @@ function jsonProblem(text: string, duplicates: Array<{ offset: number; key: stri
         const key = raw.includes('\\') ? JSON.parse(raw) as string : raw.slice(1, -1);
         if (keys.has(key)) duplicates.push({ offset: at, key: raw });
         keys.add(key);
+        if (collect) resources.push({ offset: at, key });
         space();
         if (text[i] !== ':') expect("':'");
         i++;
-        value();
+        value(depth + 1, depth === 0 && key === 'Resources');
         space();
         if (text[i] === ',') { i++; continue; }
         if (text[i] === '}') { i++; return; }
@@ -389,7 +426,7 @@ function jsonProblem(text: string, duplicates: Array<{ offset: number; key: stri
       space();
       if (text[i] === ']') { i++; return; }
       for (;;) {
-        value();
+        value(depth + 1, false);
         space();
         if (text[i] === ',') { i++; continue; }
         if (text[i] === ']') { i++; return; }
@@ -402,7 +439,7 @@ function jsonProblem(text: string, duplicates: Array<{ offset: number; key: stri
     }
   };
   try {
-    value();
+    value(0, false);
     space();
     if (i < text.length) fail('unexpected text after the JSON value');
     return undefined;
@@ -465,7 +502,7 @@ const CFN_TAGS: Array<ScalarTag | CollectionTag> = Object.entries(SHORT_FORMS).f
  * YAML 1.2 with the core schema, as JSON reads: `yes`, `no`, `on`, `off` and dates such as
  * `2010-09-09` stay strings.
  */
-function parseYaml(file: string, text: string, uniqueKeys = true): unknown {
+function parseYaml(r: Reading, file: string, text: string, positions: Map<string, SourcePosition>, uniqueKeys = true): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.2',
@@ -480,15 +517,25 @@ function parseYaml(file: string, text: string, uniqueKeys = true): unknown {
   if (duplicates.length > 0 && duplicates.length === doc.errors.length) {
     for (const d of duplicates) {
       const { line, col } = lineCounter.linePos(d.pos[0]);
-      note(file, line, col, `duplicate key ${JSON.stringify(keyAt(text, d.pos[0]))}: the last one is read, as CloudFormation does`);
+      note(r, file, line, col, `duplicate key ${JSON.stringify(keyAt(text, d.pos[0]))}: the last one is read, as CloudFormation does`);
     }
-    return parseYaml(file, text, false);
+    return parseYaml(r, file, text, positions, false);
   }
   // an unknown tag is only a warning for the parser; CloudFormation refuses it
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem && !['DUPLICATE_KEY', 'MULTIPLE_DOCS', 'TAG_RESOLVE_FAILED'].includes(problem.code)) {
     const lenient = parseYamlLeniently(text);
-    if (lenient !== undefined) return lenient;
+    if (lenient !== undefined) {
+      // js-yaml keeps no positions: each resource at the first line that starts with its logical ID as a key
+      const lines = text.split(/\r?\n/);
+      const resources = isMapping(lenient) && isMapping(lenient.Resources) ? Object.keys(lenient.Resources) : [];
+      for (const logicalId of resources) {
+        const key = new RegExp(`^(\\s*)("${escapeRegExp(logicalId)}"|'${escapeRegExp(logicalId)}'|${escapeRegExp(logicalId)})\\s*:`);
+        const index = lines.findIndex((l) => key.test(l));
+        if (index >= 0) positions.set(logicalId, { line: index + 1, column: key.exec(lines[index])![1].length + 1 });
+      }
+      return lenient;
+    }
   }
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
@@ -496,6 +543,16 @@ function parseYaml(file: string, text: string, uniqueKeys = true): unknown {
       : problem.code === 'MULTIPLE_DOCS' ? 'more than one document: a template is one'
         : problem.message.replace(/^Unresolved tag: (.*)$/, 'unknown tag $1: not a CloudFormation short form');
     throw new InputError(file, `invalid YAML: ${message}`, line, col);
+  }
+  const resources = doc.get('Resources', true);
+  if (resources instanceof YAMLMap) {
+    for (const pair of resources.items) {
+      const key = pair.key;
+      if (key instanceof Scalar && key.range) {
+        const { line, col } = lineCounter.linePos(key.range[0]);
+        positions.set(String(key.value), { line, column: col });
+      }
+    }
   }
   try {
     return doc.toJS();
@@ -533,6 +590,10 @@ function keyAt(text: string, offset: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function isMapping(value: unknown): value is Mapping {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
