@@ -16,9 +16,9 @@ function write(name: string, text: string): string {
   return file;
 }
 
-/** What a TemplateInput says besides its template. */
-function described(inputs: TemplateInput[]): Array<Omit<TemplateInput, 'template'>> {
-  return inputs.map(({ template, ...rest }) => rest);
+/** What a TemplateInput says besides its template and where its resources are (test/check/engine/read/positions.test.ts). */
+function described(inputs: TemplateInput[]): Array<Omit<TemplateInput, 'template' | 'positions'>> {
+  return inputs.map(({ template, positions, ...rest }) => rest);
 }
 
 /** The InputError loadInputs throws. */
@@ -35,7 +35,7 @@ function refusal(paths: string[]): InputError {
 describe('template files', () => {
   test('reads a JSON template as written, named by its path', () => {
     const file = path.join(fixtures, 'vpc.template.json');
-    expect(loadInputs([file])).toEqual([{ id: file, file, template: JSON.parse(fs.readFileSync(file, 'utf8')) }]);
+    expect(loadInputs([file])).toEqual([{ id: file, file, template: JSON.parse(fs.readFileSync(file, 'utf8')), positions: new Map([['Vpc', { line: 4, column: 5 }]]) }]);
   });
 
   describe('a YAML template with short forms', () => {
