@@ -40,7 +40,7 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
           : unseen.length > 0 && finding.verified && finding.level === 'error'
             ? notVerifiable(`resources made by Fn::ForEach over a list known only at deploy time (${unseen.join(', ')}) are not read. If none of them changes this: ${finding.message}`)
             : finding;
-        reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...where });
+        reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...(finding.subjects ? { subjects: finding.subjects } : {}), ...where });
       }
     }
     onCluster?.(model.cluster(cluster), reported.slice(before));

@@ -1,4 +1,5 @@
 import { SourcePosition } from './read/input';
+import { Subject } from './rule';
 
 /** One finding about one cluster, as every adapter (Aspect, pack, CLI) reports it. */
 export interface ReportedFinding {
@@ -9,6 +10,8 @@ export interface ReportedFinding {
   /** False when the rule could not know at synth: the message says what to confirm. */
   readonly verified: boolean;
   readonly message: string;
+  /** What the finding is about besides the cluster (clients, compute, connections, networks); absent when only the cluster. */
+  readonly subjects?: Subject[];
   /** The `TemplateInput.id` of the template holding the cluster. */
   readonly templateId: string;
   /** The cluster resource's logical ID in that template. */

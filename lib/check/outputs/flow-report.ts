@@ -1,6 +1,7 @@
 import { ReportedFinding } from '../engine/finding';
 import { ClusterView, VpcView } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
+import { clientSubject, computeSubject, connectionSubject, Subject } from '../engine/rule';
 import { describe, Fact, Value } from '../engine/template/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
@@ -29,7 +30,7 @@ export interface ClusterReport {
  * (bastions, access-entry clients, wherever they are), each compute that calls the API (nodes,
  * Fargate, Auto Mode), the API server to kubelet, and each connected network (peering, Transit
  * Gateway attachment, Site-to-Site VPN). A row is
- * 'blocked' by the findings that name its client.
+ * 'blocked' by the findings whose subjects include its client.
  * Source for the paths: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
 export function clusterReport(view: ClusterView, findings: ReportedFinding[]): ClusterReport {
@@ -40,7 +41,9 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     : pub && priv ? 'public-and-private' : pub ? 'public' : priv ? 'private' : 'unknown';
   const verdict = (found: ReportedFinding[]) => (found.length === 0 ? 'allowed'
     : found.map((f) => `${f.level === 'error' ? 'blocked' : 'to confirm'}: ${f.ruleId}`).join('; '));
-  const status = (who: string) => verdict(findings.filter((f) => f.message.includes(who)));
+  // the findings about a client, a compute or a connection: by the subjects the rules named, never by their words
+  const about = (who: Subject) => findings.filter((f) => f.subjects?.some((s) => s.kind === who.kind && s.name === who.name));
+  const status = (who: Subject) => verdict(about(who));
   const inVpcDns = mode === 'unknown' ? 'depends on the endpoint flags' : priv ? 'private' : 'public';
   const inVpcPath = priv ? 'the private endpoint: the EKS-owned ENIs' : 'out through the VPC\'s egress to the public endpoint';
   const inVpcEndpoint = priv ? 'private' : 'public';
@@ -50,21 +53,21 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     ? { client: 'you, on the internet', dns: 'public', path: 'the public endpoint', status: view.publicAccessOpen === true ? 'allowed: open to every address (PublicEndpointOpen)' : 'allowed from publicAccessCidrs', endpoint: 'public' }
     : { client: 'you, on the internet', dns: mode === 'unknown' ? 'depends on the endpoint flags' : 'private (from public DNS)', path: 'none: no public endpoint', status: 'unreachable', endpoint: 'none' });
   for (const client of view.clients) {
-    flows.push({ client: `${client.display} (${client.kind})`, dns: inVpcDns, path: inVpcPath, status: status(client.display), endpoint: inVpcEndpoint });
+    flows.push({ client: `${client.display} (${client.kind})`, dns: inVpcDns, path: inVpcPath, status: status(clientSubject(client)), endpoint: inVpcEndpoint });
   }
   for (const compute of view.compute) {
-    flows.push({ client: compute.what, dns: inVpcDns, path: inVpcPath, status: status(compute.what), endpoint: inVpcEndpoint });
+    flows.push({ client: compute.what, dns: inVpcDns, path: inVpcPath, status: status(computeSubject(compute)), endpoint: inVpcEndpoint });
   }
   flows.push({ client: 'the API server, to kubelet', dns: 'private', path: 'the EKS-owned ENIs into the node subnets, in every mode', status: 'allowed', endpoint: 'private' });
   // the public path from outside the cluster VPC: allowed only from the allow-list, and their egress address is not in the templates
-  const fromOutside = (who: string, its: string) => {
-    const found = findings.filter((f) => f.message.includes(who));
+  const fromOutside = (who: Subject, its: string) => {
+    const found = about(who);
     return found.length > 0 ? verdict(found) : view.publicAccessOpen === true ? 'allowed: open to every address (PublicEndpointOpen)'
       : `allowed if ${its} egress address is in publicAccessCidrs`;
   };
   // in Public & Private mode, a connected VPC takes the private path where Route 53 Resolver forwards the endpoint's name to the cluster VPC
   const forwarded = (vpc: VpcView | string | undefined): Fact => resolverForwarding(view, typeof vpc === 'object' ? vpc : undefined).forwarded;
-  const connected = (who: string, vpc: VpcView | string | undefined, its: string): Pick<FlowRow, 'dns' | 'path' | 'status' | 'endpoint'> => {
+  const connected = (who: Subject, vpc: VpcView | string | undefined, its: string): Pick<FlowRow, 'dns' | 'path' | 'status' | 'endpoint'> => {
     const across = 'across the connection to the EKS-owned ENIs';
     if (mode === 'private') return { dns: 'private (from public DNS)', path: across, status: status(who), endpoint: 'private' };
     if (mode === 'public') return { dns: 'public', path: `${its} own egress to the public endpoint`, status: fromOutside(who, its), endpoint: 'public' };
@@ -76,22 +79,22 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     }
     return {
       dns: 'depends on Route 53 Resolver forwarding', path: `${across} if Route 53 Resolver forwards the endpoint's name there, else the public endpoint`,
-      status: verdict(findings.filter((f) => f.message.includes(who) || f.ruleId === 'ConnectedClientResolution')), endpoint: 'public',
+      status: verdict(findings.filter((f) => about(who).includes(f) || f.ruleId === 'ConnectedClientResolution')), endpoint: 'public',
     };
   };
   for (const client of view.remoteClients) {
-    flows.push({ client: `${client.display} (${client.kind}, another VPC)`, ...connected(client.display, client.vpcKey, 'its') });
+    flows.push({ client: `${client.display} (${client.kind}, another VPC)`, ...connected(clientSubject(client), client.vpcKey, 'its') });
   }
   for (const client of [...view.outsideClients, ...view.unplacedClients]) {
     flows.push({
       client: `${client.display} (${client.kind})`, dns: 'depends on the endpoint flags', path: client.outsideVpc ? 'no VPC: public endpoints only' : 'not known here',
-      status: client.outsideVpc && pub === true ? fromOutside(client.display, 'its') : status(client.display), endpoint: pub ? 'public' : 'none',
+      status: client.outsideVpc && pub === true ? fromOutside(clientSubject(client), 'its') : status(clientSubject(client)), endpoint: pub ? 'public' : 'none',
     });
   }
   for (const connection of view.connections) {
     // on premises: their own DNS servers, never in a template, decide whether Resolver forwarding applies
     const who = connection.kind === 'vpn' ? `clients on premises across the VPN ${connection.display}` : `clients across ${connection.display}`;
-    flows.push({ client: who, ...connected(connection.display, connection.peerVpc, 'their') });
+    flows.push({ client: who, ...connected(connectionSubject(connection), connection.peerVpc, 'their') });
   }
   // one verdict per rule: a rule may speak of each remote block
   const hybrid = findings.filter((f) => f.ruleId.startsWith('HybridNode'));

@@ -6,7 +6,9 @@ import { resolverForwarding } from '../engine/model/forwarded-resolution';
 import { refOf } from '../engine/template/resource-index';
 import { Resource } from '../engine/template/template-set';
 import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/template/value';
-import { EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor } from './rule';
+import {
+  about, clientSubject, connectionSubject, EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor,
+} from './rule';
 
 /**
  * Clients in connected networks take the private endpoint in Private mode (public DNS answers
@@ -76,18 +78,20 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
     if (connection.kind === 'vpn') {
       // in Public & Private mode on-premises clients resolve the public addresses, unless their own DNS servers
       // forward the name to an inbound Resolver endpoint, which no template shows: ConnectedClientResolution speaks
-      if (privateOnly) findings.push(...vpnPath(cluster, connection));
+      if (privateOnly) findings.push(...vpnPath(cluster, connection).map((f) => about(f, connectionSubject(connection))));
       continue;
     }
+    // a finding about this connection, and about the clients it names
+    const add = (f: Finding, ...named: ClientView[]) => findings.push(about(f, connectionSubject(connection), ...named.map(clientSubject)));
     const across = cluster.remoteClients.filter((c) => crosses(connection, c) === true);
     across.forEach((c) => placed.add(c));
     for (const client of cluster.remoteClients.filter((c) => crosses(connection, c) === 'unknown' && !placed.has(c))) {
       // whether it is across this connection depends on a deploy-time gateway ID: not a missing link, not a known path
       placed.add(client);
       if (forwarding(client.vpcKey) === false) continue;
-      findings.push(notVerifiable(`whether ${client.display} (${client.kind}) reaches the cluster ${describeConnection(connection)} depends on a ` +
+      add(notVerifiable(`whether ${client.display} (${client.kind}) reaches the cluster ${describeConnection(connection)} depends on a ` +
         'Transit Gateway ID known only at deploy time. If it does: every cluster subnet route table needs a route back for its CIDR block, ' +
-        'and the cluster security group a TCP 443 rule from it.'));
+        'and the cluster security group a TCP 443 rule from it.'), client);
     }
     const through = describeConnection(connection);
     // the known clients on the private path, and whether that is certain
@@ -99,7 +103,7 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
     const tables = cluster.subnets.map((s) => s.routeTable);
     const tablesKnown = !tables.some((t) => t === undefined);
     if (!tablesKnown) {
-      findings.push(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them, and that the clients' route tables route ${clusterSpace(cluster)} ${through}.`));
+      add(notVerifiable(`the route tables of the cluster subnets are not all in the templates given. Confirm they route traffic for clients ${through} back to them, and that the clients' route tables route ${clusterSpace(cluster)} ${through}.`));
     }
 
     if (clients.length > 0) {
@@ -109,7 +113,7 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
         const space = clientSpace(c.client, connection);
         bySpace.set(space.label, { space, clients: [...bySpace.get(space.label)?.clients ?? [], c] });
       }
-      const about = (group: typeof clients, message: string): Finding => {
+      const judged = (group: typeof clients, message: string): Finding => {
         const sure = group.filter((c) => c.forwarded === true);
         if (sure.some((c) => !c.client.maybe)) return violation(rule, message);
         if (sure.length > 0) return notVerifiable(`${maybeClient(sure[0].client)} ${message}`);
@@ -120,11 +124,12 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
         if (tablesKnown) {
           const verdicts = tables.map((table) => routeBack(cluster, table!, connection, space));
           if (verdicts.some((v) => v === false)) {
-            findings.push(about(group, `no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
-              `Add a route for ${space.label} (or a block that holds it) to the peering connection or Transit Gateway in every cluster subnet route table.`));
+            add(judged(group, `no route in the cluster subnets' route tables leads back ${through}, so ${who} cannot reach the private endpoint. ` +
+              `Add a route for ${space.label} (or a block that holds it) to the peering connection or Transit Gateway in every cluster subnet route table.`),
+            ...group.map((c) => c.client));
           } else if (verdicts.some((v) => v === 'unknown')) {
-            findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back: ` +
-              `${space.label}, for ${who} (a destination that is a prefix list or a deploy-time value is not read here).`));
+            add(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back: ` +
+              `${space.label}, for ${who} (a destination that is a prefix list or a deploy-time value is not read here).`), ...group.map((c) => c.client));
           }
         }
         // the client's side: its subnet's route table, when the templates hold it
@@ -133,19 +138,20 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
           if (!table) continue;
           const back = routeToCluster(cluster, table, connection);
           if (back === false) {
-            findings.push(about([c], `the route table ${table.display} of ${c.client.display} (${c.client.kind}) has no route for ${clusterSpace(cluster)} ${through}: ` +
-              `its requests never reach the private endpoint. Add a route for ${clusterSpace(cluster)} to the peering connection or Transit Gateway in that table.`));
+            add(judged([c], `the route table ${table.display} of ${c.client.display} (${c.client.kind}) has no route for ${clusterSpace(cluster)} ${through}: ` +
+              `its requests never reach the private endpoint. Add a route for ${clusterSpace(cluster)} to the peering connection or Transit Gateway in that table.`), c.client);
           } else if (back === 'unknown' && tablesKnown) {
             // (with the cluster's tables unreadable, the warning above already asks to confirm the routes)
-            findings.push(notVerifiable(`the routes of ${table.display}, the route table of ${c.client.display}, depend on deploy-time values. ` +
-              `Confirm it routes ${clusterSpace(cluster)} ${through}.`));
+            add(notVerifiable(`the routes of ${table.display}, the route table of ${c.client.display}, depend on deploy-time values. ` +
+              `Confirm it routes ${clusterSpace(cluster)} ${through}.`), c.client);
           }
         }
       }
       for (const { client, forwarded } of clients) {
         const path = apiPath(cluster.model, cluster, client, connection.kind === 'transit-gateway' ? connection.securityGroupReferencing ?? false : true);
         if (path === 'unknown') {
-          findings.push(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`));
+          findings.push(about(notVerifiable(`the security groups between ${client.display} and the cluster are not all readable here. Confirm TCP 443 is allowed from it.`),
+            clientSubject(client)));
         } else if (!path) {
           const acrossTgw = connection.kind === 'transit-gateway' && connection.securityGroupReferencing === false
             && apiPath(cluster.model, cluster, client, true) === true;
@@ -155,7 +161,7 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
               'the attachments (off by default): kubectl will time out. Allow its CIDR block instead, or enable the option.'
             : `${client.display} (${client.kind}) reaches the cluster ${through}, but no security group rule allows TCP 443 from it: ` +
               'kubectl will time out. Allow TCP 443 from its CIDR block or security group into the cluster security group.';
-          findings.push(forwarded === true ? violationFor(rule, client, message) : notVerifiable(`${ifForwarded(client.display)} ${message}`));
+          add(forwarded === true ? violationFor(rule, client, message) : notVerifiable(`${ifForwarded(client.display)} ${message}`), client);
         }
       }
       continue;
@@ -170,10 +176,10 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
     if (tablesKnown) {
       const verdicts = tables.map((table) => routeBack(cluster, table!, connection, space));
       if (verdicts.some((v) => v === false)) {
-        findings.push(anyone(`no route in the cluster subnets' route tables leads back ${through}${space ? ` for ${space.label}` : ''}, so ${who} cannot reach the private endpoint. ` +
+        add(anyone(`no route in the cluster subnets' route tables leads back ${through}${space ? ` for ${space.label}` : ''}, so ${who} cannot reach the private endpoint. ` +
           'Add a route for their CIDR block to the peering connection or Transit Gateway in every cluster subnet route table.'));
       } else if (verdicts.some((v) => v === 'unknown')) {
-        findings.push(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back.`));
+        add(notVerifiable(`routes in the cluster subnets' route tables are deploy-time values. Confirm each table routes traffic for clients ${through} back.`));
       }
     }
     if (peer?.resource) {
@@ -182,15 +188,15 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
         .filter((t): t is Resource => t !== undefined));
       const back = peerTables.map((table) => routeToCluster(cluster, table, connection));
       if (back.length > 0 && back.every((b) => b === false)) {
-        findings.push(anyone(`no route table of ${peer.display} routes ${clusterSpace(cluster)} ${through}, so requests from there never reach the private endpoint. ` +
+        add(anyone(`no route table of ${peer.display} routes ${clusterSpace(cluster)} ${through}, so requests from there never reach the private endpoint. ` +
           `Add a route for ${clusterSpace(cluster)} to the peering connection in the route tables of its client subnets.`));
       }
     }
     const from443 = ingressFromOutside(cluster, connection, connection.peerVpc?.cidr);
     if (from443 === 'unknown') {
-      findings.push(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
+      add(notVerifiable(`the rules of the cluster's security groups for clients ${through} are not all readable here. Confirm TCP 443 is allowed from their addresses.`));
     } else if (!from443) {
-      findings.push(anyone(`the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}, so ${who} will time out. ` +
+      add(anyone(`the cluster security groups allow TCP 443 from no address outside ${cluster.vpcDisplay}, so ${who} will time out. ` +
         'Allow TCP 443 from their CIDR block into the cluster security group.'));
     }
   }
@@ -201,13 +207,13 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
   for (const client of cluster.remoteClients.filter((c) => !placed.has(c))) {
     const problem = `${client.display} (${client.kind}) is in another VPC with no peering connection or Transit Gateway ` +
       `attachment to ${cluster.vpcDisplay} in the templates given: the private-only endpoint is unreachable from there. Connect the VPCs, or turn public access on.`;
-    findings.push(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
-      : violationFor(rule, client, problem));
+    findings.push(about(unsureLinks ? notVerifiable(`a peering connection or attachment in the templates joins VPCs known only at deploy time. If none joins these: ${problem}`)
+      : violationFor(rule, client, problem), clientSubject(client)));
   }
   for (const client of cluster.outsideClients) {
     const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
       `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
-    findings.push(violationFor(rule, client, problem));
+    findings.push(about(violationFor(rule, client, problem), clientSubject(client)));
   }
   return findings;
 }

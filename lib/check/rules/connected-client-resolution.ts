@@ -1,7 +1,7 @@
 import { ClusterView, describeConnection, vpnClientNetworks } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
 import { asList, at, describe } from '../engine/template/value';
-import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
+import { about, connectionSubject, EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
 
 /** What to forward, for messages: the endpoint's own host name, or the regional EKS domain. */
 const FORWARD_WHAT = 'a FORWARD rule for the endpoint\'s host name (Fn::Select [2, Fn::Split ["/", <cluster>.Endpoint]]) or <region>.eks.amazonaws.com';
@@ -30,21 +30,23 @@ export const ConnectedClientResolution: EndpointRule = {
     const connections = cluster.connections.filter((c) => c.kind !== 'vpn' || vpnClientNetworks(cluster, c) !== undefined);
     if (publicAndPrivate === 'no' || connections.length === 0) return [];
     if (publicAndPrivate === 'unknown') {
-      return [notVerifiable('the endpoint access flags are deploy-time values. In Public & Private mode, clients across ' +
-        `${connections.map((c) => c.display).join(', ')} resolve the public addresses unless Route 53 Resolver forwards the endpoint name to the cluster VPC.`)];
+      return [about(notVerifiable('the endpoint access flags are deploy-time values. In Public & Private mode, clients across ' +
+        `${connections.map((c) => c.display).join(', ')} resolve the public addresses unless Route 53 Resolver forwards the endpoint name to the cluster VPC.`),
+      ...connections.map(connectionSubject))];
     }
     const vpc = cluster.vpc;
     if (!vpc) {
-      return connections.map((c) => notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in the templates given. ` +
-        'Unless it has a Route 53 Resolver inbound endpoint and their network forwards the endpoint name to it, they resolve the public addresses.'));
+      return connections.map((c) => about(notVerifiable(`clients ${describeConnection(c)} reach ${cluster.vpcDisplay}, which is not in the templates given. ` +
+        'Unless it has a Route 53 Resolver inbound endpoint and their network forwards the endpoint name to it, they resolve the public addresses.'), connectionSubject(c)));
     }
     const findings: Finding[] = [];
     for (const connection of connections) {
       const through = describeConnection(connection);
+      const push = (f: Finding) => findings.push(about(f, connectionSubject(connection)));
       if (connection.kind === 'vpn') {
         // their DNS servers are on premises: whether they forward to an inbound endpoint is never in a template
         if (vpc.inboundResolvers.length === 0) {
-          findings.push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +
+          push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +
             'and go the public way, limited by publicAccessCidrs. For the private path, add a Route 53 Resolver inbound endpoint in the cluster VPC and have your ' +
             'on-premises DNS servers forward the endpoint\'s host name (or <region>.eks.amazonaws.com) to its addresses; they then also need the routes back ' +
             'over the VPN and TCP 443 from their networks.'));
@@ -57,25 +59,25 @@ export const ConnectedClientResolution: EndpointRule = {
         case 'forwarded':
           break;
         case 'no-inbound':
-          findings.push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +
+          push(violation(this, `Clients ${through} resolve the endpoint to its public addresses (the EKS private zone is associated with ${vpc.display} only) ` +
             'and go the public way, limited by publicAccessCidrs. For the private path, add a Route 53 Resolver inbound endpoint in the cluster VPC and, ' +
             `for the client network, an outbound endpoint with ${FORWARD_WHAT} to its addresses, associated with the client VPC.`));
           break;
         case 'client-vpc-outside':
-          findings.push(notVerifiable(`clients ${through} are in a network outside the templates given. Confirm it forwards the endpoint's host name ` +
+          push(notVerifiable(`clients ${through} are in a network outside the templates given. Confirm it forwards the endpoint's host name ` +
             `(or <region>.eks.amazonaws.com) to the inbound Resolver endpoint in ${vpc.display}.`));
           break;
         case 'doubts':
-          findings.push(notVerifiable(`the Resolver rule ${verdict.rule} is associated with ${peer}, but ${verdict.doubts.join('; ')}. Confirm it forwards the endpoint's host name ` +
+          push(notVerifiable(`the Resolver rule ${verdict.rule} is associated with ${peer}, but ${verdict.doubts.join('; ')}. Confirm it forwards the endpoint's host name ` +
             `(or <region>.eks.amazonaws.com) to the inbound Resolver endpoint in ${vpc.display}; otherwise clients ${through} resolve the public addresses.`));
           break;
         case 'astray':
-          findings.push(violation(this, `the FORWARD rule ${verdict.rule.display} for the endpoint's name is associated with ${peer}, but it forwards to ` +
+          push(violation(this, `the FORWARD rule ${verdict.rule.display} for the endpoint's name is associated with ${peer}, but it forwards to ` +
             `${describe(asList(verdict.rule.properties.TargetIps).map((t) => at(t, 'Ip')))}, none of the addresses of the inbound Resolver endpoint in ${vpc.display} ` +
             `(${verdict.inbound}): clients ${through} do not get the private zone's answer. Point its TargetIps at the inbound endpoint's addresses.`));
           break;
         case 'no-rule':
-          findings.push(violation(this, `${vpc.display} has an inbound Resolver endpoint, but no FORWARD rule for the endpoint's name is associated with ${peer}: ` +
+          push(violation(this, `${vpc.display} has an inbound Resolver endpoint, but no FORWARD rule for the endpoint's name is associated with ${peer}: ` +
             `clients ${through} still resolve the public addresses. Associate ${FORWARD_WHAT}, targeting the inbound endpoint's addresses, with that VPC.`));
           break;
         case 'cluster-vpc-outside':

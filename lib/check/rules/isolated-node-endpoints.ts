@@ -2,7 +2,7 @@ import { allows443, ClusterSecurityGroup, ClusterView, ComputeView, endpointServ
 import { SESSION_MANAGER_ENDPOINTS } from '../../shared/endpoint-services';
 import { Resource } from '../engine/template/template-set';
 import { Fact, isOpaque, Text, toFact, toList, unique, Unknown, Value } from '../engine/template/value';
-import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
+import { about, clientSubject, computeSubject, EndpointRule, Finding, mayBePrivate, notVerifiable, Subject, violationIfPrivate } from './rule';
 
 /**
  * Nodes in subnets with no internet egress reach AWS APIs only through VPC endpoints:
@@ -20,19 +20,20 @@ export const IsolatedNodeEndpoints: EndpointRule = {
   check(cluster: ClusterView): Finding[] {
     if (!mayBePrivate(cluster)) return []; // public only: PublicOnlyNodeEgress speaks
     const findings: Finding[] = [];
-    const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets' | 'securityGroups'> & { maybe?: boolean }> = [
-      ...cluster.compute,
+    const groups: Array<Pick<ComputeView, 'what' | 'subnets' | 'needs' | 'unknownSubnets' | 'securityGroups'> & { maybe?: boolean; subject: Subject }> = [
+      ...cluster.compute.map((c) => ({ ...c, subject: computeSubject(c) })),
       // a bastion is reached through Session Manager; ClusterBastion also fetches kubectl from S3
       ...cluster.clients.filter((c) => c.subnet && c.sessionManager).map((c) => ({
         what: c.display, subnets: [c.subnet!], needs: c.kind === 'ClusterBastion' ? [...SESSION_MANAGER_ENDPOINTS, 's3'] : SESSION_MANAGER_ENDPOINTS,
-        securityGroups: c.securityGroups, maybe: c.maybe,
+        securityGroups: c.securityGroups, maybe: c.maybe, subject: clientSubject(c),
       })),
     ];
-    for (const { what, subnets, needs, unknownSubnets, maybe, securityGroups } of groups) {
+    for (const { what, subnets, needs, unknownSubnets, maybe, securityGroups, subject } of groups) {
+      const push = (f: Finding) => findings.push(about(f, subject));
       const isolated = unique(subnets).filter((s) => s.egress === 'none');
       const unknown = unique(subnets).filter((s) => s.egress === 'unknown');
       if (unknown.length > 0 || unknownSubnets) {
-        findings.push(notVerifiable(`the routes of ${unknownSubnets ?? unknown.map((s) => s.display).join(', ')} (${what}) are not in the templates given. ` +
+        push(notVerifiable(`the routes of ${unknownSubnets ?? unknown.map((s) => s.display).join(', ')} (${what}) are not in the templates given. ` +
           `If they have no internet egress, confirm VPC endpoints for ${needs.join(', ')} exist with private DNS on and admit them on TCP 443.`));
       }
       if (isolated.length === 0 || !cluster.vpc) continue;
@@ -54,11 +55,11 @@ export const IsolatedNodeEndpoints: EndpointRule = {
         const podIdentity = unsure.filter((x) => x === 'eks-auth');
         const doubtful = unsure.filter((x) => x !== 'eks-auth');
         if (doubtful.length > 0) {
-          findings.push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${doubtful.join(', ')} exist only under a deploy-time ` +
+          push(notVerifiable(`${where} have no internet egress, and the VPC endpoints for ${doubtful.join(', ')} exist only under a deploy-time ` +
             'condition or have security groups not readable here. Confirm they exist and admit these subnets on TCP 443.'));
         }
         if (podIdentity.length > 0) {
-          findings.push(notVerifiable(`${where} have no internet egress and may have no usable eks-auth endpoint: pods that use EKS Pod Identity ` +
+          push(notVerifiable(`${where} have no internet egress and may have no usable eks-auth endpoint: pods that use EKS Pod Identity ` +
             '(the agent is built into Auto Mode) get no credentials without it. Confirm no pod uses Pod Identity, or add the eks-auth interface endpoint.'));
         }
         if (missing.length === 0) continue;
@@ -67,10 +68,10 @@ export const IsolatedNodeEndpoints: EndpointRule = {
           'Add interface endpoints with private DNS on whose security group admits these subnets on TCP 443 (and an s3 gateway endpoint on their ' +
           'route tables), or give the subnets a NAT gateway.';
         if (shared) {
-          findings.push(notVerifiable(`${where} route to another network (Transit Gateway or peering), where shared VPC endpoints may serve them. ` +
+          push(notVerifiable(`${where} route to another network (Transit Gateway or peering), where shared VPC endpoints may serve them. ` +
             `If none do: ${problem}`));
         } else {
-          findings.push(maybe ? notVerifiable(`it is not known at synth whether ${what} belong to this cluster. If they do: ${problem}`)
+          push(maybe ? notVerifiable(`it is not known at synth whether ${what} belong to this cluster. If they do: ${problem}`)
             : violationIfPrivate(this, cluster, problem));
         }
       }

@@ -1,7 +1,7 @@
 import { ClusterView, SubnetView } from '../engine/model';
 import { Resource } from '../engine/template/template-set';
 import { describe, isOpaque, ResourceRef, Text, Value } from '../engine/template/value';
-import { EndpointRule, Finding, mayBeMode, notVerifiable, violation } from './rule';
+import { about, clientSubject, computeSubject, EndpointRule, Finding, mayBeMode, notVerifiable, Subject, violation } from './rule';
 
 /**
  * With public access only, nodes (kubelet, kube-proxy) and every client in the VPC reach the
@@ -28,46 +28,48 @@ export const PublicOnlyNodeEgress: EndpointRule = {
     const opaqueEntries = cidrs === 'unknown' || cidrs.some((c) => isOpaque(c) && eipOf(c) === undefined);
 
     // One finding per way out: subnets that leave the same way share it.
-    const groups = new Map<string, { subnet: SubnetView; subnets: string[]; what: Set<string> }>();
+    const groups = new Map<string, { subnet: SubnetView; subnets: string[]; what: Set<string>; subjects: Subject[] }>();
     const who = [
-      ...cluster.compute.flatMap((c) => c.subnets.map((subnet) => ({ subnet, what: c.what }))),
-      ...cluster.clients.filter((c) => c.subnet).map((c) => ({ subnet: c.subnet!, what: c.display })),
+      ...cluster.compute.flatMap((c) => c.subnets.map((subnet) => ({ subnet, what: c.what, subject: computeSubject(c) }))),
+      ...cluster.clients.filter((c) => c.subnet).map((c) => ({ subnet: c.subnet!, what: c.display, subject: clientSubject(c) })),
     ];
-    for (const { subnet, what } of who) {
+    for (const { subnet, what, subject } of who) {
       const key = `${subnet.egress}|${subnet.natEip?.display ?? ''}`;
-      const group = groups.get(key) ?? { subnet, subnets: [], what: new Set<string>() };
+      const group = groups.get(key) ?? { subnet, subnets: [], what: new Set<string>(), subjects: [] };
       if (!group.subnets.includes(subnet.display)) group.subnets.push(subnet.display);
       group.what.add(what);
+      group.subjects.push(subject);
       groups.set(key, group);
     }
 
     const findings: Finding[] = [];
     for (const c of cluster.compute.filter((x) => x.unknownSubnets)) {
-      findings.push(notVerifiable(`the subnets of ${c.what} are ${c.unknownSubnets}. Confirm they have internet egress` +
-        `${open ? '' : ' and that the address they leave from is in publicAccessCidrs'}.`));
+      findings.push(about(notVerifiable(`the subnets of ${c.what} are ${c.unknownSubnets}. Confirm they have internet egress` +
+        `${open ? '' : ' and that the address they leave from is in publicAccessCidrs'}.`), computeSubject(c)));
     }
-    for (const { subnet, subnets, what: whatSet } of groups.values()) {
+    for (const { subnet, subnets, what: whatSet, subjects } of groups.values()) {
+      const push = (f: Finding) => findings.push(about(f, ...subjects));
       const what = [...whatSet].join(' and ');
       const where = subnets.join(', ');
       switch (subnet.egress) {
         case 'none':
-          findings.push(violation(this, `${what} in ${where} have no internet egress, so they cannot reach a public-only endpoint ` +
+          push(violation(this, `${what} in ${where} have no internet egress, so they cannot reach a public-only endpoint ` +
             '(there is no VPC endpoint for the Kubernetes API). Turn private access on (EndpointMode.PUBLIC_AND_PRIVATE), or give the subnets a NAT gateway.'));
           break;
         case 'unknown':
-          findings.push(notVerifiable(`the route tables of ${where} (${what}) are not in the templates given. ` +
+          push(notVerifiable(`the route tables of ${where} (${what}) are not in the templates given. ` +
             `Confirm they have internet egress${open ? '' : ' and that their egress address is in publicAccessCidrs'}.`));
           break;
         case 'igw':
           if (!open) {
-            findings.push(violation(this, `${what} in ${where} reach the internet from their own public IPs, which change and cannot be allow-listed: ` +
+            push(violation(this, `${what} in ${where} reach the internet from their own public IPs, which change and cannot be allow-listed: ` +
               'nodes will not join. Place them in private subnets behind a NAT gateway whose address you allow, or turn private access on.'));
           }
           break;
         case 'tgw':
         case 'other':
           if (!open) {
-            findings.push(notVerifiable(`${what} in ${where} leave the VPC through a ${subnet.egress === 'tgw' ? 'Transit Gateway' : 'non-NAT route'}. ` +
+            push(notVerifiable(`${what} in ${where} leave the VPC through a ${subnet.egress === 'tgw' ? 'Transit Gateway' : 'non-NAT route'}. ` +
               'Confirm the address they reach the internet from is in publicAccessCidrs.'));
           }
           break;
@@ -78,16 +80,16 @@ export const PublicOnlyNodeEgress: EndpointRule = {
             // a NAT gateway may send from any of its addresses, secondary ones included
             const secondary = subnet.natSecondaryEips;
             if (secondary !== undefined && (secondary === 'unknown' || !secondary.every((e) => cidrs.some((c) => eipOf(c) === e)))) {
-              findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway with secondary addresses not all in publicAccessCidrs. ` +
+              push(notVerifiable(`${what} in ${where} leave through a NAT gateway with secondary addresses not all in publicAccessCidrs. ` +
                 'Confirm connections to the API leave from the allowed address, or allow each of its Elastic IPs as /32.'));
             }
             break;
           }
           if (!eip || opaqueEntries) {
-            findings.push(notVerifiable(`${what} in ${where} leave through a NAT gateway whose address is not known at synth. ` +
+            push(notVerifiable(`${what} in ${where} leave through a NAT gateway whose address is not known at synth. ` +
               'Confirm its Elastic IP is in publicAccessCidrs as /32.'));
           } else {
-            findings.push(violation(this, `The public-only endpoint allows only [${shown.join(', ')}], but ${what} in ${where} reach it from ` +
+            push(violation(this, `The public-only endpoint allows only [${shown.join(', ')}], but ${what} in ${where} reach it from ` +
               `the NAT gateway address ${eip.display}: nodes will never join. Add that EIP as /32 ` +
               '(EndpointCluster does this itself for the VPC it creates), or use EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...).'));
           }

@@ -1,7 +1,9 @@
 import { ClientView, ClusterView } from '../engine/model';
 import { EndpointRule, Finding, notVerifiable, violation } from '../engine/rule';
 
-export { EndpointRule, Finding, Level, notVerifiable, violation } from '../engine/rule';
+export {
+  about, clientSubject, computeSubject, connectionSubject, EndpointRule, Finding, Level, networkSubject, notVerifiable, Subject, violation,
+} from '../engine/rule';
 
 /** Whether private access is (or may be) on: rules about the private endpoint apply. */
 export function mayBePrivate(cluster: ClusterView): boolean {
