@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,14 +8,15 @@ import { ClusterBastion, ClusterBastionOptions } from './cluster-bastion';
 import { ClusterCompute } from './cluster-compute';
 import { ClusterEgress } from './cluster-egress';
 import { EndpointMode } from './endpoint-mode';
-import { flowLogDestination } from './private/flow-logs';
-import { limitGrantsToAwsServices } from './private/kms';
-import { acknowledgeNagFindings } from './private/nag';
-import { isToken } from './private/tokens';
-import { cidrList, literalVpcCidr } from './private/networks';
+import { addApiIngressRules, warnOnRuleQuota } from './private/endpoint-cluster/api-ingress';
+import { acknowledgeAutoModeClusterRoleFindings, acknowledgeClusterRoleFindings, limitClusterRoleToThisCluster } from './private/endpoint-cluster/cluster-role';
+import { addNodegroup, createAutoModeNodeRole } from './private/endpoint-cluster/compute';
+import { needsResolverForwarding, publicAccessCidrs, renderEndpointAccess, toEndpointAccess } from './private/endpoint-cluster/endpoint-access';
+import { createSecretsKey } from './private/endpoint-cluster/secrets-key';
+import { resolverSubnets, validateEndpointClusterProps } from './private/endpoint-cluster/validation';
+import { controlPlaneSubnets, createClusterVpc, workloadSubnets } from './private/endpoint-cluster/vpc';
 import { ResolverForwarding } from './private/resolver-forwarding';
 import { IsolatedEndpointKit } from './private/vpc-endpoints';
-import { cidrContains, MAX_PUBLIC_ACCESS_CIDRS, overlaps, REMOTE_NETWORK_RANGES, SERVICE_RANGES } from './shared/cidr';
 
 /**
  * Properties of an `EndpointCluster`.
@@ -263,45 +264,42 @@ export class EndpointCluster extends Construct {
     this.mode = props.mode ?? EndpointMode.PRIVATE;
     this.egress = props.egress ?? ClusterEgress.NAT_GATEWAY;
     this.compute = props.compute ?? ClusterCompute.NODEGROUP;
-    const adminPrincipals = validateAdminPrincipals(props.adminPrincipals ?? []);
-    if (props.bastion === false && props.bastionOptions !== undefined) {
-      throw new Error(
-        `EndpointCluster: bastionOptions (${Object.keys(props.bastionOptions).join(', ') || 'empty'}) is set but bastion is false, ` +
-        'so there is no bastion to apply it to. Remove bastionOptions, or remove bastion: false.',
-      );
-    }
-    this.refuseCombinations(props);
-
-    const ownedVpc = props.vpc === undefined ? this.createVpc() : undefined;
-    this.vpc = props.vpc ?? ownedVpc!;
-    const workloadSubnets = this.workloadSubnets();
-    this.renderedPublicAccessCidrs = this.renderedCidrs(ownedVpc);
-    const connected = this.connectedNetworks(props);
-    const remote = this.remoteNetworks(props);
-
-    if (props.secretsEncryptionKey !== undefined && props.secretsKeyRemovalPolicy !== undefined) {
-      throw new Error(
-        `EndpointCluster: secretsKeyRemovalPolicy (${props.secretsKeyRemovalPolicy}) applies to the key this construct creates, ` +
-        'but secretsEncryptionKey gives one of yours, whose removal policy is yours to set. Remove one of the two.',
-      );
-    }
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? this.createSecretsKey(props.secretsKeyRemovalPolicy ?? RemovalPolicy.DESTROY);
-
+    const bastionOn = props.bastion ?? true;
     const autoMode = this.compute === ClusterCompute.AUTO_MODE;
+
+    // Every refusal, before anything is built (private/endpoint-cluster/validation.ts lists them
+    // with their codes); what cannot be verified at synth is a warning.
+    const valid = validateEndpointClusterProps(this, props, { mode: this.mode, egress: this.egress, compute: this.compute, bastion: bastionOn });
+    for (const warning of valid.warnings) {
+      Annotations.of(this).addWarningV2(`cdk-eks-endpoint:${warning.id}`, warning.message);
+    }
+
+    const ownedVpc = props.vpc === undefined ? createClusterVpc(this, this.egress) : undefined;
+    this.vpc = props.vpc ?? ownedVpc!;
+    const workload = workloadSubnets(this.vpc, this.egress);
+    const forwardingNeeded = needsResolverForwarding(this.mode, valid.connectedCidrs.length);
+    // A given VPC's Resolver subnets were checked with the props; the Availability Zones of the
+    // VPC this construct creates are known only once it is built, so its subnets are checked now.
+    const forwardingSubnets = valid.resolverSubnets
+      ?? (forwardingNeeded ? resolverSubnets(this, this.egress, workload.subnets ?? []) : undefined);
+    this.renderedPublicAccessCidrs = publicAccessCidrs(this.mode, ownedVpc);
+
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? createSecretsKey(this, props.secretsKeyRemovalPolicy ?? RemovalPolicy.DESTROY);
+
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? eks.KubernetesVersion.V1_35,
       clusterName: props.clusterName,
       vpc: this.vpc,
-      vpcSubnets: props.vpcSubnets ?? this.controlPlaneSubnets(workloadSubnets),
+      vpcSubnets: props.vpcSubnets ?? controlPlaneSubnets(this.vpc, workload, this.egress === ClusterEgress.ISOLATED || autoMode),
       endpointAccess: toEndpointAccess(this.mode),
       ...(autoMode
         // the built-in node pools, with a node role of the least privilege AWS documents (aws-eks-v2
         // adds the Auto Mode policies to the cluster role)
-        ? { defaultCapacityType: eks.DefaultCapacityType.AUTOMODE, compute: { nodePools: ['system', 'general-purpose'], nodeRole: this.createAutoModeNodeRole() } }
+        ? { defaultCapacityType: eks.DefaultCapacityType.AUTOMODE, compute: { nodePools: ['system', 'general-purpose'], nodeRole: createAutoModeNodeRole(this) } }
         : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
-      ...(remote.nodes.length > 0 ? { remoteNodeNetworks: [{ cidrs: remote.nodes }] } : {}),
-      ...(remote.pods.length > 0 ? { remotePodNetworks: [{ cidrs: remote.pods }] } : {}),
-      ...(remote.serviceCidr !== undefined ? { serviceIpv4Cidr: remote.serviceCidr } : {}),
+      ...(valid.remoteNodeNetworks.length > 0 ? { remoteNodeNetworks: [{ cidrs: valid.remoteNodeNetworks }] } : {}),
+      ...(valid.remotePodNetworks.length > 0 ? { remotePodNetworks: [{ cidrs: valid.remotePodNetworks }] } : {}),
+      ...(valid.serviceIpv4Cidr !== undefined ? { serviceIpv4Cidr: valid.serviceIpv4Cidr } : {}),
       // EKS would otherwise give whoever creates the cluster (with cdk deploy, the bootstrap
       // stack's CloudFormation execution role) a cluster-admin access entry that no template
       // shows. Admins are named instead: adminPrincipals, the bastion's access entry.
@@ -316,13 +314,7 @@ export class EndpointCluster extends Construct {
         eks.ClusterLoggingTypes.SCHEDULER,
       ],
     });
-    // CloudFormation keeps a property it is no longer given: render all three, in every
-    // mode, so a mode switch never leaves a stale allow-list behind.
-    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-resourcesvpcconfig.html
-    const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
-    cfnCluster.addPropertyOverride('ResourcesVpcConfig.EndpointPublicAccess', this.mode.publicAccess);
-    cfnCluster.addPropertyOverride('ResourcesVpcConfig.EndpointPrivateAccess', this.mode.privateAccess);
-    cfnCluster.addPropertyOverride('ResourcesVpcConfig.PublicAccessCidrs', this.publicAccessCidrs);
+    renderEndpointAccess(this.cluster, this.mode, this.publicAccessCidrs);
 
     // The CloudFormation schema marks EncryptionConfig.Resources deprecated, yet the EKS API
     // documents ['secrets'] as its one supported value and aws-eks-v2 renders it; dropping it
@@ -333,18 +325,10 @@ export class EndpointCluster extends Construct {
       reason: 'EncryptionConfig.Resources is rendered by aws-eks-v2 with the only value EKS supports (secrets); removing it would replace the cluster',
     });
 
-    this.limitClusterRoleToThisCluster(props.clusterName);
+    limitClusterRoleToThisCluster(this.cluster, props.clusterName, autoMode);
 
-    adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
+    valid.adminPrincipals.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
     if (props.hybridNodesRole) {
-      const roleArn = props.hybridNodesRole.roleArn;
-      const clash = adminPrincipals.findIndex((arn) => arn === roleArn);
-      if (clash >= 0) {
-        throw new Error(
-          `EndpointCluster: hybridNodesRole (${isToken(roleArn) ? 'a deploy-time role ARN' : roleArn}) is also adminPrincipals[${clash}]; ` +
-          'EKS allows one access entry per IAM principal, so the deploy would fail. Give the hybrid nodes a role of their own.',
-        );
-      }
       // the entry type that lets nodes join; EKS attaches no access policy to it
       // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cluster-prep.html
       new eks.AccessEntry(this, 'HybridNodesAccess', {
@@ -355,42 +339,25 @@ export class EndpointCluster extends Construct {
       });
     }
 
-    // Clients outside the VPC on the private endpoint: connected networks reach the EKS-owned
-    // ENIs on 443 (connected networks are refused without private access). Hybrid nodes and their
-    // pods do in every mode: pods reach the API through the kubernetes service, whose endpoints
-    // are those ENIs, and AWS lists both rules with no mode condition.
-    // https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html
-    const group = this.controlPlaneSecurityGroup();
-    for (const cidr of connected.cidrs) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
-    for (const cidr of remote.nodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
-    for (const cidr of remote.pods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
-    // the default quota of inbound rules per security group, which the deploy would hit
-    // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
-    const apiRules = connected.cidrs.length + remote.nodes.length + remote.pods.length + ((props.bastion ?? true) ? 1 : 0);
-    const resolverRules = this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0 ? 2 * connected.cidrs.length + 2 : 0;
-    if (Math.max(apiRules, resolverRules) > SECURITY_GROUP_INBOUND_RULES) {
-      Annotations.of(this).addWarningV2('cdk-eks-endpoint:securityGroupRuleQuota',
-        `The connected and remote networks make ${apiRules} inbound rules in the control-plane security group` +
-        `${resolverRules > 0 ? ` and ${resolverRules} in the Resolver inbound endpoint's` : ''}; the default quota is ${SECURITY_GROUP_INBOUND_RULES} per security group, ` +
-        'so the deploy would fail unless it is raised for your account. Merge adjacent blocks, or raise "Inbound or outbound rules per security group" in Service Quotas.');
-    }
+    const outside = { connected: valid.connectedCidrs, remoteNodes: valid.remoteNodeNetworks, remotePods: valid.remotePodNetworks };
+    addApiIngressRules(this.cluster, outside);
+    warnOnRuleQuota(this, this.mode, outside, bastionOn);
     let forwarding: ResolverForwarding | undefined;
-    if (this.mode.publicAccess && this.mode.privateAccess && connected.cidrs.length > 0) {
+    if (forwardingSubnets) {
       forwarding = new ResolverForwarding(this, 'EndpointResolver', {
         vpc: this.vpc,
-        subnets: this.resolverSubnets(workloadSubnets),
+        subnets: forwardingSubnets,
         cluster: this.cluster,
         connectedVpcs: props.connectedVpcs ?? [],
-        connectedCidrs: connected.cidrs,
+        connectedCidrs: valid.connectedCidrs,
       });
     }
     this.resolverInboundAddresses = forwarding ? [...forwarding.inboundAddresses] : [];
     this.resolverRuleId = forwarding?.ruleId;
 
-    const bastionOn = props.bastion ?? true;
     let kit: IsolatedEndpointKit | undefined;
     if (this.egress === ClusterEgress.ISOLATED) {
-      kit = new IsolatedEndpointKit(this, 'VpcEndpoints', this.vpc, workloadSubnets.subnets ?? [], {
+      kit = new IsolatedEndpointKit(this, 'VpcEndpoints', this.vpc, workload.subnets ?? [], {
         nodes: !autoMode,
         autoMode,
         bastion: bastionOn,
@@ -407,34 +374,22 @@ export class EndpointCluster extends Construct {
     this.vpcEndpointServices = kit ? [...kit.created] : [];
 
     if (!autoMode) {
-      const nodegroup = this.addNodegroup(props.nodegroup ?? {}, workloadSubnets);
-      if (kit) nodegroup.node.addDependency(kit); // nodes that boot before their endpoints never join
-      acknowledgeNagFindings(nodegroup.role, [
-        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
-          'EKS requires this AWS managed policy on the node role of a managed node group.'],
-        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
-          'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it.'],
-        ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
-          'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
-      ]);
-      this.nodegroup = nodegroup;
+      this.nodegroup = addNodegroup(this, this.cluster, props.nodegroup ?? {}, workload);
+      if (kit) this.nodegroup.node.addDependency(kit); // nodes that boot before their endpoints never join
     } else {
-      this.acknowledgeAutoModeFindings();
+      acknowledgeAutoModeClusterRoleFindings(this.cluster);
     }
-    acknowledgeNagFindings(this.cluster.role, [
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
-        'EKS requires this AWS managed policy on the cluster role; AWS keeps it current with what the control plane needs.'],
-    ]);
+    acknowledgeClusterRoleFindings(this.cluster);
 
     const bastionIsAdmin = bastionOn && props.bastionOptions?.accessPolicies?.length !== 0;
-    if (adminPrincipals.length === 0 && !bastionIsAdmin) {
+    if (valid.adminPrincipals.length === 0 && !bastionIsAdmin) {
       Annotations.of(this).addWarningV2('cdk-eks-endpoint:noClusterAccess',
         'No IAM principal gets access to this cluster: the cluster creator gets none (bootstrapClusterCreatorAdminPermissions is false), ' +
         'adminPrincipals is empty and there is no bastion with an access entry. Add adminPrincipals, or grant access with cluster.grantAccess().');
     }
     if (bastionOn) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
-        vpcSubnets: workloadSubnets,
+        vpcSubnets: workload,
         ...props.bastionOptions,
         cluster: this.cluster,
         kubernetesVersion: props.version ?? eks.KubernetesVersion.V1_35,
@@ -443,505 +398,4 @@ export class EndpointCluster extends Construct {
       if (kit) this.bastion.node.addDependency(kit); // its boot script downloads kubectl from S3
     }
   }
-
-  /** The combinations that cannot work, refused before anything is built. */
-  private refuseCombinations(props: EndpointClusterProps): void {
-    if (this.egress === ClusterEgress.ISOLATED && !this.mode.privateAccess) {
-      throw new Error(
-        `EndpointCluster: egress ISOLATED with mode ${this.mode}: nodes without internet egress cannot reach a public-only endpoint, so they would never join. ` +
-        'Use EndpointMode.PRIVATE or EndpointMode.PUBLIC_AND_PRIVATE (nodes then use the private endpoint), or egress NAT_GATEWAY.',
-      );
-    }
-    if (this.compute === ClusterCompute.AUTO_MODE && props.nodegroup !== undefined) {
-      throw new Error(
-        `EndpointCluster: nodegroup (${Object.keys(props.nodegroup).join(', ') || 'empty'}) shapes the managed node group, which compute AUTO_MODE does not create. ` +
-        'Remove nodegroup (Auto Mode sizes nodes from the pods\' requests), or use compute NODEGROUP.',
-      );
-    }
-    const connected = (props.connectedVpcs?.length ?? 0) + (props.connectedCidrs?.length ?? 0);
-    if (connected > 0 && !this.mode.privateAccess) {
-      throw new Error(
-        `EndpointCluster: connectedVpcs/connectedCidrs are given, but mode ${this.mode} has no private endpoint for connected networks to reach. ` +
-        'Use EndpointMode.PRIVATE or EndpointMode.PUBLIC_AND_PRIVATE, or remove them and add the networks\' egress addresses with EndpointMode.PUBLIC.onlyFrom(...).',
-      );
-    }
-    const remote = props.remoteNodeNetworks?.length ?? 0;
-    if ((props.remotePodNetworks?.length ?? 0) > 0 && remote === 0) {
-      throw new Error(
-        `EndpointCluster: remotePodNetworks (${props.remotePodNetworks!.join(', ')}) is given without remoteNodeNetworks; EKS takes pod networks only ` +
-        'with the node networks the hybrid nodes are in. Add remoteNodeNetworks, or remove remotePodNetworks.',
-      );
-    }
-    if (props.hybridNodesRole !== undefined && remote === 0) {
-      throw new Error(
-        'EndpointCluster: hybridNodesRole is given without remoteNodeNetworks; hybrid nodes join only a cluster that knows their networks. ' +
-        'Add remoteNodeNetworks, or remove hybridNodesRole.',
-      );
-    }
-    if (remote > 0 && this.mode.publicAccess && this.mode.privateAccess) {
-      throw new Error(
-        `EndpointCluster: remoteNodeNetworks with mode ${this.mode}: hybrid nodes are outside the VPC, so they would resolve the endpoint to its public addresses ` +
-        'and never use the private one (AWS recommends Public or Private for hybrid nodes). Use EndpointMode.PRIVATE, ' +
-        'or EndpointMode.PUBLIC.onlyFrom(...) with your on-premises egress addresses.',
-      );
-    }
-  }
-
-  /** The subnets for nodes and bastion: isolated with ISOLATED egress, else private with egress (or isolated, when the VPC has only those). */
-  private workloadSubnets(): ec2.SubnetSelection {
-    const vpc = this.vpc;
-    if (this.egress === ClusterEgress.ISOLATED) {
-      if (vpc.isolatedSubnets.length === 0) {
-        throw new Error(
-          'EndpointCluster: egress ISOLATED places nodes and bastion in isolated subnets, but the VPC has none ' +
-          `(it has ${vpc.privateSubnets.length} private subnet(s) with egress and ${vpc.publicSubnets.length} public). ` +
-          'Give a VPC with PRIVATE_ISOLATED subnets, let EndpointCluster create the VPC, or use egress NAT_GATEWAY.',
-        );
-      }
-      return { subnets: vpc.isolatedSubnets };
-    }
-    if (vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-eks-endpoint:isolatedSubnetsWithoutEndpoints',
-        'The VPC has no private subnets with egress, so nodes and bastion go to its isolated subnets, and egress is NAT_GATEWAY: no VPC endpoint is created for them. ' +
-        'Unless those subnets route out some other way (a Transit Gateway, say), nodes never join. Set egress: ClusterEgress.ISOLATED to get the VPC endpoints they need.');
-    }
-    return { subnets: vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets };
-  }
-
-  /**
-   * The control plane's subnets: those of the nodes, and the public ones with a NAT gateway and a
-   * node group, which keeps what aws-eks-v2 renders by default. Auto Mode's built-in node class
-   * launches nodes in the cluster's subnets, so there they are the private (or isolated) ones only.
-   */
-  private controlPlaneSubnets(workload: ec2.SubnetSelection): ec2.SubnetSelection[] {
-    if (this.egress === ClusterEgress.ISOLATED || this.compute === ClusterCompute.AUTO_MODE) {
-      return [workload];
-    }
-    return controlPlaneSubnets(this.vpc);
-  }
-
-  /** Two subnets in two AZs for the Resolver endpoints, from the nodes' subnets, with literal CIDR blocks. */
-  private resolverSubnets(workload: ec2.SubnetSelection): ec2.ISubnet[] {
-    const chosen: ec2.ISubnet[] = [];
-    for (const subnet of workload.subnets ?? []) {
-      if (chosen.some((s) => s.availabilityZone === subnet.availabilityZone)) continue;
-      let cidr: string | undefined;
-      try {
-        cidr = subnet.ipv4CidrBlock;
-      } catch {
-        cidr = undefined;
-      }
-      if (cidr === undefined || isToken(cidr)) {
-        throw new Error(
-          `EndpointCluster: Public & Private mode with connected networks builds a Route 53 Resolver inbound endpoint at a fixed address in subnet ${subnet.subnetId}, ` +
-          `whose CIDR block is not known at synth. Import the VPC with its subnets' CIDR blocks (${this.egress === ClusterEgress.ISOLATED ? 'isolatedSubnetIpv4CidrBlocks' : 'privateSubnetIpv4CidrBlocks'}), or use EndpointMode.PRIVATE, ` +
-          'whose connected clients need no Resolver.',
-        );
-      }
-      chosen.push(subnet);
-      if (chosen.length === 2) return chosen;
-    }
-    throw new Error(
-      'EndpointCluster: Public & Private mode with connected networks builds Route 53 Resolver endpoints, which need subnets in two Availability Zones; ' +
-      `the nodes' subnets span ${chosen.length}. Give a VPC with private subnets in two AZs, or use EndpointMode.PRIVATE, whose connected clients need no Resolver.`,
-    );
-  }
-
-  /** The connected networks' CIDR blocks (the VPCs' first), checked. */
-  private connectedNetworks(props: EndpointClusterProps): { cidrs: string[] } {
-    const connectedVpcs = props.connectedVpcs ?? [];
-    const vpcCidrs = connectedVpcs.map((vpc, i) => {
-      // the Resolver rule would be associated twice with one VPC, which Route 53 refuses
-      const first = connectedVpcs.findIndex((other) => other === vpc || (!isToken(vpc.vpcId) && other.vpcId === vpc.vpcId));
-      if (first !== i) {
-        throw new Error(
-          `EndpointCluster: connectedVpcs lists ${isToken(vpc.vpcId) ? vpc.node.path : vpc.vpcId} twice (connectedVpcs[${first}] and connectedVpcs[${i}]). List each VPC once.`,
-        );
-      }
-      const cidr = literalVpcCidr(vpc);
-      if (cidr === undefined) {
-        throw new Error(
-          `EndpointCluster: connectedVpcs[${i}] (${vpc.node.path}) has no known CIDR block, which its 443 rule needs. ` +
-          'Import it with vpcCidrBlock (ec2.Vpc.fromVpcAttributes), or give its CIDR block in connectedCidrs instead.',
-        );
-      }
-      if (vpc === this.vpc || (!isToken(vpc.vpcId) && vpc.vpcId === this.vpc.vpcId)) {
-        throw new Error(`EndpointCluster: connectedVpcs[${i}] is the cluster's own VPC, whose clients resolve the private endpoint already. Remove it.`);
-      }
-      // a Resolver rule is associated with VPCs of its own account and region only (Public &
-      // Private); in Private mode a VPC anywhere needs only its 443 rule
-      const here = Stack.of(this);
-      const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-      if (this.mode.publicAccess && (differs(vpc.env.account, here.account) || differs(vpc.env.region, here.region))) {
-        throw new Error(
-          `EndpointCluster: connectedVpcs[${i}] (${vpc.node.path}) is in ${vpc.env.account}/${vpc.env.region}, the cluster in ${here.account}/${here.region}; ` +
-          'a Route 53 Resolver rule can be associated only with VPCs of its own account and region. Give that VPC\'s CIDR block in connectedCidrs, ' +
-          'share resolverRuleId with its account through AWS RAM and associate it there (same region), or peer it in this account.',
-        );
-      }
-      return cidr;
-    });
-    const given = cidrList('EndpointCluster', 'connectedCidrs', props.connectedCidrs ?? []);
-    const all = [...vpcCidrs, ...given].filter((c, i, list) => list.indexOf(c) === i);
-    const vpcCidr = literalVpcCidr(this.vpc);
-    for (const cidr of all) {
-      if (cidr === '0.0.0.0/0') {
-        throw new Error(
-          'EndpointCluster: connectedCidrs has 0.0.0.0/0, which would open the API\'s security group to every address routed to the VPC. ' +
-          'List the connected networks\' own blocks.',
-        );
-      }
-      if (vpcCidr !== undefined && overlaps(cidr, vpcCidr)) {
-        throw new Error(
-          `EndpointCluster: connected network ${cidr} overlaps the cluster VPC's ${vpcCidr}; traffic to it would never leave the VPC. ` +
-          'Connected networks need address space of their own: renumber one side, or remove it from connectedVpcs/connectedCidrs.',
-        );
-      }
-    }
-    if (all.some(isToken) || vpcCidr === undefined || isToken(vpcCidr)) {
-      if (all.length > 0) {
-        Annotations.of(this).addWarningV2('cdk-eks-endpoint:connectedNetworksNotVerifiable',
-          'Some connected networks\' CIDR blocks, or the cluster VPC\'s, are deploy-time values, so whether they overlap cannot be checked at synth. ' +
-          'Confirm each connected network has address space of its own.');
-      }
-    }
-    return { cidrs: all };
-  }
-
-  /** The hybrid nodes' networks and the service range, with every requirement EKS has checked. */
-  private remoteNetworks(props: EndpointClusterProps): { nodes: string[]; pods: string[]; serviceCidr?: string } {
-    const nodes = cidrList('EndpointCluster', 'remoteNodeNetworks', props.remoteNodeNetworks ?? []);
-    const pods = cidrList('EndpointCluster', 'remotePodNetworks', props.remotePodNetworks ?? []);
-    const serviceCidr = props.serviceIpv4Cidr === undefined ? undefined
-      : cidrList('EndpointCluster', 'serviceIpv4Cidr', [props.serviceIpv4Cidr])[0];
-    // each block with the name a user would look for: remoteNodeNetworks[1]
-    const all: Array<[string, string]> = [
-      ...nodes.map((c, i): [string, string] => [`remoteNodeNetworks[${i}]`, c]),
-      ...pods.map((c, i): [string, string] => [`remotePodNetworks[${i}]`, c]),
-    ];
-    const vpcCidr = literalVpcCidr(this.vpc);
-    const unknownVpc = vpcCidr === undefined || isToken(vpcCidr);
-    if (serviceCidr !== undefined && !isToken(serviceCidr)) {
-      // https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
-      const prefix = Number(serviceCidr.split('/')[1]);
-      if (!SERVICE_RANGES.some((block) => cidrContains(block, serviceCidr)) || prefix < 12 || prefix > 24) {
-        throw new Error(
-          `EndpointCluster: serviceIpv4Cidr ${serviceCidr} must be a block from /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (EKS's rule). ` +
-          'Pick one no network of yours uses, such as 172.20.0.0/16.',
-        );
-      }
-      if (!unknownVpc && overlaps(serviceCidr, vpcCidr!)) {
-        throw new Error(`EndpointCluster: serviceIpv4Cidr ${serviceCidr} overlaps the cluster VPC's ${vpcCidr}; EKS refuses it. Pick a block outside the VPC.`);
-      }
-    }
-    if (all.length === 0) return { nodes, pods, serviceCidr };
-    for (const [prop, cidr] of all) {
-      if (!isToken(cidr) && !REMOTE_NETWORK_RANGES.some((block) => cidrContains(block, cidr))) {
-        throw new Error(
-          `EndpointCluster: ${prop} ${cidr} is in none of the ranges EKS accepts for hybrid nodes: RFC 1918's 10.0.0.0/8, 172.16.0.0/12, ` +
-          '192.168.0.0/16, and RFC 6598\'s 100.64.0.0/10. Use the private block the nodes or pods are numbered from.',
-        );
-      }
-    }
-    for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) {
-        if (overlaps(all[i][1], all[j][1])) {
-          throw new Error(
-            `EndpointCluster: ${all[i][0]} ${all[i][1]} and ${all[j][0]} ${all[j][1]} overlap; EKS refuses overlapping remote node and pod networks. ` +
-            'Give each network once, as disjoint blocks.',
-          );
-        }
-      }
-    }
-    for (const [prop, cidr] of all) {
-      if (!unknownVpc && overlaps(cidr, vpcCidr!)) {
-        throw new Error(
-          `EndpointCluster: ${prop} ${cidr} overlaps the cluster VPC's ${vpcCidr}; EKS refuses remote networks inside the VPC. ` +
-          'Give the on-premises blocks the hybrid nodes and their pods are numbered from, or a VPC in another range (vpc).',
-        );
-      }
-      if (serviceCidr !== undefined && overlaps(cidr, serviceCidr)) {
-        throw new Error(
-          `EndpointCluster: ${prop} ${cidr} overlaps serviceIpv4Cidr ${serviceCidr}; EKS refuses it. Pick a service range no network of yours uses.`,
-        );
-      }
-    }
-    // Without serviceIpv4Cidr, EKS picks a service range clear of the remote networks when it
-    // creates the cluster: "If you don't explicitly specify a Kubernetes service IPv4 CIDR ...
-    // EKS automatically selects a service CIDR that doesn't overlap with your configured remote
-    // node and pod networks" (hybrid-nodes-cluster-create.html, which recommends setting one).
-    if (all.some(([, c]) => isToken(c)) || unknownVpc || (serviceCidr !== undefined && isToken(serviceCidr))) {
-      Annotations.of(this).addWarningV2('cdk-eks-endpoint:remoteNetworksNotVerifiable',
-        'Some remote node or pod networks, the service range or the VPC\'s CIDR block are deploy-time values, so the hybrid-nodes requirements cannot be checked at synth. ' +
-        'Confirm each remote network is an RFC 1918 (or 100.64.0.0/10) block that overlaps neither another remote network, the VPC nor the service range.');
-    }
-    return { nodes, pods, serviceCidr };
-  }
-
-  /** The additional security group aws-eks-v2 puts on the EKS-owned ENIs (and on no node). */
-  private controlPlaneSecurityGroup(): ec2.SecurityGroup {
-    const group = this.cluster.node.tryFindChild('ControlPlaneSecurityGroup');
-    if (!(group instanceof ec2.SecurityGroup)) {
-      throw new Error('EndpointCluster: aws-eks-v2 no longer creates the ControlPlaneSecurityGroup this construct adds its 443 rules to; please report this.');
-    }
-    return group;
-  }
-
-  /**
-   * The role of Auto Mode's built-in node pools, with the two managed policies AWS documents for
-   * it (narrower than a node group's AmazonEKSWorkerNodePolicy and ECR read-only, which aws-eks-v2
-   * would give). EKS makes its access entry.
-   * https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
-   */
-  private createAutoModeNodeRole(): iam.Role {
-    const role = new iam.Role(this, 'AutoModeNodeRole', {
-      description: 'EKS Auto Mode nodes of the built-in node pools',
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodeMinimalPolicy'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
-      ],
-    });
-    acknowledgeNagFindings(role, [
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]',
-        'The managed policy AWS documents for Auto Mode nodes: the least a node needs to join.'],
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
-        'The managed policy AWS documents for Auto Mode nodes: pulling images from ECR, nothing more.'],
-    ]);
-    return role;
-  }
-
-  /** cdk-nag findings on the Auto Mode policies aws-eks-v2 gives the cluster role, with the reasons. */
-  private acknowledgeAutoModeFindings(): void {
-    acknowledgeNagFindings(this.cluster.role, ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy']
-      .map((name): [string, string] => [`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
-        'Auto Mode requires this AWS managed policy on the cluster role, to manage the nodes, volumes, load balancers and network interfaces for you.']));
-  }
-
-  /**
-   * The confused-deputy conditions EKS documents for a cluster role: only EKS acting for this
-   * account's cluster may assume it. The cluster's own ARN would make the role depend on the
-   * cluster that depends on it, so the name is the one given, or any cluster of this account
-   * and region. An override of aws-eks-v2's role (rather than a role of our own) keeps the role,
-   * and so the cluster, in place on update.
-   * https://docs.aws.amazon.com/eks/latest/userguide/cross-service-confused-deputy-prevention.html
-   */
-  private limitClusterRoleToThisCluster(clusterName: string | undefined): void {
-    const cfnRole = this.cluster.role.node.defaultChild;
-    if (!(cfnRole instanceof iam.CfnRole)) return; // a role given from elsewhere is its owner's
-    const name = clusterName !== undefined && !Token.isUnresolved(clusterName) ? clusterName : '*';
-    // The whole document, so that Auto Mode's sts:TagSession (which aws-eks-v2 adds as a second
-    // statement) carries the same conditions; without Auto Mode it is what aws-eks-v2 renders,
-    // with the conditions added.
-    cfnRole.addPropertyOverride('AssumeRolePolicyDocument', {
-      Version: '2012-10-17',
-      Statement: [{
-        Action: this.compute === ClusterCompute.AUTO_MODE ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'eks.amazonaws.com' },
-        Condition: {
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:cluster/${name}` },
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        },
-      }],
-    });
-  }
-
-  private createSecretsKey(removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets for ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-      // the waiting period applies when the key is deleted: the shortest KMS allows, for the lab
-      pendingWindow: Duration.days(7),
-    });
-    limitGrantsToAwsServices(key);
-    return key;
-  }
-
-  private createVpc(): ec2.Vpc {
-    const isolated = this.egress === ClusterEgress.ISOLATED;
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: isolated ? 0 : 1,
-      enableDnsSupport: true,
-      enableDnsHostnames: true,
-      // restricting the default security group takes a custom-resource Lambda; nothing here uses that group
-      restrictDefaultSecurityGroup: false,
-      subnetConfiguration: isolated
-        // no public subnet, so no internet gateway: AWS services through VPC endpoints only
-        ? [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
-        : [
-          // the NAT gateway has its Elastic IP and the EKS-owned ENIs need none: no address is handed out
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
-        ],
-      flowLogs: {
-        All: { destination: flowLogDestination(this), trafficType: ec2.FlowLogTrafficType.ALL },
-      },
-    });
-    acknowledgeNagFindings(vpc, [
-      ['NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
-      ['HIPAA.Security-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
-    ]);
-    for (const subnet of vpc.publicSubnets) {
-      const route = subnet.node.tryFindChild('DefaultRoute');
-      if (route) {
-        acknowledgeNagFindings(route, [
-          ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
-          ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
-        ]);
-      }
-    }
-    return vpc;
-  }
-
-  /**
-   * The allow-list to render. Open public modes render 0.0.0.0/0 (the EKS default), and so
-   * does PRIVATE, where the list is inert; PUBLIC with an allow-list gets the NAT addresses.
-   */
-  private renderedCidrs(ownedVpc: ec2.Vpc | undefined): string[] {
-    const requested = this.mode.publicAccessCidrs;
-    if (!this.mode.publicAccess || requested.length === 0) {
-      return ['0.0.0.0/0'];
-    }
-    if (requested.some(isToken)) {
-      Annotations.of(this).addWarningV2('cdk-eks-endpoint:publicAccessCidrsNotVerifiable',
-        `The public access CIDR blocks of ${this.mode.name} include deploy-time values, which cannot be checked at synth time. ` +
-        'Confirm each is a valid IPv4 block and that the list holds at most 40 blocks.');
-    }
-    if (this.mode.privateAccess) {
-      return requested;
-    }
-    // Public only: nodes reach the API from their NAT gateways' addresses.
-    if (!ownedVpc) {
-      throw new Error(
-        `EndpointCluster: mode ${this.mode} restricts a public-only endpoint, but the VPC is not created by this construct, ` +
-        'so its nodes\' egress addresses cannot be added to the allow-list and the nodes would never join. ' +
-        'Use EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(...) (nodes then use the private endpoint), or let EndpointCluster create the VPC.',
-      );
-    }
-    const natAddresses = ownedVpc.publicSubnets
-      .map((subnet) => subnet.node.tryFindChild('EIP'))
-      .filter((eip): eip is ec2.CfnEIP => eip instanceof ec2.CfnEIP)
-      .map((eip) => Fn.join('', [eip.attrPublicIp, '/32']));
-    const all = [...requested, ...natAddresses];
-    if (all.length > MAX_PUBLIC_ACCESS_CIDRS) {
-      throw new Error(
-        `EndpointCluster: ${requested.length} CIDR blocks plus ${natAddresses.length} NAT gateway address(es) make ${all.length}; ` +
-        `EKS allows at most ${MAX_PUBLIC_ACCESS_CIDRS}. Merge adjacent blocks.`,
-      );
-    }
-    return all;
-  }
-
-  private addNodegroup(options: eks.NodegroupOptions, subnets: ec2.SubnetSelection): eks.Nodegroup {
-    const { diskSize, ...rest } = options;
-    let launchTemplateSpec = options.launchTemplateSpec;
-    if (!launchTemplateSpec) {
-      const template = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
-        requireImdsv2: true,
-        detailedMonitoring: true,
-        httpPutResponseHopLimit: 1,
-        blockDevices: [{
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(diskSize ?? 20, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
-        }],
-      });
-      launchTemplateSpec = { id: template.launchTemplateId!, version: template.latestVersionNumber };
-    } else if (diskSize !== undefined) {
-      throw new Error(
-        `EndpointCluster: nodegroup.diskSize (${diskSize}) cannot be combined with nodegroup.launchTemplateSpec; EKS refuses both. ` +
-        'Set the volume size in your launch template.',
-      );
-    }
-    if (options.remoteAccess) {
-      throw new Error(
-        'EndpointCluster: nodegroup.remoteAccess opens SSH to the nodes. Reach the cluster through the bastion ' +
-        '(Session Manager) instead, or build the node group yourself with cluster.addNodegroupCapacity().',
-      );
-    }
-    return this.cluster.addNodegroupCapacity('Nodes', {
-      instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM)],
-      amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
-      minSize: 1,
-      desiredSize: 2,
-      maxSize: 3,
-      subnets,
-      ...rest,
-      launchTemplateSpec,
-    });
-  }
-}
-
-/**
- * aws-eks-v2's default selection names public and private-with-egress subnets and throws when a
- * VPC lacks either; select what the VPC has, in the same order, so a VPC with both renders
- * exactly what aws-eks-v2 would.
- */
-function controlPlaneSubnets(vpc: ec2.IVpc): ec2.SubnetSelection[] {
-  const selections: ec2.SubnetSelection[] = [];
-  if (vpc.publicSubnets.length > 0) selections.push({ subnetType: ec2.SubnetType.PUBLIC });
-  if (vpc.privateSubnets.length > 0) {
-    selections.push({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  } else if (vpc.isolatedSubnets.length > 0) {
-    selections.push({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
-  }
-  return selections;
-}
-
-function toEndpointAccess(mode: EndpointMode): eks.EndpointAccess {
-  if (!mode.publicAccess) {
-    return eks.EndpointAccess.PRIVATE;
-  }
-  if (!mode.privateAccess) {
-    // aws-eks-v2 refuses PUBLIC.onlyFrom(); the allow-list is rendered by EndpointCluster itself.
-    return eks.EndpointAccess.PUBLIC;
-  }
-  return mode.publicAccessCidrs.length > 0
-    ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...mode.publicAccessCidrs)
-    : eks.EndpointAccess.PUBLIC_AND_PRIVATE;
-}
-
-/** The default quota of inbound rules per security group (adjustable). */
-const SECURITY_GROUP_INBOUND_RULES = 60;
-
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
-const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/;
-
-/**
- * The admin principal ARNs to grant, trimmed. Throws on a value that is not an IAM role or
- * user ARN, and on a principal listed twice: each would get its own access entry, and EKS
- * refuses a second entry for a principal (ResourceInUseException), failing the deploy.
- * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html
- */
-function validateAdminPrincipals(given: string[]): string[] {
-  const arns = given.map((arn) => (typeof arn === 'string' && !isToken(arn) ? arn.trim() : arn));
-  arns.forEach((arn, i) => {
-    // Tokens are not judged, and equal only when they are the same token.
-    if (!isToken(arn)) {
-      const assumed = ASSUMED_ROLE_ARN.exec(arn);
-      if (assumed) {
-        throw new Error(
-          `EndpointCluster: adminPrincipals has the STS session ARN ${JSON.stringify(given[i])}; access entries take the role's ARN. ` +
-          `Use arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]} (add the role's path if it has one).`,
-        );
-      }
-      if (!PRINCIPAL_ARN.test(arn)) {
-        throw new Error(
-          `EndpointCluster: adminPrincipals has ${JSON.stringify(given[i])}, which is not an IAM role or user ARN. ` +
-          'Expected arn:aws:iam::<12-digit account>:role/<name> or arn:aws:iam::<account>:user/<name>.',
-        );
-      }
-    }
-    const first = arns.indexOf(arn);
-    if (first !== i) {
-      const shown = isToken(arn) ? 'the same deploy-time value' : JSON.stringify(arn);
-      throw new Error(
-        `EndpointCluster: adminPrincipals lists ${shown} twice (adminPrincipals[${first}] and adminPrincipals[${i}]); ` +
-        'EKS allows one access entry per IAM principal per cluster, so the deploy would fail. List each principal once.',
-      );
-    }
-  });
-  return arns;
 }

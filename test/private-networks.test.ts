@@ -8,7 +8,7 @@ import { testApp } from './util';
 
 /**
  * The helpers of issue 7 in lib/private, through the EndpointCluster that uses them: the CIDR
- * lists (networks.ts), the Route 53 Resolver forwarding (resolver-forwarding.ts) and the VPC
+ * lists (endpoint-cluster/validation.ts), the Route 53 Resolver forwarding (resolver-forwarding.ts) and the VPC
  * endpoints of an isolated cluster (vpc-endpoints.ts). Cases the option tests leave open, found
  * by mutation testing.
  */
@@ -44,7 +44,7 @@ function interfaceServices(template: Template): string[] {
     }).sort();
 }
 
-describe('networks.ts: the CIDR lists EndpointCluster takes', () => {
+describe('endpoint-cluster/validation.ts: the CIDR lists EndpointCluster takes', () => {
   test('takes a service range in 192.168.0.0/16, one of the three blocks EKS picks it from', () => {
     const stack = new Stack(testApp(), 'Service192');
     new EndpointCluster(stack, 'Lab', { serviceIpv4Cidr: '192.168.200.0/24' });
@@ -139,6 +139,22 @@ describe('vpc-endpoints.ts: the VPC endpoints of an isolated cluster', () => {
     const lab = isolatedCluster(stack, vpc);
     expect(lab.vpcEndpointServices).toEqual(['ec2', 'ecr.dkr', 's3']);
     expect(interfaceServices(Template.fromStack(stack))).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
+  });
+
+  test('reuses the kms and logs endpoints a VPC has for the bastion\'s encrypted, logged sessions', () => {
+    // GIVEN a VPC with interface endpoints (private DNS on) for KMS and CloudWatch Logs
+    const stack = new Stack(testApp(), 'SessionEndpoints');
+    const vpc = isolatedVpc(stack);
+    vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    // WHEN the bastion encrypts and logs its sessions
+    const lab = isolatedCluster(stack, vpc, {
+      bastion: true,
+      bastionOptions: { sessionEncryptionKey: new kms.Key(stack, 'SessionKey', { enableKeyRotation: true }), sessionLogGroup: new logs.LogGroup(stack, 'Sessions') },
+    });
+    // THEN neither is created again: one endpoint per service
+    expect(lab.vpcEndpointServices).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'sts', 'ssm', 'ssmmessages', 'ec2messages', 's3']);
+    expect(interfaceServices(Template.fromStack(stack)).filter((s) => s === 'kms' || s === 'logs')).toEqual(['kms', 'logs']);
   });
 
   test('does not take an endpoint whose service name is a deploy-time value for one it needs', () => {

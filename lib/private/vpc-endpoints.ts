@@ -1,6 +1,9 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
+import {
+  AUTO_MODE_ENDPOINTS, knownServiceOf, NODE_ENDPOINTS, SESSION_ENCRYPTION_ENDPOINT, SESSION_LOGS_ENDPOINT, SESSION_MANAGER_ENDPOINTS,
+} from '../shared/endpoint-services';
 import { literalVpcCidr } from './networks';
 
 /** Who in an isolated VPC needs AWS services, and so which VPC endpoints. */
@@ -24,34 +27,43 @@ interface Need {
   readonly why: string;
 }
 
+/** The gateway endpoint nodes and bastion get for S3; every other service is an interface endpoint. */
+const S3 = 's3';
+
+/** The construct ID of each interface endpoint, by service: IDs are API, so they are written out. */
+const ENDPOINT_IDS: Record<string, string> = {
+  'ec2': 'Ec2',
+  'ecr.api': 'EcrApi',
+  'ecr.dkr': 'EcrDkr',
+  'sts': 'Sts',
+  'eks-auth': 'EksAuth',
+  'ssm': 'Ssm',
+  'ssmmessages': 'SsmMessages',
+  'ec2messages': 'Ec2Messages',
+  'logs': 'Logs',
+  'kms': 'Kms',
+};
+
 /**
- * The interface endpoints that `needs` call for, in a fixed order. Sources:
- * nodes, https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (ec2, ecr.api,
- * ecr.dkr, sts, and S3 as a gateway); Auto Mode's Pod Identity, eks-auth (same page);
- * Session Manager, https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
- * (ssm, ssmmessages, ec2messages; kms for encrypted sessions; logs for CloudWatch session logs).
- * The bastion writes its kubeconfig itself and `aws eks get-token` signs locally, so it calls no
- * EKS API and needs no `eks` endpoint. Flow logs and control-plane logs are delivered by AWS
- * services, not from the VPC, so they need no `logs` endpoint.
+ * The interface endpoints that `needs` call for, in a fixed order, from the service lists in
+ * shared/endpoint-services.ts (with their sources). The bastion writes its kubeconfig itself and
+ * `aws eks get-token` signs locally, so it calls no EKS API and needs no `eks` endpoint. Flow logs
+ * and control-plane logs are delivered by AWS services, not from the VPC, so they need no `logs`
+ * endpoint.
  */
 export function interfaceNeeds(needs: EndpointNeeds): Need[] {
   const all: Need[] = [];
-  const add = (service: string, id: string, why: string) => {
-    if (!all.some((n) => n.service === service)) all.push({ service, id, why });
+  const add = (services: string[], why: string) => {
+    for (const service of services) {
+      if (service !== S3 && !all.some((n) => n.service === service)) all.push({ service, id: ENDPOINT_IDS[service], why });
+    }
   };
-  if (needs.nodes || needs.autoMode) {
-    add('ec2', 'Ec2', 'nodes');
-    add('ecr.api', 'EcrApi', 'nodes');
-    add('ecr.dkr', 'EcrDkr', 'nodes');
-    add('sts', 'Sts', 'nodes');
-  }
-  if (needs.autoMode) add('eks-auth', 'EksAuth', 'Auto Mode (EKS Pod Identity)');
+  if (needs.nodes || needs.autoMode) add(NODE_ENDPOINTS, 'nodes');
+  if (needs.autoMode) add(AUTO_MODE_ENDPOINTS, 'Auto Mode (EKS Pod Identity)');
   if (needs.bastion) {
-    add('ssm', 'Ssm', 'the bastion (Session Manager)');
-    add('ssmmessages', 'SsmMessages', 'the bastion (Session Manager)');
-    add('ec2messages', 'Ec2Messages', 'the bastion (Session Manager)');
-    if (needs.bastionLogs) add('logs', 'Logs', 'the bastion\'s session logs');
-    if (needs.bastionKms) add('kms', 'Kms', 'the bastion\'s session encryption');
+    add(SESSION_MANAGER_ENDPOINTS, 'the bastion (Session Manager)');
+    if (needs.bastionLogs) add([SESSION_LOGS_ENDPOINT], 'the bastion\'s session logs');
+    if (needs.bastionKms) add([SESSION_ENCRYPTION_ENDPOINT], 'the bastion\'s session encryption');
   }
   return all;
 }
@@ -76,12 +88,12 @@ export function seenEndpoints(vpc: ec2.IVpc, exclude?: IConstruct): SeenEndpoint
   for (const c of vpc.node.root.node.findAll()) {
     if (!(c instanceof ec2.CfnVPCEndpoint) || c.vpcId !== vpc.vpcId) continue;
     if (exclude && c.node.path.startsWith(`${exclude.node.path}/`)) continue;
-    const service = serviceSuffix(Stack.of(c).resolve(c.serviceName));
+    const service = serviceOf(Stack.of(c).resolve(c.serviceName));
     if (service === undefined) continue;
     const type = c.vpcEndpointType ?? 'Gateway';
     if (type === 'Interface' && c.privateDnsEnabled === true) {
       interfaces.set(service, c);
-    } else if (type === 'Gateway' && service === 's3') {
+    } else if (type === 'Gateway' && service === S3) {
       for (const id of Array.isArray(c.routeTableIds) ? c.routeTableIds : []) s3RouteTables.add(id);
     }
   }
@@ -89,22 +101,24 @@ export function seenEndpoints(vpc: ec2.IVpc, exclude?: IConstruct): SeenEndpoint
 }
 
 /**
- * `ecr.api` from `com.amazonaws.us-east-1.ecr.api` (or another partition's form of it), or from the same name joined around the
- * region (how aws-ec2 renders it in an environment-agnostic stack); undefined when it cannot be
- * read. Takes the resolved value.
+ * The known service (shared/endpoint-services.ts) an endpoint's resolved service name ends with:
+ * `ecr.api` from `com.amazonaws.us-east-1.ecr.api` (or another partition's form of it), or from
+ * the same name joined around the region (how aws-ec2 renders it in an environment-agnostic
+ * stack), read from its last literal part; undefined when it cannot be read.
  */
-export function serviceSuffix(name: unknown): string | undefined {
-  if (typeof name === 'string') {
-    // what follows the region, whatever the partition's prefix: com.amazonaws.eu-west-1.ecr.api,
-    // cn.com.amazonaws.cn-north-1.ecr.api, gov.ic.c2s.us-iso-east-1.ecr.api
-    const literal = /(?:^|\.)(?:[a-z]{2}(?:-[a-z]+)+-\d)\.([a-z0-9.-]+)$/.exec(name);
-    return literal ? literal[1] : undefined;
-  }
+export function serviceOf(name: unknown): string | undefined {
+  const tail = serviceNameTail(name);
+  return tail === undefined ? undefined : knownServiceOf(tail);
+}
+
+/** The literal end of a resolved service name: the name itself, or the last part of an `Fn::Join` on ''. */
+function serviceNameTail(name: unknown): string | undefined {
+  if (typeof name === 'string') return name;
   const join = (name as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
   if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return undefined;
   const parts = join[1].filter((p) => p !== '');
   const last = parts[parts.length - 1];
-  return typeof last === 'string' && /^\.[a-z0-9.-]+$/.test(last) ? last.slice(1) : undefined;
+  return typeof last === 'string' ? last : undefined;
 }
 
 /**
@@ -169,7 +183,7 @@ export class IsolatedEndpointKit extends Construct {
         service: ec2.GatewayVpcEndpointAwsService.S3,
         subnets: [{ subnets: uncovered }],
       });
-      this.created.push('s3');
+      this.created.push(S3);
     }
 
     // Endpoints added to the VPC after this construct would collide with the ones made here.
@@ -177,7 +191,7 @@ export class IsolatedEndpointKit extends Construct {
       validate: () => {
         const now = seenEndpoints(vpc, this);
         if (!now) return [];
-        const clashes = this.created.filter((service) => service !== 's3' && now.interfaces.has(service));
+        const clashes = this.created.filter((service) => service !== S3 && now.interfaces.has(service));
         return clashes.map((service) =>
           `${this.node.path} created the ${service} endpoint because the VPC had none when it was constructed, but ${now.interfaces.get(service)!.node.path} ` +
           'was added later with private DNS on for the same service; the deploy would fail on the second. Define your endpoint before the EndpointCluster, ' +

@@ -19,8 +19,18 @@ export const AUTO_MODE_ENDPOINTS = [...NODE_ENDPOINTS, 'eks-auth'];
 /** What Session Manager needs on an instance without internet egress. */
 export const SESSION_MANAGER_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages'];
 
-/** Services the check looks for, longest first so that `ecr.api` wins over `api`. */
-const KNOWN_SERVICES = [...NODE_ENDPOINTS, ...SESSION_MANAGER_ENDPOINTS, 'logs', 'elasticloadbalancing', 'autoscaling', 'eks-auth', 'eks']
+/** What Session Manager adds when it streams session logs to CloudWatch Logs. */
+export const SESSION_LOGS_ENDPOINT = 'logs';
+
+/** What Session Manager adds when its sessions are encrypted with a KMS key. */
+export const SESSION_ENCRYPTION_ENDPOINT = 'kms';
+
+/**
+ * Services read from endpoint names (by the check, and by the constructs' endpoint kit, which
+ * reuses what a VPC has), longest first so that `ecr.api` wins over `api`.
+ */
+const KNOWN_SERVICES = [...AUTO_MODE_ENDPOINTS, ...SESSION_MANAGER_ENDPOINTS, SESSION_LOGS_ENDPOINT, SESSION_ENCRYPTION_ENDPOINT,
+  'elasticloadbalancing', 'autoscaling', 'eks']
   .sort((a, b) => b.length - a.length);
 
 /**
