@@ -26,7 +26,7 @@ import { EndpointAccessChecks } from '../lib';
 import { main } from '../lib/check/adapters/cli';
 import { analyze } from '../lib/check/engine/analyze';
 import { ALL_RULES } from '../lib/check/rules';
-import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/fuzz-templates';
+import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/support/fuzz-templates';
 
 const ROOT = path.join(__dirname, '..', '..');
 

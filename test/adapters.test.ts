@@ -6,8 +6,8 @@ import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionC
 import { analyze } from '../lib/check/engine/analyze';
 import { loadInputs } from '../lib/check/engine/read/load';
 import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
-import { accessEntryClient, check, scenario } from './rules/fixtures';
-import { testApp } from './util';
+import { accessEntryClient, check, scenario } from './support/apps';
+import { testApp } from './support/util';
 
 /**
  * The same app through the three ways in: the Aspect's annotations, the pack's report and the

@@ -7,8 +7,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { accessEntryClient, check, scenario } from './rules/fixtures';
-import { testApp } from './util';
+import { accessEntryClient, check, scenario } from './support/apps';
+import { testApp } from './support/util';
 
 describe('EndpointCluster passes its own check', () => {
   test.each([

@@ -2,7 +2,7 @@ import { CfnParameter } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ClusterBastion } from '../../lib';
-import { accessEntryClient, byRule, check, KINDS, PLACEMENTS, scenario } from './fixtures';
+import { accessEntryClient, byRule, check, KINDS, PLACEMENTS, scenario } from '../support/apps';
 
 const ID = 'ClientSecurityGroupPath';
 

@@ -2,7 +2,7 @@ import { CfnParameter, CfnResource, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
-import { accessEntryClient, byRule, check, ClusterKind, KINDS, Mode, PLACEMENTS, Scenario, scenario, VpcPlacement } from './fixtures';
+import { accessEntryClient, byRule, check, ClusterKind, KINDS, Mode, PLACEMENTS, Scenario, scenario, VpcPlacement } from '../support/apps';
 
 /** The cluster VPC peered with a client VPC (10.50.0.0/16) in the network stack. */
 function peered(kind: ClusterKind, vpcIn: VpcPlacement, mode: Mode): Scenario & { peer: ec2.Vpc; peering: ec2.CfnVPCPeeringConnection } {

@@ -4,9 +4,9 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { analyze } from '../../lib/check/engine/analyze';
 import { ClusterReport, clusterReport, reportMarkdown } from '../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../lib/check/rules';
-import { byRule, check } from './fixtures';
-import { att, CLUSTER_TABLES, condition, fuzz, Json, messages, network, NetworkOptions, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, run, TCP_443, Template, verdicts } from './templates';
-import { testApp } from '../util';
+import { byRule, check } from '../support/apps';
+import { att, CLUSTER_TABLES, condition, fuzz, Json, messages, network, NetworkOptions, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, run, TCP_443, Template, verdicts } from '../support/templates';
+import { testApp } from '../support/util';
 
 /**
  * EKS Hybrid Nodes: the remote networks themselves (HybridNodeNetworks), the endpoint mode

@@ -2,7 +2,7 @@ import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { byRule, check, scenario, Scenario } from './fixtures';
+import { byRule, check, scenario, Scenario } from '../support/apps';
 
 /** A Lambda function whose role has an access entry on the cluster: an API client too. */
 function functionClient(s: Scenario, options: { inVpc: boolean }): lambda.Function {

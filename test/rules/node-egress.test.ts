@@ -2,8 +2,8 @@ import { Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ClusterBastion, EndpointCluster, EndpointMode } from '../../lib';
-import { testApp } from '../util';
-import { byRule, check, KINDS, PLACEMENTS, Scenario, scenario } from './fixtures';
+import { testApp } from '../support/util';
+import { byRule, check, KINDS, PLACEMENTS, Scenario, scenario } from '../support/apps';
 
 function allowList(s: Scenario, cidrs: string[]): void {
   (s.cluster as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.PublicAccessCidrs', cidrs);

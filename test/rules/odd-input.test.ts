@@ -1,8 +1,8 @@
 import { Fn, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EndpointAccessChecks } from '../../lib';
-import { testApp } from '../util';
-import { check } from './fixtures';
+import { testApp } from '../support/util';
+import { check } from '../support/apps';
 
 /**
  * Clusters whose settings are deploy-time values in every shape CloudFormation allows: the

@@ -1,5 +1,5 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { byRule, check, KINDS, PLACEMENTS, scenario } from './fixtures';
+import { byRule, check, KINDS, PLACEMENTS, scenario } from '../support/apps';
 
 const ID = 'PublicEndpointOpen';
 

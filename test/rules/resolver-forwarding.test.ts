@@ -1,4 +1,4 @@
-import { att, condition, fuzz, Json, messages, network, param, PUBLIC_AND_PRIVATE, ref, run, subnet, Template, verdicts } from './templates';
+import { att, condition, fuzz, Json, messages, network, param, PUBLIC_AND_PRIVATE, ref, run, subnet, Template, verdicts } from '../support/templates';
 
 /**
  * ConnectedClientResolution on hand-written templates: which FORWARD rules carry the endpoint's

@@ -4,10 +4,10 @@ import { analyze } from '../../lib/check/engine/analyze';
 import { loadInputs } from '../../lib/check/engine/read/load';
 import { ClusterReport, clusterReport } from '../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../lib/check/rules';
-import { byRule, check, KINDS, Mode, PLACEMENTS, scenario, VpcPlacement } from './fixtures';
+import { byRule, check, KINDS, Mode, PLACEMENTS, scenario, VpcPlacement } from '../support/apps';
 import {
   CLUSTER_TABLES, condition, fuzz, messages, network, NetworkOptions, param, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, run, TCP_443, Template, verdicts,
-} from './templates';
+} from '../support/templates';
 
 /**
  * On-premises clients across a Site-to-Site VPN: a virtual private gateway attached to the

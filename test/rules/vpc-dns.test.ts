@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { byRule, check, KINDS, PLACEMENTS, scenario } from './fixtures';
+import { byRule, check, KINDS, PLACEMENTS, scenario } from '../support/apps';
 
 /** Turns a DNS attribute off behind aws-eks-v2's back, with an escape hatch on the CfnVPC. */
 function withDns(vpc: ec2.Vpc, attribute: 'enableDnsHostnames' | 'enableDnsSupport', value: boolean): void {

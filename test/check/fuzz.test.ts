@@ -2,14 +2,14 @@ import { App, Aspects, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { EndpointAccessChecks, PrivateResolutionCheck } from '../lib';
-import { analyze } from '../lib/check/engine/analyze';
-import { TemplateInput } from '../lib/check/engine/read/input';
-import { ReportedFinding } from '../lib/check/engine/finding';
-import { ALL_RULES } from '../lib/check/rules';
-import { renderTree } from '../lib/check/adapters/tree-templates';
-import { att, baseTemplate, deployTimeAt, Mode, MODES, PARAMETER_TYPES, ref, targets, valueAt, Variant, VARIANTS, CONDITION_VARIANTS, withValue } from './fuzz-templates';
-import { testApp } from './util';
+import { EndpointAccessChecks, PrivateResolutionCheck } from '../../lib';
+import { analyze } from '../../lib/check/engine/analyze';
+import { TemplateInput } from '../../lib/check/engine/read/input';
+import { ReportedFinding } from '../../lib/check/engine/finding';
+import { ALL_RULES } from '../../lib/check/rules';
+import { renderTree } from '../../lib/check/adapters/tree-templates';
+import { att, baseTemplate, deployTimeAt, Mode, MODES, PARAMETER_TYPES, ref, targets, valueAt, Variant, VARIANTS, CONDITION_VARIANTS, withValue } from '../support/fuzz-templates';
+import { testApp } from '../support/util';
 
 /**
  * Fuzzing the check: a realistic template in which every property the rules read is replaced,

@@ -2,19 +2,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
-import { buildLabApp, labOptions } from '../bin/lab';
-import { EndpointCluster, PrivateResolutionCheck } from '../lib';
-import { analyze } from '../lib/check/engine/analyze';
-import { ClusterReport, clusterReport } from '../lib/check/outputs/flow-report';
-import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
-import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from './rules/templates';
+import { buildLabApp, labOptions } from '../../../bin/lab';
+import { EndpointCluster, PrivateResolutionCheck } from '../../../lib';
+import { analyze } from '../../../lib/check/engine/analyze';
+import { ClusterReport, clusterReport } from '../../../lib/check/outputs/flow-report';
+import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from '../../support/templates';
 
 /**
  * The flow report the check writes at synth: one Markdown file and a JSON twin per cluster in the
  * cloud assembly directory, from the same model and findings as the Aspect's annotations.
  */
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
-const { policyCheckApp } = require('../examples/policy-check');
+const { policyCheckApp } = require('../../../examples/policy-check');
 
 function reportsOf(outdir: string): Array<{ md: string; json: any }> {
   const dir = path.join(outdir, PrivateResolutionCheck.REPORT_DIR);

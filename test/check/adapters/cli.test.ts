@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../lib/check/adapters/cli';
-import * as engine from '../lib/check/engine/analyze';
-import { ALL_RULES } from '../lib/check/rules';
-import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
+import { main } from '../../../lib/check/adapters/cli';
+import * as engine from '../../../lib/check/engine/analyze';
+import { ALL_RULES } from '../../../lib/check/rules';
+import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
 
 // the SARIF 2.1.0 schema (OASIS, rtm.5) and its matcher, from Microsoft's package: validation offline
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,8 +20,8 @@ declare global {
 }
 
 /** The command line, `cdk-eks-endpoint check <paths...>`: what it prints and the exit code. */
-const root = path.join(__dirname, '..');
-const fixtures = path.join(__dirname, 'cli-fixtures');
+const root = path.join(__dirname, '..', '..', '..');
+const fixtures = path.join(root, 'test', 'cli-fixtures');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
 
 function write(name: string, text: string): string {
@@ -191,7 +191,7 @@ describe('the shipped command', () => {
   describe('in a process of its own, as the bin files run it', () => {
     // The bin files require ../lib/check/adapters/cli, jsii's output, which `npm test` does not rebuild;
     // its `tsc -p tsconfig.dev.json` compiles the current source into build/, which runs here.
-    const cli = path.join(root, 'build', 'lib', 'check', 'cli.js');
+    const cli = path.join(root, 'build', 'lib', 'check', 'adapters', 'cli.js');
     const command = (...args: string[]) => spawnSync(process.execPath,
       ['-e', `process.exitCode = require(${JSON.stringify(cli)}).main(process.argv.slice(1));`, '--', ...args],
       { encoding: 'utf8', cwd: root });
@@ -291,7 +291,7 @@ describe('check --format json and sarif', () => {
 
 describe('explain', () => {
   test.each(['public', 'public-and-private', 'private'])('%s: the flow table and a Mermaid flowchart, from any directory', (mode) => {
-    const result = spawnSync(process.execPath, ['-e', `process.exitCode = require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'cli.js'))}).main(['explain', '--mode', '${mode}']);`],
+    const result = spawnSync(process.execPath, ['-e', `process.exitCode = require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'adapters', 'cli.js'))}).main(['explain', '--mode', '${mode}']);`],
       { encoding: 'utf8', cwd: os.tmpdir() });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^# ${mode}: who reaches the Kubernetes API, and how\n`));

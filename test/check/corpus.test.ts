@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { analyze } from '../lib/check/engine/analyze';
-import { loadInputs } from '../lib/check/engine/read/load';
-import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
-import { CORPUS } from './corpus/cases';
+import { analyze } from '../../lib/check/engine/analyze';
+import { loadInputs } from '../../lib/check/engine/read/load';
+import { ASPECT_RULES } from '../../lib/check/adapters/rule-sets';
+import { CORPUS } from '../corpus/cases';
 
 /**
  * Real-world patterns (test/corpus/cases.ts names the public file each comes from): each case
@@ -18,7 +18,7 @@ describe('the corpus of real-world patterns', () => {
   });
 
   test.each(CORPUS.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const findings = analyze(loadInputs(c.files.map((f) => path.join(__dirname, 'corpus', f))), RULES);
+    const findings = analyze(loadInputs(c.files.map((f) => path.join(__dirname, '..', 'corpus', f))), RULES);
     const errors = [...new Set(findings.filter((f) => f.level === 'error').map((f) => f.ruleId))].sort();
     expect(errors).toEqual([...c.errors].sort());
     expect(findings.filter((f) => f.level === 'error' && !f.verified)).toEqual([]);

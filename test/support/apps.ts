@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PrivateResolutionCheck } from '../../lib';
-import { testApp } from '../util';
+import { testApp } from './util';
 
 /**
  * Small apps for the rule tests, in the shapes the check must understand: an aws-eks-v2

@@ -1,6 +1,6 @@
-import { TemplateInput } from '../lib/check/engine/read/input';
-import { Template, TemplateSet } from '../lib/check/engine/template/template-set';
-import { describe as describeValue, ResourceRef, Text, Unknown, Value } from '../lib/check/engine/template/value';
+import { TemplateInput } from '../../../../lib/check/engine/read/input';
+import { Template, TemplateSet } from '../../../../lib/check/engine/template/template-set';
+import { describe as describeValue, ResourceRef, Text, Unknown, Value } from '../../../../lib/check/engine/template/value';
 
 /**
  * The intrinsic evaluator: what `Template.evaluate` makes of each intrinsic, alone and across

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError, TemplateInput } from '../lib/check/engine/read/input';
-import { loadInputs } from '../lib/check/engine/read/load';
+import { InputError, TemplateInput } from '../../../../lib/check/engine/read/input';
+import { loadInputs } from '../../../../lib/check/engine/read/load';
 
 /** Reading what the CLI is given: template files and cloud assemblies, into the engine's input. */
-const fixtures = path.join(__dirname, 'cli-fixtures');
+const fixtures = path.join(__dirname, '..', '..', '..', 'cli-fixtures');
 const assembly = path.join(fixtures, 'assembly');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
 
@@ -254,7 +254,7 @@ describe('refusals', () => {
 
 describe('YAML that CloudFormation reads and the YAML 1.2 grammar does not', () => {
   test('reads a quoted string continued on a line no deeper than its key, as CloudFormation and PyYAML do', () => {
-    const [input] = loadInputs([path.join(__dirname, 'cli-fixtures', 'lenient-multiline-string.yaml')]);
+    const [input] = loadInputs([path.join(fixtures, 'lenient-multiline-string.yaml')]);
     const template = input.template as any;
     expect(template.Parameters.Label.Description).toBe("(Optional) A label for the cluster's tags. It must match the label used by the other stacks of the same environment.");
     expect(template.Resources.Topic.Properties.TopicName).toEqual({ 'Fn::Sub': '${Label}-events' });
