@@ -173,7 +173,6 @@ function l1Cluster(stack: Stack, override?: (cluster: eks.CfnCluster) => void): 
   return cluster;
 }
 
-
 interface TreeTarget {
   readonly constructId: string;
   readonly property: string;

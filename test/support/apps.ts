@@ -1,14 +1,17 @@
-import { App, Aspects, AspectPriority, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, Aspects, AspectPriority, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { PrivateResolutionCheck } from '../../lib';
+import { ON_PREMISES } from './templates';
 import { testApp } from './util';
 
 /**
- * Small apps for the rule tests, in the shapes the check must understand: an aws-eks-v2
+ * Small CDK apps for the check's tests, in the shapes the check must understand: an aws-eks-v2
  * `Cluster` or a raw `CfnCluster`, with the VPC in the same stack, in another stack, or
- * imported by IDs.
+ * imported by IDs, and what the cases add to them (clients, peering, Resolver forwarding, a VPN).
+ * Hand-written templates are in templates.ts, which loads no aws-cdk-lib.
  */
 export type ClusterKind = 'eks-v2' | 'cfn';
 export type VpcPlacement = 'same-stack' | 'cross-stack' | 'imported';
@@ -140,7 +143,7 @@ export interface Reported {
 }
 
 /** Runs the Aspect on the app and returns what it reported, from every stack. */
-export function check(app: App): Reported[] {
+export function aspectCheck(app: App): Reported[] {
   Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
   const assembly = app.synth();
   const reported: Reported[] = [];
@@ -162,4 +165,111 @@ export function check(app: App): Reported[] {
 /** What one rule reported. */
 export function byRule(reported: Reported[], id: string): Reported[] {
   return reported.filter((r) => r.id === id);
+}
+
+// ---- what the cases add to a scenario ----
+
+/** A VPC whose only subnets are isolated (no NAT gateway). */
+export const ISOLATED_VPC: ec2.VpcProps = {
+  natGateways: 0,
+  subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
+};
+
+
+/** Turns a DNS attribute off behind aws-eks-v2's back, with an escape hatch on the CfnVPC. */
+export function withDns(vpc: ec2.Vpc, attribute: 'enableDnsHostnames' | 'enableDnsSupport', value: boolean): void {
+  (vpc.node.defaultChild as ec2.CfnVPC)[attribute] = value;
+}
+
+/** The cluster VPC peered with a client VPC (10.50.0.0/16) in the network stack. */
+export function peered(kind: ClusterKind, vpcIn: VpcPlacement, mode: Mode): Scenario & { peer: ec2.Vpc; peering: ec2.CfnVPCPeeringConnection } {
+  const s = scenario({ kind, vpcIn, mode });
+  const peer = new ec2.Vpc(s.networkStack, 'ClientVpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.50.0.0/16'), maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false,
+    subnetConfiguration: [{ name: 'Clients', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  const peering = new ec2.CfnVPCPeeringConnection(s.networkStack, 'Peering', { vpcId: s.vpc!.vpcId, peerVpcId: peer.vpcId });
+  return { ...s, peer, peering };
+}
+
+/** Routes for the client VPC in the cluster subnets' route tables, to the peering (`destination`: 10.50.0.0/16). */
+export function routeBack(s: Scenario & { peering: ec2.CfnVPCPeeringConnection }, destination = '10.50.0.0/16'): void {
+  s.vpc!.privateSubnets.forEach((subnet, i) => new ec2.CfnRoute(s.networkStack, `ToClients${i}`, {
+    routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: destination, vpcPeeringConnectionId: s.peering.ref,
+  }));
+}
+
+/** The client side: a route for the cluster VPC's block (by reference, as CDK writes it) in the client subnets' route tables. */
+export function routeFromClients(s: Scenario & { peer: ec2.Vpc; peering: ec2.CfnVPCPeeringConnection }): void {
+  s.peer.isolatedSubnets.forEach((subnet, i) => new ec2.CfnRoute(s.networkStack, `FromClients${i}`, {
+    routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: s.vpc!.vpcCidrBlock, vpcPeeringConnectionId: s.peering.ref,
+  }));
+}
+
+export function allow443FromClients(s: Scenario): void {
+  new ec2.CfnSecurityGroupIngress(s.clusterStack, 'ClientsTo443', {
+    groupId: s.cluster.getAtt('ClusterSecurityGroupId').toString(), cidrIp: '10.50.0.0/16', ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+  });
+}
+
+export interface ForwardingOptions {
+  /** Whether the rule is associated with the client VPC. @default true */
+  readonly associate?: boolean;
+  /** The rule's DomainName. @default 'eu-west-1.eks.amazonaws.com' */
+  readonly domainName?: string;
+  /** Whether the inbound endpoint has fixed addresses (10.0.128.10, 10.0.192.10). @default true */
+  readonly fixedAddresses?: boolean;
+  /** The rule's target addresses. @default the inbound endpoint's first address */
+  readonly targets?: string[];
+}
+
+/**
+ * Resolver forwarding as EndpointCluster builds it, in the cluster's stack: an inbound endpoint in
+ * the cluster VPC's private subnets (10.0.128.0/18, 10.0.192.0/18), an outbound endpoint beside it,
+ * and a FORWARD rule to the inbound addresses, associated with the client VPC.
+ */
+export function resolverForwarding(s: Scenario & { peer: ec2.Vpc }, o: ForwardingOptions = {}): route53resolver.CfnResolverRule {
+  const stack = s.clusterStack;
+  const sg = new ec2.SecurityGroup(stack, 'ResolverSg', { vpc: s.vpc! });
+  const addresses = ['10.0.128.10', '10.0.192.10'];
+  new route53resolver.CfnResolverEndpoint(stack, 'Inbound', {
+    direction: 'INBOUND', securityGroupIds: [sg.securityGroupId],
+    ipAddresses: s.vpc!.privateSubnets.map((subnet, i) => ({ subnetId: subnet.subnetId, ip: o.fixedAddresses === false ? undefined : addresses[i] })),
+  });
+  const outbound = new route53resolver.CfnResolverEndpoint(stack, 'Outbound', {
+    direction: 'OUTBOUND', securityGroupIds: [sg.securityGroupId],
+    ipAddresses: s.vpc!.privateSubnets.map((subnet) => ({ subnetId: subnet.subnetId })),
+  });
+  const rule = new route53resolver.CfnResolverRule(stack, 'ForwardEks', {
+    domainName: o.domainName ?? 'eu-west-1.eks.amazonaws.com', ruleType: 'FORWARD', resolverEndpointId: outbound.attrResolverEndpointId,
+    targetIps: (o.targets ?? [addresses[0]]).map((ip) => ({ ip, port: '53' })),
+  });
+  if (o.associate ?? true) {
+    new route53resolver.CfnResolverRuleAssociation(stack, 'ForwardEksClients', { resolverRuleId: rule.attrResolverRuleId, vpcId: s.peer.vpcId });
+  }
+  return rule;
+}
+
+/** The host name of the cluster's endpoint (`https://<host>`), as EndpointCluster writes the rule's DomainName. */
+export function endpointHost(cluster: CfnResource): string {
+  return Fn.select(2, Fn.split('/', cluster.getAtt('Endpoint').toString()));
+}
+
+
+/** A CDK app: the VPC with a virtual private gateway and a VPN connection with a static route, as examples/on-premises-vpn.ts builds it. */
+export function vpnApp(kind: (typeof KINDS)[number], vpcIn: VpcPlacement, mode: Mode, propagateTo: ec2.SubnetType, allow443 = true, context?: Record<string, unknown>) {
+  const s = scenario({
+    kind, vpcIn, mode, context,
+    vpc: {
+      vpnGateway: true,
+      vpnConnections: { onPremises: { ip: '198.51.100.10', staticRoutes: [ON_PREMISES] } },
+      vpnRoutePropagation: [{ subnetType: propagateTo }],
+    },
+  });
+  if (allow443) {
+    new ec2.CfnSecurityGroupIngress(s.clusterStack, 'OnPremisesTo443', {
+      groupId: s.cluster.getAtt('ClusterSecurityGroupId').toString(), cidrIp: ON_PREMISES, ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+    });
+  }
+  return s;
 }

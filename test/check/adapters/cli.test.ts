@@ -1,27 +1,25 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../../lib/check/adapters/cli';
 import * as engine from '../../../lib/check/engine/analyze';
+import { analyze } from '../../../lib/check/engine/analyze';
+import { loadInputs } from '../../../lib/check/engine/read/load';
 import { ALL_RULES } from '../../../lib/check/rules';
-import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import { aspectCheck, byRule, vpnApp } from '../../support/apps';
 
-// the SARIF 2.1.0 schema (OASIS, rtm.5) and its matcher, from Microsoft's package: validation offline
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-expect.extend(require('@microsoft/jest-sarif'));
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace jest {
-    interface Matchers<R> {
-      toBeValidSarifLog(): R;
-    }
-  }
-}
+/**
+ * The command line (adapters/cli.ts): `cdk-eks-endpoint check <paths...>`, what it prints and the
+ * exit code, in this process and as the bin files run it.
+ */
 
 /** The command line, `cdk-eks-endpoint check <paths...>`: what it prints and the exit code. */
 const root = path.join(__dirname, '..', '..', '..');
+
 const fixtures = path.join(root, 'test', 'cli-fixtures');
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
 
 function write(name: string, text: string): string {
@@ -42,6 +40,17 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
 }
+
+/** The TypeScript sources under a directory. */
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sources(p);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const PATH = 'ConnectedClientPath';
 
 describe('usage', () => {
   test('--help, check --help and explain --help print their usage and exit 0', () => {
@@ -233,102 +242,17 @@ describe('the shipped command', () => {
   });
 });
 
-/** The TypeScript sources under a directory. */
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sources(p);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
-
-describe('check --format json and sarif', () => {
-  const file = path.join(fixtures, 'private-dns-hostnames-off.yaml');
-
-  test('json: the same findings and counts as the text, and the same exit code', () => {
-    const text = run('check', file);
-    const json = run('check', '--format', 'json', file);
-    expect(json.code).toBe(text.code);
-    const parsed = JSON.parse(json.stdout);
-    expect(lines(text.stdout).pop()).toBe(`${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
-    expect(parsed.findings).toContainEqual(expect.objectContaining({ level: 'error', ruleId: 'VpcDnsHostnames', logicalId: 'Cluster', file, verified: true }));
-    expect(run('check', `--format=json`, file).stdout).toBe(json.stdout);
-  });
-
-  test('sarif: a valid SARIF 2.1.0 log (the OASIS schema), one rule per check rule, each result at its file, line and logical ID', () => {
-    const result = run('check', '--format', 'sarif', file);
-    expect(result.code).toBe(1);
-    const log = JSON.parse(result.stdout);
-    expect(log).toBeValidSarifLog();
-    // the schema can fail: a result level SARIF does not have
-    expect({ ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'fatal' }] }] }).not.toBeValidSarifLog();
-    const driver = log.runs[0].tool.driver;
-    expect(driver.name).toBe('cdk-eks-endpoint');
-    expect(driver.version).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
-    const ids = driver.rules.map((r: any) => r.id);
-    expect(ids).toEqual(expect.arrayContaining(ASPECT_RULES.map((r) => r.id)));
-    const rule = driver.rules.find((r: any) => r.id === 'VpcDnsHostnames');
-    expect(rule.helpUri).toMatch(/docs\/RULES\.md#vpcdnshostnames$/);
-    expect(rule.help.text).toContain('https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html');
-    const error = log.runs[0].results.find((r: any) => r.ruleId === 'VpcDnsHostnames');
-    expect(error.level).toBe('error');
-    expect(driver.rules[error.ruleIndex].id).toBe('VpcDnsHostnames');
-    const location = error.locations[0];
-    expect(location.physicalLocation.artifactLocation.uri).toBe(path.relative(process.cwd(), file).split(path.sep).join('/'));
-    const line = fs.readFileSync(file, 'utf8').split('\n')[location.physicalLocation.region.startLine - 1];
-    expect(line).toMatch(/^\s*Cluster:/);
-    expect(location.logicalLocations[0]).toMatchObject({ name: 'Cluster', kind: 'resource' });
-  });
-
-  test('sarif on a clean input: a valid log with no result, exit 0', () => {
-    const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
-    expect(result.code).toBe(0);
-    const log = JSON.parse(result.stdout);
-    expect(log).toBeValidSarifLog();
-    expect(log.runs[0].results.filter((r: any) => r.level === 'error')).toEqual([]);
-  });
-});
-
-describe('explain', () => {
-  test.each(['public', 'public-and-private', 'private'])('%s: the flow table and a Mermaid flowchart, from any directory', (mode) => {
-    const result = spawnSync(process.execPath, ['-e', `process.exitCode = require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'adapters', 'cli.js'))}).main(['explain', '--mode', '${mode}']);`],
-      { encoding: 'utf8', cwd: os.tmpdir() });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^# ${mode}: who reaches the Kubernetes API, and how\n`));
-    expect(result.stdout).toContain('| client | DNS answer | path | what it needs (rule) |');
-    expect(result.stdout).toMatch(/```mermaid\nflowchart LR\n[\s\S]*api -- "private, always" --> kubelet\n```/);
-  });
-
-  test('says what differs between the modes: the internet has no path in Private mode, the bastion goes through NAT in Public mode', () => {
-    const privateMode = run('explain', '--mode', 'private').stdout;
-    expect(privateMode).toContain('| you, on the internet | private (from public DNS) | none: there is no public endpoint |');
-    expect(privateMode).toContain('c0 -. "no route" .-x priv');
-    expect(privateMode).not.toContain('pub(');
-    const publicMode = run('explain', '--mode', 'public').stdout;
-    expect(publicMode).toContain('| a bastion or CI runner in the cluster VPC | public | out through the NAT gateway to the public endpoint | the NAT gateway\'s address in publicAccessCidrs (PublicOnlyNodeEgress) |');
-    expect(publicMode).not.toContain('priv(');
-    const both = run('explain', '--mode', 'public-and-private').stdout;
-    expect(both).toContain('ConnectedClientResolution');
-    expect(both).toContain('c1 -- "private zone" --> priv');
-    expect(both).toContain('c0 -- "public DNS" --> pub');
-  });
-
-  test('has rows for hybrid nodes and their pods in every mode, with the hybrid rules', () => {
-    const privateMode = run('explain', '--mode', 'private').stdout;
-    expect(privateMode).toContain('| hybrid nodes (kubelet, kube-proxy) | private (from public DNS) | across the VPN or Direct Connect to the EKS-owned ENIs |');
-    expect(privateMode).toContain('c7["pods on hybrid nodes (the kubernetes service)"]\n  c7 -- "service address" --> priv');
-    const both = run('explain', '--mode', 'public-and-private').stdout;
-    expect(both).toMatch(/\| hybrid nodes \(kubelet, kube-proxy\) \| public \| the public endpoint: AWS advises Public or Private for hybrid nodes, not both \| .*HybridNodeEndpointMode/);
-    const publicMode = run('explain', '--mode', 'public').stdout;
-    expect(publicMode).toContain('| pods on hybrid nodes (the kubernetes service) | private | across the VPN or Direct Connect to the EKS-owned ENIs, in every mode |');
-    expect(publicMode).not.toContain('"pods on hybrid nodes'); // in the table, not drawn: Public mode has no private endpoint
-  });
-
-  test('names only rules that exist', () => {
-    for (const mode of ['public', 'public-and-private', 'private']) {
-      const named = [...run('explain', '--mode', mode).stdout.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)\b/g)].map((m) => m[1]);
-      const ids = ALL_RULES.map((r) => r.id);
-      expect(named.filter((n) => !ids.includes(n))).toEqual([]);
-    }
+describe('a Site-to-Site VPN through the CLI', () => {
+  test('reads the synthesized template as the Aspect reads the construct tree: the same findings', () => {
+    // GIVEN the routes propagated into the public subnets only, and no 443 rule
+    // (path metadata on, as `cdk synth` sets it, so that the CLI names resources by their construct paths too)
+    const build = () => vpnApp('cfn', 'cross-stack', 'private', ec2.SubnetType.PUBLIC, false, { 'aws:cdk:enable-path-metadata': true }).app;
+    const aspect = byRule(aspectCheck(build()), PATH).map((r) => r.message).sort();
+    const assembly = build().synth();
+    const cli = analyze(loadInputs([assembly.directory]), ALL_RULES.filter((r) => r.id === PATH)).map((f) => f.message).sort();
+    fs.rmSync(assembly.directory, { recursive: true, force: true });
+    // THEN both name the missing route back and the missing 443 rule
+    expect(aspect).toHaveLength(2);
+    expect(cli).toEqual(aspect);
   });
 });

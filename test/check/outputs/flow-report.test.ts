@@ -1,18 +1,20 @@
+import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { buildLabApp, labOptions } from '../../../bin/lab';
 import { EndpointCluster, PrivateResolutionCheck } from '../../../lib';
-import { analyze } from '../../../lib/check/engine/analyze';
-import { ClusterReport, clusterReport } from '../../../lib/check/outputs/flow-report';
 import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
-import { att, CLUSTER_TABLES, network, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template } from '../../support/templates';
+import { analyze } from '../../../lib/check/engine/analyze';
+import { ClusterReport, clusterReport, reportMarkdown } from '../../../lib/check/outputs/flow-report';
+import { ALL_RULES } from '../../../lib/check/rules';
+import { att, CLUSTER_TABLES, hybrid, network, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template, vpn } from '../../support/templates';
 
 /**
- * The flow report the check writes at synth: one Markdown file and a JSON twin per cluster in the
- * cloud assembly directory, from the same model and findings as the Aspect's annotations.
+ * The flow report (outputs/flow-report.ts): who reaches the API and how, at synth and on templates
+ * (clients in another VPC, hybrid nodes, a Site-to-Site VPN).
  */
+
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
 const { policyCheckApp } = require('../../../examples/policy-check');
 
@@ -37,6 +39,10 @@ function annotated(messages: any[]): string[] {
     })
     .sort();
 }
+
+const PATH = 'ConnectedClientPath';
+
+const RESOLUTION = 'ConnectedClientResolution';
 
 describe('flow reports at synth', () => {
   test.each(['public', 'public-and-private', 'private'])('the lab in %s mode: a report with a diagram, the mode, and the Aspect\'s findings', (mode) => {
@@ -156,5 +162,57 @@ describe('flow rows of clients in another VPC', () => {
   test('Public only: the runner\'s public path is not "allowed" outright', () => {
     const runner = rows(peeredApp(false, PUBLIC)).find((f) => f.client.startsWith('Stack/Runner'));
     expect(runner).toEqual(expect.objectContaining({ dns: 'public', status: 'allowed if its egress address is in publicAccessCidrs' }));
+  });
+});
+
+describe('the flow report of a cluster with hybrid nodes', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+
+  test.each([
+    ['private', PRIVATE, 'private (from public DNS)', 'across the VPN or Direct Connect to the EKS-owned ENIs', 'private'],
+    ['public-and-private', PUBLIC_AND_PRIVATE, 'public', 'their on-premises internet egress to the public endpoint', 'public'],
+  ])('%s: a row for the hybrid nodes and one for their pods, with what the hybrid rules found', (_, mode, dns, path, endpoint) => {
+    const t = hybrid({ mode, cidrs: mode === PRIVATE ? undefined : ['203.0.113.0/24'] });
+    delete t.Resources.PrivateSubnet1RtToOnPrem0;
+    const r = report(t);
+    const nodes = r.flows.find((f) => f.client.startsWith('hybrid nodes'));
+    expect(nodes).toEqual({ client: 'hybrid nodes in 192.168.0.0/16 (kubelet, kube-proxy)', dns, path, endpoint, status: expect.stringContaining('to confirm: HybridNodePath') });
+    expect(r.flows.find((f) => f.client.startsWith('pods in'))).toMatchObject({ client: 'pods in 172.16.0.0/16 (the kubernetes service)', endpoint: 'private' });
+    expect(reportMarkdown(r)).toContain('| hybrid nodes in 192.168.0.0/16 (kubelet, kube-proxy) |');
+  });
+
+  test('no hybrid rows without remote networks, and no crash when they are deploy-time values', () => {
+    expect(report(network()).flows.filter((f) => f.client.includes('hybrid'))).toEqual([]);
+    const t = hybrid();
+    t.Resources.Cluster.Properties.RemoteNetworkConfig = param(t, 'Remote');
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.EndpointPublicAccess = param(t, 'PublicAccess');
+    expect(report(t).flows.find((f) => f.client.startsWith('hybrid nodes'))).toMatchObject({ dns: 'depends on the endpoint flags' });
+  });
+});
+
+describe('the flow report of a cluster with a Site-to-Site VPN', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+  const row = (r: ClusterReport) => r.flows.find((f) => f.client.startsWith('clients on premises'));
+
+  test('a row for the clients on premises, on the private path in Private mode, allowed when the path is complete', () => {
+    expect(row(report(vpn()))).toEqual({
+      client: 'clients on premises across the VPN Stack/Vgw', dns: 'private (from public DNS)', path: 'across the connection to the EKS-owned ENIs', status: 'allowed', endpoint: 'private',
+    });
+  });
+
+  test('to confirm when the route back is missing', () => {
+    expect(row(report(vpn({ propagate: false })))).toMatchObject({ status: `to confirm: ${PATH}` });
+  });
+
+  test('the public path in Public & Private mode without an inbound Resolver endpoint', () => {
+    expect(row(report(vpn({ mode: PUBLIC_AND_PRIVATE })))).toMatchObject({ dns: 'public', endpoint: 'public', status: `to confirm: ${RESOLUTION}` });
   });
 });

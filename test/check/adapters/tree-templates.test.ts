@@ -1,27 +1,21 @@
-import * as fs from 'fs';
 import { App, AspectPriority, Aspects, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { analyze } from '../lib/check/engine/analyze';
-import { loadInputs } from '../lib/check/engine/read/load';
-import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
-import { accessEntryClient, check, scenario } from './support/apps';
-import { testApp } from './support/util';
+import * as fs from 'fs';
+import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
+import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import { analyze } from '../../../lib/check/engine/analyze';
+import { loadInputs } from '../../../lib/check/engine/read/load';
+import { accessEntryClient, aspectCheck, scenario } from '../../support/apps';
+import { testApp } from '../../support/util';
 
 /**
- * The same app through the three ways in: the Aspect's annotations, the pack's report and the
- * CLI on the synthesized cloud assembly. Each way gets a fresh copy of the app (synthesis
- * changes it); path metadata is on, as `cdk synth` sets it, so that all three name resources
- * by their construct paths.
+ * The construct tree read back as templates (adapters/tree-templates.ts): the Aspect and the pack,
+ * reading the tree, find what the CLI finds in the synthesized assembly, in Stages too.
  */
-const BOTH = ASPECT_RULES;
-const CONTEXT = { 'aws:cdk:enable-path-metadata': true };
-
-type Finding = string; // `${level} ${rule} ${message}`
 
 function viaAspect(build: () => App): Finding[] {
-  return check(build()).map((r) => `${r.level} ${r.id} ${r.message}`).sort();
+  return aspectCheck(build()).map((r) => `${r.level} ${r.id} ${r.message}`).sort();
 }
 
 function viaPack(build: () => App): Finding[] {
@@ -58,6 +52,18 @@ const APPS: Array<[string, () => App]> = [
     return s.app;
   }],
 ];
+
+/**
+ * The same app through the three ways in: the Aspect's annotations, the pack's report and the
+ * CLI on the synthesized cloud assembly. Each way gets a fresh copy of the app (synthesis
+ * changes it); path metadata is on, as `cdk synth` sets it, so that all three name resources
+ * by their construct paths.
+ */
+const BOTH = ASPECT_RULES;
+
+const CONTEXT = { 'aws:cdk:enable-path-metadata': true };
+
+type Finding = string; // `${level} ${rule} ${message}`
 
 describe('the Aspect, the pack and the CLI give the same findings on the same app', () => {
   test.each(APPS)('%s', (_, build) => {
@@ -107,49 +113,5 @@ describe('clusters inside a CDK Stage (every CDK Pipelines app)', () => {
     const { app } = stageApp(false);
     const report = new EndpointAccessChecks().validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).toContain('EndpointAccess-VpcDnsHostnames');
-  });
-});
-
-describe('the Aspect judges after every other aspect', () => {
-  test('sees a cluster that a later aspect adds in a stack the aspects have already passed', () => {
-    const app = testApp();
-    const early = new Stack(app, 'Early');
-    const network = new Stack(app, 'Network');
-    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, enableDnsHostnames: false, restrictDefaultSecurityGroup: false });
-    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-    Aspects.of(app).add({
-      visit: (node) => {
-        if (node === vpc) {
-          new eks.CfnCluster(early, 'Cluster', {
-            roleArn: 'arn:aws:iam::123456789012:role/eks', version: '1.34',
-            resourcesVpcConfig: { subnetIds: vpc.privateSubnets.map((s) => s.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
-          });
-        }
-      },
-    }, { priority: AspectPriority.MUTATING });
-    const messages = app.synth().getStackByName('Early').messages.map((m) => String(m.entry.data));
-    expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
-  });
-
-  test('sees a cluster that a later aspect adds in a later stack', () => {
-    const app = testApp();
-    const network = new Stack(app, 'Network');
-    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, enableDnsHostnames: false, restrictDefaultSecurityGroup: false });
-    const late = new Stack(app, 'Late');
-    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-    let added = false;
-    Aspects.of(app).add({
-      visit: (node) => {
-        if (node === late && !added) {
-          added = true;
-          new eks.CfnCluster(late, 'Cluster', {
-            roleArn: 'arn:aws:iam::123456789012:role/eks', version: '1.34',
-            resourcesVpcConfig: { subnetIds: vpc.privateSubnets.map((s) => s.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
-          });
-        }
-      },
-    }, { priority: AspectPriority.MUTATING });
-    const messages = app.synth().getStackByName('Late').messages.map((m) => String(m.entry.data));
-    expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
   });
 });
