@@ -10,7 +10,7 @@
  * It records, one line per fact:
  * - every entry of test/corpus and test/cli-fixtures through the CLI, as a user runs it: exit code,
  *   stderr, and the text, JSON and SARIF outputs;
- * - every variant of the template-level fuzz (test/fuzz-templates.ts): the findings (rule, level,
+ * - every variant of the template-level fuzz (test/support/fuzz-templates.ts): the findings (rule, level,
  *   verified, template, logical ID, message) on each mode's template with one value replaced;
  * - every example app and the lab in each documented set of context keys: the check's annotations
  *   on each stack (from the Aspect and the pack's report), the flow reports written into the
@@ -26,7 +26,7 @@ import { EndpointAccessChecks } from '../lib';
 import { main } from '../lib/check/adapters/cli';
 import { analyze } from '../lib/check/engine/analyze';
 import { ALL_RULES } from '../lib/check/rules';
-import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/fuzz-templates';
+import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/support/fuzz-templates';
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -8,7 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { ClusterBastion } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * The bastion's boot script, rendered as CloudFormation would (deploy-time values replaced by

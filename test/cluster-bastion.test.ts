@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { ClusterBastion, ClusterBastionProps } from '../lib';
-import { kubectlCrc, layerZip, testApp } from './util';
+import { kubectlCrc, layerZip, testApp } from './support/util';
 
 /** A plain aws-eks-v2 cluster, not ours: the bastion must work with any cluster. */
 function plainCluster(stack: Stack, version = eks.KubernetesVersion.V1_34): eks.Cluster {

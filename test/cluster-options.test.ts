@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { testApp, vpcConfig } from './util';
+import { testApp, vpcConfig } from './support/util';
 
 /**
  * The options of issue 7: egress, compute, connected networks and hybrid nodes. Each app is

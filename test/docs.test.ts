@@ -10,7 +10,7 @@ import { explainMode } from '../lib/check/outputs/explain';
 import { ALL_RULES } from '../lib/check/rules';
 import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
-import { layerZip, testApp } from './util';
+import { layerZip, testApp } from './support/util';
 
 const RULES_MD = fs.readFileSync(path.join(__dirname, '..', 'docs', 'RULES.md'), 'utf8');
 

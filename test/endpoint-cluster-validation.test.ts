@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * lib/private/endpoint-cluster/validation.ts: every refusal of EndpointCluster, with its stable

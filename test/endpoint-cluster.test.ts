@@ -6,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { kubectlCrc, layerZip, testApp, vpcConfig } from './util';
+import { kubectlCrc, layerZip, testApp, vpcConfig } from './support/util';
 
 function synth(props: EndpointClusterProps = {}, id = 'Test'): { stack: Stack; lab: EndpointCluster; template: Template } {
   const stack = new Stack(testApp(), id);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode } from '../lib';
-import { testApp, vpcConfig } from './util';
+import { testApp, vpcConfig } from './support/util';
 
 /**
  * Every example is a complete app: importing it synthesizes it. CDK's built-in template

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { integApp } from './integ/integ.endpoint-modes';
 import { integIsolatedApp } from './integ/integ.isolated';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * The integration test deploys in an AWS account (test/integ/integ.endpoint-modes.ts). Offline,

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildLabApp, labOptions, LabContextError } from '../bin/lab';
 import { EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 describe('lab context', () => {
   test('defaults to private with a bastion', () => {

@@ -3,7 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * Switching mode must be an in-place update: `@aws-cdk/cloudformation-diff` (the library

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 describe('cdk-nag AwsSolutions on the lab app', () => {
   test.each(['public', 'public-and-private', 'private'])('%s: no finding left unacknowledged', (mode) => {

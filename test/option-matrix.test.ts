@@ -2,7 +2,7 @@ import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode, PrivateResolutionCheck } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * Every endpoint mode with every combination of issue 7's options: egress, compute, connected

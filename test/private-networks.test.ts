@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * The helpers of issue 7 in lib/private, through the EndpointCluster that uses them: the CIDR

@@ -8,7 +8,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointMode } from '../lib';
-import { testApp } from './util';
+import { testApp } from './support/util';
 
 /**
  * What a security pipeline runs on the lab: cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA

@@ -1,0 +1,140 @@
+import { AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
+import { accessEntryClient, aspectCheck, scenario } from '../../support/apps';
+import { testApp } from '../../support/util';
+
+/**
+ * The Aspect (adapters/private-resolution-check.ts): annotations judged in the validation step,
+ * after every other aspect.
+ */
+
+describe('EndpointCluster passes its own check', () => {
+  test.each([
+    ['private', EndpointMode.PRIVATE, []],
+    ['public-and-private with an allow-list', EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), []],
+    ['public with an allow-list', EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'), []],
+    ['public-and-private, open', EndpointMode.PUBLIC_AND_PRIVATE, ['PublicEndpointOpen']],
+    ['public, open', EndpointMode.PUBLIC, ['PublicEndpointOpen']],
+  ])('%s: no error, and only the warnings an open endpoint deserves', (_, mode, warnings) => {
+    const app = testApp();
+    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode });
+    const reported = aspectCheck(app);
+    expect(reported.filter((r) => r.level === 'error')).toEqual([]);
+    expect(reported.map((r) => r.id)).toEqual(warnings);
+  });
+
+  test('and the check is not vacuous: removing the bastion\'s 443 rule is an error', () => {
+    const app = testApp();
+    const lab = new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PRIVATE });
+    lab.bastion!.node.tryRemoveChild('ClusterApiIngress');
+    expect(aspectCheck(app).map((r) => [r.level, r.id])).toEqual([['error', 'ClientSecurityGroupPath']]);
+  });
+});
+
+describe('PrivateResolutionCheck', () => {
+  test('an error fails synthesis through the CLI: it is an error annotation on the cluster resource', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    (s.vpc!.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = false;
+    const [error] = aspectCheck(s.app).filter((r) => r.level === 'error');
+    expect(error).toEqual(expect.objectContaining({ id: 'VpcDnsHostnames', path: '/Network/Cluster' }));
+  });
+
+  test('an error makes `cdk synth` fail (the real CLI, on test/apps/dns-hostnames-off.ts)', () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+    const result = spawnSync(process.execPath, [
+      path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '--no-validation', '-o', outdir,
+      '--app', `node ${path.join(root, 'build', 'test', 'apps', 'dns-hostnames-off.js')}`,
+    ], { cwd: outdir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('[cdk-eks-endpoint:VpcDnsHostnames] Private access is on, but DNS hostnames are off in DnsHostnamesOff/Vpc');
+  });
+
+  test('its warnings can be acknowledged by ID', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    Validations.of(s.clusterStack).acknowledge({ id: 'cdk-eks-endpoint:PublicEndpointOpen', reason: 'lab cluster, open on purpose' });
+    expect(aspectCheck(s.app)).toEqual([]);
+  });
+
+  test('skip leaves a rule out, and only that rule', () => {
+    const s = scenario({ kind: 'eks-v2', mode: 'public-and-private' });
+    accessEntryClient(s, 'Runner'); // a ClientSecurityGroupPath error, which must stay
+    Aspects.of(s.app).add(new PrivateResolutionCheck({ skip: ['PublicEndpointOpen'] }), { priority: AspectPriority.READONLY });
+    const assembly = s.app.synth();
+    const ids = assembly.getStackByName('Network').messages.map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))?.[1]).filter((id) => id);
+    expect(ids).toEqual(['ClientSecurityGroupPath']);
+  });
+
+  test('a deploy-time EndpointPrivateAccess turns what would be errors into warnings', () => {
+    const s = scenario({ kind: 'cfn', mode: 'private' });
+    accessEntryClient(s, 'Runner');
+    (s.cluster as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.EndpointPrivateAccess', { 'Fn::ImportValue': 'PrivateAccess' });
+    const reported = aspectCheck(s.app);
+    expect(reported.filter((r) => r.level === 'error')).toEqual([]);
+    expect(reported.find((r) => r.id === 'ClientSecurityGroupPath')?.message).toMatch(/^Not verifiable at synth: endpointPrivateAccess is a deploy-time value\. If it is true: /);
+  });
+
+  test('refuses an unknown rule ID in skip and lists the known ones', () => {
+    expect(() => new PrivateResolutionCheck({ skip: ['PublicEndpoint'] })).toThrow(
+      /PrivateResolutionCheck: skip has unknown rule ID\(s\) PublicEndpoint\. Known: VpcDnsSupport, VpcDnsHostnames/,
+    );
+  });
+
+  test.each([['Network', 0], ['Platform', 1]] as const)('checks only the clusters in the scope it is added to: the %s stack', (stackName, expected) => {
+    const s = scenario({ kind: 'eks-v2', vpcIn: 'cross-stack', mode: 'public-and-private' }); // the cluster is in Platform
+    Aspects.of(stackName === 'Network' ? s.networkStack : s.clusterStack).add(new PrivateResolutionCheck());
+    const assembly = s.app.synth();
+    const messages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:PublicEndpointOpen'));
+    expect(messages).toHaveLength(expected);
+  });
+});
+
+describe('the Aspect judges after every other aspect', () => {
+  test('sees a cluster that a later aspect adds in a stack the aspects have already passed', () => {
+    const app = testApp();
+    const early = new Stack(app, 'Early');
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, enableDnsHostnames: false, restrictDefaultSecurityGroup: false });
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    Aspects.of(app).add({
+      visit: (node) => {
+        if (node === vpc) {
+          new eks.CfnCluster(early, 'Cluster', {
+            roleArn: 'arn:aws:iam::123456789012:role/eks', version: '1.34',
+            resourcesVpcConfig: { subnetIds: vpc.privateSubnets.map((s) => s.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
+          });
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
+    const messages = app.synth().getStackByName('Early').messages.map((m) => String(m.entry.data));
+    expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
+  });
+
+  test('sees a cluster that a later aspect adds in a later stack', () => {
+    const app = testApp();
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, enableDnsHostnames: false, restrictDefaultSecurityGroup: false });
+    const late = new Stack(app, 'Late');
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    let added = false;
+    Aspects.of(app).add({
+      visit: (node) => {
+        if (node === late && !added) {
+          added = true;
+          new eks.CfnCluster(late, 'Cluster', {
+            roleArn: 'arn:aws:iam::123456789012:role/eks', version: '1.34',
+            resourcesVpcConfig: { subnetIds: vpc.privateSubnets.map((s) => s.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
+          });
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
+    const messages = app.synth().getStackByName('Late').messages.map((m) => String(m.entry.data));
+    expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
+  });
+});

@@ -1,0 +1,218 @@
+import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildLabApp, labOptions } from '../../../bin/lab';
+import { EndpointCluster, PrivateResolutionCheck } from '../../../lib';
+import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import { analyze } from '../../../lib/check/engine/analyze';
+import { ClusterReport, clusterReport, reportMarkdown } from '../../../lib/check/outputs/flow-report';
+import { ALL_RULES } from '../../../lib/check/rules';
+import { att, CLUSTER_TABLES, hybrid, network, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template, vpn } from '../../support/templates';
+
+/**
+ * The flow report (outputs/flow-report.ts): who reaches the API and how, at synth and on templates
+ * (clients in another VPC, hybrid nodes, a Site-to-Site VPN).
+ */
+
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
+const { policyCheckApp } = require('../../../examples/policy-check');
+
+function reportsOf(outdir: string): Array<{ md: string; json: any }> {
+  const dir = path.join(outdir, PrivateResolutionCheck.REPORT_DIR);
+  if (!fs.existsSync(dir)) return [];
+  const md = fs.readFileSync(path.join(dir, 'flow-report.md'), 'utf8');
+  const clusters = JSON.parse(fs.readFileSync(path.join(dir, 'flow-report.json'), 'utf8')).clusters as any[];
+  // a section per cluster, in the order of the JSON
+  const sections = md.split(/^(?=# )/m);
+  expect(sections).toHaveLength(clusters.length);
+  return clusters.map((json, i) => ({ json, md: sections[i] }));
+}
+
+/** What the Aspect annotated on a stack, as `<rule> <message>`. */
+function annotated(messages: any[]): string[] {
+  return messages.filter((m) => String(m.entry.data).includes('cdk-eks-endpoint:') && m.level !== 'info')
+    .map((m) => {
+      const text = String(m.entry.data);
+      const warning = / \[ack: cdk-eks-endpoint:(\w+)\]$/.exec(text);
+      return warning ? `${warning[1]} ${text.slice(0, warning.index)}` : text.replace(/^\[cdk-eks-endpoint:(\w+)\] /, '$1 ');
+    })
+    .sort();
+}
+
+const PATH = 'ConnectedClientPath';
+
+const RESOLUTION = 'ConnectedClientResolution';
+
+describe('flow reports at synth', () => {
+  test.each(['public', 'public-and-private', 'private'])('the lab in %s mode: a report with a diagram, the mode, and the Aspect\'s findings', (mode) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const stack = buildLabApp(app, labOptions({ mode }));
+    const messages = app.synth().getStackArtifact(stack.artifactId).messages;
+    const [report, ...more] = reportsOf(outdir);
+    expect(more).toEqual([]);
+    expect(report.json.mode).toBe(mode);
+    expect(report.json.cluster).toBe('EksEndpointLab/Lab/Cluster');
+    expect(report.md).toMatch(/```mermaid\nflowchart LR\n[\s\S]*api -- "private, always" --> kubelet\n```/);
+    const bastion = report.json.flows.find((f: any) => f.client.includes('(ClusterBastion)'));
+    expect(bastion).toMatchObject({ dns: mode === 'public' ? 'public' : 'private', endpoint: mode === 'public' ? 'public' : 'private', status: 'allowed' });
+    // the report and the Aspect agree: the same findings
+    const fromReport = report.json.findings.map((f: any) => `${f.ruleId} ${f.message}`).sort();
+    expect(fromReport).toEqual(annotated(messages));
+    const info = messages.filter((m: any) => m.level === 'info' && String(m.entry.data).startsWith('cdk-eks-endpoint flow reports (1 cluster(s)): '));
+    expect(info).toHaveLength(1);
+  });
+
+  test('a bastion with no 443 rule: its row is blocked by ClientSecurityGroupPath, its edge crossed out, the error listed', () => {
+    const { app } = policyCheckApp({ bastionRule: false, pack: false });
+    const messages = app.synth().getStackByName('CheckedPlainEks').messages;
+    const [report] = reportsOf(app.outdir);
+    const row = report.json.flows.find((f: any) => f.client.startsWith('CheckedPlainEks/Bastion/Resource'));
+    expect(row.status).toBe('blocked: ClientSecurityGroupPath');
+    expect(report.md).toMatch(/-\. "blocked: ClientSecurityGroupPath" \.-x priv/);
+    expect(report.json.findings).toContainEqual(expect.objectContaining({ ruleId: 'ClientSecurityGroupPath', level: 'error' }));
+    expect(annotated(messages)).toContainEqual(expect.stringMatching(/^ClientSecurityGroupPath CheckedPlainEks\/Bastion\/Resource/));
+  });
+
+  test('can be turned off: by the Aspect\'s props, and by context', () => {
+    const count = (props: { report?: boolean }, context: Record<string, unknown> = {}) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+      const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true, ...context } });
+      new EndpointCluster(new Stack(app, 'Own'), 'Cluster');
+      Aspects.of(app).add(new PrivateResolutionCheck(props), { priority: AspectPriority.READONLY });
+      app.synth();
+      return reportsOf(outdir).length;
+    };
+    expect(count({})).toBe(1);
+    expect(count({ report: false })).toBe(0);
+    expect(count({}, { 'cdk-eks-endpoint:report': 'false' })).toBe(0);
+    expect(count({}, { 'cdk-eks-endpoint:report': false })).toBe(0);
+  });
+});
+
+describe('flow rows of clients in another VPC', () => {
+  /**
+   * GIVEN a Public & Private cluster (allow-list 203.0.113.0/24) peered with ClientVpc (10.1.0.0/16),
+   * routes both ways, TCP 443 from 10.1.0.0/16, and a runner in ClientVpc with an access entry;
+   * `forwarding` adds a Route 53 Resolver inbound endpoint and a FORWARD rule for the endpoint's
+   * host name associated with ClientVpc.
+   */
+  function peeredApp(forwarding: boolean, mode: Record<string, unknown> = PUBLIC_AND_PRIVATE): Template {
+    const t = network({ mode, cidrs: ['203.0.113.0/24'] });
+    t.Resources.ClientVpc = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true } };
+    subnet(t, 'ClientSubnet', '10.1.1.0/24', 'ClientVpc');
+    t.Resources.Peering = { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { VpcId: ref('Vpc'), PeerVpcId: ref('ClientVpc') } };
+    CLUSTER_TABLES.forEach((table) => (t.Resources[`${table}ToClients`] = route(table, '10.1.0.0/16', { VpcPeeringConnectionId: ref('Peering') })));
+    t.Resources.ClientsBack = route('ClientSubnetRt', att('Vpc', 'CidrBlock'), { VpcPeeringConnectionId: ref('Peering') });
+    t.Resources.ControlPlaneSg.Properties.SecurityGroupIngress = [{ ...TCP_443, CidrIp: '10.1.0.0/16' }];
+    t.Resources.RunnerRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } };
+    t.Resources.RunnerProfile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [ref('RunnerRole')] } };
+    t.Resources.RunnerSg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'runner', VpcId: ref('ClientVpc') } };
+    t.Resources.Runner = {
+      Type: 'AWS::EC2::Instance',
+      Properties: { ImageId: 'ami-0123456789abcdef0', SubnetId: ref('ClientSubnet'), SecurityGroupIds: [att('RunnerSg', 'GroupId')], IamInstanceProfile: ref('RunnerProfile') },
+    };
+    t.Resources.RunnerAccess = { Type: 'AWS::EKS::AccessEntry', Properties: { ClusterName: ref('Cluster'), PrincipalArn: att('RunnerRole', 'Arn') } };
+    if (forwarding) {
+      const endpoint = (direction: string, ips: string[]) => ({
+        Type: 'AWS::Route53Resolver::ResolverEndpoint',
+        Properties: { Direction: direction, SecurityGroupIds: ['sg-0123456789abcdef0'], IpAddresses: CLUSTER_TABLES.map((rt, i) => ({ SubnetId: ref(rt.replace(/Rt$/, '')), ...(ips[i] ? { Ip: ips[i] } : {}) })) },
+      });
+      t.Resources.Inbound = endpoint('INBOUND', ['10.0.1.10', '10.0.2.10']);
+      t.Resources.Outbound = endpoint('OUTBOUND', []);
+      t.Resources.Forward = {
+        Type: 'AWS::Route53Resolver::ResolverRule',
+        Properties: {
+          RuleType: 'FORWARD', DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', att('Cluster', 'Endpoint')] }] },
+          ResolverEndpointId: att('Outbound', 'ResolverEndpointId'), TargetIps: [{ Ip: '10.0.1.10', Port: '53' }],
+        },
+      };
+      t.Resources.ForwardClients = { Type: 'AWS::Route53Resolver::ResolverRuleAssociation', Properties: { ResolverRuleId: att('Forward', 'ResolverRuleId'), VPCId: ref('ClientVpc') } };
+    }
+    return t;
+  }
+
+  function rows(t: Template): ClusterReport['flows'] {
+    const reports: ClusterReport[] = [];
+    analyze([{ id: 'Stack', template: t }], ASPECT_RULES, (view, found) => reports.push(clusterReport(view, found)));
+    return reports[0].flows;
+  }
+
+  test('Public & Private with Resolver forwarding: the runner gets the private answer and takes the private path, allowed', () => {
+    const runner = rows(peeredApp(true)).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ dns: 'private (Route 53 Resolver forwarding)', path: 'across the connection to the EKS-owned ENIs', status: 'allowed', endpoint: 'private' }));
+  });
+
+  test('Public & Private with forwarding and no route back: the runner\'s private path is blocked by ConnectedClientPath', () => {
+    const t = peeredApp(true);
+    CLUSTER_TABLES.forEach((table) => delete t.Resources[`${table}ToClients`]);
+    const runner = rows(t).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ endpoint: 'private', status: 'blocked: ConnectedClientPath' }));
+  });
+
+  test('Public & Private without forwarding: the public way, allowed only if its egress address is in the allow-list', () => {
+    const flows = rows(peeredApp(false));
+    expect(flows.find((f) => f.client.startsWith('Stack/Runner'))).toEqual(expect.objectContaining({
+      dns: 'public', endpoint: 'public', status: 'allowed if its egress address is in publicAccessCidrs',
+    }));
+    expect(flows.find((f) => f.client === 'clients across Stack/Peering')?.status).toBe('to confirm: ConnectedClientResolution');
+  });
+
+  test('Public only: the runner\'s public path is not "allowed" outright', () => {
+    const runner = rows(peeredApp(false, PUBLIC)).find((f) => f.client.startsWith('Stack/Runner'));
+    expect(runner).toEqual(expect.objectContaining({ dns: 'public', status: 'allowed if its egress address is in publicAccessCidrs' }));
+  });
+});
+
+describe('the flow report of a cluster with hybrid nodes', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+
+  test.each([
+    ['private', PRIVATE, 'private (from public DNS)', 'across the VPN or Direct Connect to the EKS-owned ENIs', 'private'],
+    ['public-and-private', PUBLIC_AND_PRIVATE, 'public', 'their on-premises internet egress to the public endpoint', 'public'],
+  ])('%s: a row for the hybrid nodes and one for their pods, with what the hybrid rules found', (_, mode, dns, path, endpoint) => {
+    const t = hybrid({ mode, cidrs: mode === PRIVATE ? undefined : ['203.0.113.0/24'] });
+    delete t.Resources.PrivateSubnet1RtToOnPrem0;
+    const r = report(t);
+    const nodes = r.flows.find((f) => f.client.startsWith('hybrid nodes'));
+    expect(nodes).toEqual({ client: 'hybrid nodes in 192.168.0.0/16 (kubelet, kube-proxy)', dns, path, endpoint, status: expect.stringContaining('to confirm: HybridNodePath') });
+    expect(r.flows.find((f) => f.client.startsWith('pods in'))).toMatchObject({ client: 'pods in 172.16.0.0/16 (the kubernetes service)', endpoint: 'private' });
+    expect(reportMarkdown(r)).toContain('| hybrid nodes in 192.168.0.0/16 (kubelet, kube-proxy) |');
+  });
+
+  test('no hybrid rows without remote networks, and no crash when they are deploy-time values', () => {
+    expect(report(network()).flows.filter((f) => f.client.includes('hybrid'))).toEqual([]);
+    const t = hybrid();
+    t.Resources.Cluster.Properties.RemoteNetworkConfig = param(t, 'Remote');
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.EndpointPublicAccess = param(t, 'PublicAccess');
+    expect(report(t).flows.find((f) => f.client.startsWith('hybrid nodes'))).toMatchObject({ dns: 'depends on the endpoint flags' });
+  });
+});
+
+describe('the flow report of a cluster with a Site-to-Site VPN', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+  const row = (r: ClusterReport) => r.flows.find((f) => f.client.startsWith('clients on premises'));
+
+  test('a row for the clients on premises, on the private path in Private mode, allowed when the path is complete', () => {
+    expect(row(report(vpn()))).toEqual({
+      client: 'clients on premises across the VPN Stack/Vgw', dns: 'private (from public DNS)', path: 'across the connection to the EKS-owned ENIs', status: 'allowed', endpoint: 'private',
+    });
+  });
+
+  test('to confirm when the route back is missing', () => {
+    expect(row(report(vpn({ propagate: false })))).toMatchObject({ status: `to confirm: ${PATH}` });
+  });
+
+  test('the public path in Public & Private mode without an inbound Resolver endpoint', () => {
+    expect(row(report(vpn({ mode: PUBLIC_AND_PRIVATE })))).toMatchObject({ dns: 'public', endpoint: 'public', status: `to confirm: ${RESOLUTION}` });
+  });
+});

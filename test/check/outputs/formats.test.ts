@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from '../../../lib/check/adapters/cli';
+import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+
+// the SARIF 2.1.0 schema (OASIS, rtm.5) and its matcher, from Microsoft's package: validation offline
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+expect.extend(require('@microsoft/jest-sarif'));
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      toBeValidSarifLog(): R;
+    }
+  }
+}
+
+/**
+ * The CLI's JSON and SARIF 2.1.0 output (outputs/formats.ts).
+ */
+
+/** The command line, `cdk-eks-endpoint check <paths...>`: what it prints and the exit code. */
+const root = path.join(__dirname, '..', '..', '..');
+
+const fixtures = path.join(root, 'test', 'cli-fixtures');
+
+/** Runs the command in this process, capturing what it writes. */
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  return { code, stdout, stderr };
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+describe('check --format json and sarif', () => {
+  const file = path.join(fixtures, 'private-dns-hostnames-off.yaml');
+
+  test('json: the same findings and counts as the text, and the same exit code', () => {
+    const text = run('check', file);
+    const json = run('check', '--format', 'json', file);
+    expect(json.code).toBe(text.code);
+    const parsed = JSON.parse(json.stdout);
+    expect(lines(text.stdout).pop()).toBe(`${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
+    expect(parsed.findings).toContainEqual(expect.objectContaining({ level: 'error', ruleId: 'VpcDnsHostnames', logicalId: 'Cluster', file, verified: true }));
+    expect(run('check', `--format=json`, file).stdout).toBe(json.stdout);
+  });
+
+  test('sarif: a valid SARIF 2.1.0 log (the OASIS schema), one rule per check rule, each result at its file, line and logical ID', () => {
+    const result = run('check', '--format', 'sarif', file);
+    expect(result.code).toBe(1);
+    const log = JSON.parse(result.stdout);
+    expect(log).toBeValidSarifLog();
+    // the schema can fail: a result level SARIF does not have
+    expect({ ...log, runs: [{ ...log.runs[0], results: [{ ...log.runs[0].results[0], level: 'fatal' }] }] }).not.toBeValidSarifLog();
+    const driver = log.runs[0].tool.driver;
+    expect(driver.name).toBe('cdk-eks-endpoint');
+    expect(driver.version).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+    const ids = driver.rules.map((r: any) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(ASPECT_RULES.map((r) => r.id)));
+    const rule = driver.rules.find((r: any) => r.id === 'VpcDnsHostnames');
+    expect(rule.helpUri).toMatch(/docs\/RULES\.md#vpcdnshostnames$/);
+    expect(rule.help.text).toContain('https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html');
+    const error = log.runs[0].results.find((r: any) => r.ruleId === 'VpcDnsHostnames');
+    expect(error.level).toBe('error');
+    expect(driver.rules[error.ruleIndex].id).toBe('VpcDnsHostnames');
+    const location = error.locations[0];
+    expect(location.physicalLocation.artifactLocation.uri).toBe(path.relative(process.cwd(), file).split(path.sep).join('/'));
+    const line = fs.readFileSync(file, 'utf8').split('\n')[location.physicalLocation.region.startLine - 1];
+    expect(line).toMatch(/^\s*Cluster:/);
+    expect(location.logicalLocations[0]).toMatchObject({ name: 'Cluster', kind: 'resource' });
+  });
+
+  test('sarif on a clean input: a valid log with no result, exit 0', () => {
+    const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
+    expect(result.code).toBe(0);
+    const log = JSON.parse(result.stdout);
+    expect(log).toBeValidSarifLog();
+    expect(log.runs[0].results.filter((r: any) => r.level === 'error')).toEqual([]);
+  });
+});
