@@ -1,11 +1,10 @@
-import { cidrContains } from '../../shared/cidr';
 import {
-  apiPath, cidrCovers, cidrReachesCluster, ClientView, ClusterView, ConnectionView, describeConnection, ingress443, sameGateway, VpcView, vpnClientNetworks,
+  apiPath, cidrCovers, ClientView, ClusterView, ConnectionView, crosses, describeConnection, ingress443, routeBack, routeToCluster, Space, VpcView,
+  vpnClientNetworks, vpnRouteBack,
 } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
-import { refOf } from '../engine/template/resource-index';
 import { Resource } from '../engine/template/template-set';
-import { asList, Fact, literal, ResourceRef, Text, toList, unique, Unknown, Value } from '../engine/template/value';
+import { asList, Fact, literal, ResourceRef, unique } from '../engine/template/value';
 import {
   about, clientSubject, connectionSubject, EndpointRule, Finding, mayBeMode, maybeClient, notVerifiable, violation, violationFor,
 } from './rule';
@@ -44,16 +43,6 @@ export const ConnectedClientPath: EndpointRule = {
       : findings;
   },
 };
-
-/** The address space a route back must hold: a client subnet's block, or a VPC's. */
-interface Space {
-  readonly label: string;
-  readonly cidr?: string;
-  /** The VPC whose own block (`Fn::GetAtt Vpc.CidrBlock`) holds it. */
-  readonly vpc?: Resource;
-  /** For a connection with no known client: a route to any part of the VPC serves whoever is there. */
-  readonly overlap?: boolean;
-}
 
 function clientSpace(client: ClientView, connection: ConnectionView): Space {
   const vpc = typeof client.vpcKey === 'object' ? client.vpcKey : connection.peerVpc;
@@ -274,119 +263,9 @@ function vpnPath(cluster: ClusterView, connection: ConnectionView): Finding[] {
   return findings;
 }
 
-/**
- * Whether a route table of the cluster subnets routes an on-premises block (any, when `block` is
- * undefined) back to a virtual private gateway: route propagation from the gateway on the table,
- * or a route to it whose destination holds the block. 'unknown' where deploy-time values or
- * conditions make either uncertain.
- */
-function vpnRouteBack(cluster: ClusterView, table: Resource, connection: ConnectionView, block: string | undefined): Fact {
-  let propagated: Fact = false;
-  for (const propagation of cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation')) {
-    const gateway = sameGateway(propagation.properties.VpnGatewayId, connection.vpnGatewayId);
-    if (gateway === false) continue;
-    const listed = toList(propagation.properties.RouteTableIds);
-    const onTable: Fact = listed instanceof Unknown ? 'unknown' : listed.some((t) => cluster.model.sameRef(t, table)) ? true
-      : listed.some((t) => t instanceof Unknown || t instanceof Text) ? 'unknown' : false;
-    const verdict = both(both(gateway, onTable), propagation.exists === true ? true : 'unknown');
-    if (verdict === true) return true;
-    if (verdict === 'unknown') propagated = 'unknown';
-  }
-  const space: Space | undefined = block === undefined ? undefined : { label: block, cidr: block };
-  const routed = routeBack(cluster, table, connection, space);
-  return routed === true ? true : routed === 'unknown' || propagated === 'unknown' ? 'unknown' : false;
-}
-
-/** Whether a client in another VPC is on the far side of a connection: 'unknown' when a gateway ID is a deploy-time value. */
-function crosses(connection: ConnectionView, client: ClientView): Fact {
-  if (connection.kind === 'vpn') return false; // on-premises clients are never in the templates
-  if (connection.kind === 'peering') {
-    return connection.peerVpc !== undefined && client.vpcKey === connection.peerVpc;
-  }
-  const clientVpc = typeof client.vpcKey === 'object' ? client.vpcKey : undefined;
-  const same = (clientVpc?.connections ?? []).filter((c) => c.kind === 'transit-gateway').map((c) => sameGateway(c.transitGatewayId, connection.transitGatewayId));
-  return same.includes(true) ? true : same.includes('unknown') ? 'unknown' : false;
-}
-
-/**
- * Whether a route table of the cluster subnets has a route back through a connection for an
- * address space (any destination when the space is not known): true, false, or 'unknown' for
- * deploy-time routes and destinations.
- */
-function routeBack(cluster: ClusterView, table: Resource, connection: ConnectionView, space: Space | undefined): Fact {
-  return anyRoute(cluster, table, (route) => both(routesTo(cluster, route, connection), space ? holds(route, space) : true));
-}
-
-/** Whether a route table on the client's side routes the cluster's subnets through the connection. */
-function routeToCluster(cluster: ClusterView, table: Resource, connection: ConnectionView): Fact {
-  return anyRoute(cluster, table, (route) => {
-    const p = route.properties;
-    const destination: Fact = p.DestinationCidrBlock !== undefined ? holdsCluster(cluster, p.DestinationCidrBlock)
-      : p.DestinationPrefixListId !== undefined ? 'unknown' : false;
-    return both(routesTo(cluster, route, connection), destination);
-  });
-}
-
-/**
- * Whether a destination holds the cluster's subnets, where the EKS-owned ENIs are: the cluster
- * VPC's block (literal, or by reference), or a literal block that holds every cluster subnet.
- */
-function holdsCluster(cluster: ClusterView, destination: Value): Fact {
-  const ref = refOf(destination);
-  if (ref && ref.resource === cluster.vpc?.resource && ref.attribute === 'CidrBlock') return true;
-  const block = literal(destination)?.trim();
-  if (block !== undefined && cluster.vpc?.cidr !== undefined && cidrContains(block, cluster.vpc.cidr) === true) return true;
-  return cidrReachesCluster(destination, cluster);
-}
-
-/** Whether some route of a table passes `test`: a route whose table is a deploy-time value may be this table's. */
-function anyRoute(cluster: ClusterView, table: Resource, test: (route: Resource) => Fact): Fact {
-  const own = cluster.model.routesOf(table).map(test);
-  if (own.includes(true)) return true;
-  const unsure = cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId');
-  return own.includes('unknown') || unsure ? 'unknown' : false;
-}
-
-function both(a: Fact, b: Fact): Fact {
-  return a === false || b === false ? false : a === true && b === true ? true : 'unknown';
-}
-
-/**
- * Whether a route's destination holds an address space: a literal block that contains it (for
- * a connection with no known client, one that overlaps the VPC), or a VPC's own block by
- * reference (`Fn::GetAtt Vpc.CidrBlock`). A prefix list or a deploy-time block is 'unknown'.
- */
-function holds(route: Resource, space: Space): Fact {
-  const p = route.properties;
-  const destination = p.DestinationCidrBlock;
-  if (destination === undefined) return p.DestinationPrefixListId !== undefined ? 'unknown' : false;
-  const ref = refOf(destination);
-  let block: string | undefined;
-  if (ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock') {
-    if (ref.resource === space.vpc) return true;
-    block = literal(ref.resource.properties.CidrBlock);
-  } else {
-    block = literal(destination);
-  }
-  if (block === undefined || space.cidr === undefined) return 'unknown';
-  const contains = cidrContains(block.trim(), space.cidr);
-  if (contains === undefined) return 'unknown';
-  return contains || (space.overlap === true && cidrContains(space.cidr, block.trim()) === true);
-}
-
 /** The cluster's address space, for messages. */
 function clusterSpace(cluster: ClusterView): string {
   return cluster.vpc?.cidr ?? `the block of ${cluster.vpcDisplay}`;
-}
-
-function routesTo(cluster: ClusterView, route: Resource, connection: ConnectionView): Fact {
-  const p = route.properties;
-  const target = connection.kind === 'peering' ? p.VpcPeeringConnectionId : connection.kind === 'vpn' ? p.GatewayId : p.TransitGatewayId;
-  if (target === undefined) return false;
-  if (connection.kind === 'peering' && (target instanceof Unknown || target instanceof Text)) return 'unknown';
-  const matches: Fact = connection.kind === 'peering' ? cluster.model.sameRef(target, connection.resource)
-    : sameGateway(target, connection.kind === 'vpn' ? connection.vpnGatewayId : connection.transitGatewayId);
-  return matches === true && route.exists !== true ? 'unknown' : matches;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { cidrContains } from '../../shared/cidr';
-import { ClusterView } from '../engine/model';
+import { ClusterView, routed } from '../engine/model';
 import { Resource } from '../engine/template/template-set';
-import { Fact, literal, Text, toList, unique, Unknown } from '../engine/template/value';
+import { unique } from '../engine/template/value';
 import { remoteBlocks, RemoteBlock } from './hybrid-node-rule';
 import { EndpointRule, Finding, notVerifiable } from './rule';
 
@@ -65,58 +64,4 @@ function routeFindings(cluster: ClusterView, remotes: RemoteBlock[], definite: (
     }
   }
   return findings;
-}
-
-/**
- * Whether a route table leads a remote block to an on-premises link: route propagation from a
- * virtual private gateway, or its most specific route that holds the block going to a virtual
- * private gateway, a Transit Gateway, a peering connection, a network interface or instance, or
- * Cloud WAN. False when it goes to the internet (an internet gateway, or the default route to a
- * NAT gateway) or nowhere; 'unknown' where deploy-time values or other targets make it uncertain.
- */
-function routed(cluster: ClusterView, table: Resource, cidr: string): Fact {
-  const propagations = cluster.index.referrers('AWS::EC2::VPNGatewayRoutePropagation', 'RouteTableIds', table);
-  if (propagations.some((p) => p.exists === true)) return true;
-  // a propagation or route whose route table is a deploy-time value may be this table's
-  let unsure = propagations.length > 0 || cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId')
-    || cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation').some((p) => {
-      const tables = toList(p.properties.RouteTableIds);
-      return tables instanceof Unknown || tables.some((t) => t instanceof Unknown || t instanceof Text);
-    });
-  let best: { route: Resource; prefix: number } | undefined;
-  for (const route of cluster.model.routesOf(table)) {
-    const p = route.properties;
-    if (p.DestinationCidrBlock === undefined) {
-      if (p.DestinationPrefixListId !== undefined) unsure = true;
-      continue;
-    }
-    const destination = literal(p.DestinationCidrBlock)?.trim();
-    const contains = cidrContains(destination, cidr);
-    if (contains === undefined) unsure = true;
-    if (!contains) continue;
-    const prefix = Number(destination!.split('/')[1]);
-    if (!best || prefix > best.prefix) best = { route, prefix };
-  }
-  if (best) {
-    const target = routeTarget(cluster, best.route, best.prefix);
-    if (target === true) return best.route.exists === true ? true : 'unknown';
-    if (target === 'unknown') return 'unknown';
-  }
-  return unsure ? 'unknown' : false;
-}
-
-function routeTarget(cluster: ClusterView, route: Resource, prefix: number): Fact {
-  const p = route.properties;
-  if ([p.TransitGatewayId, p.VpcPeeringConnectionId, p.NetworkInterfaceId, p.InstanceId, p.CoreNetworkArn].some((t) => t !== undefined)) return true;
-  if (p.GatewayId !== undefined) {
-    const gateway = cluster.index.deref(p.GatewayId);
-    const id = literal(p.GatewayId) ?? '';
-    if (gateway?.type === 'AWS::EC2::VPNGateway' || id.startsWith('vgw-')) return true;
-    if (gateway?.type === 'AWS::EC2::InternetGateway' || id.startsWith('igw-') || id === 'local') return false;
-    return 'unknown';
-  }
-  // the default route to a NAT gateway is the way to the internet, not to the remote network
-  if (p.NatGatewayId !== undefined) return prefix === 0 ? false : 'unknown';
-  if (p.CarrierGatewayId !== undefined || p.EgressOnlyInternetGatewayId !== undefined) return false;
-  return 'unknown';
 }

@@ -12,3 +12,4 @@ export * from './paths';
 export * from './vpcs';
 export * from './connections';
 export * from './forwarded-resolution';
+export * from './routes';
