@@ -13,13 +13,18 @@ const NOT_CHECKED = {
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
 };
 
-/** The findings as JSON for scripts: each finding whole, and the counts. */
+/**
+ * The findings as JSON for scripts: each finding whole (with the line and column of its cluster in
+ * the file, and the clients, compute, connections or networks it is about), and the counts.
+ */
 export function toJson(findings: ReportedFinding[], notes: string[]): string {
   const errors = findings.filter((f) => f.level === 'error').length;
   return JSON.stringify({
     findings: findings.map((f) => ({
       level: f.level, ruleId: f.ruleId, verified: f.verified, message: f.message,
       file: f.file, templateId: f.templateId, logicalId: f.logicalId,
+      ...(f.position ? { line: f.position.line, column: f.position.column } : {}),
+      ...(f.subjects ? { subjects: f.subjects } : {}),
     })),
     errors,
     warnings: findings.length - errors,
@@ -59,14 +64,13 @@ export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointR
       },
       results: findings.map((f) => {
         const file = f.file ? path.relative(baseDir, path.resolve(f.file)).split(path.sep).join('/') : undefined;
-        const line = f.position?.line;
         return {
           ruleId: f.ruleId,
           ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
           level: f.level,
           message: { text: f.message },
           locations: [{
-            ...(file !== undefined ? { physicalLocation: { artifactLocation: { uri: file }, ...(line ? { region: { startLine: line } } : {}) } } : {}),
+            ...(file !== undefined ? { physicalLocation: { artifactLocation: { uri: file }, ...(f.position ? { region: { startLine: f.position.line, startColumn: f.position.column } } : {}) } } : {}),
             logicalLocations: [{ name: f.logicalId, fullyQualifiedName: `${f.templateId}/${f.logicalId}`, kind: 'resource' }],
           }],
           properties: { verified: f.verified, templateId: f.templateId },

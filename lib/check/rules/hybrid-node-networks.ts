@@ -1,7 +1,7 @@
 import { cidrContains, cidrProblem, overlaps, REMOTE_NETWORK_RANGES } from '../../shared/cidr';
 import { ClusterView } from '../engine/model';
 import { at, describe, literal, Value } from '../engine/template/value';
-import { EndpointRule, Finding, notVerifiable, violation } from './rule';
+import { about, EndpointRule, Finding, networkSubject, notVerifiable, violation } from './rule';
 
 /**
  * The service ranges EKS picks when `ServiceIpv4Cidr` is left out. For a cluster created with
@@ -80,12 +80,12 @@ export const HybridNodeNetworks: EndpointRule = {
       const cidr = text.trim();
       const problem = cidrProblem(cidr);
       if (problem?.startsWith('has host bits set')) {
-        findings.push(notVerifiable(`the ${remote.what} ${problem}. Confirm EKS takes it as meant, or write the block's first address.`));
+        findings.push(about(notVerifiable(`the ${remote.what} ${problem}. Confirm EKS takes it as meant, or write the block's first address.`), networkSubject(cidr)));
       } else if (problem) {
-        findings.push(definite(`the ${remote.what} ${problem}; EKS takes IPv4 CIDR blocks (a.b.c.d/n) for remote networks.`));
+        findings.push(about(definite(`the ${remote.what} ${problem}; EKS takes IPv4 CIDR blocks (a.b.c.d/n) for remote networks.`), networkSubject(cidr)));
       } else if (!REMOTE_NETWORK_RANGES.some((range) => cidrContains(range, cidr) === true)) {
-        findings.push(definite(`the ${remote.what} is not private address space: remote node and pod networks must be within ${REMOTE_NETWORK_RANGES.join(', ')} ` +
-          '(RFC 1918, or the RFC 6598 CGNAT range). Use the private block the hybrid nodes or their pods are numbered from.'));
+        findings.push(about(definite(`the ${remote.what} is not private address space: remote node and pod networks must be within ${REMOTE_NETWORK_RANGES.join(', ')} ` +
+          '(RFC 1918, or the RFC 6598 CGNAT range). Use the private block the hybrid nodes or their pods are numbered from.'), networkSubject(cidr)));
       } else {
         blocks.push({ ...remote, cidr });
       }
@@ -93,8 +93,8 @@ export const HybridNodeNetworks: EndpointRule = {
     for (let i = 0; i < blocks.length; i++) {
       for (let j = i + 1; j < blocks.length; j++) {
         if (overlaps(blocks[i].cidr, blocks[j].cidr)) {
-          findings.push(definite(`the ${blocks[i].what} and the ${blocks[j].what} overlap: remote node and pod networks must not overlap each other. ` +
-            'Give the nodes and the pods separate blocks.'));
+          findings.push(about(definite(`the ${blocks[i].what} and the ${blocks[j].what} overlap: remote node and pod networks must not overlap each other. ` +
+            'Give the nodes and the pods separate blocks.'), networkSubject(blocks[i].cidr), networkSubject(blocks[j].cidr)));
         }
       }
     }
@@ -129,8 +129,8 @@ function vpcOverlaps(cluster: ClusterView, blocks: Array<Remote & { cidr: string
     for (const remote of blocks.filter((b) => overlaps(b.cidr, cidr) === true)) {
       const message = `the ${remote.what} overlaps ${block.what} (${cidr}): the cluster VPC's CIDR blocks and the remote networks must not overlap, ` +
         'since the control plane routes to the remote networks through the VPC. Renumber one of them.';
-      findings.push(block.maybe ? notVerifiable(`${block.what} may be of another VPC, or may not exist (a deploy-time value or condition). If it is this VPC's: ${message}`)
-        : definite(message));
+      findings.push(about(block.maybe ? notVerifiable(`${block.what} may be of another VPC, or may not exist (a deploy-time value or condition). If it is this VPC's: ${message}`)
+        : definite(message), networkSubject(remote.cidr)));
     }
   }
   return findings;
@@ -150,6 +150,6 @@ function serviceOverlaps(cluster: ClusterView, blocks: Array<Remote & { cidr: st
   if (range === undefined) {
     return [notVerifiable(`the Kubernetes service range is a deploy-time value (${describe(given)}). Confirm no remote node or pod network overlaps it.`)];
   }
-  return blocks.filter((b) => overlaps(b.cidr, range.trim()) === true).map((b) => definite(`the ${b.what} overlaps the Kubernetes service range ` +
-    `(KubernetesNetworkConfig.ServiceIpv4Cidr ${range}): remote node and pod networks must not overlap it. Renumber one of them.`));
+  return blocks.filter((b) => overlaps(b.cidr, range.trim()) === true).map((b) => about(definite(`the ${b.what} overlaps the Kubernetes service range ` +
+    `(KubernetesNetworkConfig.ServiceIpv4Cidr ${range}): remote node and pod networks must not overlap it. Renumber one of them.`), networkSubject(b.cidr)));
 }

@@ -2,7 +2,7 @@ import { ClusterView, routed } from '../engine/model';
 import { Resource } from '../engine/template/template-set';
 import { unique } from '../engine/template/value';
 import { remoteBlocks, RemoteBlock } from './hybrid-node-rule';
-import { EndpointRule, Finding, notVerifiable } from './rule';
+import { about, EndpointRule, Finding, networkSubject, notVerifiable } from './rule';
 
 /**
  * The control plane and hybrid nodes meet through the cluster VPC: "all traffic that crosses the
@@ -54,13 +54,14 @@ function routeFindings(cluster: ClusterView, remotes: RemoteBlock[], definite: (
       ? 'the API server reaches webhooks on those pods, and answers their API calls, through the EKS-owned ENIs in the cluster subnets'
       : 'the API server reaches kubelet on the hybrid nodes (TCP 10250: logs, exec, port-forward), and answers their API calls, through the EKS-owned ENIs in the cluster subnets';
     if (missing.length > 0) {
-      findings.push(definite(`no route for the ${remote.what} to your on-premises link in the route table${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+      findings.push(about(definite(`no route for the ${remote.what} to your on-premises link in the route table${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
         `of the cluster subnets: ${why}, in every endpoint mode. Add to each a route for ${remote.cidr} to your virtual private gateway or Transit Gateway ` +
         `(ec2.CfnRoute with destinationCidrBlock '${remote.cidr}' and gatewayId or transitGatewayId), or propagate the virtual private gateway's routes ` +
-        'into them (AWS::EC2::VPNGatewayRoutePropagation). Routes your network adds outside these templates do not show here: once they exist, acknowledge this warning.'));
+        'into them (AWS::EC2::VPNGatewayRoutePropagation). Routes your network adds outside these templates do not show here: once they exist, acknowledge this warning.'),
+      networkSubject(remote.cidr)));
     } else if (unsure.length > 0) {
-      findings.push(notVerifiable(`the routes for the ${remote.what} in ${unsure.join(', ')} depend on deploy-time values, or lead to a target the templates do not show ` +
-        `(a NAT gateway, an appliance, a local gateway). Confirm each routes ${remote.cidr} to your on-premises link: ${why}.`));
+      findings.push(about(notVerifiable(`the routes for the ${remote.what} in ${unsure.join(', ')} depend on deploy-time values, or lead to a target the templates do not show ` +
+        `(a NAT gateway, an appliance, a local gateway). Confirm each routes ${remote.cidr} to your on-premises link: ${why}.`), networkSubject(remote.cidr)));
     }
   }
   return findings;

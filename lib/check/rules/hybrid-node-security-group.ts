@@ -2,7 +2,7 @@ import { cidrCovers, ClusterView, ingress443 } from '../engine/model';
 import { refOf } from '../engine/template/resource-index';
 import { Fact } from '../engine/template/value';
 import { remoteBlocks, RemoteBlock } from './hybrid-node-rule';
-import { EndpointRule, Finding, notVerifiable } from './rule';
+import { about, EndpointRule, Finding, networkSubject, notVerifiable } from './rule';
 
 /**
  * AWS's cluster security group table for hybrid nodes: inbound TCP 443 from the remote node
@@ -29,9 +29,10 @@ export const HybridNodeSecurityGroup: EndpointRule = {
       const problem = `no rule of the cluster's security groups allows TCP 443 from the ${remote.what}: ${callers(cluster, remote)} ` +
         `Add an ingress rule for TCP 443 from ${remote.cidr} to the cluster security group ` +
         `(cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4('${remote.cidr}'), ec2.Port.tcp(443))) or to an additional control-plane security group.`;
-      if (allowed === false) findings.push(definite(this, problem));
+      const push = (f: Finding) => findings.push(about(f, networkSubject(remote.cidr)));
+      if (allowed === false) push(definite(this, problem));
       else if (allowed === 'unknown') {
-        findings.push(notVerifiable(`the rules of the cluster's security groups that could allow TCP 443 from the ${remote.what} are not all readable here ` +
+        push(notVerifiable(`the rules of the cluster's security groups that could allow TCP 443 from the ${remote.what} are not all readable here ` +
           '(an imported group, a prefix list, a deploy-time value or condition). Confirm TCP 443 is allowed from it.'));
       }
     }

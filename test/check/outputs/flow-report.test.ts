@@ -8,7 +8,7 @@ import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
 import { analyze } from '../../../lib/check/engine/analyze';
 import { ClusterReport, clusterReport, reportMarkdown } from '../../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../../lib/check/rules';
-import { att, CLUSTER_TABLES, hybrid, network, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template, vpn } from '../../support/templates';
+import { att, base, bastion, CLUSTER_TABLES, hybrid, network, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template, vpn } from '../../support/templates';
 
 /**
  * The flow report (outputs/flow-report.ts): who reaches the API and how, at synth and on templates
@@ -214,5 +214,38 @@ describe('the flow report of a cluster with a Site-to-Site VPN', () => {
 
   test('the public path in Public & Private mode without an inbound Resolver endpoint', () => {
     expect(row(report(vpn({ mode: PUBLIC_AND_PRIVATE })))).toMatchObject({ dns: 'public', endpoint: 'public', status: `to confirm: ${RESOLUTION}` });
+  });
+});
+
+describe('a row takes the findings about its client, by their subjects', () => {
+  /** The report of the one cluster of a template, judged by `rules`. */
+  const reportOf = (t: Template, rules = ASPECT_RULES): ClusterReport => {
+    const reports: ClusterReport[] = [];
+    analyze([{ id: 'Stack', template: t }], rules, (view, found) => reports.push(clusterReport(view, found)));
+    return reports[0];
+  };
+  const row = (r: ClusterReport, client: string) => r.flows.find((f) => f.client.startsWith(client))!;
+
+  test('fails the bastion\'s row when the error names the bastion as its subject', () => {
+    // GIVEN a private cluster and a bastion with no 443 rule into the cluster
+    const t = base();
+    bastion(t);
+    // WHEN the report is made
+    const report = reportOf(t);
+    // THEN the bastion's row is blocked by ClientSecurityGroupPath, whose finding is about it
+    expect(row(report, 'Stack/Bastion').status).toBe('blocked: ClientSecurityGroupPath');
+  });
+
+  test('leaves a row allowed when a finding only mentions the client in its words', () => {
+    // GIVEN a bastion with its 443 rule, and a rule whose message names the bastion without being about it
+    const t = base();
+    bastion(t);
+    t.Resources.BastionIngress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: att('Cluster', 'ClusterSecurityGroupId'), SourceSecurityGroupId: att('ClientSg', 'GroupId'), ...TCP_443 } };
+    const mentions = { id: 'Mentions', level: 'error' as const, summary: 's', source: 'https://example.com', check: () => [{ level: 'error' as const, verified: true, message: 'Stack/Bastion is a name in a sentence' }] };
+    // WHEN the report is made with it
+    const report = reportOf(t, [...ASPECT_RULES, mentions]);
+    // THEN the finding is listed, and the bastion's row stays allowed: its words do not place it
+    expect(report.findings.map((f) => f.ruleId)).toContain('Mentions');
+    expect(row(report, 'Stack/Bastion').status).toBe('allowed');
   });
 });

@@ -62,7 +62,7 @@ describe('the reader keeps resource positions', () => {
     fs.rmSync(file);
     const sarif = JSON.parse(toSarif(all, [], '0.0.0', dir));
     // THEN the result is still at the cluster's line
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'cluster.json' }, region: { startLine: 6 } });
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'cluster.json' }, region: { startLine: 6, startColumn: 5 } });
   });
 
   test('the CLI\'s SARIF for a JSON template places each finding at its cluster', () => {
@@ -72,5 +72,23 @@ describe('the reader keeps resource positions', () => {
     const results = JSON.parse(out).runs[0].results as Array<{ locations: Array<{ physicalLocation: { region: { startLine: number } } }> }>;
     expect(results.length).toBeGreaterThan(0);
     expect(new Set(results.map((r) => r.locations[0].physicalLocation.region.startLine))).toEqual(new Set([3]));
+  });
+
+  test('the CLI\'s JSON gives each finding its line and column, and its subjects', () => {
+    // GIVEN a private cluster with a client whose security group lets nothing out
+    const template = {
+      Resources: {
+        Cluster: { ...CLUSTER, Properties: { ...CLUSTER.Properties, ResourcesVpcConfig: { SubnetIds: ['subnet-1'], EndpointPublicAccess: false, EndpointPrivateAccess: true } } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } } },
+        FnRole: { Type: 'AWS::IAM::Role', Properties: {} },
+        Entry: { Type: 'AWS::EKS::AccessEntry', Properties: { ClusterName: { Ref: 'Cluster' }, PrincipalArn: { 'Fn::GetAtt': ['FnRole', 'Arn'] } } },
+      },
+    };
+    const file = write('json.json', JSON.stringify(template, undefined, 2));
+    let out = '';
+    main(['check', '--format', 'json', file], { stdout: (t) => { out += t; }, stderr: () => undefined });
+    // THEN the function outside any VPC is an error about it, at the cluster's line
+    const found = JSON.parse(out).findings.find((f: any) => f.ruleId === 'ConnectedClientPath');
+    expect(found).toMatchObject({ line: 3, column: 5, subjects: [{ kind: 'client', name: `${file}/Fn` }] });
   });
 });
