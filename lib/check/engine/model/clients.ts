@@ -3,12 +3,11 @@ import { CLIENT_METADATA_KEY, CLUSTER_BASTION_CLIENT } from '../../../shared/cli
 import { Resource } from '../template/template-set';
 import { asList, at, describe, literal, Unknown, Value } from '../template/value';
 import { launchTemplate, ofCluster } from './compute';
-import { NetworkModel } from './network-model';
 import { listOrUnknown } from './values';
-import { ClientView } from './views';
+import { ClientView, ModelReader } from './views';
 
 /** Known API clients of a cluster: instances and functions whose role has an access entry on it. */
-export function clientsOf(model: NetworkModel, cluster: Resource): ClientView[] {
+export function clientsOf(model: ModelReader, cluster: Resource): ClientView[] {
   const found = new Map<Resource, { kind: ClientView['kind']; maybe: boolean }>();
   for (const { resource: entry, maybe } of ofCluster(model, 'AWS::EKS::AccessEntry', cluster)) {
     // an entry that may be for another cluster, or may not exist, makes a client that may be one
@@ -22,7 +21,7 @@ export function clientsOf(model: NetworkModel, cluster: Resource): ClientView[] 
   return [...found].map(([compute, { kind, maybe }]) => ({ ...client(model, compute, kind), ...(maybe ? { maybe } : {}) }));
 }
 
-export function client(model: NetworkModel, compute: Resource, kind: ClientView['kind']): ClientView {
+export function client(model: ModelReader, compute: Resource, kind: ClientView['kind']): ClientView {
   const p = compute.properties;
   let subnetId: Value;
   let securityGroups: Value[];
@@ -63,7 +62,7 @@ export function client(model: NetworkModel, compute: Resource, kind: ClientView[
 }
 
 /** Whether an instance's role has the AWS managed policy for Systems Manager (and so Session Manager): BastionHostLinux's way in. */
-export function managedBySessionManager(model: NetworkModel, compute: Resource): boolean {
+export function managedBySessionManager(model: ModelReader, compute: Resource): boolean {
   if (compute.type !== 'AWS::EC2::Instance') return false;
   const profile = model.index.deref(compute.properties.IamInstanceProfile, 'AWS::IAM::InstanceProfile');
   return asList(profile?.properties.Roles).some((r) => {
@@ -72,10 +71,10 @@ export function managedBySessionManager(model: NetworkModel, compute: Resource):
   });
 }
 
-const roleCompute = new WeakMap<NetworkModel, Map<Resource, Resource[]>>();
+const roleCompute = new WeakMap<ModelReader, Map<Resource, Resource[]>>();
 
 /** Instances (by their instance profile's role) and Lambda functions (by their role), built once per model. */
-export function computeByRole(model: NetworkModel): Map<Resource, Resource[]> {
+export function computeByRole(model: ModelReader): Map<Resource, Resource[]> {
   let found = roleCompute.get(model);
   if (!found) {
     const map = new Map<Resource, Resource[]>();
@@ -97,7 +96,7 @@ export function computeByRole(model: NetworkModel): Map<Resource, Resource[]> {
 }
 
 /** The literal VPC ID of the first security group (in the templates) that names one: how an imported VPC is recognised. */
-export function literalVpcId(model: NetworkModel, securityGroups: Value[]): string | undefined {
+export function literalVpcId(model: ModelReader, securityGroups: Value[]): string | undefined {
   return securityGroups.map((sg) => literal(model.index.deref(sg, 'AWS::EC2::SecurityGroup')?.properties.VpcId))
     .find((id): id is string => id !== undefined);
 }

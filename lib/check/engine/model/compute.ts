@@ -2,9 +2,8 @@
 import { AUTO_MODE_ENDPOINTS, FARGATE_ENDPOINTS, NODE_ENDPOINTS } from '../../../shared/endpoint-services';
 import { Resource } from '../template/template-set';
 import { at, Fact, literal, Text, toFact, toList, unique, Unknown, Value } from '../template/value';
-import { NetworkModel } from './network-model';
 import { listOrUnknown } from './values';
-import { ComputeView, RemoteNetworks, SubnetView } from './views';
+import { ComputeView, ModelReader, RemoteNetworks, SubnetView } from './views';
 
 /**
  * The CIDR blocks of `RemoteNodeNetworks` or `RemotePodNetworks` (each a list of `{ Cidrs: [...] }`).
@@ -27,7 +26,7 @@ export function remoteNetworks(config: Value, key: string): RemoteNetworks {
 }
 
 /** Whether an Auto Scaling group's `kubernetes.io/cluster/<name>` tag names the cluster. */
-export function tagsNameCluster(model: NetworkModel, group: Resource, cluster: Resource): Fact {
+export function tagsNameCluster(model: ModelReader, group: Resource, cluster: Resource): Fact {
   const prefix = 'kubernetes.io/cluster/';
   let result: Fact = false;
   for (const tag of listOrUnknown(group.properties.Tags)) {
@@ -48,7 +47,7 @@ export function tagsNameCluster(model: NetworkModel, group: Resource, cluster: R
 }
 
 /** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
-export function ofCluster(model: NetworkModel, type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
+export function ofCluster(model: ModelReader, type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
   return model.index.ofType(type).flatMap((r) => {
     const names = model.namesCluster(r.properties.ClusterName, cluster);
     if (names === true) return [{ resource: r, maybe: r.exists !== true }];
@@ -62,7 +61,7 @@ export function ofCluster(model: NetworkModel, type: string, cluster: Resource):
   });
 }
 
-export function computeOf(model: NetworkModel, cluster: Resource, clusterSubnets: SubnetView[]): ComputeView[] {
+export function computeOf(model: ModelReader, cluster: Resource, clusterSubnets: SubnetView[]): ComputeView[] {
   const subnetsOf = (value: Value) => {
     const list = toList(value);
     return list instanceof Unknown ? { subnets: [], unknownSubnets: list.why } : { subnets: list.map((s) => model.subnet(s)) };
@@ -116,7 +115,7 @@ export function computeOf(model: NetworkModel, cluster: Resource, clusterSubnets
  * (`LaunchTemplateId`/`LaunchTemplateName` on instances and Auto Scaling groups, `Id`/`Name`
  * on EKS node groups).
  */
-export function launchTemplate(model: NetworkModel, spec: Value): Resource | undefined {
+export function launchTemplate(model: ModelReader, spec: Value): Resource | undefined {
   const id = at(spec, 'LaunchTemplateId') ?? at(spec, 'Id');
   const name = at(spec, 'LaunchTemplateName') ?? at(spec, 'Name');
   const byRef = model.index.deref(id, 'AWS::EC2::LaunchTemplate') ?? model.index.deref(name, 'AWS::EC2::LaunchTemplate');
@@ -126,7 +125,7 @@ export function launchTemplate(model: NetworkModel, spec: Value): Resource | und
 }
 
 /** The security groups a launch template gives its instances; an unknown one when the template is not in the templates given. */
-export function launchTemplateGroups(model: NetworkModel, spec: Value): Value[] {
+export function launchTemplateGroups(model: ModelReader, spec: Value): Value[] {
   const template = launchTemplate(model, spec);
   if (!template) return [new Unknown('the security groups of a launch template not in the templates given')];
   const data = template.properties.LaunchTemplateData;
@@ -134,7 +133,7 @@ export function launchTemplateGroups(model: NetworkModel, spec: Value): Value[] 
   return [...listOrUnknown(at(data, 'SecurityGroupIds')), ...listOrUnknown(at(data, 'SecurityGroups')), ...listOrUnknown(at(nic, 'Groups'))];
 }
 
-export function launchConfigurationGroups(model: NetworkModel, name: Value): Value[] {
+export function launchConfigurationGroups(model: ModelReader, name: Value): Value[] {
   const config = model.index.deref(name, 'AWS::AutoScaling::LaunchConfiguration');
   return config ? listOrUnknown(config.properties.SecurityGroups) : [new Unknown('the security groups of a launch configuration not in the templates given')];
 }

@@ -4,17 +4,17 @@ import { at, describe, Fact, literal, toFact, toList, Unknown, Value } from '../
 import { openToAll } from './allow-list';
 import { clientsOf, literalVpcId } from './clients';
 import { computeOf, remoteNetworks } from './compute';
-import { ClusterSecurityGroup, clusterSecurityGroupKey, egressOf, ingressInto, securityGroupKey, SgRule } from './security-groups';
+import { clusterSecurityGroupKey, egressOf, ingressInto, securityGroupKey } from './security-groups';
 import { buildSubnet } from './subnets';
 import { isDeployTime, listOrUnknown } from './values';
-import { ClientView, ClusterView, SubnetView, VpcView } from './views';
+import { ClientView, ClusterSecurityGroup, ClusterView, ModelReader, SgRule, SubnetView, VpcView } from './views';
 import { buildVpc, connections } from './vpcs';
 
 /**
  * The network model of a template set. Views of VPCs and subnets are built once and shared
  * by all clusters; each cluster's view is built once and shared by all rules.
  */
-export class NetworkModel {
+export class NetworkModel implements ModelReader {
   private readonly vpcs = new Map<Resource, VpcView>();
   private readonly subnets = new Map<Resource, SubnetView>();
   private readonly clusters = new Map<Resource, ClusterView>();

@@ -2,16 +2,15 @@
 import { cidrContains } from '../../../shared/cidr';
 import { Resource } from '../template/template-set';
 import { Fact, Value } from '../template/value';
-import { NetworkModel } from './network-model';
-import { allows443, coversSubnet, SgRule, UNKNOWN_GROUP } from './security-groups';
-import { ClientView, ClusterView } from './views';
+import { allows443, coversSubnet, UNKNOWN_GROUP } from './security-groups';
+import { ClientView, ClusterView, ModelReader, SgRule } from './views';
 
 /**
  * Whether a client can open TCP 443 to the EKS-owned ENIs: its egress and their ingress.
  * `sgReferencing` is whether a rule naming the client's security group works on the way in
  * (across a Transit Gateway only with security-group referencing support on).
  */
-export function apiPath(model: NetworkModel, cluster: ClusterView, client: ClientView, sgReferencing: Fact = true): Fact {
+export function apiPath(model: ModelReader, cluster: ClusterView, client: ClientView, sgReferencing: Fact = true): Fact {
   const targets = cluster.controlPlaneSecurityGroups.map((sg) => model.securityGroupKey(sg));
   const sources = client.securityGroups.map((sg) => model.securityGroupKey(sg));
   if (sources.includes(targets[0])) {
@@ -73,7 +72,7 @@ export function cidrReachesCluster(cidr: Value, cluster: ClusterView): Fact {
   return disjoint ? false : 'unknown';
 }
 
-export function egressTo(model: NetworkModel, sources: unknown[], targets: unknown[], cluster: ClusterView): Fact {
+export function egressTo(model: ModelReader, sources: unknown[], targets: unknown[], cluster: ClusterView): Fact {
   let result: Fact = false;
   for (const source of sources) {
     const rules = model.egressOf(source);

@@ -3,15 +3,8 @@ import { cidrContains } from '../../../shared/cidr';
 import { refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { Fact, isOpaque, isRecord, toList, Unknown, Value } from '../template/value';
-import { NetworkModel } from './network-model';
 import { isDeployTime } from './values';
-import { SubnetView } from './views';
-
-/**
- * A security group rule, marked `maybe` when it exists only under a deploy-time condition or
- * its group is a deploy-time value, and `opaque` when the rule itself is one (an `Fn::If`).
- */
-export type SgRule = Record<string, Value> & { readonly maybe?: boolean; readonly opaque?: boolean };
+import { ClusterSecurityGroup, ModelReader, SgRule, SubnetView } from './views';
 
 export const OPAQUE_RULE: SgRule = { opaque: true, maybe: true };
 
@@ -23,13 +16,9 @@ export function sgRule(value: Value, maybe: boolean, resource?: Resource): SgRul
 /** A stand-in key for a security group that is a deploy-time value: equal to none, not even itself. */
 export const UNKNOWN_GROUP = Symbol('a security group not known at synth');
 
-/** A stand-in key for the security group EKS creates for a cluster. */
-export class ClusterSecurityGroup {
-  constructor(public readonly cluster: Resource) {}
-}
+const clusterSgKeys = new WeakMap<Resource, ClusterSecurityGroup>();
 
-export const clusterSgKeys = new WeakMap<Resource, ClusterSecurityGroup>();
-
+/** The one key of the security group EKS creates for a cluster. */
 export function clusterSecurityGroupKey(cluster: Resource): ClusterSecurityGroup {
   let key = clusterSgKeys.get(cluster);
   if (!key) {
@@ -72,7 +61,7 @@ export function coversSubnet(source: Value, subnet: SubnetView | undefined): Fac
 }
 
 /** Separate rule resources of a group, and those whose group is a deploy-time value (they may be its). */
-export function separateRules(model: NetworkModel, type: string, key: unknown): Resource[] {
+export function separateRules(model: ModelReader, type: string, key: unknown): Resource[] {
   const unsure = model.index.ofType(type).filter((r) => isDeployTime(r.properties.GroupId));
   if (key instanceof ClusterSecurityGroup || key instanceof Resource) {
     const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
@@ -82,7 +71,7 @@ export function separateRules(model: NetworkModel, type: string, key: unknown): 
 }
 
 /** Ingress rules into a security group key: inline ones and separate resources. */
-export function ingressInto(model: NetworkModel, key: unknown): SgRule[] {
+export function ingressInto(model: ModelReader, key: unknown): SgRule[] {
   const rules: SgRule[] = [];
   if (key instanceof Resource) {
     const inline = toList(key.properties.SecurityGroupIngress);
@@ -94,7 +83,7 @@ export function ingressInto(model: NetworkModel, key: unknown): SgRule[] {
 }
 
 /** Egress rules of a security group resource ('unknown' for a group not in the templates). */
-export function egressOf(model: NetworkModel, key: unknown): SgRule[] | 'unknown' {
+export function egressOf(model: ModelReader, key: unknown): SgRule[] | 'unknown' {
   if (!(key instanceof Resource)) return 'unknown';
   const inline = toList(key.properties.SecurityGroupEgress);
   if (inline instanceof Unknown) return 'unknown';

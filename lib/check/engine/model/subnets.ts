@@ -2,16 +2,15 @@
 import { cidrContains, parseCidr, REMOTE_NETWORK_RANGES } from '../../../shared/cidr';
 import { Resource } from '../template/template-set';
 import { literal, Value } from '../template/value';
-import { NetworkModel } from './network-model';
 import { listOrUnknown } from './values';
-import { Egress, SubnetView } from './views';
+import { Egress, ModelReader, SubnetView } from './views';
 
-export function routeTableOf(model: NetworkModel, subnet: Resource): { association?: Resource; routeTable?: Resource } {
+export function routeTableOf(model: ModelReader, subnet: Resource): { association?: Resource; routeTable?: Resource } {
   const association = model.index.referrers('AWS::EC2::SubnetRouteTableAssociation', 'SubnetId', subnet)[0];
   return { association, routeTable: association ? model.index.deref(association.properties.RouteTableId, 'AWS::EC2::RouteTable') : undefined };
 }
 
-export function buildSubnet(model: NetworkModel, subnet: Resource): SubnetView {
+export function buildSubnet(model: ModelReader, subnet: Resource): SubnetView {
   const vpc = model.vpc(subnet.properties.VpcId);
   const { association, routeTable } = routeTableOf(model, subnet);
   const routes = routeTable ? model.routesOf(routeTable) : [];
@@ -56,7 +55,7 @@ export function buildSubnet(model: NetworkModel, subnet: Resource): SubnetView {
  * A private NAT gateway (`ConnectivityType: private`) has no internet path of its own: it
  * leads on only through its own subnet's routes (a Transit Gateway to an egress VPC, say).
  */
-export function natEgress(model: NetworkModel, nat: Resource): Egress {
+export function natEgress(model: ModelReader, nat: Resource): Egress {
   const connectivity = nat.properties.ConnectivityType;
   if (connectivity === undefined || connectivity === 'public') return 'nat';
   if (connectivity !== 'private') return 'unknown';

@@ -2,8 +2,6 @@
 import { ResourceIndex } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { Fact, Value } from '../template/value';
-import { NetworkModel } from './network-model';
-import { ClusterSecurityGroup } from './security-groups';
 
 /** How a subnet reaches the internet, from its route table's default route. */
 export type Egress = 'nat' | 'igw' | 'tgw' | 'other' | 'none' | 'unknown';
@@ -149,7 +147,7 @@ export interface RemoteNetworks {
 /** One EKS cluster and its network, built once and read by every rule. */
 export interface ClusterView {
   readonly resource: Resource;
-  readonly model: NetworkModel;
+  readonly model: ModelReader;
   readonly index: ResourceIndex;
   readonly display: string;
   readonly publicAccess: Fact;
@@ -183,4 +181,42 @@ export interface ClusterView {
   /** The remote pod networks: the blocks of the pods on hybrid nodes. */
   readonly remotePodNetworks: RemoteNetworks;
   readonly properties: Record<string, Value>;
+}
+
+/**
+ * A security group rule, marked `maybe` when it exists only under a deploy-time condition or
+ * its group is a deploy-time value, and `opaque` when the rule itself is one (an `Fn::If`).
+ */
+export type SgRule = Record<string, Value> & { readonly maybe?: boolean; readonly opaque?: boolean };
+
+/** A stand-in key for the security group EKS creates for a cluster. */
+export class ClusterSecurityGroup {
+  constructor(public readonly cluster: Resource) {}
+}
+
+/**
+ * What the model's parts and the rules ask of the network model: the resource index, the views it
+ * builds once, and the questions it answers once. NetworkModel is the one implementation; the parts
+ * take this, so that they depend on the views and not on the class that puts them together.
+ */
+export interface ModelReader {
+  readonly index: ResourceIndex;
+  /** The view of a subnet value (a reference, or the ID of an imported subnet). */
+  subnet(value: Value): SubnetView;
+  /** The view of a VPC value, when the VPC is in the templates. */
+  vpc(value: Value): VpcView | undefined;
+  /** Whether a `ClusterName` value names the cluster: true, false, or 'unknown' for a deploy-time value. */
+  namesCluster(value: Value, cluster: Resource): Fact;
+  /** Whether some resource of `type` has `property` as a deploy-time value (it may name anything). */
+  anyUnknown(type: string, property: string): boolean;
+  /** The routes of a route table. */
+  routesOf(routeTable: Resource): Resource[];
+  /** Whether a value is a reference to `target` (any attribute). */
+  sameRef(value: Value, target: Resource | undefined): boolean;
+  /** A key for a security group value: the referenced resource (or cluster SG attribute), else the literal; an unknown is its own key. */
+  securityGroupKey(value: Value | ClusterSecurityGroup): unknown;
+  /** Ingress rules into a security group key: inline ones and separate resources. */
+  ingressInto(key: unknown): SgRule[];
+  /** Egress rules of a security group resource ('unknown' for a group not in the templates). */
+  egressOf(key: unknown): SgRule[] | 'unknown';
 }

@@ -3,11 +3,10 @@ import { parseCidr } from '../../../shared/cidr';
 import { refersTo, refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { asList, at, describe, Fact, isOpaque, literal, sameValue, Text, toFact, unique, Unknown, Value } from '../template/value';
-import { NetworkModel } from './network-model';
 import { isDeployTime } from './values';
-import { ConnectionView, VpcView, VpnNetworks } from './views';
+import { ConnectionView, ModelReader, VpcView, VpnNetworks } from './views';
 
-export function buildVpc(model: NetworkModel, vpc: Resource): Omit<VpcView, 'display' | 'resource'> {
+export function buildVpc(model: ModelReader, vpc: Resource): Omit<VpcView, 'display' | 'resource'> {
   const p = vpc.properties;
   const association = model.index.referrers('AWS::EC2::VPCDHCPOptionsAssociation', 'VpcId', vpc)[0];
   let dhcpServers: string[] | 'unknown' | undefined;
@@ -44,7 +43,7 @@ export function buildVpc(model: NetworkModel, vpc: Resource): Omit<VpcView, 'dis
  * Peering connections, Transit Gateway attachments and virtual private gateways of a VPC in the
  * templates, or of an imported one by its literal ID.
  */
-export function connections(model: NetworkModel, isThisVpc: (value: Value) => boolean, resource?: Resource): ConnectionView[] {
+export function connections(model: ModelReader, isThisVpc: (value: Value) => boolean, resource?: Resource): ConnectionView[] {
   const referring = (type: string, property: string) => resource
     ? model.index.referrers(type, property, resource)
     : model.index.ofType(type).filter((r) => isThisVpc(r.properties[property]));
@@ -68,7 +67,7 @@ export function connections(model: NetworkModel, isThisVpc: (value: Value) => bo
 }
 
 /** A virtual private gateway attached to a VPC, and the on-premises networks behind it. */
-export function vpnGateway(model: NetworkModel, attachment: Resource): ConnectionView {
+export function vpnGateway(model: ModelReader, attachment: Resource): ConnectionView {
   const id = attachment.properties.VpnGatewayId;
   const gateway = model.index.deref(id, 'AWS::EC2::VPNGateway');
   return { kind: 'vpn', display: gateway?.display ?? attachment.display, resource: gateway ?? attachment, vpnGatewayId: id, onPremises: vpnNetworks(model, id) };
@@ -80,7 +79,7 @@ export function vpnGateway(model: NetworkModel, attachment: Resource): Connectio
  * with no VPN connection in the templates has its connections elsewhere: both leave the
  * networks unlisted, as do connections and routes linked by deploy-time values.
  */
-export function vpnNetworks(model: NetworkModel, gatewayId: Value): VpnNetworks {
+export function vpnNetworks(model: ModelReader, gatewayId: Value): VpnNetworks {
   const cidrs: string[] = [];
   const unlisted: string[] = [];
   const connections = model.index.ofType('AWS::EC2::VPNConnection').map((c) => ({ c, same: sameGateway(c.properties.VpnGatewayId, gatewayId) }))
@@ -113,7 +112,7 @@ export function vpnNetworks(model: NetworkModel, gatewayId: Value): VpnNetworks 
  * unknown. (vpc/latest/tgw/tgw-vpc-attachments.html; AWS::EC2::TransitGateway and
  * AWS::EC2::TransitGatewayVpcAttachment Options)
  */
-export function securityGroupReferencing(model: NetworkModel, attachment: Resource): Fact {
+export function securityGroupReferencing(model: ModelReader, attachment: Resource): Fact {
   const option = (value: Value, absent: Fact): Fact => (value === undefined ? absent : value === 'enable' ? true : value === 'disable' ? false : 'unknown');
   const own = option(at(attachment.properties.Options, 'SecurityGroupReferencingSupport'), 'unknown');
   const gateway = model.index.deref(attachment.properties.TransitGatewayId, 'AWS::EC2::TransitGateway');
