@@ -252,6 +252,8 @@ function renderProperties(resource: CfnResource, resolve: (value: unknown) => an
   };
   const all = internals.cfnProperties;
   if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  // a plain CfnResource has its properties by their CloudFormation names, not the L1's: rendered whole
+  if (internals.renderProperties === CfnResource.prototype['renderProperties' as keyof CfnResource]) return undefined;
   // overrides merge in ways of aws-cdk-lib's own (an intrinsic over an object, an object over a
   // list): for a resource that has some, let aws-cdk-lib render it whole
   if (Object.keys(internals.rawOverrides?.Properties ?? {}).length > 0) return undefined;
