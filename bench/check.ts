@@ -38,6 +38,7 @@ export function benchCheck(runs: number): Section[] {
     a.synth();
   }, () => app(20).synth());
   const overhead = 100 * (r.ratio - 1);
+  // each pair alternates which goes first and starts from a full garbage collection (timing.ts)
   const synthesis: Section = {
     title: 'The check\'s share of synthesis',
     how: `Construct and synthesize an app of 20 \`EndpointCluster\`s (Private mode, one stack each), with and without \`PrivateResolutionCheck\`, ${runs} alternating pairs. Built-in validation and asset staging are off, so that synthesis is as short as it gets and the share as large.`,
@@ -46,7 +47,7 @@ export function benchCheck(runs: number): Section[] {
       ['without the check', `${r.b.toFixed(3)} s`, 'x1.00'],
       ['with the check', `${r.a.toFixed(3)} s`, `x${r.ratio.toFixed(3)} (quartiles x${r.quartiles[0].toFixed(3)} to x${r.quartiles[1].toFixed(3)}): ${overhead.toFixed(1)} %`],
     ],
-    goal: { text: 'under 10 %', met: overhead < 10 },
+    goal: { text: 'under 5 %, the median and the upper quartile of the ratio both under x1.05', met: r.ratio < 1.05 && r.quartiles[1] < 1.05 },
   };
 
   // the check alone: the app rendered as templates and judged, what the Aspect does in the validation step

@@ -5,7 +5,7 @@
  *   and the same without aws-cdk-lib's built-in CloudFormation validation (its share);
  * - `EndpointCluster` against the same shape written by hand on aws-eks-v2;
  * - the check's share of synthesis and its time per cluster from 1 to 100 clusters;
- * - the CLI on a 2,000-resource template;
+ * - the CLI on a 20,000-resource template (wall time and peak memory);
  * - `npm test`, once.
  * Ratios are to a baseline measured in the same run. They still move with the machine and its
  * load: compare figures from one run. BENCH_RUNS sets the runs per case (default 5; 21 pairs for

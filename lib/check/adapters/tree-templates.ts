@@ -1,49 +1,54 @@
 import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, NestedStack, TokenizedStringFragments, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { TemplateInput } from '../engine/read/input';
 import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
 
 /**
- * The resource types the engine reads properties of, each with the properties it reads (the
- * L1's camelCase names, with the ones the L1 requires), or 'all' for small types resolved whole.
- * Tags (lazy values), policies and an instance's user data cost more to resolve than the whole
- * check, for nothing the rules use. Other resources are given by type only.
+ * The resource types the engine reads properties of, each with the properties it reads, by their
+ * CloudFormation names (with the ones the L1 requires, so that its own rendering accepts them), or
+ * 'all' for small types rendered whole. Tags (lazy values), policies and an instance's user data
+ * cost more to resolve than the whole check, for nothing the rules use. Every other resource is
+ * given by type only. test/tree-templates.test.ts fails when the engine reads a property of a type
+ * that is not listed here.
  */
-const READS: Record<string, string[] | 'all'> = {
-  'AWS::EKS::Cluster': ['name', 'roleArn', 'resourcesVpcConfig', 'computeConfig', 'logging', 'encryptionConfig',
-    'remoteNetworkConfig', 'kubernetesNetworkConfig', 'accessConfig'],
-  'AWS::EKS::Nodegroup': ['clusterName', 'nodeRole', 'subnets', 'launchTemplate'],
-  'AWS::EKS::AccessEntry': ['clusterName', 'principalArn'],
-  'AWS::EKS::FargateProfile': ['clusterName', 'podExecutionRoleArn', 'selectors', 'subnets'],
-  'AWS::EC2::VPC': ['cidrBlock', 'enableDnsSupport', 'enableDnsHostnames'],
-  'AWS::EC2::VPCCidrBlock': ['vpcId', 'cidrBlock', 'ipv4IpamPoolId'],
+export const READS: Record<string, string[] | 'all'> = {
+  'AWS::EKS::Cluster': ['Name', 'RoleArn', 'ResourcesVpcConfig', 'ComputeConfig', 'Logging', 'EncryptionConfig',
+    'RemoteNetworkConfig', 'KubernetesNetworkConfig', 'AccessConfig'],
+  'AWS::EKS::Nodegroup': ['ClusterName', 'NodeRole', 'Subnets', 'LaunchTemplate'],
+  'AWS::EKS::AccessEntry': ['ClusterName', 'PrincipalArn'],
+  'AWS::EKS::FargateProfile': ['ClusterName', 'PodExecutionRoleArn', 'Selectors', 'Subnets'],
+  'AWS::EC2::VPC': ['CidrBlock', 'EnableDnsSupport', 'EnableDnsHostnames'],
+  'AWS::EC2::VPCCidrBlock': ['VpcId', 'CidrBlock', 'Ipv4IpamPoolId'],
   'AWS::EC2::VPNGateway': [],
-  'AWS::EC2::VPNGatewayRoutePropagation': ['routeTableIds', 'vpnGatewayId'],
-  'AWS::EC2::VPCGatewayAttachment': ['vpcId', 'vpnGatewayId', 'internetGatewayId'],
-  'AWS::EC2::VPNConnection': ['customerGatewayId', 'type', 'vpnGatewayId', 'transitGatewayId', 'staticRoutesOnly'],
+  'AWS::EC2::VPNGatewayRoutePropagation': ['RouteTableIds', 'VpnGatewayId'],
+  'AWS::EC2::VPCGatewayAttachment': ['VpcId', 'VpnGatewayId', 'InternetGatewayId'],
+  'AWS::EC2::VPNConnection': ['CustomerGatewayId', 'Type', 'VpnGatewayId', 'TransitGatewayId', 'StaticRoutesOnly'],
   'AWS::EC2::VPNConnectionRoute': 'all',
-  'AWS::EC2::Subnet': ['vpcId', 'cidrBlock'],
-  'AWS::EC2::RouteTable': ['vpcId'],
-  'AWS::EC2::NatGateway': ['subnetId', 'allocationId', 'secondaryAllocationIds', 'connectivityType'],
+  'AWS::EC2::Subnet': ['VpcId', 'CidrBlock'],
+  'AWS::EC2::RouteTable': ['VpcId'],
+  'AWS::EC2::NatGateway': ['SubnetId', 'AllocationId', 'SecondaryAllocationIds', 'ConnectivityType'],
   'AWS::EC2::EIP': [],
   'AWS::EC2::InternetGateway': [],
-  'AWS::EC2::VPCEndpoint': ['serviceName', 'vpcId', 'vpcEndpointType', 'routeTableIds', 'privateDnsEnabled', 'securityGroupIds', 'subnetIds'],
-  'AWS::EC2::DHCPOptions': ['domainNameServers'],
-  'AWS::EC2::SecurityGroup': ['groupDescription', 'vpcId', 'securityGroupIngress', 'securityGroupEgress'],
-  'AWS::EC2::Instance': ['subnetId', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'iamInstanceProfile', 'launchTemplate'],
-  'AWS::EC2::LaunchTemplate': ['launchTemplateName', 'launchTemplateData'],
-  'AWS::AutoScaling::AutoScalingGroup': ['minSize', 'maxSize', 'vpcZoneIdentifier', 'tags', 'launchTemplate', 'mixedInstancesPolicy', 'launchConfigurationName'],
-  'AWS::AutoScaling::LaunchConfiguration': ['imageId', 'instanceType', 'securityGroups'],
-  'AWS::IAM::InstanceProfile': ['roles'],
-  'AWS::Lambda::Function': ['code', 'role', 'vpcConfig'],
-  'AWS::EC2::VPCPeeringConnection': ['vpcId', 'peerVpcId'],
-  'AWS::EC2::TransitGateway': ['securityGroupReferencingSupport'],
-  'AWS::EC2::TransitGatewayAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
-  'AWS::EC2::TransitGatewayVpcAttachment': ['vpcId', 'subnetIds', 'transitGatewayId', 'options'],
-  'AWS::Route53Resolver::ResolverEndpoint': ['direction', 'ipAddresses', 'securityGroupIds'],
-  'AWS::Route53Resolver::ResolverRule': ['ruleType', 'domainName', 'targetIps', 'resolverEndpointId'],
-  'AWS::Route53Resolver::ResolverRuleAssociation': ['resolverRuleId', 'vpcId'],
-  'AWS::CloudFormation::Stack': ['templateUrl', 'parameters'],
+  'AWS::EC2::VPCEndpoint': ['ServiceName', 'VpcId', 'VpcEndpointType', 'RouteTableIds', 'PrivateDnsEnabled', 'SecurityGroupIds', 'SubnetIds'],
+  'AWS::EC2::DHCPOptions': ['DomainNameServers'],
+  'AWS::EC2::SecurityGroup': ['GroupDescription', 'VpcId', 'SecurityGroupIngress', 'SecurityGroupEgress'],
+  'AWS::EC2::Instance': ['SubnetId', 'NetworkInterfaces', 'SecurityGroupIds', 'SecurityGroups', 'IamInstanceProfile', 'LaunchTemplate'],
+  'AWS::EC2::LaunchTemplate': ['LaunchTemplateName', 'LaunchTemplateData'],
+  'AWS::AutoScaling::AutoScalingGroup': ['MinSize', 'MaxSize', 'VPCZoneIdentifier', 'Tags', 'LaunchTemplate', 'MixedInstancesPolicy', 'LaunchConfigurationName'],
+  'AWS::AutoScaling::LaunchConfiguration': ['ImageId', 'InstanceType', 'SecurityGroups'],
+  'AWS::IAM::InstanceProfile': ['Roles'],
+  // a role's trust policy, which its L1 requires, is not read: its managed policies are plain values
+  'AWS::IAM::Role': ['ManagedPolicyArns'],
+  'AWS::Lambda::Function': ['Code', 'Role', 'VpcConfig'],
+  'AWS::EC2::VPCPeeringConnection': ['VpcId', 'PeerVpcId'],
+  'AWS::EC2::TransitGateway': ['SecurityGroupReferencingSupport'],
+  'AWS::EC2::TransitGatewayAttachment': ['VpcId', 'SubnetIds', 'TransitGatewayId', 'Options'],
+  'AWS::EC2::TransitGatewayVpcAttachment': ['VpcId', 'SubnetIds', 'TransitGatewayId', 'Options'],
+  'AWS::Route53Resolver::ResolverEndpoint': ['Direction', 'IpAddresses', 'SecurityGroupIds'],
+  'AWS::Route53Resolver::ResolverRule': ['RuleType', 'DomainName', 'TargetIps', 'ResolverEndpointId'],
+  'AWS::Route53Resolver::ResolverRuleAssociation': ['ResolverRuleId', 'VPCId'],
+  'AWS::CloudFormation::Stack': ['TemplateURL', 'Parameters'],
   'AWS::EC2::SubnetRouteTableAssociation': 'all',
   'AWS::EC2::Route': 'all',
   'AWS::EC2::VPCDHCPOptionsAssociation': 'all',
@@ -51,28 +56,6 @@ const READS: Record<string, string[] | 'all'> = {
   'AWS::EC2::SecurityGroupEgress': 'all',
   ...Object.fromEntries(UNREADABLE_CLUSTER_TYPES.map((type) => [type, 'all' as const])),
 };
-
-/**
- * Types whose few properties the engine reads are plain values (strings, lists of strings):
- * rendered by name, CloudFormation's name to the L1's, without the L1's validation of every
- * property it requires. A role's trust policy, which its L1 requires, costs more to resolve
- * than the rest of the check on it.
- */
-const PLAIN_READS: Record<string, Record<string, string>> = {
-  'AWS::IAM::Role': { ManagedPolicyArns: 'managedPolicyArns' },
-};
-
-function plainProperties(resource: CfnResource, resolve: (value: unknown) => any, names: Record<string, string>): Record<string, unknown> | undefined {
-  const all = (resource as unknown as { cfnProperties?: Record<string, unknown> }).cfnProperties;
-  const overrides = (resource as unknown as { rawOverrides?: { Properties?: Record<string, unknown> } }).rawOverrides?.Properties ?? {};
-  const out: Record<string, unknown> = {};
-  for (const [cfnName, l1Name] of Object.entries(names)) {
-    // an override of the property itself wins, as aws-cdk-lib merges it
-    const value = cfnName in overrides ? overrides[cfnName] : all?.[l1Name];
-    if (value !== undefined) out[cfnName] = resolve(value);
-  }
-  return out;
-}
 
 /** Templates rendered from a construct tree, and the way back from a finding to its construct. */
 export interface TreeTemplates {
@@ -89,6 +72,11 @@ export interface TreeTemplates {
  * engine links it whether or not `cdk synth` has yet replaced it by its own export or
  * weak reference: that also makes the result the same before and after synthesis.
  *
+ * Every resource is in its template, by type; the properties of those the engine reads, and
+ * the parameters, are rendered when the engine first reads them (most resources it reads none of:
+ * roles, route tables), each once. The exports a rendering makes up are added to the producing
+ * template's outputs then.
+ *
  * @param stages whether to include stacks inside nested Stages
  */
 export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
@@ -97,73 +85,47 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
 
   const byStack = new Map<Stack, Record<string, any>>();
   const elements = new Map<string, CfnElement>();
-  const exports = new Map<string, { producer: Stack; output: Record<string, unknown> }>();
-  const referredElsewhere = new Map<Stack, Set<CfnElement>>();
+  const exports = new Set<string>();
   const idOf = (stack: Stack) => stack.node.path || stack.stackName;
   for (const stack of stacks.keys()) {
     byStack.set(stack, { Resources: {}, Parameters: {}, Conditions: {}, Outputs: {}, Mappings: {} });
   }
-  for (const stack of stacks.keys()) {
+  const exportName = (ref: Reference) => {
+    const producer = Stack.of(ref.target);
+    const logicalId = logicalIdOf(ref.target as CfnElement);
+    const name = `cdk-eks-endpoint:${idOf(producer)}:${logicalId}:${ref.displayName}`;
+    const outputs = byStack.get(producer)?.Outputs;
+    if (!exports.has(name) && outputs) {
+      exports.add(name);
+      const value = ref.displayName === 'Ref' ? { Ref: logicalId } : { 'Fn::GetAtt': [logicalId, ref.displayName] };
+      outputs[`CdkEksEndpointExport${exports.size - 1}`] = { Value: value, Export: { Name: name } };
+    }
+    return name;
+  };
+  for (const [stack, stackElements] of stacks) {
     const template = byStack.get(stack)!;
-    // resources the engine reads nothing of are given by type only, and only when something
-    // it reads refers to them: allocating every logical ID of an app costs more than the check
-    const referred = new Set<CfnElement>();
-    const resolver = new CloudFormationResolver(stack, referred, (ref) => {
-      const producer = Stack.of(ref.target);
-      const logicalId = logicalIdOf(ref.target as CfnElement);
-      const name = `cdk-eks-endpoint:${idOf(producer)}:${logicalId}:${ref.displayName}`;
-      if (!exports.has(name)) {
-        const value = ref.displayName === 'Ref' ? { Ref: logicalId } : { 'Fn::GetAtt': [logicalId, ref.displayName] };
-        exports.set(name, { producer, output: { Value: value, Export: { Name: name } } });
-        referredElsewhere.get(producer)?.add(ref.target as CfnElement);
-      }
-      return name;
-    });
-    const resolve = (value: unknown, scope: IConstruct) => Tokenization.resolve(value, { scope, resolver, preparing: false });
-    const render = (element: CfnElement) => {
+    const resolver = new CloudFormationResolver(stack, exportName);
+    const resolveIn = (scope: IConstruct) => (value: unknown, removeEmpty?: boolean) =>
+      Tokenization.resolve(value, { scope, resolver, preparing: false, removeEmpty });
+    for (const element of stackElements) {
       const logicalId = logicalIdOf(element);
       elements.set(`${idOf(stack)}\u0000${logicalId}`, element);
-      try {
-        if (element instanceof CfnResource) {
-          template.Resources[logicalId] = renderResource(element, (v) => resolve(v, element));
-        } else {
-          const section = resolve(internalRender(element), element) ?? {};
+      if (element instanceof CfnResource) {
+        // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it without properties
+        template.Resources[logicalId] = renderResource(element, resolveIn(element));
+      } else if (element instanceof CfnParameter) {
+        lazy(template.Parameters, logicalId, () => sectionOf(element, resolveIn(element), 'Parameters')?.[logicalId]);
+      } else if (element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
+        try {
+          const section = resolveIn(element)(internalRender(element)) ?? {};
           for (const [key, body] of Object.entries(section as Record<string, Record<string, unknown>>)) {
             Object.assign(template[key] ??= {}, body);
           }
+        } catch {
+          template.Resources[logicalId] ??= { Type: 'AWS::CloudFormation::WaitConditionHandle' };
         }
-      } catch (e) {
-        // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it as absent
-        template.Resources[logicalId] ??= { Type: element instanceof CfnResource ? element.cfnResourceType : 'AWS::CloudFormation::WaitConditionHandle' };
-      }
-    };
-    for (const element of stacks.get(stack)!) {
-      if (element instanceof CfnResource ? element.cfnResourceType in READS || element.cfnResourceType in PLAIN_READS
-        : element instanceof CfnParameter || element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
-        render(element);
       }
     }
-    for (const element of referred) {
-      const logicalId = logicalIdOf(element);
-      if (!(logicalId in template.Resources) && element instanceof CfnResource) {
-        template.Resources[logicalId] = renderResource(element, (v) => resolve(v, element));
-      }
-    }
-    referredElsewhere.set(stack, referred);
-  }
-  // resources referred to from other stacks, by type too
-  for (const [stack, referred] of referredElsewhere) {
-    const template = byStack.get(stack)!;
-    for (const element of referred) {
-      const logicalId = logicalIdOf(element);
-      if (!(logicalId in template.Resources) && element instanceof CfnResource) {
-        template.Resources[logicalId] = { Type: element.cfnResourceType, Metadata: { 'aws:cdk:path': element.node.path } };
-      }
-    }
-  }
-  let n = 0;
-  for (const { producer, output } of exports.values()) {
-    byStack.get(producer)!.Outputs[`CdkEksEndpointExport${n++}`] = output;
   }
 
   const inputs: TemplateInput[] = [...stacks.keys()].map((stack) => {
@@ -180,6 +142,32 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
     };
   });
   return { inputs, element: (templateId, logicalId) => elements.get(`${templateId}\u0000${logicalId}`) };
+}
+
+/**
+ * Defines `object[key]` as the value `produce` gives when it is first read (undefined if it
+ * throws), kept from then on. Enumerable, so that the key is seen before the value is made.
+ */
+function lazy(object: Record<string, unknown>, key: string, produce: () => unknown): void {
+  Object.defineProperty(object, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      let value: unknown;
+      try {
+        value = produce();
+      } catch {
+        value = undefined;
+      }
+      Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
+}
+
+/** A section (`Parameters`, ...) of what `_toCloudFormation()` renders for an element. */
+function sectionOf(element: CfnElement, resolve: (value: unknown) => any, section: string): Record<string, unknown> | undefined {
+  return (resolve(internalRender(element)) as Record<string, Record<string, unknown>> | undefined)?.[section];
 }
 
 /**
@@ -210,57 +198,268 @@ function internalRender(element: CfnElement): unknown {
   return typeof render === 'function' ? render.call(element) : {};
 }
 
+type Resolve = (value: unknown, removeEmpty?: boolean) => any;
+
 /**
  * A resource as CloudFormation will see it: its type, condition, path, and the properties the
- * engine reads, with overrides. Types it reads nothing of are given by type only: a reference
- * to them still resolves.
+ * engine reads, with overrides, rendered when first read. Types it reads nothing of are given by
+ * type only: a reference to them still resolves.
  */
-function renderResource(resource: CfnResource, resolve: (value: unknown) => any): Record<string, unknown> {
+function renderResource(resource: CfnResource, resolve: Resolve): Record<string, unknown> {
   const type = resource.cfnResourceType;
   const rendered: Record<string, unknown> = { Type: type, Metadata: { 'aws:cdk:path': resource.node.path } };
   const marker = resource.getMetadata('cdk-eks-endpoint');
   if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
   const condition = resource.cfnOptions.condition;
-  if (condition) rendered.Condition = Stack.of(resource).resolve(condition.logicalId);
-  const plain = PLAIN_READS[type];
-  if (plain) {
-    rendered.Properties = plainProperties(resource, resolve, plain);
-    return rendered;
-  }
+  if (condition) rendered.Condition = logicalIdOf(condition);
   const reads = READS[type];
   if (reads === undefined) return rendered; // given by type only
-  const properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
-  if (properties !== undefined) rendered.Properties = properties;
+  lazy(rendered, 'Properties', () => renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve));
   return rendered;
 }
 
-function wholeProperties(resource: CfnResource, resolve: (value: unknown) => any): unknown {
+function wholeProperties(resource: CfnResource, resolve: Resolve): unknown {
   const section = resolve(internalRender(resource)) as { Resources?: Record<string, { Properties?: unknown }> } | undefined;
   return Object.values(section?.Resources ?? {})[0]?.Properties;
 }
 
+interface ResourceInternals {
+  readonly cfnProperties?: Record<string, unknown>;
+  renderProperties?: (props: Record<string, unknown>) => Record<string, unknown>;
+  readonly rawOverrides?: { Properties?: unknown };
+}
+
 /**
- * Resolves a resource's properties (all, or only `keys`) the way `_toCloudFormation()` does:
- * the L1's properties, resolved and rendered to CloudFormation names. These members are internal to aws-cdk-lib: when one is missing, undefined is
- * returned and the caller renders the whole resource instead.
+ * Renders a resource's properties (all, or those named `keys`, CloudFormation names) the way
+ * `_toCloudFormation()` does: the L1's properties resolved, rendered to CloudFormation names by the
+ * L1, overrides merged in. A property whose value resolves to a plain value (a string, number,
+ * boolean, intrinsic, or a list of them) is renamed without the L1's rendering, which would give
+ * it back as it is after validating every property it is given. These members are internal to
+ * aws-cdk-lib: when one is missing, undefined is returned and the caller renders the whole resource.
  */
-function renderProperties(resource: CfnResource, resolve: (value: unknown) => any, keys?: string[]): Record<string, unknown> | undefined {
-  const internals = resource as unknown as {
-    readonly cfnProperties?: Record<string, unknown>;
-    renderProperties?: (props: Record<string, unknown>) => Record<string, unknown>;
-    readonly rawOverrides?: { Properties?: Record<string, unknown> };
-  };
+function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string[]): Record<string, unknown> | undefined {
+  const internals = resource as unknown as ResourceInternals;
   const all = internals.cfnProperties;
   if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  const overrides = internals.rawOverrides?.Properties;
+  const hasOverrides = overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Object.keys(overrides).length > 0);
   // overrides merge in ways of aws-cdk-lib's own (an intrinsic over an object, an object over a
-  // list): for a resource that has some, let aws-cdk-lib render it whole
-  if (Object.keys(internals.rawOverrides?.Properties ?? {}).length > 0) return undefined;
-  const picked = keys ? Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]])) : all;
-  try {
-    return internals.renderProperties.call(resource, resolve(picked) ?? {}) ?? {};
-  } catch {
+  // list): merged with aws-cdk-lib's own merge, or, without it, the resource rendered whole
+  if (hasOverrides && !DEEP_MERGE) return undefined;
+  const names = cloudFormationNames(resource, internals, all);
+  if (!names) return undefined;
+  const rendered: Record<string, unknown> = {};
+  let structured: Map<string, { cfnName: string; value: unknown }> | undefined;
+  for (const cfnName of keys ?? names.keys()) {
+    const l1Name = names.get(cfnName);
+    const raw = l1Name === undefined ? undefined : all[l1Name];
+    if (raw === undefined) continue;
+    const value = resolve(raw);
+    if (value === undefined) continue;
+    if (isPlain(value)) {
+      rendered[cfnName] = value;
+    } else {
+      (structured ??= new Map()).set(l1Name!, { cfnName, value });
+    }
+  }
+  if (structured && !renderStructured(resource, internals.renderProperties, names, rendered, structured)) {
     return undefined; // the L1 refused the subset (a required property left out): render it whole
   }
+  return hasOverrides ? mergeOverrides(rendered, overrides, resolve) : rendered;
+}
+
+/**
+ * Renders the structured properties (resolved, by L1 name) into `rendered`, by CloudFormation
+ * name, as the L1 renders them: nested names capitalised (`subnetIds` to `SubnetIds`). The L1's
+ * own rendering validates every property it is given and costs more than resolving them, so it
+ * is asked only until it has shown, for each path of names met (`resourcesVpcConfig.subnetIds`,
+ * `securityGroupIngress[].cidrIp`), that it renders them capitalised and values as they are; a
+ * property it renders some other way (a map of names of the user's, a name not capitalised) is
+ * always left to it. False when the L1 refuses the properties.
+ */
+function renderStructured(
+  resource: CfnResource, renderer: (props: Record<string, unknown>) => Record<string, unknown>, names: Map<string, string>,
+  rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
+): boolean {
+  let learnt = LEARNT.get(renderer);
+  if (!learnt) LEARNT.set(renderer, learnt = { capitalised: new Set(), byL1: new Set() });
+  const direct = new Map<string, { value: unknown; paths: string[] }>();
+  let ask = false;
+  for (const [l1Name, { value }] of structured) {
+    if (learnt.byL1.has(l1Name)) {
+      ask = true;
+      continue;
+    }
+    const paths: string[] = [];
+    const capitalisedValue = capitalise(value, l1Name, paths);
+    if (capitalisedValue === NOT_DATA) {
+      ask = true;
+      continue;
+    }
+    direct.set(l1Name, { value: capitalisedValue, paths });
+    if (!paths.every((p) => learnt!.capitalised.has(p))) ask = true;
+  }
+  if (!ask) {
+    for (const [l1Name, { cfnName }] of structured) rendered[cfnName] = direct.get(l1Name)!.value;
+    return true;
+  }
+  // the L1 validates what it is given, and requires some of the plain ones: it is given those too
+  const input: Record<string, unknown> = {};
+  for (const cfnName of Object.keys(rendered)) input[names.get(cfnName)!] = rendered[cfnName];
+  for (const [l1Name, { value }] of structured) input[l1Name] = value;
+  let out: Record<string, unknown>;
+  try {
+    out = renderer.call(resource, input) ?? {};
+  } catch {
+    return false;
+  }
+  for (const [l1Name, { cfnName }] of structured) {
+    rendered[cfnName] = out[cfnName];
+    const mine = direct.get(l1Name);
+    if (!mine) continue;
+    if (sameData(mine.value, out[cfnName])) mine.paths.forEach((p) => learnt!.capitalised.add(p));
+    else learnt.byL1.add(l1Name);
+  }
+  return true;
+}
+
+/**
+ * What each L1 class's rendering (by its function) has shown: the paths of property names it
+ * renders capitalised, and the properties it renders some other way.
+ */
+const LEARNT = new WeakMap<Function, { capitalised: Set<string>; byL1: Set<string> }>();
+
+const NOT_DATA = Symbol('not plain data');
+
+/**
+ * A resolved value with the names of its objects capitalised, intrinsics left as they are,
+ * and the path of every name met added to `paths`; NOT_DATA when it holds something other than
+ * JSON data (a Date), which only the L1 renders.
+ */
+function capitalise(value: unknown, path: string, paths: string[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const rendered = capitalise(item, `${path}[]`, paths);
+      if (rendered === NOT_DATA) return NOT_DATA;
+      out.push(rendered);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return NOT_DATA;
+  if (isIntrinsic(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const at = `${path}.${key}`;
+    paths.push(at);
+    const rendered = capitalise(item, at, paths);
+    if (rendered === NOT_DATA) return NOT_DATA;
+    out[key.charAt(0).toUpperCase() + key.slice(1)] = rendered;
+  }
+  return out;
+}
+
+/** Whether two rendered values are the same data, a key whose value is undefined being no key. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as unknown[];
+    return a.length === bs.length && a.every((x, i) => sameData(x, bs[i]));
+  }
+  const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
+  const as = defined(a);
+  const bs = new Map(defined(b));
+  return as.length === bs.size && as.every(([k, v]) => bs.has(k) && sameData(v, bs.get(k)));
+}
+
+/** Whether a resolved value is rendered by an L1 as it is: a scalar, an intrinsic, or a list of those. */
+function isPlain(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every((item) => typeof item !== 'object' || item === null || isIntrinsic(item));
+  return isIntrinsic(value);
+}
+
+/** `{ Ref }` or `{ 'Fn::...' }`, as aws-cdk-lib's L1s recognise an intrinsic (and leave it as it is). */
+function isIntrinsic(value: object): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/**
+ * A resource's properties by their CloudFormation names, each with its L1 name, learnt from the L1
+ * itself once per class: its rendering given an intrinsic for every property (which an L1 takes
+ * as it is) says where each one goes. A plain `CfnResource` has its properties by their
+ * CloudFormation names already. Undefined when the L1 renders in some other way.
+ */
+function cloudFormationNames(resource: CfnResource, internals: ResourceInternals, all: Record<string, unknown>): Map<string, string> | undefined {
+  if (internals.renderProperties === CfnResource.prototype['renderProperties' as keyof CfnResource]) {
+    return new Map(Object.keys(all).map((name) => [name, name]));
+  }
+  const renderer = internals.renderProperties!;
+  let names = NAMES.get(renderer);
+  if (names === undefined) {
+    names = null;
+    try {
+      const probes = new Map(Object.keys(all).map((l1Name) => [{ Ref: l1Name } as unknown, l1Name]));
+      const out = renderer.call(resource, Object.fromEntries([...probes].map(([probe, l1Name]) => [l1Name, probe]))) ?? {};
+      const found = new Map<string, string>();
+      for (const [cfnName, value] of Object.entries(out)) {
+        const l1Name = probes.get(value);
+        if (l1Name !== undefined && !found.has(cfnName)) found.set(cfnName, l1Name);
+      }
+      // each property in one place, given as it was: else the L1 renders in a way not learnt here
+      if (found.size === probes.size && new Set(found.values()).size === probes.size) names = found;
+    } catch {
+      names = null;
+    }
+    NAMES.set(renderer, names);
+  }
+  return names ?? undefined;
+}
+
+/**
+ * A resource's properties by their CloudFormation names, each with its L1 name, as its L1 renders
+ * them; undefined when that cannot be learnt (and the resource is then rendered whole).
+ */
+export function propertyNames(resource: CfnResource): Map<string, string> | undefined {
+  const internals = resource as unknown as ResourceInternals;
+  const all = internals.cfnProperties;
+  return all && typeof internals.renderProperties === 'function' ? cloudFormationNames(resource, internals, all) : undefined;
+}
+
+/** The CloudFormation names of each L1 class's properties with their L1 names (by its rendering function), learnt once. */
+const NAMES = new WeakMap<Function, Map<string, string> | null>();
+
+/**
+ * aws-cdk-lib's own merge of raw overrides into a rendered resource (`deepMerge`, internal: loaded
+ * by its file, which the package's exports do not list). Without it, a resource with overrides is
+ * rendered whole, as `_toCloudFormation()` merges them.
+ */
+const DEEP_MERGE: ((target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown>) | undefined = (() => {
+  try {
+    const file = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'core', 'lib', 'private', 'deep-merge.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const merge = require(file).deepMerge;
+    return typeof merge === 'function' ? merge : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * The properties rendered (all or some) with the resource's property overrides merged in, as
+ * `_toCloudFormation()` merges them: the overrides resolved keeping empty values (a deletion
+ * override is an undefined value), then merged over `{ Properties }`. Which properties were
+ * rendered does not change how the others merge: the merge goes key by key.
+ */
+function mergeOverrides(rendered: Record<string, unknown>, overrides: unknown, resolve: Resolve): Record<string, unknown> {
+  const merged = DEEP_MERGE!({ Properties: rendered }, { Properties: resolve(overrides, false) });
+  return (merged.Properties ?? {}) as Record<string, unknown>;
 }
 
 /**
@@ -283,7 +482,7 @@ function joinParts(x: any): any[] {
 
 /** Resolves tokens as a stack would, but a reference into another stack becomes an import of a made-up export. */
 class CloudFormationResolver extends DefaultTokenResolver {
-  constructor(private readonly consumer: Stack, private readonly referred: Set<CfnElement>, private readonly exportName: (ref: Reference) => string) {
+  constructor(private readonly consumer: Stack, private readonly exportName: (ref: Reference) => string) {
     super(new CloudFormationConcat());
   }
 
@@ -300,7 +499,6 @@ class CloudFormationResolver extends DefaultTokenResolver {
   private reference(t: IResolvable): unknown {
     if (!Reference.isReference(t) || !(t.target instanceof CfnElement)) return undefined;
     if (Stack.of(t.target) !== this.consumer) return { 'Fn::ImportValue': this.exportName(t) };
-    this.referred.add(t.target);
     // what the reference renders to, with the logical ID allocated once per element and run
     // rather than once per reference (allocating hashes the construct path)
     const id = logicalIdOf(t.target);

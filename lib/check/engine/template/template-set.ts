@@ -425,6 +425,8 @@ export class TemplateSet {
   public readonly templates: Template[];
   private readonly byId = new Map<string, Template>();
   private exportsByName?: Map<string, Array<{ template: Template; value: Raw }>>;
+  /** How many outputs the templates had when `exportsByName` was made. */
+  private exportOutputs = 0;
   private readonly inProgress = new Set<string>();
 
   constructor(inputs: TemplateInput[]) {
@@ -464,8 +466,12 @@ export class TemplateSet {
   }
 
   public importValue(name: string, depth: number): Value | undefined {
-    if (!this.exportsByName) {
+    // a template rendered from a construct tree gains the outputs its references need as they
+    // are rendered, while the engine reads: an export not found is looked for again when outputs came
+    const outputs = () => this.templates.reduce((n, t) => n + Object.keys(t.outputs).length, 0);
+    if (!this.exportsByName || (!this.exportsByName.has(name) && outputs() !== this.exportOutputs)) {
       this.exportsByName = new Map();
+      this.exportOutputs = outputs();
       for (const template of this.templates) {
         for (const output of Object.values(template.outputs)) {
           const o = objectOr(output);
