@@ -9,7 +9,7 @@ import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
  * CloudFormation names (with the ones the L1 requires, so that its own rendering accepts them), or
  * 'all' for small types rendered whole. Tags (lazy values), policies and an instance's user data
  * cost more to resolve than the whole check, for nothing the rules use. Every other resource is
- * given by type only. test/tree-templates.test.ts fails when the engine reads a property of a type
+ * given by type only. test/check/adapters/tree-templates.test.ts fails when the engine reads a property of a type
  * that is not listed here.
  */
 export const READS: Record<string, string[] | 'all'> = {

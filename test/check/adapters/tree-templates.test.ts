@@ -1,117 +1,168 @@
-import { App, AspectPriority, Aspects, Stack, Stage } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fs from 'fs';
-import { EndpointAccessChecks, EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
-import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import * as path from 'path';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eksV1 from 'aws-cdk-lib/aws-eks';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
+import { Construct } from 'constructs';
+import { EndpointAccessChecks } from '../../../lib';
+import { propertyNames, READS, renderTree } from '../../../lib/check/adapters/tree-templates';
 import { analyze } from '../../../lib/check/engine/analyze';
+import { TemplateInput } from '../../../lib/check/engine/read/input';
 import { loadInputs } from '../../../lib/check/engine/read/load';
-import { accessEntryClient, aspectCheck, scenario } from '../../support/apps';
+import { Resource } from '../../../lib/check/engine/template/template-set';
+import { ALL_RULES } from '../../../lib/check/rules';
+import { baseTemplate, MODES, READ_PATHS } from '../../support/fuzz-templates';
 import { testApp } from '../../support/util';
 
-/**
- * The construct tree read back as templates (adapters/tree-templates.ts): the Aspect and the pack,
- * reading the tree, find what the CLI finds in the synthesized assembly, in Stages too.
- */
-
-function viaAspect(build: () => App): Finding[] {
-  return aspectCheck(build()).map((r) => `${r.level} ${r.id} ${r.message}`).sort();
+/** The templates of an app as rendered from its tree and as `cdk synth` writes them, by stack. */
+function renderedAndSynthesized(app: ReturnType<typeof testApp>): Array<{ id: string; rendered: Record<string, any>; synthesized: Record<string, any> }> {
+  const rendered = renderTree(app, true).inputs;
+  const assembly = app.synth();
+  return rendered.map((input) => ({
+    id: input.id,
+    rendered: input.template as Record<string, any>,
+    synthesized: assembly.getStackByName(input.stackName!).template,
+  }));
 }
 
-function viaPack(build: () => App): Finding[] {
-  const report = new EndpointAccessChecks().validateScope(build());
-  const shared = new Set(BOTH.map((r) => r.id));
-  return report.violations.flatMap((v) => {
-    const [, rule, unverified] = /^EndpointAccess-(\w+)(\[NotVerifiable\])?$/.exec(v.ruleName)!;
-    if (!shared.has(rule)) return [];
-    return [`${unverified ? 'warning' : v.severity} ${rule} ${v.description}`];
-  }).sort();
-}
+describe('a plain CfnResource (properties by their CloudFormation names)', () => {
+  test('its properties are rendered as cdk synth writes them, not dropped', () => {
+    // GIVEN a VPC made as a plain CfnResource, DNS hostnames off
+    const app = testApp();
+    const stack = new Stack(app, 'Plain');
+    new CfnResource(stack, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: false } });
+    // WHEN the tree is rendered
+    const [{ rendered, synthesized }] = renderedAndSynthesized(app);
+    // THEN the engine reads what cdk synth writes
+    expect(JSON.parse(JSON.stringify(rendered.Resources.Vpc.Properties))).toEqual(synthesized.Resources.Vpc.Properties);
+  });
 
-function viaCli(build: () => App): Finding[] {
-  const assembly = build().synth();
-  const found = analyze(loadInputs([assembly.directory]), BOTH).map((f) => `${f.level} ${f.ruleId} ${f.message}`).sort();
-  fs.rmSync(assembly.directory, { recursive: true, force: true });
-  return found;
-}
-
-const APPS: Array<[string, () => App]> = [
-  ['EndpointCluster, Public & Private and open', () => {
-    const app = testApp({ context: CONTEXT });
-    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC_AND_PRIVATE });
-    return app;
-  }],
-  ['a raw CfnCluster with DNS hostnames off and a client with no 443 path, VPC in another stack', () => {
-    const s = scenario({ kind: 'cfn', mode: 'private', vpcIn: 'cross-stack', context: CONTEXT });
-    (s.vpc!.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = false;
-    accessEntryClient(s, 'Runner');
-    return s.app;
-  }],
-  ['aws-eks-v2 Public only, an allow-list without the NAT address, imported VPC', () => {
-    const s = scenario({ kind: 'eks-v2', mode: 'public', vpcIn: 'imported', cidrs: ['203.0.113.0/24'], context: CONTEXT });
-    return s.app;
-  }],
-];
-
-/**
- * The same app through the three ways in: the Aspect's annotations, the pack's report and the
- * CLI on the synthesized cloud assembly. Each way gets a fresh copy of the app (synthesis
- * changes it); path metadata is on, as `cdk synth` sets it, so that all three name resources
- * by their construct paths.
- */
-const BOTH = ASPECT_RULES;
-
-const CONTEXT = { 'aws:cdk:enable-path-metadata': true };
-
-type Finding = string; // `${level} ${rule} ${message}`
-
-describe('the Aspect, the pack and the CLI give the same findings on the same app', () => {
-  test.each(APPS)('%s', (_, build) => {
-    const aspect = viaAspect(build);
-    expect(aspect.length).toBeGreaterThan(0); // not vacuous: each app has findings
-    expect(viaPack(build)).toEqual(aspect);
-    expect(viaCli(build)).toEqual(aspect);
+  test('so the pack judges it: a cluster in that VPC has its DNS hostnames error', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Plain');
+    const vpc = new CfnResource(stack, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: false, EnableDnsSupport: true } });
+    const subnet = new CfnResource(stack, 'Subnet', { type: 'AWS::EC2::Subnet', properties: { VpcId: vpc.ref, CidrBlock: '10.0.0.0/24' } });
+    new CfnResource(stack, 'Cluster', {
+      type: 'AWS::EKS::Cluster',
+      properties: {
+        RoleArn: 'arn:aws:iam::123456789012:role/eks',
+        ResourcesVpcConfig: { SubnetIds: [subnet.ref], EndpointPublicAccess: false, EndpointPrivateAccess: true },
+      },
+    });
+    const rules = new EndpointAccessChecks().validateScope(app).violations.map((v) => v.ruleName);
+    expect(rules).toContain('EndpointAccess-VpcDnsHostnames');
   });
 });
 
-describe('clusters inside a CDK Stage (every CDK Pipelines app)', () => {
-  function stageApp(dnsHostnames: boolean): { app: App; stage: Stage; stack: Stack } {
-    const app = testApp();
-    const stage = new Stage(app, 'Prod');
-    const stack = new Stack(stage, 'Platform');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-    new eks.Cluster(stack, 'Cluster', {
-      vpc, version: eks.KubernetesVersion.V1_34, endpointAccess: eks.EndpointAccess.PRIVATE,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+describe('READS, what the tree reader renders, covers what the engine reads', () => {
+  /** Every resource type's property the engine reads (top-level name) on the given inputs, by type. */
+  function readsOf(inputs: TemplateInput[]): Map<string, Set<string>> {
+    const read = new Map<string, Set<string>>();
+    const descriptor = Object.getOwnPropertyDescriptor(Resource.prototype, 'properties')!;
+    Object.defineProperty(Resource.prototype, 'properties', {
+      configurable: true,
+      get(this: Resource) {
+        const properties = descriptor.get!.call(this) as Record<string, unknown>;
+        const type = this.type;
+        return new Proxy(properties, {
+          get(target, key) {
+            if (typeof key === 'string') read.set(type, (read.get(type) ?? new Set()).add(key));
+            return Reflect.get(target, key);
+          },
+        });
+      },
     });
-    // an escape hatch: aws-eks-v2 refuses DNS hostnames off on an ec2.Vpc, not on its L1
-    (vpc.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = dnsHostnames;
-    return { app, stage, stack };
+    try {
+      analyze(inputs, ALL_RULES);
+    } finally {
+      Object.defineProperty(Resource.prototype, 'properties', descriptor);
+    }
+    return read;
   }
 
-  test('fails synthesis when the check is added to the app: findings in the Stage go to the validation report', () => {
-    const { app } = stageApp(false);
-    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-    expect(() => app.synth()).toThrow(/cdk-eks-endpoint:VpcDnsHostnames/);
+  /** What READS lacks of `read`, as "type property". */
+  function missing(read: Map<string, Set<string>>): string[] {
+    return [...read].flatMap(([type, keys]) => [...keys]
+      .filter((key) => !(READS[type] === 'all' || (READS[type] ?? []).includes(key)))
+      .map((key) => `${type} ${key}`));
+  }
+
+  test('on every template of the corpus and the CLI fixtures', () => {
+    const dir = path.join(__dirname, '..', '..', 'corpus');
+    const files = [
+      ...fs.readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f) || fs.statSync(path.join(dir, f)).isDirectory()).map((f) => path.join(dir, f)),
+      ...fs.readdirSync(path.join(__dirname, '..', '..', 'cli-fixtures')).map((f) => path.join(__dirname, '..', '..', 'cli-fixtures', f)),
+    ];
+    const read = new Map<string, Set<string>>();
+    for (const file of files) {
+      let inputs: TemplateInput[];
+      try {
+        inputs = loadInputs([file]);
+      } catch {
+        continue; // a fixture of unusable input
+      }
+      for (const [type, keys] of readsOf(inputs)) read.set(type, new Set([...(read.get(type) ?? []), ...keys]));
+    }
+    expect(read.size).toBeGreaterThan(10);
+    // a SAM function is read by the CLI; in a construct tree it is a CfnResource the reader gives by type
+    expect(missing(read).filter((m) => !m.startsWith('AWS::Serverless::'))).toEqual([]);
   });
 
-  test('passes a correct cluster in a Stage when the check is added to the app', () => {
-    const { app } = stageApp(true);
-    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-    expect(() => app.synth()).not.toThrow();
+  test('on the fuzz templates of each mode, every path the fuzz reads', () => {
+    const read = new Map<string, Set<string>>();
+    for (const mode of MODES) {
+      for (const [type, keys] of readsOf([{ id: mode, template: baseTemplate(mode) }])) read.set(type, new Set([...(read.get(type) ?? []), ...keys]));
+    }
+    for (const [type, paths] of Object.entries(READ_PATHS)) {
+      for (const p of paths) {
+        const [section, key] = p.split('.');
+        if (section === 'Properties' && key) read.set(type, (read.get(type) ?? new Set()).add(key));
+      }
+    }
+    expect(missing(read)).toEqual([]);
   });
 
-  test('reports as annotations in the Stage when the check is added to the Stage', () => {
-    const { app, stage } = stageApp(false);
-    Aspects.of(stage).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
-    app.synth();
-    const messages = stage.synth().getStackByName('Prod-Platform').messages.map((m) => String(m.entry.data));
-    expect(messages.filter((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toHaveLength(1);
-  });
-
-  test('the pack finds the cluster in the Stage', () => {
-    const { app } = stageApp(false);
-    const report = new EndpointAccessChecks().validateScope(app);
-    expect(report.violations.map((v) => v.ruleName)).toContain('EndpointAccess-VpcDnsHostnames');
+  test('every property READS lists is one its aws-cdk-lib L1 has (by its CloudFormation name)', () => {
+    const stack = new Stack(testApp(), 'Names');
+    let n = 0;
+    /** An L1 with only its required properties, each a placeholder of the type its constructor takes. */
+    const make = (l1: new (scope: Construct, id: string, props: Record<string, unknown>) => CfnResource): CfnResource => {
+      const props: Record<string, unknown> = {};
+      for (;;) {
+        try {
+          return new l1(stack, `L1${n++}`, props);
+        } catch (e) {
+          const required = /missing required property: (\w+)/.exec((e as Error).message)?.[1];
+          const stringOrRef = /Property (\w+) should be one of/.exec((e as Error).message)?.[1];
+          if (stringOrRef) props[stringOrRef] = 'placeholder';
+          else if (required && !(required in props)) props[required] = ['placeholder'];
+          else throw e;
+        }
+      }
+    };
+    const l1s = new Map<string, Array<new (scope: Construct, id: string, props: Record<string, unknown>) => CfnResource>>();
+    for (const module of [ec2, eks, eksV1, iam, autoscaling, lambda, route53resolver, cloudformation]) {
+      for (const value of Object.values(module)) {
+        const type = (value as { CFN_RESOURCE_TYPE_NAME?: unknown }).CFN_RESOURCE_TYPE_NAME;
+        if (typeof value === 'function' && typeof type === 'string' && type in READS) l1s.set(type, [...(l1s.get(type) ?? []), value as any]);
+      }
+    }
+    const problems: string[] = [];
+    for (const [type, reads] of Object.entries(READS)) {
+      if (reads === 'all' || type.startsWith('Custom::') || type.startsWith('AWSQS::')) continue;
+      if (!l1s.has(type)) problems.push(`${type}: no L1 found`);
+      for (const l1 of l1s.get(type) ?? []) {
+        const names = propertyNames(make(l1));
+        if (!names) problems.push(`${type}: the names of its L1 ${l1.name} could not be learnt`);
+        for (const key of reads) if (names && !names.has(key)) problems.push(`${type} ${key}: not a property of ${l1.name}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
