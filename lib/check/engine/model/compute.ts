@@ -1,5 +1,6 @@
 /** The compute that runs a cluster's pods (node groups, Fargate, self-managed nodes, Auto Mode) and the networks of hybrid nodes. */
 import { AUTO_MODE_ENDPOINTS, FARGATE_ENDPOINTS, NODE_ENDPOINTS } from '../../../shared/endpoint-services';
+import { refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { at, Fact, literal, Text, toFact, toList, unique, Unknown, Value } from '../template/value';
 import { listOrUnknown } from './values';
@@ -46,9 +47,48 @@ export function tagsNameCluster(model: ModelReader, group: Resource, cluster: Re
   return result === 'unknown' && model.index.ofType('AWS::EKS::Cluster').length > 1 ? false : result;
 }
 
-/** Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain. */
+/** The resources of a type by what their `ClusterName` is: a reference, a literal name, or neither (a deploy-time value). */
+interface ClusterNameIndex {
+  /** Each resource's place in `ofType(type)`, so that answers keep the templates' order. */
+  readonly order: Map<Resource, number>;
+  readonly byRef: Map<Resource, Resource[]>;
+  readonly byName: Map<string, Resource[]>;
+  readonly rest: Resource[];
+}
+
+const clusterNameIndexes = new WeakMap<ModelReader, Map<string, ClusterNameIndex>>();
+
+/** Built once per model and type, so that finding a cluster's node groups is not a walk over every cluster's. */
+function clusterNameIndex(model: ModelReader, type: string): ClusterNameIndex {
+  let byType = clusterNameIndexes.get(model);
+  if (!byType) clusterNameIndexes.set(model, byType = new Map());
+  let index = byType.get(type);
+  if (!index) {
+    index = { order: new Map(), byRef: new Map(), byName: new Map(), rest: [] };
+    for (const [i, r] of model.index.ofType(type).entries()) {
+      index.order.set(r, i);
+      const value = r.properties.ClusterName;
+      const ref = refOf(value)?.resource;
+      const name = literal(value);
+      if (ref) index.byRef.set(ref, [...index.byRef.get(ref) ?? [], r]);
+      else if (name !== undefined) index.byName.set(name, [...index.byName.get(name) ?? [], r]);
+      else index.rest.push(r);
+    }
+    byType.set(type, index);
+  }
+  return index;
+}
+
+/**
+ * Resources of `type` whose `ClusterName` names the cluster, with whether the link is certain.
+ * Only those that can (a reference to it, its literal name, a deploy-time value) are asked.
+ */
 export function ofCluster(model: ModelReader, type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
-  return model.index.ofType(type).flatMap((r) => {
+  const index = clusterNameIndex(model, type);
+  const name = literal(cluster.properties.Name);
+  const candidates = [...index.byRef.get(cluster) ?? [], ...(name !== undefined ? index.byName.get(name) ?? [] : []), ...index.rest]
+    .sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+  return candidates.flatMap((r) => {
     const names = model.namesCluster(r.properties.ClusterName, cluster);
     if (names === true) return [{ resource: r, maybe: r.exists !== true }];
     // a name that is a deploy-time value may be this cluster's, whether or not there are others,

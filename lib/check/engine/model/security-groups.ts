@@ -60,9 +60,20 @@ export function coversSubnet(source: Value, subnet: SubnetView | undefined): Fac
   return cidrCovers(source, subnet?.cidr);
 }
 
+const unsureByModel = new WeakMap<ModelReader, Map<string, Resource[]>>();
+
+/** The rule resources of a type whose group is a deploy-time value, found once per model. */
+function unsureRules(model: ModelReader, type: string): Resource[] {
+  let byType = unsureByModel.get(model);
+  if (!byType) unsureByModel.set(model, byType = new Map());
+  let found = byType.get(type);
+  if (!found) byType.set(type, found = model.index.ofType(type).filter((r) => isDeployTime(r.properties.GroupId)));
+  return found;
+}
+
 /** Separate rule resources of a group, and those whose group is a deploy-time value (they may be its). */
 export function separateRules(model: ModelReader, type: string, key: unknown): Resource[] {
-  const unsure = model.index.ofType(type).filter((r) => isDeployTime(r.properties.GroupId));
+  const unsure = unsureRules(model, type);
   if (key instanceof ClusterSecurityGroup || key instanceof Resource) {
     const target = key instanceof ClusterSecurityGroup ? key.cluster : key;
     return [...model.index.referrers(type, 'GroupId', target).filter((r) => securityGroupKey(r.properties.GroupId) === key), ...unsure];

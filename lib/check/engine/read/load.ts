@@ -370,9 +370,13 @@ function jsonProblem(
     while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
   const expect = (what: string) => fail(i >= text.length ? `unexpected end of file, expected ${what}` : `expected ${what}`);
+  // a run of characters that need no look: not a quote, a backslash or a control character
+  const plain = /[^"\\\u0000-\u001f]+/y;
   const string = (): string => {
     const start = i++;
     for (;;) {
+      plain.lastIndex = i;
+      if (plain.test(text)) i = plain.lastIndex;
       if (i >= text.length) fail('unterminated string', start);
       const c = text.charCodeAt(i);
       if (c === 0x22) return text.slice(start, ++i);
