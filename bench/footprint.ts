@@ -16,11 +16,11 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** Apparent size, as `du -sb` counts it: files, and the directories themselves (4 KiB each, mostly). */
 function sizeOf(target: string): number {
-  let total = 0;
   const stat = fs.lstatSync(target);
-  if (stat.isSymbolicLink()) return 0;
   if (!stat.isDirectory()) return stat.size;
+  let total = stat.size;
   for (const entry of fs.readdirSync(target)) total += sizeOf(path.join(target, entry));
   return total;
 }

@@ -1,11 +1,15 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, Stage } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { CONTEXT_KEYS } from '../bin/lab';
-import { Template } from 'aws-cdk-lib/assertions';
+import { buildLabApp, CONTEXT_KEYS, labOptions } from '../bin/lab';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
+import { PrivateResolutionCheck } from '../lib/check/adapters/private-resolution-check';
 import { explainMode } from '../lib/check/outputs/explain';
 import { ALL_RULES } from '../lib/check/rules';
 import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
@@ -73,11 +77,11 @@ describe('README.md', () => {
     expect(license).toMatch(/^\s*Apache License\n\s*Version 2\.0, January 2004/);
     expect(pkg.license).toBe('Apache-2.0');
     expect(pkg.files).toContain('LICENSE');
-    expect(section('Support')).toContain('Apache-2.0 ([LICENSE](LICENSE))');
+    expect(section('Support')).toContain('Apache-2.0 ([LICENSE](https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/LICENSE))');
   });
 
   test('every rule it links to exists, under its anchor in docs/RULES.md', () => {
-    const linked = [...readme.matchAll(/\]\(docs\/RULES\.md#(\w+)\)/g)].map((m) => m[1]);
+    const linked = [...readme.matchAll(/\]\(https:\/\/github\.com\/cdk-eks-endpoint\/cdk-eks-endpoint\/blob\/main\/docs\/RULES\.md#(\w+)\)/g)].map((m) => m[1]);
     expect(linked.length).toBeGreaterThanOrEqual(8);
     const ids = ALL_RULES.map((r) => r.id.toLowerCase());
     for (const anchor of linked) expect(ids).toContain(anchor);
@@ -123,5 +127,151 @@ describe('README.md and the CLI', () => {
     const printed = explainMode(EndpointMode.PRIVATE);
     const diagram = printed.slice(printed.indexOf('```mermaid'));
     expect(readme).toContain(diagram.trimEnd());
+  });
+});
+
+/**
+ * The README's claims about what synthesis makes and how the CLI behaves, each read from the README
+ * and compared with what the code does: a claim that drifts fails here.
+ */
+describe('README.md, against what synthesis does', () => {
+  const root = path.join(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const flat = readme.replace(/\s+/g, ' ');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const section = (title: string) => readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`)) ?? '';
+
+  test('the flow logs: all traffic, kept as long as it says, encrypted with a key of their own', () => {
+    const template = Template.fromStack((() => { const st = new Stack(testApp(), 'FlowLogs'); new EndpointCluster(st, 'Lab'); return st; })());
+    const [flowLog] = Object.values(template.findResources('AWS::EC2::FlowLog'));
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')).filter((g) => String(g.Properties.LogGroupName).includes('flow-logs'));
+    expect(groups).toHaveLength(1);
+    const days = groups[0].Properties.RetentionInDays;
+    const kept = ({ 30: 'a month', 365: 'a year' } as Record<number, string>)[days];
+    expect([days, kept]).toEqual([days, expect.any(String)]);
+    expect(flowLog.Properties.TrafficType).toBe('ALL');
+    expect(groups[0].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LabFlowLogsKey/), 'Arn'] });
+    expect(flat).toContain(`flow logs of all traffic to CloudWatch Logs (kept ${kept}, encrypted with a KMS key of their own`);
+    expect(flat).toContain(`| flow logs: log group (${kept}, KMS key of its own)`);
+    expect(flat).toContain(`VPC flow logs encrypted and kept ${kept}`);
+  });
+
+  test('each `npx cdk synth` line of the lab warns only what the README says it warns', () => {
+    // GIVEN the lab's commands, and what the README says they warn
+    const lines = [...section('The lab app').matchAll(/^npx cdk synth(.*?)(?:\s+#.*)?$/gm)].map((m) => m[1].trim());
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    expect(flat).toContain('the check warns `HybridNodePath` once per remote network, node or pod');
+    expect(flat).toContain('With `-c bastion=false` and no `-c adminPrincipals`, `EndpointCluster` warns `noClusterAccess`');
+    expect(flat).toContain('Every other command above is clean apart from `PublicEndpointOpen` on an open public endpoint');
+    for (const line of lines) {
+      const context = Object.fromEntries([...line.matchAll(/-c (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+      const open = ['public', 'public-and-private'].includes(context.mode) && context.allowFrom === undefined;
+      const remote = [context.remoteNodeNetworks, context.remotePodNetworks].flatMap((v) => v?.split(',') ?? []);
+      const expected = [
+        ...(context.bastion === 'false' && context.adminPrincipals === undefined ? ['noClusterAccess'] : []),
+        ...(context.remoteNodeNetworks !== undefined && context.mode === 'public' ? ['HybridNodeEndpointMode'] : []),
+        ...remote.map(() => 'HybridNodePath'),
+        ...(open ? ['PublicEndpointOpen'] : []),
+      ].sort();
+      // WHEN it is synthesized
+      const app = testApp();
+      buildLabApp(app, labOptions(context));
+      const messages = app.synth().stacks.flatMap((st) => st.messages);
+      // THEN no error, and every warning is one the README names (a warning of no rule is its own text)
+      expect([line, messages.filter((m) => m.level === 'error').map((m) => m.entry.data)]).toEqual([line, []]);
+      const warned = messages.filter((m) => m.level === 'warning').map((m) => /cdk-eks-endpoint:(\w+)/.exec(String(m.entry.data))?.[1] ?? String(m.entry.data));
+      expect([line, warned.sort()]).toEqual([line, expected]);
+    }
+  });
+
+  test('a connectedCidrs block with no connection in the templates: a 443 rule, no row of the flow report, no route finding', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'docs-')), context: { 'aws:cdk:disable-asset-staging': true } });
+    const stack = buildLabApp(app, labOptions({ connectedCidrs: '10.1.0.0/16' }));
+    const assembly = app.synth({ validateOnSynthesis: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.1.0.0/16', FromPort: 443, ToPort: 443 })]),
+    });
+    const report = fs.readFileSync(path.join(assembly.directory, PrivateResolutionCheck.REPORT_DIR, 'flow-report.json'), 'utf8');
+    expect(report).not.toContain('10.1.0.0');
+    expect(JSON.parse(report).clusters[0].findings ?? []).toEqual([]);
+    expect(assembly.getStackByName(stack.stackName).messages.filter((m) => String(m.entry.data).includes('ConnectedClientPath'))).toEqual([]);
+    expect(flat).toContain('A `connectedCidrs` block with no connection in the templates is not a row');
+    expect(flat).toContain('a `connectedCidrs` block with no such connection in the templates is only a 443 rule to the check, which says nothing of its routes');
+  });
+
+  test('engines accepts the Node.js versions it says to use, and npm only warns on Node.js 20', () => {
+    const accepts = (major: number) => String(pkg.engines.node).split('||').some((part) => {
+      const m = /^(\^|>=)\s*(\d+)$/.exec(part.trim());
+      if (!m) throw new Error(`engines.node part "${part}" is not ^N or >=N`);
+      return m[1] === '^' ? major === Number(m[2]) : major >= Number(m[2]);
+    });
+    const tested = [...pkg.scripts['test:lts'].matchAll(/-p node@(\d+)/g)].map((m) => Number(m[1]));
+    for (const major of tested) expect([major, accepts(major)]).toEqual([major, true]);
+    for (const major of [20, 23]) expect([major, accepts(major)]).toEqual([major, false]);
+    expect(flat).toContain(`Use ${tested.join(' or ')}: \`engines\` says \`${pkg.engines.node}\`, so npm warns (\`EBADENGINE\`) on Node.js 20 and 23`);
+    expect(pkg.engineStrict).toBeUndefined();
+    expect(fs.existsSync(path.join(root, '.npmrc')) ? fs.readFileSync(path.join(root, '.npmrc'), 'utf8') : '').not.toMatch(/engine-strict\s*=\s*true/);
+  });
+});
+
+describe('README.md, on a Stage: what `cdk synth` does with an error in it today', () => {
+  const root = path.join(__dirname, '..');
+  const flat = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+
+  /**
+   * An app whose Stage has a cluster with DNS hostnames off (a VpcDnsHostnames error), the Aspect on
+   * the app. Everything it uses comes in `lib`: the CLI test runs its source as a plain JS app.
+   */
+  type Lib = { Stack: typeof Stack; Stage: typeof Stage; Aspects: typeof Aspects; AspectPriority: typeof AspectPriority; ec2: typeof ec2; eks: typeof eks; check: typeof PrivateResolutionCheck };
+  function stageApp(app: App, lib: Lib): void {
+    const stack = new lib.Stack(new lib.Stage(app, 'Prod'), 'Network');
+    const vpc = new lib.ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: false });
+    const subnets = ['10.0.0.0/24', '10.0.1.0/24'].map((cidrBlock, i) => new lib.ec2.CfnSubnet(stack, `Subnet${i}`, { vpcId: vpc.ref, cidrBlock }));
+    new lib.eks.CfnCluster(stack, 'Cluster', {
+      roleArn: 'arn:aws:iam::123456789012:role/eks',
+      resourcesVpcConfig: { subnetIds: subnets.map((s) => s.ref), endpointPublicAccess: false, endpointPrivateAccess: true },
+    });
+    lib.Aspects.of(app).add(new lib.check(), { priority: lib.AspectPriority.READONLY });
+  }
+
+  test('in-process app.synth() throws ValidationFailed', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'stage-')), context: { 'aws:cdk:disable-asset-staging': true } });
+    stageApp(app, { Stack, Stage, Aspects, AspectPriority, ec2, eks, check: PrivateResolutionCheck });
+    let error: Error | undefined;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('ValidationFailed');
+    expect(error?.message).toContain('DNS hostnames are off in Prod/Network/Vpc');
+    expect(flat).toContain('An in-process `app.synth()`, as in a unit test, throws `ValidationFailed` on such an error');
+  });
+
+  test('the real `cdk synth`: exit 0 and only in validation-report.json; with the Stage\'s stacks named, printed and exit 1', () => {
+    // GIVEN the same app, run by the CDK CLI as a user runs it
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-cli-'));
+    const req = (m: string) => JSON.stringify(require.resolve(m, { paths: [root] }));
+    fs.writeFileSync(path.join(dir, 'app.js'), [
+      `const { App, AspectPriority, Aspects, Stack, Stage } = require(${req('aws-cdk-lib')});`,
+      `const lib = { App, AspectPriority, Aspects, Stack, Stage, ec2: require(${req('aws-cdk-lib/aws-ec2')}), eks: require(${req('aws-cdk-lib/aws-eks-v2')}),`,
+      `  check: require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'adapters', 'private-resolution-check.js'))}).PrivateResolutionCheck };`,
+      `(${stageApp.toString()})(new App(), lib);`,
+    ].join('\n'));
+    const synth = (...stacks: string[]) => {
+      const out = path.join(dir, `out${stacks.length}`);
+      const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '-q', '-o', out, '--app', 'node app.js', ...stacks],
+        { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      return { status: run.status, printed: run.stdout + run.stderr, report: path.join(out, 'validation-report.json') };
+    };
+    // WHEN it synthesizes the app, then the Stage's stacks
+    const plain = synth();
+    const named = synth('**');
+    // THEN
+    expect(plain.printed).not.toContain('VpcDnsHostnames');
+    expect(fs.readFileSync(plain.report, 'utf8')).toContain('"ruleName": "cdk-eks-endpoint:VpcDnsHostnames"');
+    expect(named.printed).toContain('DNS hostnames are off in Prod/Network/Vpc');
+    expect(flat).toContain(`an error in a Stage is only in \`cdk.out/validation-report.json\`, and \`cdk synth\` exits ${plain.status}.`);
+    expect(flat).toContain(`Name the Stage's stacks (\`cdk synth '**'\`, or \`cdk synth 'Prod/*'\`) and it prints them, an error failing it (exit ${named.status}).`);
   });
 });

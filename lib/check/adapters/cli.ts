@@ -26,7 +26,7 @@ explain   prints who reaches the Kubernetes API by which path in a mode, with a 
 
 const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] <path> [<path> ...]
 
-Checks the EKS clusters in CloudFormation templates against the endpoint rules (docs/RULES.md).
+Checks the EKS clusters in CloudFormation templates against the endpoint rules (https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/docs/RULES.md).
 A path is a cloud assembly directory (cdk.out, after cdk synth; its Stages and nested stacks
 included) or a template file (.json, .yaml, .yml, .template). Give the stacks the clusters import
 values from too, or those values stay unknown and the rules that need them warn.
