@@ -114,9 +114,11 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
         failed.set(v.ruleName, (v.violatingConstructs ?? []).map((c: any) => c.constructPath));
       }
     }
-    // what was printed is that report: each failing rule in it, and nothing when none failed
+    // what was printed (CDK prints the report when synthesis goes on, throws it when it does not)
+    // is that report: only rules it lists, and nothing when none failed
     const text = printed.join('\n');
-    for (const rule of failed.keys()) expect(text).toContain(`Acknowledge with 'cdk-validator-cfnguard::${rule}'`);
+    const printedRules = [...text.matchAll(/Acknowledge with 'cdk-validator-cfnguard::(\w+)'/g)].map((m) => m[1]);
+    expect(printedRules.filter((rule) => !failed.has(rule))).toEqual([]);
     if (failed.size === 0) expect(text).toBe('');
     return failed;
   }
