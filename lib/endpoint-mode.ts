@@ -34,12 +34,13 @@ export class EndpointMode {
   public static readonly PRIVATE = new EndpointMode(modes.PRIVATE, []);
 
   /**
-   * The mode for a name: `public`, `public-and-private` or `private`.
+   * The mode for a name: `public`, `public-and-private` or `private`, in any case.
    *
    * @param name the mode's name, as used in `cdk synth -c mode=...`
    */
   public static of(name: string): EndpointMode {
-    const found = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE].find((m) => m.name === name);
+    const named = modes.modeNamed(name);
+    const found = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE].find((m) => m.name === named?.name);
     if (!found) {
       throw new Error(
         `EndpointMode: unknown mode ${JSON.stringify(name)}. Valid modes: ${modes.MODES.map((m) => m.name).join(', ')}.`,

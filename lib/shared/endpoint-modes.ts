@@ -20,7 +20,8 @@ export const PRIVATE: ModeFlags = { name: 'private', publicAccess: false, privat
 /** Every mode, in the order they are listed to users. */
 export const MODES: readonly ModeFlags[] = [PUBLIC, PUBLIC_AND_PRIVATE, PRIVATE];
 
-/** The mode of a name, or undefined. */
+/** The mode of a name in any case (`Private` is `private`), or undefined. */
 export function modeNamed(name: string): ModeFlags | undefined {
-  return MODES.find((m) => m.name === name);
+  const lower = typeof name === 'string' ? name.trim().toLowerCase() : name;
+  return MODES.find((m) => m.name === lower);
 }

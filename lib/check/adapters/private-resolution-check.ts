@@ -47,8 +47,9 @@ const judged = new WeakSet<IConstruct>();
  *
  * CDK synthesizes a nested `Stage` (every CDK Pipelines stage) before the app's aspects run,
  * so findings in a Stage the check was not added to are reported in CDK's validation report
- * (printed by `cdk synth`, in `cdk.out/validation-report.json`), errors failing synthesis;
- * add the check to the Stage itself for annotations there. The rules are listed in docs/RULES.md.
+ * (`cdk.out/validation-report.json`): an in-process `app.synth()` throws on an error there, while
+ * the `cdk synth` CLI prints it and fails only for the stacks it is asked to synthesize (`cdk synth
+ * '**'`, or the Stage's stacks by name); add the check to the Stage itself for annotations there. The rules are listed in docs/RULES.md.
  *
  * `Aspects.of(app).add(new PrivateResolutionCheck())`.
  */
@@ -136,10 +137,11 @@ export class PrivateResolutionCheck implements IAspect {
     // two files for the whole unit, a section (an entry) per cluster: files cost more than their text
     fs.writeFileSync(path.join(dir, 'flow-report.md'), reports.map(reportMarkdown).join('\n'));
     fs.writeFileSync(path.join(dir, 'flow-report.json'), JSON.stringify({ clusters: reports }, undefined, 2) + '\n');
-    // one line, on a construct in a stack (where cdk synth prints annotations)
-    const anchor = clusters.find((c) => Stage.of(c) === unit && this.inScope(c));
-    if (anchor) {
-      Annotations.of(anchor).addInfo(`cdk-eks-endpoint flow reports (${reports.length} cluster(s)): ${path.relative(process.cwd(), dir) || dir}`);
+    // One line where the CDK CLI runs the app (it sets CDK_OUTDIR), on stderr, which the CLI
+    // passes on: an annotation would be printed as a block of four lines (a stack frame of this
+    // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
+    if (process.env.CDK_OUTDIR !== undefined && clusters.some((c) => Stage.of(c) === unit && this.inScope(c))) {
+      process.stderr.write(`${reportLine(reports.length, path.relative(rootOutdir(unit), dir))}\n`);
     }
   }
 
@@ -149,6 +151,19 @@ export class PrivateResolutionCheck implements IAspect {
     }
     return false;
   }
+}
+
+/** Where the flow reports are, relative to the cloud assembly (`cdk.out`), in one line. */
+function reportLine(clusters: number, dir: string): string {
+  const where = dir.split(path.sep).join('/');
+  return `cdk-eks-endpoint: the flow report of ${clusters === 1 ? '1 cluster' : `${clusters} clusters`} is in the cloud assembly: ` +
+    `${where}/flow-report.md (and flow-report.json)`;
+}
+
+/** The cloud assembly directory of the app a unit is in. */
+function rootOutdir(unit: IConstruct): string {
+  const root = unit.node.root;
+  return Stage.isStage(root) ? root.outdir : (unit as Stage).outdir;
 }
 
 /** Findings in nested Stages, reported through CDK's validation report. */

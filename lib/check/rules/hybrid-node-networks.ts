@@ -69,7 +69,7 @@ export const HybridNodeNetworks: EndpointRule = {
     const unlisted = [nodes.unlisted, pods.unlisted].filter((u) => u !== undefined);
     const opaque = remotes.filter((r) => literal(r.value) === undefined);
     if (opaque.length > 0 || unlisted.length > 0) {
-      findings.push(notVerifiable(`some remote networks are deploy-time values (${[...opaque.map((r) => describe(r.value)), ...unlisted].join(', ')}). ` +
+      findings.push(notVerifiable(`some remote networks are deploy-time values (${[...new Set([...opaque.map((r) => describe(r.value)), ...unlisted])].join(', ')}). ` +
         `Confirm each is an IPv4 block within ${REMOTE_NETWORK_RANGES.join(', ')} that overlaps no other remote network, the cluster VPC's CIDR blocks ` +
         'or the Kubernetes service range.'));
     }

@@ -27,7 +27,7 @@ export function remoteBlocks(cluster: ClusterView, confirm: string):
   const findings: Finding[] = [];
   const values: Array<{ value: Value; pods: boolean }> = [...nodes.cidrs.map((value) => ({ value, pods: false })), ...pods.cidrs.map((value) => ({ value, pods: true }))];
   const opaque = [...values.filter((v) => literal(v.value) === undefined).map((v) => describe(v.value)), ...[nodes.unlisted, pods.unlisted].filter((u) => u !== undefined)];
-  if (opaque.length > 0) findings.push(notVerifiable(`some remote networks are deploy-time values (${opaque.join(', ')}). Confirm ${confirm}.`));
+  if (opaque.length > 0) findings.push(notVerifiable(`some remote networks are deploy-time values (${[...new Set(opaque)].join(', ')}). Confirm ${confirm}.`));
   // blocks that are not valid IPv4 CIDR blocks, or lie in the cluster VPC, are HybridNodeNetworks' to report
   const vpcCidr = cluster.vpc?.cidr;
   const inVpc = (cidr: string) => vpcCidr !== undefined && (cidrContains(vpcCidr, cidr) === true || cidrContains(cidr, vpcCidr) === true);

@@ -77,6 +77,13 @@ describe('usage', () => {
   });
 });
 
+describe('explain', () => {
+  test.each(['Private', 'PRIVATE', 'private'])('reads --mode %s in any case: the same flows as private', (mode) => {
+    const result = run('explain', '--mode', mode);
+    expect(result).toEqual({ code: 0, stdout: run('explain', '--mode', 'private').stdout, stderr: '' });
+  });
+});
+
 describe('checking', () => {
   test.each([
     ['a JSON template', path.join(fixtures, 'vpc.template.json')],

@@ -74,6 +74,17 @@ describe('check --format json and sarif', () => {
     expect(location.logicalLocations[0]).toMatchObject({ name: 'Cluster', kind: 'resource' });
   });
 
+  test('sarif: a cluster the engine cannot read (ClusterNotChecked) has its rule descriptor, and its result points at it', () => {
+    // GIVEN the Quick Start's AWSQS::EKS::Cluster, a registry type the engine does not read
+    const log = JSON.parse(run('check', '--format', 'sarif', path.join(root, 'test', 'corpus', 'quickstart-awsqs-cluster.yaml')).stdout);
+    expect(log).toBeValidSarifLog();
+    const driver = log.runs[0].tool.driver;
+    const result = log.runs[0].results.find((r: any) => r.ruleId === 'ClusterNotChecked');
+    // THEN the result names a descriptor in the rules list, and it is ClusterNotChecked's
+    expect(result).toBeDefined();
+    expect(driver.rules[result.ruleIndex]).toMatchObject({ id: 'ClusterNotChecked', helpUri: expect.stringMatching(/#clusternotchecked$/) });
+  });
+
   test('sarif on a clean input: a valid log with no result, exit 0', () => {
     const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
     expect(result.code).toBe(0);

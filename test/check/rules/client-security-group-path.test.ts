@@ -443,3 +443,27 @@ describe('ClientSecurityGroupPath: a client whose only egress is to a block the 
     expect(verdicts(check(t))).toEqual(['unverified ClientSecurityGroupPath']);
   });
 });
+
+describe('ClientSecurityGroupPath: nodes with the security groups of their launch template', () => {
+  /** A node group in both private subnets whose launch template gives them NodeSg; `allowed` are the subnets' blocks the cluster security group admits on 443. */
+  function nodesIn(allowed: string[]): Template {
+    const t = base();
+    securityGroup(t, 'NodeSg');
+    t.Resources.Lt = { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { SecurityGroupIds: [att('NodeSg', 'GroupId')] } } };
+    nodegroup(t, ['PrivateSubnet1', 'PrivateSubnet2'], { LaunchTemplate: { Id: ref('Lt') } });
+    allowed.forEach((cidr, i) => ingress(t, `FromSubnet${i}`, CLUSTER_SG, { CidrIp: cidr }));
+    return t;
+  }
+
+  test('passes when the cluster security group admits both subnets of the nodes', () => {
+    expect(verdicts(check(nodesIn(['10.0.1.0/24', '10.0.2.0/24'])), ID)).toEqual([]);
+  });
+
+  test('fails when it admits only one of the two subnets: the nodes in the other never join', () => {
+    // GIVEN nodes in PrivateSubnet1 (10.0.1.0/24, admitted) and PrivateSubnet2 (10.0.2.0/24, not)
+    const findings = check(nodesIn(['10.0.1.0/24'])).filter((f) => f.ruleId === ID);
+    // THEN a path from one subnet is not enough
+    expect(verdicts(findings)).toEqual([`error ${ID}`]);
+    expect(findings[0].message).toMatch(/carry the security groups of their launch template, not the cluster security group, and no rule lets them reach the cluster on TCP 443/);
+  });
+});

@@ -55,6 +55,26 @@ describe('HybridNodeNetworks', () => {
     expect(findings[0].message).toMatch(/^the remote node network 192\.168\.0\.0\/16 and the remote pod network 192\.168\.128\.0\/17 overlap/);
   });
 
+  test.each([
+    ['the 1st and 2nd', ['192.168.0.0/16', '192.168.1.0/24'], ['172.16.0.0/16'], /^the remote node network 192\.168\.0\.0\/16 and the remote node network 192\.168\.1\.0\/24 overlap/],
+    ['the 2nd and 3rd', ['10.80.0.0/16'], ['172.16.0.0/16', '172.16.8.0/24'], /^the remote pod network 172\.16\.0\.0\/16 and the remote pod network 172\.16\.8\.0\/24 overlap/],
+  ])('fails three remote networks of which only %s overlap (each pair compared, neighbours too)', (_, nodes, pods, message) => {
+    const findings = run(hybrid({ nodes, pods }), [ID]);
+    expect(verdicts(findings)).toEqual([`error ${ID}`]);
+    expect(findings[0].message).toMatch(message);
+  });
+
+  test('names each deploy-time reason once, however many remote networks share it', () => {
+    // GIVEN a node and a pod network, each chosen by the same condition on a parameter
+    const t = hybrid({ nodes: [], pods: [] });
+    const cond = condition(t, 'ParamCond');
+    const remoteConfig = t.Resources.Cluster.Properties.RemoteNetworkConfig;
+    remoteConfig.RemoteNodeNetworks = [{ Cidrs: [{ 'Fn::If': [cond, '10.80.0.0/16', '10.81.0.0/16'] }] }];
+    remoteConfig.RemotePodNetworks = [{ Cidrs: [{ 'Fn::If': [cond, '10.90.0.0/16', '10.91.0.0/16'] }] }];
+    const [finding] = run(t, [ID]).filter((f) => /deploy-time values/.test(f.message));
+    expect(finding.message).toMatch(/^Not verifiable at synth: some remote networks are deploy-time values \([^,)]*\)\./);
+  });
+
   test('fails a remote network inside the cluster VPC, and one inside a secondary CIDR block of it', () => {
     const t = hybrid({ nodes: ['10.0.128.0/20'], pods: ['10.1.0.0/20'] });
     t.Resources.Secondary = { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: ref('Vpc'), CidrBlock: '10.1.0.0/16' } };

@@ -58,3 +58,15 @@ describe('the rules that need private access', () => {
     expect(findings[0].message).toMatch(/^Not verifiable at synth: enableDnsSupport of Stack\/Vpc or the cluster's private access is a deploy-time value/);
   });
 });
+
+describe('a cluster VPC not in the templates given', () => {
+  test('says so once: "the cluster\'s VPC is not defined in the templates given"', () => {
+    // GIVEN the cluster's VPC, exists only under a condition that is never true
+    const t = base();
+    t.Conditions.Never = { 'Fn::Equals': ['a', 'b'] };
+    t.Resources.Vpc.Condition = 'Never';
+    const [finding] = check(t).filter((f) => f.ruleId === 'VpcDnsSupport');
+    expect(finding.message).toMatch(/^Not verifiable at synth: the cluster's VPC is not defined in the templates given\. Confirm DNS support is on/);
+    expect(finding.message.match(/in the templates given/g)).toHaveLength(1);
+  });
+});

@@ -59,7 +59,7 @@ export class NetworkModel implements ModelReader {
       vpc,
       connections: vpc?.connections ?? (importedVpcId ? connections(this, (value) => value === importedVpcId) : []),
       vpcDisplay: vpc?.display ?? (importedVpcId ? `imported VPC ${importedVpcId}`
-        : unreadable ? `the cluster's VPC (its subnets are ${unreadable})` : 'the cluster\'s VPC (not in the templates given)'),
+        : unreadable ? `the cluster's VPC (its subnets are ${unreadable})` : 'the cluster\'s VPC'), // the rules say it is not in the templates given
       subnets,
       subnetsUnknown: unreadable,
       controlPlaneSecurityGroups: [clusterSecurityGroupKey(cluster), ...sgIds],
