@@ -1,7 +1,7 @@
 /**
- * The tests that judge the engine and the rules on templates, without CDK synthesis: what a
- * mutation run (stryker.config.json) runs for each mutant. The full suite covers the same code
- * through synthesized apps, at a hundred times the cost per run.
+ * The tests of the engine and the rules (test/check/engine, test/check/rules, the corpus): what a
+ * mutation run (stryker.config.json) runs for each mutant. The rules' files start with their CDK
+ * app cases, synthesized once per file; the adapters, outputs and the fuzz are left out.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config');
@@ -10,7 +10,6 @@ module.exports = {
   ...base,
   // the fuzz (no crash, no false error) is left out: it runs every rule 20,000 times, minutes per mutant
   testMatch: [
-    '**/test/engine-rules.test.ts', '**/test/engine-patterns.test.ts', '**/test/engine-mutants.test.ts',
-    '**/test/corpus.test.ts', '**/test/evaluate.test.ts',
+    '**/test/check/engine/**/*.test.ts', '**/test/check/rules/*.test.ts', '**/test/check/corpus.test.ts',
   ],
 };
