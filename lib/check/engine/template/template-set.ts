@@ -327,6 +327,8 @@ export class Template {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
  */
 function expandForEach(section: Record<string, Raw>, unexpanded: string[], depth = 0): Record<string, Raw> {
+  // most templates have no loop: the section as it is, not a copy
+  if (!Object.keys(section).some((key) => key.startsWith('Fn::ForEach::'))) return section;
   const result: Record<string, Raw> = {};
   for (const [key, value] of Object.entries(section)) {
     if (!key.startsWith('Fn::ForEach::')) {
