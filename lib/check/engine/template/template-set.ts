@@ -25,7 +25,7 @@ export class Resource {
   private evaluated?: Record<string, Value>;
   /** When the whole `Properties` is a deploy-time value (an `Fn::If` on a parameter): what it depends on. */
   public unknownProperties?: Unknown;
-  public readonly display: string;
+  private name?: string;
 
   constructor(
     public readonly template: Template,
@@ -34,7 +34,12 @@ export class Resource {
     private readonly raw: Record<string, Raw>,
     public readonly exists: Fact,
   ) {
-    this.display = displayName(template, logicalId, raw.Metadata);
+  }
+
+  /** How a message names it: its CDK construct path, else its template and logical ID (found on first use: most resources are never named). */
+  public get display(): string {
+    this.name ??= displayName(this.template, this.logicalId, this.raw.Metadata);
+    return this.name;
   }
 
   /** The properties as CloudFormation will see them, intrinsics evaluated. */
