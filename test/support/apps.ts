@@ -273,3 +273,78 @@ export function vpnApp(kind: (typeof KINDS)[number], vpcIn: VpcPlacement, mode: 
   }
   return s;
 }
+
+/**
+ * An aws-eks-v2 cluster with hybrid nodes (remote node network 192.168.0.0/16, pods 172.16.0.0/16)
+ * in a two-AZ VPC, judged by the Aspect; `complete` adds what they need: a Transit Gateway attached
+ * to the private subnets, routes for both networks to it, and TCP 443 from both.
+ */
+export function hybridEksApp(endpointAccess: eks.EndpointAccess, complete: boolean): ReturnType<typeof aspectCheck> {
+  const app = testApp();
+  const stack = new Stack(app, 'Hybrid');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    vpc, vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }], version: eks.KubernetesVersion.V1_34, endpointAccess,
+    defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+    remoteNodeNetworks: [{ cidrs: ['192.168.0.0/16'] }], remotePodNetworks: [{ cidrs: ['172.16.0.0/16'] }],
+  });
+  if (complete) {
+    const tgw = new ec2.CfnTransitGateway(stack, 'Tgw', {});
+    new ec2.CfnTransitGatewayAttachment(stack, 'TgwAttachment', {
+      transitGatewayId: tgw.ref, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnets.map((s) => s.subnetId),
+    });
+    for (const cidr of ['192.168.0.0/16', '172.16.0.0/16']) {
+      cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from on-premises');
+      vpc.privateSubnets.forEach((s, i) => new ec2.CfnRoute(stack, `OnPrem${cidr.split('.')[0]}${i}`, {
+        routeTableId: s.routeTable.routeTableId, destinationCidrBlock: cidr, transitGatewayId: tgw.ref,
+      }));
+    }
+  }
+  return aspectCheck(app);
+}
+
+/**
+ * The CDK-app cases of a rule built on vpc-attribute-rule.ts (VpcDnsSupport, VpcDnsHostnames): on
+ * each kind of cluster and VPC placement, passes with the attribute on, fails with it off and
+ * private access on, passes on a public-only endpoint, warns on an imported VPC and on a
+ * deploy-time value. `message` is what the failure says.
+ */
+export function describeVpcAttributeRule(id: string, attribute: 'enableDnsHostnames' | 'enableDnsSupport', message: RegExp): void {
+  describe(id, () => {
+    describe.each(KINDS)('on a %s cluster', (kind) => {
+      test.each(PLACEMENTS)('with the VPC in the %s: passes with it on', (vpcIn) => {
+        const s = scenario({ kind, vpcIn, mode: 'private' });
+        expect(byRule(aspectCheck(s.app), id)).toEqual([]);
+      });
+
+      test.each(PLACEMENTS)('with the VPC in the %s: fails with it off and private access on', (vpcIn) => {
+        const s = scenario({ kind, vpcIn, mode: 'public-and-private' });
+        withDns(s.vpc!, attribute, false);
+        const found = byRule(aspectCheck(s.app), id);
+        expect(found).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(message) })]);
+        expect(found[0].path).toMatch(/Cluster/);
+      });
+
+      test('passes with it off when only the public endpoint is on', () => {
+        const s = scenario({ kind, mode: 'public' });
+        withDns(s.vpc!, attribute, false);
+        expect(byRule(aspectCheck(s.app), id)).toEqual([]);
+      });
+
+      test('warns, not fails, on an imported VPC: not verifiable, with the command to confirm', () => {
+        const s = scenario({ kind, vpcIn: 'imported', mode: 'private' });
+        expect(byRule(aspectCheck(s.app), id)).toEqual([expect.objectContaining({
+          level: 'warning',
+          message: expect.stringMatching(new RegExp(`^Not verifiable at synth: .*describe-vpc-attribute --attribute ${attribute}`)),
+        })]);
+      });
+    });
+
+    test('warns when the attribute is a deploy-time value', () => {
+      const s = scenario({ kind: 'cfn', mode: 'private' });
+      const vpc = s.vpc!.node.defaultChild as ec2.CfnVPC;
+      vpc.addPropertyOverride(attribute[0].toUpperCase() + attribute.slice(1), { 'Fn::ImportValue': 'DnsFlag' });
+      expect(byRule(aspectCheck(s.app), id)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/deploy-time value/) })]);
+    });
+  });
+}

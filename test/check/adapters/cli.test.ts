@@ -3,12 +3,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../../lib/check/adapters/cli';
 import * as engine from '../../../lib/check/engine/analyze';
 import { analyze } from '../../../lib/check/engine/analyze';
 import { loadInputs } from '../../../lib/check/engine/read/load';
 import { ALL_RULES } from '../../../lib/check/rules';
 import { aspectCheck, byRule, vpnApp } from '../../support/apps';
+import { lines, runCli as run } from '../../support/cli';
 
 /**
  * The command line (adapters/cli.ts): `cdk-eks-endpoint check <paths...>`, what it prints and the
@@ -27,18 +27,6 @@ function write(name: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
   return file;
-}
-
-/** Runs the command in this process, capturing what it writes. */
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-  return { code, stdout, stderr };
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
 }
 
 /** The TypeScript sources under a directory. */

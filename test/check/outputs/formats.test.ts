@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../../../lib/check/adapters/cli';
 import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
+import { lines, runCli as run } from '../../support/cli';
 
 // the SARIF 2.1.0 schema (OASIS, rtm.5) and its matcher, from Microsoft's package: validation offline
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,18 +23,6 @@ declare global {
 const root = path.join(__dirname, '..', '..', '..');
 
 const fixtures = path.join(root, 'test', 'cli-fixtures');
-
-/** Runs the command in this process, capturing what it writes. */
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-  return { code, stdout, stderr };
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
-}
 
 describe('check --format json and sarif', () => {
   const file = path.join(fixtures, 'private-dns-hostnames-off.yaml');

@@ -1,9 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { aspectCheck, byRule } from '../../support/apps';
+import { byRule, hybridEksApp } from '../../support/apps';
 import { hybrid, hybridFindings, messages, network, NODES, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, run, verdicts } from '../../support/templates';
-import { testApp } from '../../support/util';
 
 /**
  * HybridNodeEndpointMode (rules/hybrid-node-endpoint-mode.ts): the endpoint mode hybrid nodes can
@@ -74,32 +71,8 @@ describe('HybridNodeEndpointMode', () => {
 });
 
 describe('hybrid nodes on aws-eks-v2 clusters, through the Aspect', () => {
-  function eksApp(endpointAccess: eks.EndpointAccess, complete: boolean): ReturnType<typeof aspectCheck> {
-    const app = testApp();
-    const stack = new Stack(app, 'Hybrid');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-    const cluster = new eks.Cluster(stack, 'Cluster', {
-      vpc, vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }], version: eks.KubernetesVersion.V1_34, endpointAccess,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
-      remoteNodeNetworks: [{ cidrs: ['192.168.0.0/16'] }], remotePodNetworks: [{ cidrs: ['172.16.0.0/16'] }],
-    });
-    if (complete) {
-      const tgw = new ec2.CfnTransitGateway(stack, 'Tgw', {});
-      new ec2.CfnTransitGatewayAttachment(stack, 'TgwAttachment', {
-        transitGatewayId: tgw.ref, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnets.map((s) => s.subnetId),
-      });
-      for (const cidr of ['192.168.0.0/16', '172.16.0.0/16']) {
-        cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from on-premises');
-        vpc.privateSubnets.forEach((s, i) => new ec2.CfnRoute(stack, `OnPrem${cidr.split('.')[0]}${i}`, {
-          routeTableId: s.routeTable.routeTableId, destinationCidrBlock: cidr, transitGatewayId: tgw.ref,
-        }));
-      }
-    }
-    return aspectCheck(app);
-  }
-
   test('Public & Private: HybridNodeEndpointMode warns on the cluster', () => {
-    const reported = byRule(eksApp(eks.EndpointAccess.PUBLIC_AND_PRIVATE, true), 'HybridNodeEndpointMode');
+    const reported = byRule(hybridEksApp(eks.EndpointAccess.PUBLIC_AND_PRIVATE, true), 'HybridNodeEndpointMode');
     expect(reported).toEqual([expect.objectContaining({ level: 'warning', path: '/Hybrid/Cluster/Resource' })]);
   });
 });

@@ -1,9 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { aspectCheck, byRule } from '../../support/apps';
+import { byRule, hybridEksApp } from '../../support/apps';
 import { CLUSTER_TABLES, condition, hybrid, hybridFindings, Json, messages, NODES, param, PODS, PUBLIC, ref, route, run, Template, verdicts } from '../../support/templates';
-import { testApp } from '../../support/util';
 
 /**
  * HybridNodePath (rules/hybrid-node-path.ts): routes from the cluster VPC to the remote networks.
@@ -213,36 +210,12 @@ describe('HybridNodePath', () => {
 });
 
 describe('hybrid nodes on aws-eks-v2 clusters, through the Aspect', () => {
-  function eksApp(endpointAccess: eks.EndpointAccess, complete: boolean): ReturnType<typeof aspectCheck> {
-    const app = testApp();
-    const stack = new Stack(app, 'Hybrid');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-    const cluster = new eks.Cluster(stack, 'Cluster', {
-      vpc, vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }], version: eks.KubernetesVersion.V1_34, endpointAccess,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
-      remoteNodeNetworks: [{ cidrs: ['192.168.0.0/16'] }], remotePodNetworks: [{ cidrs: ['172.16.0.0/16'] }],
-    });
-    if (complete) {
-      const tgw = new ec2.CfnTransitGateway(stack, 'Tgw', {});
-      new ec2.CfnTransitGatewayAttachment(stack, 'TgwAttachment', {
-        transitGatewayId: tgw.ref, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnets.map((s) => s.subnetId),
-      });
-      for (const cidr of ['192.168.0.0/16', '172.16.0.0/16']) {
-        cluster.clusterSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from on-premises');
-        vpc.privateSubnets.forEach((s, i) => new ec2.CfnRoute(stack, `OnPrem${cidr.split('.')[0]}${i}`, {
-          routeTableId: s.routeTable.routeTableId, destinationCidrBlock: cidr, transitGatewayId: tgw.ref,
-        }));
-      }
-    }
-    return aspectCheck(app);
-  }
-
   test('Private, with routes to a Transit Gateway and TCP 443 from the remote networks: no hybrid finding', () => {
-    expect(eksApp(eks.EndpointAccess.PRIVATE, true).filter((r) => r.id.startsWith('HybridNode'))).toEqual([]);
+    expect(hybridEksApp(eks.EndpointAccess.PRIVATE, true).filter((r) => r.id.startsWith('HybridNode'))).toEqual([]);
   });
 
   test('Private, as aws-eks-v2 leaves it: warnings for the missing routes and 443 rules, no error', () => {
-    const reported = eksApp(eks.EndpointAccess.PRIVATE, false);
+    const reported = hybridEksApp(eks.EndpointAccess.PRIVATE, false);
     expect(reported.filter((r) => r.level === 'error')).toEqual([]);
     expect(byRule(reported, 'HybridNodePath').map((r) => [r.level, r.message])).toEqual([
       ['warning', expect.stringMatching(/^no route for the remote node network 192\.168\.0\.0\/16 to your on-premises link in the route tables Hybrid\/Vpc\/PrivateSubnet1\/RouteTable, Hybrid\/Vpc\/PrivateSubnet2\/RouteTable/)],

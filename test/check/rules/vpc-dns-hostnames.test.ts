@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { aspectCheck, byRule, KINDS, PLACEMENTS, scenario, withDns } from '../../support/apps';
+import { aspectCheck, byRule, describeVpcAttributeRule, scenario } from '../../support/apps';
 import { base, check, param, verdicts } from '../../support/templates';
 
 /**
@@ -7,45 +7,7 @@ import { base, check, param, verdicts } from '../../support/templates';
  * hostnames; on CDK apps, then on hand-written templates.
  */
 
-describe.each([
-  ['VpcDnsHostnames', 'enableDnsHostnames', /DNS hostnames are off in Network\/Vpc.*Set enableDnsHostnames: true/],
-] as const)('%s', (id, attribute, message) => {
-  describe.each(KINDS)('on a %s cluster', (kind) => {
-    test.each(PLACEMENTS)('with the VPC in the %s: passes with it on', (vpcIn) => {
-      const s = scenario({ kind, vpcIn, mode: 'private' });
-      expect(byRule(aspectCheck(s.app), id)).toEqual([]);
-    });
-
-    test.each(PLACEMENTS)('with the VPC in the %s: fails with it off and private access on', (vpcIn) => {
-      const s = scenario({ kind, vpcIn, mode: 'public-and-private' });
-      withDns(s.vpc!, attribute, false);
-      const found = byRule(aspectCheck(s.app), id);
-      expect(found).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(message) })]);
-      expect(found[0].path).toMatch(/Cluster/);
-    });
-
-    test('passes with it off when only the public endpoint is on', () => {
-      const s = scenario({ kind, mode: 'public' });
-      withDns(s.vpc!, attribute, false);
-      expect(byRule(aspectCheck(s.app), id)).toEqual([]);
-    });
-
-    test('warns, not fails, on an imported VPC: not verifiable, with the command to confirm', () => {
-      const s = scenario({ kind, vpcIn: 'imported', mode: 'private' });
-      expect(byRule(aspectCheck(s.app), id)).toEqual([expect.objectContaining({
-        level: 'warning',
-        message: expect.stringMatching(new RegExp(`^Not verifiable at synth: .*describe-vpc-attribute --attribute ${attribute}`)),
-      })]);
-    });
-  });
-
-  test('warns when the attribute is a deploy-time value', () => {
-    const s = scenario({ kind: 'cfn', mode: 'private' });
-    const vpc = s.vpc!.node.defaultChild as ec2.CfnVPC;
-    vpc.addPropertyOverride('EnableDnsHostnames', { 'Fn::ImportValue': 'DnsFlag' });
-    expect(byRule(aspectCheck(s.app), id)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/deploy-time value/) })]);
-  });
-});
+describeVpcAttributeRule('VpcDnsHostnames', 'enableDnsHostnames', /DNS hostnames are off in Network\/Vpc.*Set enableDnsHostnames: true/);
 
 test('VpcDnsHostnames sees a deletion override: without the property, CloudFormation leaves DNS hostnames off', () => {
   const s = scenario({ kind: 'eks-v2', mode: 'private' });
