@@ -73,23 +73,34 @@ export function route(table: string, destination: Record<string, Json> | string,
 }
 
 /**
- * The cluster VPC 10.0.0.0/16 (DNS on): a public subnet 10.0.0.0/24 with an internet gateway and a
- * NAT gateway, two private subnets 10.0.1.0/24 and 10.0.2.0/24 whose default route goes to the NAT
- * gateway, and the cluster in the private subnets with an additional control-plane group
- * `ControlPlaneSg` (no rules) and access entries (AuthenticationMode API).
+ * The VPC 10.0.0.0/16 both builders start from: a public subnet (10.0.0.0/24) routed to an internet
+ * gateway, two private subnets (10.0.1.0/24, 10.0.2.0/24), and with `nat` a NAT gateway in the
+ * public subnet that their default routes lead to.
  */
-export function network(o: NetworkOptions = {}): Template {
-  const t: Template = { Parameters: {}, Conditions: {}, Resources: {}, Outputs: {} };
-  t.Resources.Vpc = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true } };
+function clusterVpc(nat: boolean): Template {
+  const t: Template = { Parameters: {}, Conditions: {}, Resources: { Vpc: vpc('10.0.0.0/16') }, Outputs: {} };
   subnet(t, 'PublicSubnet', '10.0.0.0/24');
   subnet(t, 'PrivateSubnet1', '10.0.1.0/24');
   subnet(t, 'PrivateSubnet2', '10.0.2.0/24');
   t.Resources.Igw = { Type: 'AWS::EC2::InternetGateway', Properties: {} };
   t.Resources.IgwAttachment = { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: ref('Vpc'), InternetGatewayId: ref('Igw') } };
   t.Resources.PublicDefault = route('PublicSubnetRt', '0.0.0.0/0', { GatewayId: ref('Igw') });
-  t.Resources.NatEip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
-  t.Resources.Nat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), AllocationId: att('NatEip', 'AllocationId') } };
-  CLUSTER_TABLES.forEach((table, i) => (t.Resources[`Private${i + 1}Default`] = route(table, '0.0.0.0/0', { NatGatewayId: ref('Nat') })));
+  if (nat) {
+    t.Resources.NatEip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
+    t.Resources.Nat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), AllocationId: att('NatEip', 'AllocationId') } };
+    CLUSTER_TABLES.forEach((table, i) => (t.Resources[`Private${i + 1}Default`] = route(table, '0.0.0.0/0', { NatGatewayId: ref('Nat') })));
+  }
+  return t;
+}
+
+/**
+ * The cluster VPC 10.0.0.0/16 (DNS on): a public subnet 10.0.0.0/24 with an internet gateway and a
+ * NAT gateway, two private subnets 10.0.1.0/24 and 10.0.2.0/24 whose default route goes to the NAT
+ * gateway, and the cluster in the private subnets with an additional control-plane group
+ * `ControlPlaneSg` (no rules) and access entries (AuthenticationMode API).
+ */
+export function network(o: NetworkOptions = {}): Template {
+  const t = clusterVpc(true);
   t.Resources.ControlPlaneSg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'control plane', VpcId: ref('Vpc') } };
   t.Resources.Cluster = {
     Type: 'AWS::EKS::Cluster',
@@ -224,19 +235,7 @@ export function vpc(cidr: string): Json {
  * private subnets, with no compute. Clean as it is: no finding.
  */
 export function base(o: BaseOptions = {}): Template {
-  const t: Template = { Parameters: {}, Conditions: {}, Resources: { Vpc: vpc('10.0.0.0/16') }, Outputs: {} };
-  subnet(t, 'PublicSubnet', '10.0.0.0/24');
-  subnet(t, 'PrivateSubnet1', '10.0.1.0/24');
-  subnet(t, 'PrivateSubnet2', '10.0.2.0/24');
-  t.Resources.Igw = { Type: 'AWS::EC2::InternetGateway', Properties: {} };
-  t.Resources.IgwAttachment = { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: ref('Vpc'), InternetGatewayId: ref('Igw') } };
-  t.Resources.PublicDefault = route('PublicSubnetRt', '0.0.0.0/0', { GatewayId: ref('Igw') });
-  if ((o.egress ?? 'nat') === 'nat') {
-    t.Resources.NatEip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
-    t.Resources.Nat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), AllocationId: att('NatEip', 'AllocationId') } };
-    t.Resources.Private1Default = route('PrivateSubnet1Rt', '0.0.0.0/0', { NatGatewayId: ref('Nat') });
-    t.Resources.Private2Default = route('PrivateSubnet2Rt', '0.0.0.0/0', { NatGatewayId: ref('Nat') });
-  }
+  const t = clusterVpc((o.egress ?? 'nat') === 'nat');
   t.Resources.Cluster = {
     Type: 'AWS::EKS::Cluster',
     Properties: {
