@@ -23,9 +23,9 @@ import { App, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { buildLabApp, labOptions } from '../bin/lab';
 import { EndpointAccessChecks } from '../lib';
-import { main } from '../lib/check/adapters/cli';
 import { analyze } from '../lib/check/engine/analyze';
 import { ALL_RULES } from '../lib/check/rules';
+import { runCli } from '../test/support/cli';
 import { baseTemplate, CONDITION_VARIANTS, MODES, targets, valueAt, VARIANTS, withValue } from '../test/support/fuzz-templates';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -44,17 +44,11 @@ const LAB_CONTEXTS: Array<Record<string, string>> = [
 
 type Out = (line: string) => void;
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
-}
 
 function recordCli(name: string, target: string, out: Out): void {
   const relative = path.relative(ROOT, target);
   for (const format of ['text', 'json', 'sarif']) {
-    const r = cli(['check', '--format', format, relative]);
+    const r = runCli('check', '--format', format, relative);
     out(`${name}\tcli ${format}\texit ${r.code}`);
     for (const line of r.stderr.split('\n').filter(Boolean)) out(`${name}\tcli ${format}\tstderr ${line}`);
     const text = format === 'sarif' && r.stdout ? JSON.stringify(JSON.parse(r.stdout), undefined, 1).replace(/"version": "[^"]*"/, '"version": "-"') : r.stdout;
@@ -124,7 +118,7 @@ function recordApp(name: string, app: App, out: Out): void {
   for (const report of reports.sort()) {
     for (const line of fs.readFileSync(report, 'utf8').split('\n')) out(`${name}\t${path.relative(assembly.directory, report)}\t${line}`);
   }
-  const r = cli(['check', '--format', 'json', assembly.directory]);
+  const r = runCli('check', '--format', 'json', assembly.directory);
   out(`${name}\tcli json\texit ${r.code}`);
   for (const line of r.stdout.split(assembly.directory).join('<assembly>').split('\n').filter(Boolean)) out(`${name}\tcli json\t${line}`);
 }
