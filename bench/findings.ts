@@ -44,7 +44,6 @@ const LAB_CONTEXTS: Array<Record<string, string>> = [
 
 type Out = (line: string) => void;
 
-
 function recordCli(name: string, target: string, out: Out): void {
   const relative = path.relative(ROOT, target);
   for (const format of ['text', 'json', 'sarif']) {
