@@ -15,6 +15,7 @@ import { ALL_RULES } from '../lib/check/rules';
 import { ASPECT_RULES } from '../lib/check/adapters/rule-sets';
 import { bundledKubectlVersions } from '../lib/private/kubectl';
 import { layerZip, testApp } from './support/util';
+import { READ_LIMITS } from '../lib/check/engine/read/load';
 
 const RULES_MD = fs.readFileSync(path.join(__dirname, '..', 'docs', 'RULES.md'), 'utf8');
 
@@ -109,6 +110,14 @@ describe('README.md', () => {
     expect(readme).toContain(`${forwarding.resolverEnis} Resolver endpoint addresses at $0.125 each`);
     expect(readme).toContain(`| +$${(forwarding.resolverEnis * 0.125).toFixed(2)} |`);
     expect(readme).toContain(`interface endpoints in each of the 2 AZs: ${isolated.endpoints} with a node group and bastion (${isolatedAuto.endpoints} with Auto Mode`);
+  });
+
+  test('the CLI\'s input limits it gives are the reader\'s', () => {
+    const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;
+    const said = section('Checks at synth time: `PrivateResolutionCheck`, `EndpointAccessChecks`, `cdk-eks-endpoint check`').replace(/\s+/g, ' ');
+    expect(said).toContain(`a file over ${mb(READ_LIMITS.fileBytes)}, more than ${mb(READ_LIMITS.totalBytes)} in all, `
+      + `more than ${READ_LIMITS.templates.toLocaleString('en-US')} templates`);
+    expect(said).toContain(`nested deeper than ${READ_LIMITS.depth} levels, YAML with more than ${READ_LIMITS.aliases.toLocaleString('en-US')} aliases`);
   });
 
   test('the kubectl asset sizes it gives for v35 are the sizes synthesis makes', () => {

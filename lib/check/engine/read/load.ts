@@ -14,8 +14,16 @@
  * `yaml` follows the YAML 1.2 grammar to the letter; CloudFormation's reader, like PyYAML (which
  * cfn-lint uses), is lenient where the grammar is strict: a multi-line quoted string whose next
  * line is indented no deeper than its key, as in AWS's EKS Quick Start, is read by CloudFormation
- * and refused by `yaml`. A syntax error is therefore read again with js-yaml 4, as lenient there as
- * PyYAML; only what both refuse is refused, with `yaml`'s line and column.
+ * and refused by `yaml`. Such a string is indented further (which leaves its value as it is: a
+ * quoted string's line breaks fold, with the spaces around them) and read again, by the same
+ * parser with the same limits: one YAML parser, so one set of defences (aliases, depth, size).
+ *
+ * What is read is bounded (`READ_LIMITS`): a file's size, all files' size, the number of templates
+ * (nested stacks included, each file parsed once however often it is nested), the depth of nesting
+ * and YAML aliases. Nothing outside what was given is read: the templates of a cloud assembly, its
+ * nested assemblies and nested stacks must lie inside its directory, a loose template's nested
+ * stacks inside the template's directory, compared by real path, so neither `../` nor a symbolic
+ * link leads out.
  *
  * JSON is read with `JSON.parse` (fast on large CDK templates) after a small scan that finds
  * what `JSON.parse` cannot report: the line and column of a syntax error, and duplicate keys.
@@ -27,9 +35,37 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as jsyaml from 'js-yaml';
 import { CollectionTag, LineCounter, Pair, parseDocument, Scalar, ScalarTag, YAMLMap } from 'yaml';
 import { InputError, SourcePosition, TemplateInput } from './input';
+
+/**
+ * What the reader takes, at most. Each is far above what CloudFormation deploys (its quotas on a
+ * template's size, its resources and a stack's outputs, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)
+ * and what this check's benchmark reads (one 10.6 MB template of 20,034 resources, docs/BENCHMARKS.md),
+ * and low enough that hostile input (a YAML alias bomb, a "diamond" of nested stacks each naming
+ * the next twice, a file of brackets) is refused as unusable input in well under a second.
+ */
+export const READ_LIMITS: ReadLimits = Object.freeze({
+  fileBytes: 32 * 1024 * 1024,
+  totalBytes: 256 * 1024 * 1024,
+  templates: 5_000,
+  depth: 128,
+  aliases: 1_000,
+});
+
+/** Limits on reading: `READ_LIMITS`, unless a test gives others. */
+export interface ReadLimits {
+  /** The size of one file, in bytes. */
+  readonly fileBytes: number;
+  /** The size of all files read in one run, in bytes. */
+  readonly totalBytes: number;
+  /** The templates read in one run, nested stacks included (each nested stack is a template of its own). */
+  readonly templates: number;
+  /** How deep mappings and lists nest in a template. */
+  readonly depth: number;
+  /** How many aliases a YAML file may use (the `yaml` package's guard against alias bombs). */
+  readonly aliases: number;
+}
 
 /**
  * The templates named by `paths`: each a template file (`.json`, `.yaml`, `.yml`, `.template`,
@@ -38,8 +74,8 @@ import { InputError, SourcePosition, TemplateInput } from './input';
  * given twice, or given and also reached as a nested stack, is read once.
  * @throws InputError for a path that is not usable input
  */
-export function readInputs(paths: string[]): ReadResult {
-  const r: Reading = { notes: [], ids: new Set<string>() };
+export function readInputs(paths: string[], limits: ReadLimits = READ_LIMITS): ReadResult {
+  const r: Reading = { notes: [], ids: new Set<string>(), bytes: 0, templates: 0, parsed: new Map(), limits };
   const roots: Loaded[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
@@ -50,13 +86,16 @@ export function readInputs(paths: string[]): ReadResult {
       throw new InputError(p, code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read: ${code}`);
     }
     if (stat.isDirectory()) {
-      roots.push(...readAssembly(r, p, p, new Set()));
+      roots.push(...readAssembly(r, p, p, realPath(p), new Set()));
     } else if (path.basename(p) === 'manifest.json') {
       throw new InputError(p, `a cloud assembly's manifest: give its directory (${path.dirname(p)}) instead`);
     } else {
       const { template, positions } = readTemplate(r, p);
       const input: TemplateInput = { id: claim(r.ids, p, p), template, file: p, positions };
-      roots.push({ input, nested: readNested(r, input, template, assetsBesides(r, p), [p]), inAssembly: false });
+      counted(r, p);
+      // a loose template's nested stacks: beside it or below, never elsewhere
+      const inside = path.dirname(realPath(p));
+      roots.push({ input, nested: readNested(r, input, template, assetsBesides(r, p, inside), [p], inside), inAssembly: false });
     }
   }
   // The same template given twice (`cdk.out/*.template.json` and `cdk.out`), or given alone and
@@ -87,10 +126,45 @@ export interface ReadResult {
   readonly notes: string[];
 }
 
-/** One call's reading: the notes it makes and the template ids it has given out. */
+/** One call's reading: the notes it makes, the template ids it has given out, and what it has read so far. */
 interface Reading {
   readonly notes: string[];
   readonly ids: Set<string>;
+  /** Bytes read, all files. */
+  bytes: number;
+  /** Templates taken, nested stacks included. */
+  templates: number;
+  /** Each template file parsed once, by real path, however many stacks use it. */
+  readonly parsed: Map<string, ParsedTemplate>;
+  readonly limits: ReadLimits;
+}
+
+interface ParsedTemplate {
+  readonly template: Template;
+  readonly positions: Map<string, SourcePosition>;
+}
+
+/** One more template taken; refused past `READ_LIMITS.templates`. */
+function counted(r: Reading, file: string): void {
+  if (++r.templates > r.limits.templates) {
+    throw new InputError(file, `more than ${r.limits.templates} templates (nested stacks counted each time they are nested): `
+      + 'not an app CloudFormation deploys; give fewer stacks, or the stacks of one app');
+  }
+}
+
+/** The real path of an existing file or directory (symbolic links resolved); the path itself when it cannot be resolved. */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Whether `file` (an existing path) is `dir` or lies below it, by real path: neither `../` nor a symbolic link leads out. */
+function isInside(file: string, dir: string): boolean {
+  const real = realPath(file);
+  return real === dir || real.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
 function note(r: Reading, file: string, line: number, column: number, message: string): void {
@@ -119,12 +193,13 @@ function claim(ids: Set<string>, id: string, qualified: string): string {
  * The stacks of a cloud assembly: `aws:cloudformation:stack` artifacts, and those of nested
  * assemblies (`cdk:cloud-assembly`, one per CDK Stage, in `properties.directoryName`).
  */
-function readAssembly(r: Reading, dir: string, root: string, visited: Set<string>): Loaded[] {
+function readAssembly(r: Reading, dir: string, root: string, inside: string, visited: Set<string>): Loaded[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!isFile(manifestFile)) {
     throw new InputError(dir, 'not a cloud assembly: no manifest.json; give a template file or a cdk.out directory');
   }
-  visited.add(path.resolve(dir));
+  if (!isInside(manifestFile, inside)) throw outside(manifestFile, inside);
+  visited.add(realPath(dir));
   const manifest = readJsonFile(r, manifestFile);
   const artifacts = isMapping(manifest) && isMapping(manifest.artifacts) ? manifest.artifacts : {};
   const loaded: Loaded[] = [];
@@ -137,7 +212,9 @@ function readAssembly(r: Reading, dir: string, root: string, visited: Set<string
       }
       const file = path.join(dir, properties.templateFile);
       if (!isFile(file)) throw new InputError(file, `no such file (the template of stack artifact ${artifactId} in ${manifestFile})`);
+      if (!isInside(file, inside)) throw outside(file, inside, `the template of stack artifact ${artifactId} in ${manifestFile}`);
       const { template, positions } = readTemplate(r, file);
+      counted(r, file);
       const name = typeof artifact.displayName === 'string' ? artifact.displayName : artifactId;
       const input: TemplateInput = {
         id: claim(r.ids, name, path.join(root, name)),
@@ -147,23 +224,30 @@ function readAssembly(r: Reading, dir: string, root: string, visited: Set<string
         stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
         ...environment(artifact.environment),
       };
-      loaded.push({ input, nested: readNested(r, input, template, assetsBesides(r, file), [file]), inAssembly: true });
+      loaded.push({ input, nested: readNested(r, input, template, assetsBesides(r, file, inside), [file], inside), inAssembly: true });
     } else if (artifact.type === 'cdk:cloud-assembly') {
       if (typeof properties.directoryName !== 'string') {
         throw new InputError(manifestFile, `nested assembly artifact ${artifactId} has no properties.directoryName`);
       }
       const nestedDir = path.join(dir, properties.directoryName);
-      if (visited.has(path.resolve(nestedDir))) continue;
+      if (visited.has(realPath(nestedDir))) continue;
       if (!isFile(path.join(nestedDir, 'manifest.json'))) {
         throw new InputError(manifestFile, `nested assembly artifact ${artifactId}: ${nestedDir} holds no manifest.json`);
       }
-      loaded.push(...readAssembly(r, nestedDir, root, visited));
+      if (!isInside(nestedDir, inside)) throw outside(nestedDir, inside, `nested assembly artifact ${artifactId} in ${manifestFile}`);
+      loaded.push(...readAssembly(r, nestedDir, root, inside, visited));
     }
   }
   if (dir === root && loaded.length === 0) {
     throw new InputError(dir, 'the cloud assembly holds no CloudFormation stack');
   }
   return loaded;
+}
+
+/** A file or directory named by a manifest that lies outside the cloud assembly: refused, never read. */
+function outside(file: string, inside: string, what?: string): InputError {
+  return new InputError(file, `outside the cloud assembly ${inside}${what ? ` (${what})` : ''}, by its real path: not read; `
+    + 'a cloud assembly names only files inside its directory');
 }
 
 /** Account and region from an artifact's `aws://ACCOUNT/REGION`, unless `unknown-account`, `unknown-region`. */
@@ -188,7 +272,7 @@ function environment(env: unknown): { account?: string; region?: string } {
  * whose template is not found is left out: the engine sees only its resource.
  */
 function readNested(
-  r: Reading, parent: TemplateInput, template: Template, assets: Map<string, string>, chain: string[],
+  r: Reading, parent: TemplateInput, template: Template, assets: Map<string, string>, chain: string[], inside: string,
 ): TemplateInput[] {
   const dir = path.dirname(parent.file!);
   const found: TemplateInput[] = [];
@@ -196,6 +280,10 @@ function readNested(
     if (!isMapping(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const file = nestedTemplateFile(resource, dir, assets);
     if (!file || chain.some((f) => path.resolve(f) === path.resolve(file))) continue;
+    if (!isInside(file, inside)) {
+      note(r, parent.file!, 1, 1, `nested stack ${logicalId}: its template ${file} is outside ${inside}, by its real path: not read`);
+      continue;
+    }
     const { template: nestedTemplate, positions } = readTemplate(r, file);
     // unique, as its parent's id is and its logical ID is in the parent
     const id = `${parent.id}/${logicalId}`;
@@ -210,7 +298,8 @@ function readNested(
       ...(parent.account !== undefined ? { account: parent.account } : {}),
       ...(parent.region !== undefined ? { region: parent.region } : {}),
     };
-    found.push(input, ...readNested(r, input, nestedTemplate, assets, [...chain, file]));
+    counted(r, file);
+    found.push(input, ...readNested(r, input, nestedTemplate, assets, [...chain, file], inside));
   }
   return found;
 }
@@ -244,10 +333,10 @@ function nestedTemplateFile(resource: Mapping, dir: string, assets: Map<string, 
  * The file assets of the asset manifest CDK writes beside `<artifact>.template.json`, as object
  * key (the S3 key in a nested stack's `TemplateURL`) to source path. Empty when there is none.
  */
-function assetsBesides(r: Reading, templateFile: string): Map<string, string> {
+function assetsBesides(r: Reading, templateFile: string, inside: string): Map<string, string> {
   const assets = new Map<string, string>();
   const file = templateFile.replace(/\.template\.json$/, '.assets.json');
-  if (file === templateFile || !isFile(file)) return assets;
+  if (file === templateFile || !isFile(file) || !isInside(file, inside)) return assets;
   const manifest = readJsonFile(r, file);
   const files = isMapping(manifest) && isMapping(manifest.files) ? manifest.files : {};
   for (const asset of Object.values(files)) {
@@ -272,8 +361,18 @@ interface Template extends Mapping {
 }
 
 /** A template file, parsed and checked to be a CloudFormation template, and where its resources are written. */
-function readTemplate(r: Reading, file: string): { template: Template; positions: Map<string, SourcePosition> } {
-  const text = readText(file);
+function readTemplate(r: Reading, file: string): ParsedTemplate {
+  const key = realPath(file);
+  let parsed = r.parsed.get(key);
+  if (!parsed) {
+    parsed = parseTemplate(r, file);
+    r.parsed.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseTemplate(r: Reading, file: string): ParsedTemplate {
+  const text = readText(r, file);
   const positions = new Map<string, SourcePosition>();
   const value = isJson(file, text) ? parseJson(r, file, text, positions) : parseYaml(r, file, text, positions);
   if (value === null || value === undefined) throw new InputError(file, 'empty file: not a CloudFormation template');
@@ -298,11 +397,22 @@ function isJson(file: string, text: string): boolean {
   return /^\s*[{[]/.test(text);
 }
 
-function readText(file: string): string {
+function readText(r: Reading, file: string): string {
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > r.limits.fileBytes) {
+      throw new InputError(file, `${megabytes(size)}: larger than the ${megabytes(r.limits.fileBytes)} this check reads in a file `
+        + '(CloudFormation deploys no template near that size)');
+    }
+    r.bytes += size;
+    if (r.bytes > r.limits.totalBytes) {
+      throw new InputError(file, `more than ${megabytes(r.limits.totalBytes)} read in all: larger input than any app's templates; `
+        + 'give the stacks of one app');
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   text = text.replace(/^\uFEFF/, '');
@@ -311,14 +421,18 @@ function readText(file: string): string {
 }
 
 function readJsonFile(r: Reading, file: string): unknown {
-  return parseJson(r, file, readText(file));
+  return parseJson(r, file, readText(r, file));
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** JSON text, checked; the positions of the keys of its top-level Resources go to `positions`. */
 function parseJson(r: Reading, file: string, text: string, positions?: Map<string, SourcePosition>): unknown {
   const duplicates: Array<{ offset: number; key: string }> = [];
   const resources: Array<{ offset: number; key: string }> = [];
-  const problem = jsonProblem(text, duplicates, resources);
+  const problem = jsonProblem(text, duplicates, resources, r.limits.depth);
   const at = lineAndColumn(text);
   if (problem) {
     const { line, column } = at(problem.offset);
@@ -357,7 +471,7 @@ function lineAndColumn(text: string): (offset: number) => SourcePosition {
  * Duplicate keys go to `duplicates`.
  */
 function jsonProblem(
-  text: string, duplicates: Array<{ offset: number; key: string }>, resources: Array<{ offset: number; key: string }>,
+  text: string, duplicates: Array<{ offset: number; key: string }>, resources: Array<{ offset: number; key: string }>, limit: number,
 ): { offset: number; message: string } | undefined {
   let i = 0;
   class Problem {
@@ -402,6 +516,9 @@ function jsonProblem(
   const value = (depth: number, collect: boolean): void => {
     space();
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= limit) {
+      fail(`nested deeper than ${limit} levels: not a CloudFormation template`);
+    }
     if (c === '{') {
       i++;
       const keys = new Set<string>();
@@ -504,9 +621,10 @@ const CFN_TAGS: Array<ScalarTag | CollectionTag> = Object.entries(SHORT_FORMS).f
 
 /**
  * YAML 1.2 with the core schema, as JSON reads: `yes`, `no`, `on`, `off` and dates such as
- * `2010-09-09` stay strings.
+ * `2010-09-09` stay strings. A quoted string continued on a line no deeper than its key (which
+ * CloudFormation reads) is indented and the text read again, at most `MAX_REPAIRS` times.
  */
-function parseYaml(r: Reading, file: string, text: string, positions: Map<string, SourcePosition>, uniqueKeys = true): unknown {
+function parseYaml(r: Reading, file: string, text: string, positions: Map<string, SourcePosition>, uniqueKeys = true, repairs = 0): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.2',
@@ -516,6 +634,11 @@ function parseYaml(r: Reading, file: string, text: string, positions: Map<string
     prettyErrors: false,
     lineCounter,
   });
+  const unquoted = doc.errors.find((e) => e.code === 'MISSING_CHAR' && /^Missing closing .?quote/.test(e.message));
+  if (unquoted && repairs < MAX_REPAIRS) {
+    const repaired = indentQuotedContinuation(text, lineCounter.linePos(unquoted.pos[0]).line);
+    if (repaired !== undefined) return parseYaml(r, file, repaired, positions, uniqueKeys, repairs + 1);
+  }
   // a duplicate key: noted, and the document read again keeping the last
   const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0 && duplicates.length === doc.errors.length) {
@@ -523,24 +646,10 @@ function parseYaml(r: Reading, file: string, text: string, positions: Map<string
       const { line, col } = lineCounter.linePos(d.pos[0]);
       note(r, file, line, col, `duplicate key ${JSON.stringify(keyAt(text, d.pos[0]))}: the last one is read, as CloudFormation does`);
     }
-    return parseYaml(r, file, text, positions, false);
+    return parseYaml(r, file, text, positions, false, repairs);
   }
   // an unknown tag is only a warning for the parser; CloudFormation refuses it
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-  if (problem && !['DUPLICATE_KEY', 'MULTIPLE_DOCS', 'TAG_RESOLVE_FAILED'].includes(problem.code)) {
-    const lenient = parseYamlLeniently(text);
-    if (lenient !== undefined) {
-      // js-yaml keeps no positions: each resource at the first line that starts with its logical ID as a key
-      const lines = text.split(/\r?\n/);
-      const resources = isMapping(lenient) && isMapping(lenient.Resources) ? Object.keys(lenient.Resources) : [];
-      for (const logicalId of resources) {
-        const key = new RegExp(`^(\\s*)("${escapeRegExp(logicalId)}"|'${escapeRegExp(logicalId)}'|${escapeRegExp(logicalId)})\\s*:`);
-        const index = lines.findIndex((l) => key.test(l));
-        if (index >= 0) positions.set(logicalId, { line: index + 1, column: key.exec(lines[index])![1].length + 1 });
-      }
-      return lenient;
-    }
-  }
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     const message = problem.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(keyAt(text, problem.pos[0]))}`
@@ -558,32 +667,69 @@ function parseYaml(r: Reading, file: string, text: string, positions: Map<string
       }
     }
   }
+  let value: unknown;
   try {
-    return doc.toJS();
+    value = doc.toJS({ maxAliasCount: r.limits.aliases });
   } catch (e) {
     // aliases that expand without bound ("billion laughs")
     throw new InputError(file, `invalid YAML: ${(e as Error).message}`);
   }
+  if (deeperThan(value, r.limits.depth)) {
+    throw new InputError(file, `nested deeper than ${r.limits.depth} levels: not a CloudFormation template`);
+  }
+  return value;
 }
 
-/** js-yaml types for the short forms, giving the same long forms as CFN_TAGS. */
-const JS_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend(Object.entries(SHORT_FORMS).flatMap(([short, name]) =>
-  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new jsyaml.Type(`!${short}`, {
-    kind,
-    construct: (data: unknown) => {
-      if (short !== 'GetAtt' || kind !== 'scalar' || typeof data !== 'string') return { [name]: data ?? '' };
-      const dot = data.indexOf('.');
-      return { [name]: dot > 0 ? [data.slice(0, dot), data.slice(dot + 1)] : data };
-    },
-  }))));
+/** How many unclosed quoted strings one file may have repaired: real templates have a handful. */
+const MAX_REPAIRS = 100;
 
-/** The template read by js-yaml 4 (core schema, the last of duplicate keys kept), or undefined when it refuses it too. */
-function parseYamlLeniently(text: string): unknown {
-  try {
-    return jsyaml.load(text, { schema: JS_YAML_SCHEMA, json: true });
-  } catch {
-    return undefined;
+/**
+ * The text with the quoted string that opens on `line` (1-based) and does not close there indented:
+ * each following line up to the closing quote, where no deeper than the string's line, gets the
+ * indentation of that line plus two. Undefined when no quoted string opens there or none closes.
+ */
+function indentQuotedContinuation(text: string, line: number): string | undefined {
+  const lines = text.split('\n');
+  const first = lines[line - 1];
+  if (first === undefined) return undefined;
+  // the opening quote: the last quote on the line that starts a value (after `key:` or `- `)
+  const open = /^(\s*)(?:-\s+)*(?:[^\s#"'][^#"']*?:\s+)?(["'])/.exec(first);
+  if (!open) return undefined;
+  const quote = open[2];
+  const indent = open[1].length;
+  let rest = first.slice(open[0].length);
+  for (let i = line; ; i++) {
+    if (closes(rest, quote)) break;
+    if (i >= lines.length) return undefined;
+    rest = lines[i];
+    const own = /^\s*/.exec(rest)![0].length;
+    if (own <= indent && rest.trim() !== '') lines[i] = ' '.repeat(indent + 2) + rest.slice(own);
   }
+  return lines.join('\n');
+}
+
+/** Whether a quoted string's text (after its opening quote, or a continuation line) holds the closing quote. */
+function closes(text: string, quote: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a parsed value nests deeper than `limit` mappings and lists (walked without recursion). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The mapping key written at an offset, for the duplicate-key message. */
@@ -594,10 +740,6 @@ function keyAt(text: string, offset: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function isMapping(value: unknown): value is Mapping {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
