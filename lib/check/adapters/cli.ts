@@ -131,15 +131,15 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
     findings = analyze(read.inputs, ASPECT_RULES);
   } catch (e) {
     if (e instanceof InputError) {
-      out.stderr(`${e.message}\n`);
+      out.stderr(`${printable(e.message)}\n`);
     } else {
       // a bug here must not read as "the check found an error" (exit 1)
-      out.stderr(`internal error: ${oneLine(e instanceof Error ? e.message : String(e))} (please report)\n`);
+      out.stderr(`internal error: ${printable(oneLine(e instanceof Error ? e.message : String(e)))} (please report)\n`);
     }
     return 2;
   }
   // how the input was read, where it matters (a duplicate key): on stderr, apart from the findings
-  for (const n of notes) out.stderr(`note: ${n}\n`);
+  for (const n of notes) out.stderr(`note: ${printable(n)}\n`);
   const errors = findings.filter((f) => f.level === 'error');
   const warnings = findings.filter((f) => f.level === 'warning');
   if (format === 'json') {
@@ -151,7 +151,7 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
     return errors.length > 0 ? 1 : 0;
   }
   for (const f of [...errors, ...warnings]) {
-    out.stdout(`${f.level.padEnd(7)} ${f.file ?? f.templateId} ${f.logicalId} [${f.ruleId}] ${oneLine(f.message)}\n`);
+    out.stdout(`${f.level.padEnd(7)} ${printable(f.file ?? f.templateId)} ${printable(f.logicalId)} [${f.ruleId}] ${printable(oneLine(f.message))}\n`);
   }
   out.stdout(`${errors.length} error(s), ${warnings.length} warning(s)\n`);
   return errors.length > 0 ? 1 : 0;
@@ -159,6 +159,17 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Text from the input made safe to print on a terminal: control characters (C0, DEL, C1) and the
+ * Unicode controls that reorder text (bidirectional overrides and isolates) written as `\u{..}`,
+ * so that a logical ID or a file name cannot forge a line (`0 error(s)`), move the cursor or hide
+ * what follows.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** This package's version, from the nearest package.json of that name above this file. */

@@ -251,3 +251,25 @@ describe('a Site-to-Site VPN through the CLI', () => {
     expect(cli).toEqual(aspect);
   });
 });
+
+describe('text from the input printed safely', () => {
+  test('escapes control characters in a logical ID: no forged count line, no terminal escape', () => {
+    const forged = 'Cluster\n0 error(s), 0 warning(s)\u001b[2K\u202e';
+    const template = fs.readFileSync(path.join(fixtures, 'private-dns-hostnames-off.yaml'), 'utf8').replace(/^  Cluster:/m, `  ${JSON.stringify(forged)}:`);
+    expect(template).toContain('\\u001b'); // the fixture has the cluster under that key
+    const file = write('forged.yaml', template);
+    const result = run('check', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(/[\u001b\u202e]/);
+    const printed = lines(result.stdout);
+    expect(printed.filter((l) => /^\d+ error\(s\), \d+ warning\(s\)$/.test(l))).toHaveLength(1);
+    expect(printed).toContainEqual(expect.stringContaining(`${file} Cluster\\u{a}0 error(s), 0 warning(s)\\u{1b}[2K\\u{202e} [VpcDnsHostnames]`));
+  });
+
+  test('escapes control characters in a refusal naming the file', () => {
+    const file = write('bad\u001b[31m.json', '{"Resources": ');
+    const result = run('check', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`${path.join(tmp, 'bad\\u{1b}[31m.json')}:1:15: invalid JSON: unexpected end of file, expected a value\n`);
+  });
+});
