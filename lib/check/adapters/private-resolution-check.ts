@@ -1,10 +1,10 @@
 import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
-import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { ClusterReport, clusterReport, reportMarkdown } from '../outputs/flow-report';
 import { checkTree, isAcknowledged, TreeFinding } from './tree-check';
 import { ALL_RULES } from '../rules';
+import { writeReportFiles } from './report-files';
 import { ASPECT_RULES } from './rule-sets';
 
 /**
@@ -133,10 +133,11 @@ export class PrivateResolutionCheck implements IAspect {
   private writeReports(unit: IConstruct, reports: ClusterReport[], clusters: IConstruct[]): void {
     if (reports.length === 0 || !Stage.isStage(unit)) return;
     const dir = path.join(unit.outdir, PrivateResolutionCheck.REPORT_DIR);
-    fs.mkdirSync(dir, { recursive: true });
     // two files for the whole unit, a section (an entry) per cluster: files cost more than their text
-    fs.writeFileSync(path.join(dir, 'flow-report.md'), reports.map(reportMarkdown).join('\n'));
-    fs.writeFileSync(path.join(dir, 'flow-report.json'), JSON.stringify({ clusters: reports }, undefined, 2) + '\n');
+    writeReportFiles(dir, {
+      'flow-report.md': reports.map(reportMarkdown).join('\n'),
+      'flow-report.json': JSON.stringify({ clusters: reports }, undefined, 2) + '\n',
+    });
     // One line where the CDK CLI runs the app (it sets CDK_OUTDIR), on stderr, which the CLI
     // passes on: an annotation would be printed as a block of four lines (a stack frame of this
     // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
