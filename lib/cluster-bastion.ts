@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { CfnResource, Fn, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -410,8 +409,7 @@ function resolveKubectlZip(scope: IConstruct, cluster: eks.ICluster, props: Clus
       );
     }
     // named by the content: a zip replaced in place is a new asset
-    const content = crypto.createHash('sha256').update(fs.readFileSync(props.kubectlZipPath)).digest('hex');
-    return kubectlAsset(props.kubectlZipPath, `zip:${content}`, 'kubectlZipPath');
+    return kubectlAsset(props.kubectlZipPath, 'kubectlZipPath');
   }
   const version = props.kubernetesVersion?.version ?? clusterVersion(cluster);
   if (version === undefined) {
@@ -443,7 +441,7 @@ function resolveKubectlZip(scope: IConstruct, cluster: eks.ICluster, props: Clus
       scope,
     );
   }
-  return kubectlAsset(bundled.zipPath, `package:${bundled.packageId}:${fs.statSync(bundled.zipPath).size}`, `the layer zip of ${bundled.packageId}`);
+  return kubectlAsset(bundled.zipPath, `the layer zip of ${bundled.packageId}`);
 }
 
 /** The version an in-app cluster was created with, read from its CloudFormation resource. */

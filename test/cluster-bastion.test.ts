@@ -240,6 +240,33 @@ describe('ClusterBastion options', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  test('pins the kubectl made from the source zip, never a cached file swapped in: the cache is rewritten', () => {
+    const zip = layerZip(33);
+    const bastionIn = (id: string) => {
+      const stack = new Stack(testApp(), id);
+      const made = new ClusterBastion(stack, 'Bastion', { cluster: plainCluster(stack, eks.KubernetesVersion.V1_30), kubectlZipPath: zip });
+      const asset = (made.node.findChild('Kubectl') as s3assets.Asset).assetPath;
+      return { asset, userData: JSON.stringify(stack.resolve(made.instance.userData.render())) };
+    };
+    const first = bastionIn('First');
+    // the cache is named by the SHA-256 of the source zip's bytes
+    const sourceSha = crypto.createHash('sha256').update(fs.readFileSync(zip)).digest('hex');
+    expect(path.basename(first.asset)).toBe(`kubectl-${sourceSha}.zip`);
+    const good = fs.readFileSync(first.asset);
+    const goodSha = crypto.createHash('sha256').update(good).digest('hex');
+    // GIVEN another zip swapped in at the cached name (a restored CI cache, say)
+    const swapped = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swap-')), 'evil.zip');
+    execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1],"w"); z.writestr("kubectl/kubectl","#!/bin/sh\\necho owned"); z.close()', swapped]);
+    fs.copyFileSync(swapped, first.asset);
+    // WHEN the next bastion is synthesized
+    const second = bastionIn('Second');
+    // THEN the cache holds the kubectl of the source again, and that is what is pinned
+    expect(second.asset).toBe(first.asset);
+    expect(fs.readFileSync(second.asset).equals(good)).toBe(true);
+    expect(second.userData).toContain(`${goodSha}  /tmp/kubectl.zip`);
+    expect(second.userData).not.toContain(crypto.createHash('sha256').update(fs.readFileSync(swapped)).digest('hex'));
+  });
+
   test('refuses a kubectlZipPath that is not a file', () => {
     const stack = new Stack(testApp(), 'MissingZip');
     expect(() => new ClusterBastion(stack, 'Bastion', { cluster: plainCluster(stack), kubectlZipPath: '/nowhere/kubectl.zip' })).toThrow(

