@@ -266,6 +266,15 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
   }
   if (lab.bastion) {
     new CfnOutput(stack, 'BastionSessionCommand', { value: lab.bastion.sessionCommand });
+    new CfnOutput(stack, 'BastionPortForwardCommand', {
+      description: 'kubectl on your machine as yourself (your role in -c adminPrincipals): forwards localhost:8443 to the endpoint through the bastion; '
+        + 'use the BastionPortForwardKubeconfig output as your kubeconfig',
+      value: lab.bastion.portForwardCommand,
+    });
+    new CfnOutput(stack, 'BastionPortForwardKubeconfig', {
+      description: 'A kubeconfig for BastionPortForwardCommand: server https://127.0.0.1:8443, the endpoint\'s name kept for TLS, tokens from your own credentials',
+      value: lab.bastion.portForwardKubeconfig,
+    });
     new CfnOutput(stack, 'ProveEndpoint', {
       description: 'Runs the proof on the bastion; then: aws ssm get-command-invocation --command-id <id> --instance-id <bastion> --query StandardOutputContent --output text',
       value: lab.bastion.proofCommand,

@@ -62,6 +62,8 @@ const cluster = new EndpointCluster(stack, 'Cluster', {
   remoteNodeNetworks: [REMOTE_NODES],
   remotePodNetworks: [REMOTE_PODS],
   hybridNodesRole: nodesRole,
+  // the people who administer the cluster, each as themselves (the bastion is read-only)
+  adminPrincipals: ['arn:aws:iam::123456789012:role/platform-admins'],
 });
 
 // nodeadm reads the cluster's endpoint and certificate, and deregisters the node on uninstall

@@ -16,6 +16,8 @@ const cluster = new EndpointCluster(stack, 'Cluster', {
   mode: EndpointMode.PRIVATE,
   egress: ClusterEgress.ISOLATED,
   compute: ClusterCompute.AUTO_MODE,
+  // the people who administer the cluster, each as themselves (the bastion is read-only)
+  adminPrincipals: ['arn:aws:iam::123456789012:role/platform-admins'],
 });
 
 new CfnOutput(stack, 'VpcEndpoints', {

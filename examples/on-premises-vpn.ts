@@ -45,6 +45,8 @@ const cluster = new EndpointCluster(stack, 'Cluster', {
   vpc,
   vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
   connectedCidrs: [ON_PREMISES],
+  // the people who administer the cluster, each as themselves (the bastion is read-only)
+  adminPrincipals: ['arn:aws:iam::123456789012:role/platform-admins'],
 });
 
 new CfnOutput(stack, 'ClusterEndpoint', {

@@ -53,6 +53,8 @@ const runner = new ec2.Instance(tools, 'CiRunner', {
 const cluster = new EndpointCluster(stack, 'Cluster', {
   mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
   connectedVpcs: [toolsVpc],
+  // the people who administer the cluster, each as themselves (the bastion is read-only)
+  adminPrincipals: ['arn:aws:iam::123456789012:role/platform-admins'],
 });
 
 // The peering (same account and region: accepted on creation) and the routes both ways.

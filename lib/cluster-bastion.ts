@@ -41,9 +41,13 @@ export interface ClusterBastionOptions {
   readonly kubectlZipPath?: string;
 
   /**
-   * The EKS access policies granted to the bastion's role through an access entry.
-   * Give an empty list to create no access entry (grant access yourself).
-   * @default - AmazonEKSClusterAdminPolicy at cluster scope
+   * The EKS access policies granted to the bastion's role through an access entry. Everyone who
+   * can open a session on the bastion (or send it a command) acts as that role, and EKS's audit
+   * log names the role, not the person: give it more than reading only where that is meant.
+   * `AmazonEKSClusterAdminPolicy` makes the bastion a shared cluster admin (the lab's choice).
+   * Give an empty list to create no access entry: then the bastion is a network path only, used
+   * through `portForwardCommand` with each person's own identity.
+   * @default - AmazonEKSViewPolicy at cluster scope: read-only
    * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
    */
   readonly accessPolicies?: eks.IAccessPolicy[];
@@ -158,6 +162,31 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
 
   /** The access entry of the bastion's role, unless `accessPolicies` was empty. */
   public readonly accessEntry?: eks.AccessEntry;
+
+  /**
+   * The `aws ssm start-session` line that forwards local port 8443 through the bastion to the
+   * cluster endpoint's port 443 (`AWS-StartPortForwardingSessionToRemoteHost`): `kubectl` then
+   * runs on your own machine, as your own IAM identity, with `portForwardKubeconfig`. Nothing of
+   * the bastion's role is used, and EKS's audit log names you. Your principal needs an access
+   * entry (`EndpointCluster`'s `adminPrincipals`, or `cluster.grantAccess()`) and
+   * `grantPortForwarding()`.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html#sessions-remote-port-forwarding
+   */
+  public readonly portForwardCommand: string;
+
+  /**
+   * A kubeconfig for `portForwardCommand`: the server is `https://127.0.0.1:8443`, the endpoint's
+   * own name is kept for TLS (`tls-server-name`), so the API server's certificate is checked as
+   * usual, and tokens come from `aws eks get-token` with your own credentials.
+   */
+  public readonly portForwardKubeconfig: string;
+
+  /** The bastion's access when `accessPolicies` is not given: AmazonEKSViewPolicy at cluster scope, read-only. */
+  public static readonly DEFAULT_ACCESS_POLICY: eks.IAccessPolicy =
+    eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER });
+
+  /** The local port `portForwardCommand` listens on and `portForwardKubeconfig` connects to. */
+  public static readonly PORT_FORWARD_LOCAL_PORT = 8443;
 
   constructor(scope: Construct, id: string, props: ClusterBastionProps) {
     super(scope, id);
@@ -281,6 +310,12 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     // Metadata changes no resource on update.
     this.instance.instance.addMetadata(CLIENT_METADATA_KEY, { client: CLUSTER_BASTION_CLIENT });
     this.sessionCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region}`;
+    const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
+    this.portForwardCommand = `aws ssm start-session --target ${this.instanceId} --region ${Stack.of(this).region} ` +
+      `--document-name ${PORT_FORWARD_DOCUMENT} --parameters host=${host},portNumber=443,localPortNumber=${ClusterBastion.PORT_FORWARD_LOCAL_PORT}`;
+    this.portForwardKubeconfig = kubeconfig(cluster, Stack.of(this).region, {
+      server: `https://127.0.0.1:${ClusterBastion.PORT_FORWARD_LOCAL_PORT}`, tlsServerName: host,
+    }).join('\n') + '\n';
 
     // In-VPC clients reach the private endpoint through the EKS-owned ENIs, which carry the
     // cluster security group and the cluster's additional security groups: without this rule
@@ -315,9 +350,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions; the first are the AWSCloud9SSMInstanceProfile set and nothing more.'],
     ]);
 
-    const policies = props.accessPolicies ?? [
-      eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
-    ];
+    const policies = props.accessPolicies ?? [ClusterBastion.DEFAULT_ACCESS_POLICY];
     if (policies.length > 0) {
       this.accessEntry = new eks.AccessEntry(this, 'AccessEntry', {
         cluster,
@@ -330,8 +363,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   /**
    * Lets a principal open a session on this bastion, and nothing more: `ssm:StartSession` on
    * this instance with the default shell document only (the document access check on), and
-   * `ssm:TerminateSession`/`ssm:ResumeSession` on its own sessions. Whoever holds it is root on
-   * the bastion and has the bastion's cluster access: grant it as you would that access.
+   * `ssm:TerminateSession`/`ssm:ResumeSession` on its own sessions. Whoever holds it has a shell
+   * as `ssm-user` (no sudo rule) and, through the instance's role, the bastion's cluster access:
+   * grant it as you would that access. `grantPortForwarding()` gives a way in without it.
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
    */
   public grantSession(grantee: iam.IGrantable): iam.Grant {
@@ -342,6 +376,34 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       resourceArns: [
         stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }),
         stack.formatArn({ service: 'ssm', resource: 'document', resourceName: 'SSM-SessionManagerRunShell' }),
+      ],
+      conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    const own = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+      resourceArns: [stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '${aws:userid}-*' })],
+    });
+    return start.combine(own);
+  }
+
+  /**
+   * Lets a principal forward a local port through this bastion to the cluster endpoint's port
+   * 443, and nothing more: `ssm:StartSession` on this instance with the AWS-owned
+   * `AWS-StartPortForwardingSessionToRemoteHost` document only (the document access check on), and
+   * `ssm:TerminateSession`/`ssm:ResumeSession` on its own sessions. It gives no shell on the
+   * bastion and none of the bastion's rights: in the cluster, the principal is itself.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
+   */
+  public grantPortForwarding(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const start = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartSession'],
+      resourceArns: [
+        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }),
+        // an AWS-owned document: its ARN has no account
+        stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: PORT_FORWARD_DOCUMENT }),
       ],
       conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
     });
@@ -485,21 +547,24 @@ function proofScript(cluster: eks.ICluster): string[] {
  * kubeconfig holds no secret: kubectl asks `aws eks get-token`, which signs a token
  * locally with the instance role.
  */
-function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): string[] {
+/** The AWS-owned Session Manager document that forwards a local port to a host the instance reaches. */
+const PORT_FORWARD_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteHost';
+
+/**
+ * A kubeconfig for the cluster, as lines: the endpoint and CA, tokens from `aws eks get-token`
+ * (signed locally with whatever credentials run it). It holds no secret. `via` points it at a
+ * forwarded port, keeping the endpoint's name for TLS.
+ */
+function kubeconfig(cluster: eks.ICluster, region: string, via?: { server: string; tlsServerName: string }): string[] {
   const name = cluster.clusterName;
-  const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
   return [
-    `python3 -c "import zipfile,sys; sys.stdout.buffer.write(zipfile.ZipFile('${zipPath}').read('kubectl/kubectl'))" > /usr/local/bin/kubectl`,
-    'chmod 0755 /usr/local/bin/kubectl',
-    `rm -f '${zipPath}'`,
-    'mkdir -p /etc/skel/.kube',
-    "cat > /etc/skel/.kube/config <<'KUBECONFIG'",
     'apiVersion: v1',
     'kind: Config',
     'clusters:',
     `- name: ${name}`,
     '  cluster:',
-    `    server: ${cluster.clusterEndpoint}`,
+    `    server: ${via?.server ?? cluster.clusterEndpoint}`,
+    ...(via ? [`    tls-server-name: ${via.tlsServerName}`] : []),
     `    certificate-authority-data: ${cluster.clusterCertificateAuthorityData}`,
     'users:',
     `- name: ${name}`,
@@ -515,13 +580,28 @@ function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): s
     `    cluster: ${name}`,
     `    user: ${name}`,
     `current-context: ${name}`,
+  ];
+}
+
+function bootCommands(cluster: eks.ICluster, zipPath: string, region: string): string[] {
+  const host = Fn.select(2, Fn.split('/', cluster.clusterEndpoint));
+  return [
+    `python3 -c "import zipfile,sys; sys.stdout.buffer.write(zipfile.ZipFile('${zipPath}').read('kubectl/kubectl'))" > /usr/local/bin/kubectl`,
+    'chmod 0755 /usr/local/bin/kubectl',
+    `rm -f '${zipPath}'`,
+    'mkdir -p /etc/skel/.kube',
+    "cat > /etc/skel/.kube/config <<'KUBECONFIG'",
+    ...kubeconfig(cluster, region),
     'KUBECONFIG',
-    // Session Manager creates ssm-user at the first session; create it now, as the agent
-    // would (with its sudo rule), so its kubeconfig is in place before anyone logs in.
-    // (the agent may create the user between the two calls, hence the second id)
+    // Session Manager's agent creates ssm-user, with a passwordless sudo rule, when the user
+    // does not exist, at its start or at the first session; an agent since 2.3.634.0 writes no
+    // rule for an ssm-user that exists (https://github.com/aws/amazon-ssm-agent/releases/tag/2.3.634.0).
+    // So: create the user now (the agent may create it between the two calls, hence the second
+    // id), and remove a rule the agent wrote before this script ran: a session gives a shell as
+    // ssm-user, not root.
     'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user || id ssm-user',
-    "if [ ! -f /etc/sudoers.d/ssm-agent-users ]; then echo 'ssm-user ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/ssm-agent-users; chmod 0440 /etc/sudoers.d/ssm-agent-users; fi",
-    // root too, for sudo eks-endpoint-check
+    'rm -f /etc/sudoers.d/ssm-agent-users',
+    // root too, for the proof document, which Run Command runs as root
     'for u in ec2-user ssm-user root; do',
     '  home=$(getent passwd "$u" | cut -d: -f6)',
     '  install -d -m 0700 -o "$u" -g "$u" "$home/.kube"',

@@ -77,8 +77,8 @@ export interface EndpointClusterProps {
   /**
    * Options for the built-in bastion: instance type, subnets, access policies, kubectl zip.
    * Refused with `bastion: false`, where there is no bastion to apply them to.
-   * @default - the `ClusterBastion` defaults: t3.micro in the private subnets, cluster admin,
-   * the kubectl of the installed `@aws-cdk/lambda-layer-kubectl-vNN` for `version`
+   * @default - the `ClusterBastion` defaults: t3.micro in the private subnets, read-only in the
+   * cluster (AmazonEKSViewPolicy), the kubectl of the installed `@aws-cdk/lambda-layer-kubectl-vNN` for `version`
    */
   readonly bastionOptions?: ClusterBastionOptions;
 
@@ -90,7 +90,9 @@ export interface EndpointClusterProps {
    * the same ARN twice (EKS allows one access entry per principal per cluster, so the
    * deploy would fail). ARNs are compared as written, once trimmed; tokens are accepted
    * unchecked, and refused only when the very same token is listed twice.
-   * @default - none besides the cluster creator and the bastion
+   * @default - none: the cluster creator gets no access (bootstrapClusterCreatorAdminPermissions
+   * is false) and the bastion is read-only unless `bastionOptions.accessPolicies` says otherwise;
+   * `EndpointCluster` warns `noClusterAdmin` when no principal can administer the cluster
    * @see https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
    */
   readonly adminPrincipals?: string[];
@@ -381,11 +383,17 @@ export class EndpointCluster extends Construct {
     }
     acknowledgeClusterRoleFindings(this.cluster);
 
-    const bastionIsAdmin = bastionOn && props.bastionOptions?.accessPolicies?.length !== 0;
-    if (valid.adminPrincipals.length === 0 && !bastionIsAdmin) {
+    const bastionPolicies = bastionOn ? props.bastionOptions?.accessPolicies ?? [ClusterBastion.DEFAULT_ACCESS_POLICY] : [];
+    if (valid.adminPrincipals.length === 0 && bastionPolicies.length === 0) {
       Annotations.of(this).addWarningV2('cdk-eks-endpoint:noClusterAccess',
         'No IAM principal gets access to this cluster: the cluster creator gets none (bootstrapClusterCreatorAdminPermissions is false), ' +
         'adminPrincipals is empty and there is no bastion with an access entry. Add adminPrincipals, or grant access with cluster.grantAccess().');
+    } else if (valid.adminPrincipals.length === 0 && !bastionPolicies.some(isClusterAdmin)) {
+      Annotations.of(this).addWarningV2('cdk-eks-endpoint:noClusterAdmin',
+        'No IAM principal can administer this cluster: the cluster creator gets no access (bootstrapClusterCreatorAdminPermissions is false), ' +
+        'adminPrincipals is empty and the bastion\'s access entry is not cluster admin (read-only by default). Add adminPrincipals (your own role: ' +
+        'use it through the bastion with bastion.portForwardCommand), or give the bastion AmazonEKSClusterAdminPolicy in bastionOptions.accessPolicies, ' +
+        'knowing that everyone with a session on it is then cluster admin.');
     }
     if (bastionOn) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
@@ -398,4 +406,14 @@ export class EndpointCluster extends Construct {
       if (kit) this.bastion.node.addDependency(kit); // its boot script downloads kubectl from S3
     }
   }
+}
+
+/**
+ * Whether an access policy is AmazonEKSClusterAdminPolicy, read from the end of its ARN (the
+ * partition before it is a token); a policy whose name cannot be read counts as admin, so that
+ * nothing is claimed about it.
+ */
+function isClusterAdmin(policy: eks.IAccessPolicy): boolean {
+  const name = /cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policy.policy)?.[1];
+  return name === undefined || name === 'AmazonEKSClusterAdminPolicy';
 }

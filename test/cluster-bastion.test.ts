@@ -76,14 +76,52 @@ describe('ClusterBastion on a plain aws-eks-v2 cluster', () => {
     });
   });
 
-  test('its role gets cluster admin through an access entry', () => {
+  test('its role gets read-only access through an access entry, no more: a session on it is no shared admin', () => {
     template.hasResourceProperties('AWS::EKS::AccessEntry', {
       PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionRole'), 'Arn'] },
       AccessPolicies: [{
         AccessScope: { Type: 'cluster' },
-        PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])] }),
+        PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSViewPolicy'])] }),
       }],
     });
+    expect(JSON.stringify(template.toJSON())).not.toContain('AmazonEKSClusterAdminPolicy');
+  });
+
+  test('is cluster admin only when asked', () => {
+    const asked = new Stack(testApp(), 'Asked');
+    new ClusterBastion(asked, 'Bastion', {
+      cluster: plainCluster(asked),
+      accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+    });
+    Template.fromStack(asked).hasResourceProperties('AWS::EKS::AccessEntry', {
+      AccessPolicies: [Match.objectLike({ PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])] }) })],
+    });
+  });
+
+  test('writes no passwordless sudo rule, and removes the one Session Manager\'s agent writes', () => {
+    expect(userData).not.toContain('NOPASSWD');
+    expect(userData).toContain('rm -f /etc/sudoers.d/ssm-agent-users');
+    // the user exists before the rule is removed: an agent that finds ssm-user writes no rule
+    expect(userData.indexOf('useradd --create-home ssm-user')).toBeLessThan(userData.indexOf('rm -f /etc/sudoers.d/ssm-agent-users'));
+  });
+
+  test('gives a port-forwarding command and a kubeconfig for it: kubectl on your machine, as yourself, the endpoint\'s name kept for TLS', () => {
+    const command = stack.resolve(bastion.portForwardCommand);
+    expect(command).toEqual({
+      'Fn::Join': ['', [
+        'aws ssm start-session --target ', { Ref: stack.getLogicalId(bastion.instance.node.defaultChild as ec2.CfnInstance) },
+        ' --region ', { Ref: 'AWS::Region' },
+        ' --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=', expect.anything(), ',portNumber=443,localPortNumber=8443',
+      ]],
+    });
+    expect(command['Fn::Join'][1][5]).toMatchObject({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Endpoint'] }] }] });
+    const kubeconfig = JSON.stringify(stack.resolve(bastion.portForwardKubeconfig));
+    expect(kubeconfig).toContain('server: https://127.0.0.1:8443\\n    tls-server-name: ');
+    expect(kubeconfig).toContain('certificate-authority-data: ');
+    expect(kubeconfig).toContain('args: [eks, get-token, --cluster-name, ');
+    expect(kubeconfig).not.toMatch(/aws_secret|token:/);
+    // the TLS name is the endpoint's host, read from the cluster's Endpoint attribute
+    expect(kubeconfig).toMatch(/tls-server-name: ",\{"Fn::Select":\[2,\{"Fn::Split":\["\/",\{"Fn::GetAtt":\["Cluster[A-Z0-9]*","Endpoint"\]\}\]\}\]\}/);
   });
 
   test('its role holds Session Manager actions and read access to the kubectl asset, in a customer managed policy: no AWS managed one, no inline one', () => {
@@ -309,6 +347,24 @@ describe('ClusterBastion and Session Manager (docs/SECURITY.md)', () => {
     expect(JSON.stringify(statements[0].Resource)).toMatch(/:instance\/",\{"Ref":"BastionInstance.*document\/SSM-SessionManagerRunShell/);
     expect(statements[1]).toMatchObject({ Action: ['ssm:TerminateSession', 'ssm:ResumeSession'] });
     expect(JSON.stringify(statements[1].Resource)).toContain(':session/${aws:userid}-*');
+  });
+
+  test('grantPortForwarding gives a principal port forwarding through this instance with the AWS-owned document only, and its own sessions', () => {
+    const { stack, bastion } = withBastion();
+    const developer = new iam.Role(stack, 'Developer', { assumedBy: new iam.AccountRootPrincipal() });
+    bastion.grantPortForwarding(developer);
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Developer') }] } }));
+    const statements = stack.resolve(policy.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatchObject({
+      Action: 'ssm:StartSession', Effect: 'Allow', Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    const resources = JSON.stringify(statements[0].Resource);
+    expect(resources).toMatch(/:instance\/",\{"Ref":"BastionInstance/);
+    // the AWS-owned document's ARN has no account
+    expect(resources).toContain('::document/AWS-StartPortForwardingSessionToRemoteHost');
+    expect(resources).not.toContain('SSM-SessionManagerRunShell');
+    expect(statements[1]).toMatchObject({ Action: ['ssm:TerminateSession', 'ssm:ResumeSession'] });
   });
 
   test('with the account\'s session encryption key and log destinations, its role may decrypt and write there; without them, nothing of the kind', () => {

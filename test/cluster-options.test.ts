@@ -15,7 +15,8 @@ function synth(props: EndpointClusterProps, id = 'Test'): { app: App; stack: Sta
   const app = testApp({ context: { 'cdk-eks-endpoint:report': false } });
   Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
   const stack = new Stack(app, id);
-  const lab = new EndpointCluster(stack, 'Lab', props);
+  // an admin named, so that noClusterAdmin (the bastion is read-only by default) does not hide what these tests judge
+  const lab = new EndpointCluster(stack, 'Lab', { adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'], ...props });
   return { app, stack, lab, template: Template.fromStack(stack) };
 }
 
@@ -250,6 +251,7 @@ describe('connected networks', () => {
       mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
       connectedVpcs: [toolsVpc],
       connectedCidrs: ['192.168.0.0/16'],
+      adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
     });
     const template = Template.fromStack(stack);
 

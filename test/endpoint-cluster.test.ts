@@ -76,8 +76,20 @@ describe('EndpointCluster defaults (Private mode)', () => {
     });
   });
 
-  test('reports no warning', () => {
-    Annotations.fromStack(lab.node.scope as Stack).hasNoWarning('*', Match.anyValue());
+  test('warns only that no one can administer the cluster: the bastion is read-only by default, and no admin was named', () => {
+    const warnings = Annotations.fromStack(lab.node.scope as Stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringMatching(/^No IAM principal can administer this cluster: .*Add adminPrincipals .*bastion\.portForwardCommand.*\[ack: cdk-eks-endpoint:noClusterAdmin\]$/),
+    ]);
+  });
+
+  test('warns nothing with an admin named, or with a bastion asked to be cluster admin', () => {
+    const named = synth({ adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });
+    Annotations.fromStack(named.stack).hasNoWarning('*', Match.anyValue());
+    const admin = synth({
+      bastionOptions: { accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })] },
+    });
+    Annotations.fromStack(admin.stack).hasNoWarning('*', Match.anyValue());
   });
 });
 

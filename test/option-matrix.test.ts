@@ -38,6 +38,8 @@ function props(c: Combination): EndpointClusterProps {
     mode: EndpointMode.of(c.mode).publicAccess ? EndpointMode.of(c.mode).onlyFrom('203.0.113.0/24') : EndpointMode.of(c.mode),
     egress: c.egress,
     compute: c.compute,
+    // an admin named, so that noClusterAdmin (the bastion is read-only by default) does not hide what matters here
+    adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
     ...(c.connected ? { connectedCidrs: ['10.1.0.0/16', '192.168.0.0/16'] } : {}),
     ...(c.hybrid ? { remoteNodeNetworks: ['172.16.0.0/16'], remotePodNetworks: ['172.17.0.0/16'] } : {}),
   };
@@ -116,7 +118,7 @@ describe.each(combinations.map((c) => [c.name, c] as const))('%s', (_name, c) =>
       resolverRules: c.connected && c.mode === 'public-and-private' ? 1 : 0,
       bastions: 1,
       s3GatewayEndpoints: nat ? 0 : 1,
-      accessEntries: 1, // the bastion's
+      accessEntries: 2, // the bastion's and the admin's
       // control plane, bastion; the endpoints' group; the Resolver's two
       securityGroups: 2 + (nat ? 0 : 1) + (c.connected && c.mode === 'public-and-private' ? 2 : 0),
       apiRulesFromOutside: [

@@ -1,6 +1,16 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Duration, Fn } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ClusterBastionOptions } from '../../lib/cluster-bastion';
 import { EndpointCluster } from '../../lib/endpoint-cluster';
+
+/**
+ * The lab's bastion, asked for explicitly: cluster admin, so that `kubectl get nodes` works at
+ * once (the default is read-only, and Kubernetes' view role does not list nodes).
+ */
+export const LAB_BASTION: ClusterBastionOptions = {
+  accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+};
 
 /** Private address ranges (RFC 1918): where the EKS-owned ENIs of the private endpoint live. */
 const PRIVATE_RANGES = '10.*|172.1[6-9].*|172.2[0-9].*|172.3[01].*|192.168.*';

@@ -16,13 +16,13 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import { EndpointCluster } from '../../lib/endpoint-cluster';
 import { EndpointMode } from '../../lib/endpoint-mode';
-import { assertFromBastion } from './bastion-assertions';
+import { assertFromBastion, LAB_BASTION } from './bastion-assertions';
 
 export function integApp(app: App = new App()): { app: App; stacks: Stack[]; test: IntegTest } {
   const modes = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE];
   const labs = modes.map((mode) => {
     const stack = new Stack(app, `EksEndpointInteg-${mode.name}`);
-    return { mode, stack, lab: new EndpointCluster(stack, 'Lab', { mode }) };
+    return { mode, stack, lab: new EndpointCluster(stack, 'Lab', { mode, bastionOptions: LAB_BASTION }) };
   });
   const test = new IntegTest(app, 'EndpointModes', { testCases: labs.map((l) => l.stack) });
 

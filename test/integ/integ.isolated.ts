@@ -23,14 +23,14 @@ import { ClusterCompute } from '../../lib/cluster-compute';
 import { ClusterEgress } from '../../lib/cluster-egress';
 import { EndpointCluster } from '../../lib/endpoint-cluster';
 import { EndpointMode } from '../../lib/endpoint-mode';
-import { assertFromBastion } from './bastion-assertions';
+import { assertFromBastion, LAB_BASTION } from './bastion-assertions';
 
 export function integIsolatedApp(app: App = new App()): { app: App; stacks: Stack[]; test: IntegTest } {
   const nodegroupStack = new Stack(app, 'EksEndpointInteg-isolated-nodegroup');
-  const nodegroup = new EndpointCluster(nodegroupStack, 'Lab', { mode: EndpointMode.PRIVATE, egress: ClusterEgress.ISOLATED });
+  const nodegroup = new EndpointCluster(nodegroupStack, 'Lab', { mode: EndpointMode.PRIVATE, egress: ClusterEgress.ISOLATED, bastionOptions: LAB_BASTION });
   const autoModeStack = new Stack(app, 'EksEndpointInteg-isolated-auto-mode');
   const autoMode = new EndpointCluster(autoModeStack, 'Lab', {
-    mode: EndpointMode.PUBLIC_AND_PRIVATE, egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE,
+    mode: EndpointMode.PUBLIC_AND_PRIVATE, egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE, bastionOptions: LAB_BASTION,
   });
   const test = new IntegTest(app, 'Isolated', { testCases: [nodegroupStack, autoModeStack] });
   assertFromBastion(test, nodegroup, true);

@@ -72,7 +72,7 @@ describe('PublicOnlyNodeEgress', () => {
 
   test('passes for EndpointCluster with PUBLIC.onlyFrom(), which adds its NAT address', () => {
     const app = testApp();
-    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') });
+    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'), adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });
     expect(aspectCheck(app)).toEqual([]);
   });
 });
