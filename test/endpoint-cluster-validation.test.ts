@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
@@ -148,6 +149,11 @@ const CASES: Case[] = [
     message: /^EndpointCluster: connected network 10\.0\.128\.0\/20 overlaps the cluster VPC's 10\.0\.0\.0\/16/,
   },
   {
+    code: 'EndpointClusterConnectedNotPrivate', what: 'a public block as a connected network',
+    props: () => ({ connectedCidrs: ['192.168.0.0/16', '8.8.8.0/24'] }),
+    message: /^EndpointCluster: connectedCidrs\[1\] 8\.8\.8\.0\/24 is not a private block: .*RFC 1918's 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16 or RFC 6598's 100\.64\.0\.0\/10.*Give the connected network's own private block\.$/,
+  },
+  {
     code: 'EndpointClusterServiceCidrRange', what: 'a service range outside EKS\'s rule',
     props: () => ({ serviceIpv4Cidr: '172.20.0.0/25' }),
     message: /^EndpointCluster: serviceIpv4Cidr 172\.20\.0\.0\/25 must be a block from \/12 to \/24/,
@@ -246,6 +252,18 @@ describe('EndpointCluster refusals', () => {
     const thrown = [...new Set([...source.matchAll(/refuse\(scope, '(EndpointCluster\w+)'/g)].map((m) => m[1]))];
     expect(CASES.map((c) => c.code)).toEqual(documented);
     expect([...thrown].sort()).toEqual([...documented].sort());
+  });
+
+  test('refuses a public connected block that spans half the internet, and takes every private range', () => {
+    expect(() => new EndpointCluster(new Stack(testApp(), 'HalfTheInternet'), 'Lab', { connectedCidrs: ['128.0.0.0/1'] }))
+      .toThrow(/connectedCidrs\[0\] 128\.0\.0\.0\/1 is not a private block/);
+    // a private block that only starts in a private range is not inside it
+    expect(() => new EndpointCluster(new Stack(testApp(), 'Straddles'), 'Lab', { connectedCidrs: ['172.0.0.0/8'] }))
+      .toThrow(/connectedCidrs\[0\] 172\.0\.0\.0\/8 is not a private block/);
+    const stack = new Stack(testApp(), 'PrivateOnes');
+    new EndpointCluster(stack, 'Lab', { connectedCidrs: ['10.1.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/16'] });
+    const ingress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('EKS Control Plane') } });
+    expect(JSON.stringify(ingress)).toContain('100.64.0.0/16');
   });
 
   test('refuses Resolver forwarding in a VPC it creates with one AZ, as soon as the VPC is built', () => {

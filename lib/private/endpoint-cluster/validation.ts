@@ -42,6 +42,7 @@ import { OWNED_VPC_CIDR, OWNED_VPC_NAT_GATEWAYS, workloadSubnets } from './vpc';
  * | EndpointClusterInvalidCidr | a connectedCidrs, remoteNodeNetworks, remotePodNetworks or serviceIpv4Cidr entry that is not an IPv4 block |
  * | EndpointClusterConnectedAnywhere | 0.0.0.0/0 as a connected network |
  * | EndpointClusterConnectedOverlapsVpc | a connected network overlapping the cluster VPC |
+ * | EndpointClusterConnectedNotPrivate | a connectedCidrs block outside RFC 1918 and RFC 6598 |
  * | EndpointClusterServiceCidrRange | serviceIpv4Cidr outside EKS's rule (/12 to /24, RFC 1918) |
  * | EndpointClusterServiceCidrOverlapsVpc | serviceIpv4Cidr overlapping the cluster VPC |
  * | EndpointClusterRemoteNetworkRange | a remote node or pod network outside the ranges EKS accepts |
@@ -371,6 +372,17 @@ export function checkConnectedNetworks(scope: IConstruct, props: EndpointCluster
       );
     }
   }
+  // a network reached through peering, Transit Gateway or VPN uses private addresses: a public
+  // block would open TCP 443 on the control plane to part of the internet's address space
+  given.forEach((cidr, i) => {
+    if (!isToken(cidr) && cidr !== '0.0.0.0/0' && !REMOTE_NETWORK_RANGES.some((block) => cidrContains(block, cidr))) {
+      refuse(scope, 'EndpointClusterConnectedNotPrivate',
+        `EndpointCluster: connectedCidrs[${i}] ${cidr} is not a private block: a connected network reaches the private endpoint over peering, ` +
+        'Transit Gateway or VPN, numbered from RFC 1918\'s 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or RFC 6598\'s 100.64.0.0/10, and ' +
+        'each block opens TCP 443 on the control plane. Give the connected network\'s own private block.',
+      );
+    }
+  });
   const warnings: ValidationWarning[] = [];
   if (all.length > 0 && (all.some(isToken) || clusterVpcCidr === undefined || isToken(clusterVpcCidr))) {
     warnings.push({
