@@ -128,7 +128,9 @@ export class PrivateResolutionCheck implements IAspect {
       const stage = Stage.of(construct);
       return this.inScope(construct) && (stage === unit || (stage !== undefined && !judged.has(stage)));
     };
-    const reached = new Set<IConstruct>();
+    // the nested Stages this check reports on, with findings or not: a check above leaves them alone
+    const reached = new Set<IConstruct>([...clusters, ...found.map((f) => f.construct)]
+      .filter((c): c is IConstruct => c !== undefined && mine(c) && Stage.of(c) !== unit).map((c) => Stage.of(c)!));
     const notChecked = found.filter((f) => f.finding.ruleId === CLUSTER_NOT_CHECKED && f.construct && mine(f.construct)).length;
     const judgedHere = clusters.filter(mine).length + notChecked;
     for (const item of found) {
@@ -138,7 +140,6 @@ export class PrivateResolutionCheck implements IAspect {
       if (stage !== unit || (nested && cli)) {
         // a nested Stage is written already (aspects do not cross Stages): CDK's validation report
         viaReport.push(item);
-        if (stage !== unit) reached.add(stage);
         continue;
       }
       const id = `cdk-eks-endpoint:${item.finding.ruleId}`;

@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnResource, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { spawnSync } from 'child_process';
@@ -187,5 +187,41 @@ describe('the Aspect and nested Stages, in process', () => {
     expect(error).toBeUndefined();
     expect(violations.map((v: any) => [v.ruleName, v.severity])).toEqual([['cdk-eks-endpoint:VpcDnsHostnames', 'error']]);
     expect(annotations).toEqual([]);
+  });
+});
+
+describe('the Aspect says what it judged', () => {
+  /** Synthesizes as under the CDK CLI (CDK_OUTDIR set), returning the lines written to stderr and the flow report's summary. */
+  function judgedUnderCli(build: (app: App) => void): { stderr: string[]; summary?: unknown } {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'judged-'));
+    const app = testApp({ outdir });
+    build(app);
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((text) => { written.push(String(text)); return true; });
+    process.env.CDK_OUTDIR = outdir;
+    try {
+      app.synth();
+    } finally {
+      delete process.env.CDK_OUTDIR;
+      spy.mockRestore();
+    }
+    const report = path.join(outdir, PrivateResolutionCheck.REPORT_DIR, 'flow-report.json');
+    return { stderr: written.join('').split('\n').filter((l) => l !== ''), summary: fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')).summary : undefined };
+  }
+
+  test('one line: the clusters judged, those not checked (a type it cannot read), and where the flow report is, whose summary agrees', () => {
+    const { stderr, summary } = judgedUnderCli((app) => {
+      new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PRIVATE });
+      new CfnResource(new Stack(app, 'QuickStart'), 'Cluster', { type: 'AWSQS::EKS::Cluster', properties: { Name: 'qs' } });
+    });
+    expect(stderr).toEqual(['cdk-eks-endpoint: 2 cluster(s) judged (1 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)']);
+    expect(summary).toEqual({ clusters: 2, notChecked: 1, errors: 0, warnings: 1, text: '2 cluster(s) judged (1 not checked): 0 error(s), 1 warning(s)' });
+  });
+
+  test('warns in one line when the app holds no EKS cluster at all, its Stages included', () => {
+    const { stderr, summary } = judgedUnderCli((app) => { new ec2.CfnVPC(new Stack(new Stage(app, 'Prod'), 'Network'), 'Vpc', { cidrBlock: '10.0.0.0/16' }); });
+    expect(stderr).toEqual(['cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged']);
+    expect(summary).toBeUndefined();
   });
 });
