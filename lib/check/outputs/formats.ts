@@ -89,6 +89,8 @@ export function toSarif(
             helpUri: `${RULES_DOC}#${r.id.toLowerCase()}`,
             defaultConfiguration: { level: r.level },
           })),
+          // the descriptors of the invocation's notifications (SARIF 2.1.0 §3.19.24, driver.notifications)
+          ...(summary ? { notifications: NOTIFICATIONS } : {}),
         },
       },
       // what was judged: the run's property bag, and the invocation (SARIF 2.1.0 §3.20), whose
@@ -112,6 +114,12 @@ export function toSarif(
   };
   return JSON.stringify(log, undefined, 2) + '\n';
 }
+
+/** What the invocation's notification can say: what was judged, or that no cluster was found. */
+const NOTIFICATIONS = [
+  { id: 'Judged', shortDescription: { text: 'The clusters judged, those not checked (ClusterNotChecked), and the errors and warnings found.' } },
+  { id: 'NoCluster', shortDescription: { text: 'The inputs hold no EKS cluster: nothing was judged (exit 2 unless --allow-empty).' } },
+];
 
 /** The run's `invocations` and `properties` for a summary: counts, and a notification when no cluster was found. */
 function sarifSummary(findings: ReportedFinding[], summary: RunSummary): object {

@@ -97,6 +97,8 @@ describe('check --format json and sarif', () => {
     const log = JSON.parse(result.stdout);
     expect(log).toBeValidSarifLog();
     expect(log.runs[0].invocations[0]).toMatchObject({ executionSuccessful: false, exitCode: 2, toolExecutionNotifications: [{ level: 'error' }] });
+    // each notification's descriptor is in the driver's list
+    expect(log.runs[0].tool.driver.notifications.map((n: any) => n.id)).toEqual(['Judged', 'NoCluster']);
   });
 
   test('sarif and json say what was judged: clusters, and those not checked', () => {
