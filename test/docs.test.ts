@@ -223,29 +223,22 @@ describe('README.md, against what synthesis does', () => {
   });
 });
 
-describe('README.md, on a Stage: what `cdk synth` does with an error in it today', () => {
+describe('README.md, on a Stage: an error in it fails the real `cdk synth`, whatever is selected', () => {
   const root = path.join(__dirname, '..');
   const flat = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
-
-  /**
-   * An app whose Stage has a cluster with DNS hostnames off (a VpcDnsHostnames error), the Aspect on
-   * the app. Everything it uses comes in `lib`: the CLI test runs its source as a plain JS app.
-   */
-  type Lib = { Stack: typeof Stack; Stage: typeof Stage; Aspects: typeof Aspects; AspectPriority: typeof AspectPriority; ec2: typeof ec2; eks: typeof eks; check: typeof PrivateResolutionCheck };
-  function stageApp(app: App, lib: Lib): void {
-    const stack = new lib.Stack(new lib.Stage(app, 'Prod'), 'Network');
-    const vpc = new lib.ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: false });
-    const subnets = ['10.0.0.0/24', '10.0.1.0/24'].map((cidrBlock, i) => new lib.ec2.CfnSubnet(stack, `Subnet${i}`, { vpcId: vpc.ref, cidrBlock }));
-    new lib.eks.CfnCluster(stack, 'Cluster', {
-      roleArn: 'arn:aws:iam::123456789012:role/eks',
-      resourcesVpcConfig: { subnetIds: subnets.map((s) => s.ref), endpointPublicAccess: false, endpointPrivateAccess: true },
-    });
-    lib.Aspects.of(app).add(new lib.check(), { priority: lib.AspectPriority.READONLY });
-  }
+  const ERROR = '[Prod/Network/Cluster] Private access is on, but the DHCP options Prod/Network/Dhcp';
+  const WARNING = '[Prod/Canary/Eks/Cluster] The public endpoint accepts connections from any address';
+  const count = (text: string, part: string) => text.split(part).length - 1;
 
   test('in-process app.synth() throws ValidationFailed', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'stage-')), context: { 'aws:cdk:disable-asset-staging': true } });
-    stageApp(app, { Stack, Stage, Aspects, AspectPriority, ec2, eks, check: PrivateResolutionCheck });
+    const stack = new Stack(new Stage(app, 'Prod'), 'Network');
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: false });
+    new eks.CfnCluster(stack, 'Cluster', {
+      roleArn: 'arn:aws:iam::123456789012:role/eks',
+      resourcesVpcConfig: { subnetIds: [new ec2.CfnSubnet(stack, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24' }).ref], endpointPublicAccess: false, endpointPrivateAccess: true },
+    });
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
     let error: Error | undefined;
     try {
       app.synth();
@@ -253,34 +246,57 @@ describe('README.md, on a Stage: what `cdk synth` does with an error in it today
       error = e as Error;
     }
     expect(error?.name).toBe('ValidationFailed');
-    expect(error?.message).toContain('DNS hostnames are off in Prod/Network/Vpc');
+    expect(error?.message).toContain('[Prod/Network/Cluster] Private access is on, but DNS hostnames are off in Prod/Network/Vpc');
     expect(flat).toContain('An in-process `app.synth()`, as in a unit test, throws `ValidationFailed` on such an error');
   });
 
-  test('the real `cdk synth`: exit 0 and only in validation-report.json; with the Stage\'s stacks named, printed and exit 1', () => {
-    // GIVEN the same app, run by the CDK CLI as a user runs it
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-cli-'));
-    const req = (m: string) => JSON.stringify(require.resolve(m, { paths: [root] }));
-    fs.writeFileSync(path.join(dir, 'app.js'), [
-      `const { App, AspectPriority, Aspects, Stack, Stage } = require(${req('aws-cdk-lib')});`,
-      `const lib = { App, AspectPriority, Aspects, Stack, Stage, ec2: require(${req('aws-cdk-lib/aws-ec2')}), eks: require(${req('aws-cdk-lib/aws-eks-v2')}),`,
-      `  check: require(${JSON.stringify(path.join(root, 'build', 'lib', 'check', 'adapters', 'private-resolution-check.js'))}).PrivateResolutionCheck };`,
-      `(${stageApp.toString()})(new App(), lib);`,
-    ].join('\n'));
-    const synth = (...stacks: string[]) => {
-      const out = path.join(dir, `out${stacks.length}`);
-      const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '-q', '-o', out, '--app', 'node app.js', ...stacks],
-        { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-      return { status: run.status, printed: run.stdout + run.stderr, report: path.join(out, 'validation-report.json') };
-    };
-    // WHEN it synthesizes the app, then the Stage's stacks
-    const plain = synth();
-    const named = synth('**');
-    // THEN
-    expect(plain.printed).not.toContain('VpcDnsHostnames');
-    expect(fs.readFileSync(plain.report, 'utf8')).toContain('"ruleName": "cdk-eks-endpoint:VpcDnsHostnames"');
-    expect(named.printed).toContain('DNS hostnames are off in Prod/Network/Vpc');
-    expect(flat).toContain(`an error in a Stage is only in \`cdk.out/validation-report.json\`, and \`cdk synth\` exits ${plain.status}.`);
-    expect(flat).toContain(`Name the Stage's stacks (\`cdk synth '**'\`, or \`cdk synth 'Prod/*'\`) and it prints them, an error failing it (exit ${named.status}).`);
+  /**
+   * test/apps/stages.ts (a top-level stack `Pipeline`, a Stage `Prod` with a DhcpOptionsDns error, a
+   * Stage `Prod/Canary` in it with a PublicEndpointOpen warning), run by the CDK CLI the project pins
+   * as a user runs it; the environment says where the check goes.
+   */
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-cli-'));
+  let runs = 0;
+  function synth(env: Record<string, string>, ...stacks: string[]) {
+    const out = path.join(dir, `out${runs++}`);
+    const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '-q', '-o', out,
+      '--app', `node ${path.join(root, 'build', 'test', 'apps', 'stages.js')}`, ...stacks],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+    return { status: run.status, printed: run.stdout + run.stderr };
+  }
+
+  test('the check once on the App: `cdk synth`, `cdk synth Pipeline` and `cdk synth \'**\'` print the error once and exit 1, and the warning', () => {
+    const runsOf = { none: synth({}), top: synth({}, 'Pipeline'), all: synth({}, '**') };
+    for (const [selected, run] of Object.entries(runsOf)) {
+      expect([selected, run.status, count(run.printed, ERROR), count(run.printed, WARNING)]).toEqual([selected, 1, 1, 1]);
+    }
+    // what was judged, on stderr where the CLI shows it
+    expect(runsOf.none.printed).toContain('cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)');
+    expect(flat).toContain('an error in a Stage fails it: `cdk synth`, `cdk synth Pipeline` (a top-level stack) and `cdk synth \'**\'` all exit 1.');
+    expect(flat).toContain('`cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)`');
+  });
+
+  test('warns without failing once the error is fixed, and an acknowledged warning stays acknowledged', () => {
+    const fixed = synth({ STAGES_FIX: '1' });
+    expect([fixed.status, count(fixed.printed, ERROR), count(fixed.printed, WARNING)]).toEqual([0, 0, 1]);
+    const acknowledged = synth({ STAGES_FIX: '1', STAGES_ACK: '1' });
+    expect([acknowledged.status, count(acknowledged.printed, WARNING)]).toEqual([0, 0]);
+  });
+
+  test('the check on the Stage, or on both: the same findings, each once, and exit 1', () => {
+    for (const where of ['stage', 'both']) {
+      const run = synth({ STAGES_CHECK: where });
+      expect([where, run.status, count(run.printed, ERROR), count(run.printed, WARNING)]).toEqual([where, 1, 1, 1]);
+      expect(run.printed).toContain('cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: assembly-Prod/eks-endpoint-reports/flow-report.md');
+    }
+    expect(flat).toContain('With the check on both, each finding is reported once.');
+  });
+
+  test('the cdk-nag pack on the App: a Stage\'s error fails `cdk synth` with nothing selected', () => {
+    const run = synth({ STAGES_CHECK: 'pack' });
+    expect(run.status).toBe(1);
+    expect(count(run.printed, ERROR)).toBe(1);
+    expect(run.printed).toContain("Acknowledge with 'EndpointAccess::EndpointAccess-DhcpOptionsDns'");
+    expect(flat).toContain('The pack sees every Stage and reports a Stage\'s findings the same way, so they fail `cdk synth` whatever is selected.');
   });
 });

@@ -232,11 +232,11 @@ describe('npx cdk synth of the lab', () => {
   }
   const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-  test('prints one line besides the template: where the flow report is, in the cloud assembly; no feature-flag notice', () => {
+  test('prints one line besides the template: what was judged, and where the flow report is in the cloud assembly; no feature-flag notice', () => {
     const result = cdkSynth(['--quiet']);
     expect(result.status).toBe(0);
     expect(lines(result.stderr)).toEqual([
-      'cdk-eks-endpoint: the flow report of 1 cluster is in the cloud assembly: eks-endpoint-reports/flow-report.md (and flow-report.json)',
+      'cdk-eks-endpoint: 1 cluster(s) judged (0 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)',
     ]);
     expect(result.stdout).not.toMatch(/feature flags/);
   });

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze } from '../engine/analyze';
+import { Analysis, judge } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { InputError } from '../engine/read/input';
 import { readInputs } from '../engine/read/load';
 import { explainMode } from '../outputs/explain';
-import { toJson, toSarif } from '../outputs/formats';
+import { judgedLine, RunSummary, toJson, toSarif } from '../outputs/formats';
 import { modeNamed } from '../../shared/endpoint-modes';
 import { ASPECT_RULES } from './rule-sets';
 
@@ -15,7 +15,7 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
-const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] <path> [<path> ...]
+const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] <path> [<path> ...]
        cdk-eks-endpoint explain --mode public|public-and-private|private
        cdk-eks-endpoint <command> --help
        cdk-eks-endpoint-check <path> [<path> ...]     (the same as check)
@@ -24,19 +24,28 @@ check     judges the EKS clusters in CloudFormation templates against the endpoi
 explain   prints who reaches the Kubernetes API by which path in a mode, with a Mermaid diagram
 `;
 
-const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] <path> [<path> ...]
+const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] <path> [<path> ...]
 
 Checks the EKS clusters in CloudFormation templates against the endpoint rules (https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/docs/RULES.md).
 A path is a cloud assembly directory (cdk.out, after cdk synth; its Stages and nested stacks
 included) or a template file (.json, .yaml, .yml, .template). Give the stacks the clusters import
 values from too, or those values stay unknown and the rules that need them warn.
 
---format text    one line per finding, then the counts (the default)
---format json    the findings and counts as JSON, for scripts
+--format text    one line per finding, then what was judged: "2 cluster(s) judged (1 not
+                 checked): 1 error(s), 3 warning(s)" (the default)
+--format json    the findings and counts as JSON, for scripts, with a "summary" object
 --format sarif   a SARIF 2.1.0 log for GitHub code scanning and other SARIF readers: one rule per
-                 check rule, each result at its template file and the cluster's logical ID
+                 check rule, each result at its template file and the cluster's logical ID; the
+                 counts in the run's properties and its invocation's notification
+--allow-empty    inputs with no EKS cluster exit 0 (still saying so); without it they exit 2
 
-Exit status: 0 no error (warnings allowed), 1 an error found, 2 unusable input or command line.
+"Not checked" clusters are of a type the check cannot read (ClusterNotChecked). When the inputs
+hold no EKS cluster, it says so by name ("no EKS cluster found in cdk.out ..."), on stdout with
+--format text and on stderr with json and sarif, and exits 2: a wrong path in CI must not pass
+as a clean app. Give --allow-empty where having no cluster is expected.
+
+Exit status: 0 no error (warnings allowed), 1 an error found, 2 unusable input or command line,
+or no EKS cluster in the inputs (0 with --allow-empty).
 `;
 
 const EXPLAIN_USAGE = `usage: cdk-eks-endpoint explain --mode public|public-and-private|private
@@ -75,13 +84,23 @@ export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
   const options: Record<string, string> = {};
   const positional: string[] = [];
   const known = command === 'check' ? ['--format'] : ['--mode'];
+  const flags = command === 'check' ? ['--allow-empty'] : [];
+  const set = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith('-')) {
       positional.push(arg);
       continue;
     }
+    if (flags.includes(arg)) {
+      set.add(arg);
+      continue;
+    }
     const [name, inline] = arg.split(/=(.*)/s, 2);
+    if (flags.includes(name)) {
+      out.stderr(`${name} takes no value (given: ${arg})\n${usage}`);
+      return 2;
+    }
     if (!known.includes(name)) {
       out.stderr(`unknown option: ${arg}\n${usage}`);
       return 2;
@@ -105,7 +124,7 @@ export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
     out.stderr(`no path given\n${usage}`);
     return 2;
   }
-  return check(positional, format as 'text' | 'json' | 'sarif', out);
+  return check(positional, format as 'text' | 'json' | 'sarif', set.has('--allow-empty'), out);
 }
 
 function explain(modeName: string | undefined, extra: string[], out: CliOutput): number {
@@ -122,13 +141,13 @@ function explain(modeName: string | undefined, extra: string[], out: CliOutput):
   return 0;
 }
 
-function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutput): number {
-  let findings: ReportedFinding[];
+function check(paths: string[], format: 'text' | 'json' | 'sarif', allowEmpty: boolean, out: CliOutput): number {
+  let analysis: Analysis;
   let notes: string[];
   try {
     const read = readInputs(paths);
     notes = read.notes;
-    findings = analyze(read.inputs, ASPECT_RULES);
+    analysis = judge(read.inputs, ASPECT_RULES);
   } catch (e) {
     if (e instanceof InputError) {
       out.stderr(`${printable(e.message)}\n`);
@@ -140,21 +159,27 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', out: CliOutpu
   }
   // how the input was read, where it matters (a duplicate key): on stderr, apart from the findings
   for (const n of notes) out.stderr(`note: ${printable(n)}\n`);
+  const findings: ReportedFinding[] = analysis.findings;
   const errors = findings.filter((f) => f.level === 'error');
   const warnings = findings.filter((f) => f.level === 'warning');
-  if (format === 'json') {
-    out.stdout(toJson([...errors, ...warnings], notes));
-    return errors.length > 0 ? 1 : 0;
-  }
-  if (format === 'sarif') {
-    out.stdout(toSarif([...errors, ...warnings], ASPECT_RULES, packageVersion(), process.cwd()));
-    return errors.length > 0 ? 1 : 0;
+  // no cluster at all: most likely a wrong path or an app synthesized without its clusters
+  // (cfn-lint and cfn-guard treat a template file not found as a failure too)
+  const empty = analysis.judged.clusters === 0;
+  const code = errors.length > 0 ? 1 : empty && !allowEmpty ? 2 : 0;
+  const summary: RunSummary = { ...analysis.judged, inputs: paths, exitCode: code };
+  const line = printable(judgedLine(analysis.judged, errors.length, warnings.length, paths));
+  const emptyHint = empty && !allowEmpty ? ' (exit 2; give --allow-empty where that is expected)' : '';
+  if (format === 'json' || format === 'sarif') {
+    out.stdout(format === 'json' ? toJson([...errors, ...warnings], notes, summary)
+      : toSarif([...errors, ...warnings], ASPECT_RULES, packageVersion(), process.cwd(), summary));
+    if (empty) out.stderr(`${line}${emptyHint}\n`);
+    return code;
   }
   for (const f of [...errors, ...warnings]) {
     out.stdout(`${f.level.padEnd(7)} ${printable(f.file ?? f.templateId)} ${printable(f.logicalId)} [${f.ruleId}] ${printable(oneLine(f.message))}\n`);
   }
-  out.stdout(`${errors.length} error(s), ${warnings.length} warning(s)\n`);
-  return errors.length > 0 ? 1 : 0;
+  out.stdout(`${line}${emptyHint}\n`);
+  return code;
 }
 
 function oneLine(text: string): string {

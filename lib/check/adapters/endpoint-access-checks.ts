@@ -1,4 +1,4 @@
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { checkTree, isAcknowledged } from './tree-check';
@@ -16,6 +16,11 @@ import { PACK_RULES } from './rule-sets';
  * cdk-nag 3 pack, any finding not acknowledged fails synthesis, warnings included:
  * acknowledge each with `Validations.of(construct).acknowledge({ id, reason })` once you have
  * confirmed what it says (docs/RULES.md gives the exact IDs).
+ *
+ * A finding in a nested Stage names its template but no construct, its message starting with the
+ * cluster's construct path: the CDK CLI prints a construct's validation findings only for the
+ * stacks it is asked for, so a Stage's would pass `cdk synth` unseen unless its stacks were named;
+ * a finding that names no construct it prints, and fails on, whichever stacks are selected.
  */
 export class EndpointAccessChecks extends NagPack {
   public readonly name: string = 'EndpointAccess';
@@ -42,12 +47,15 @@ export class EndpointAccessChecks extends NagPack {
     for (const { finding, construct } of checkTree(scope.node.root, PACK_RULES, true)) {
       if (!construct || !(construct.node.path === prefix || prefix === '' || construct.node.path.startsWith(`${prefix}/`))) continue;
       const ruleName = `${this.packName}-${finding.ruleId}${finding.verified ? '' : '[NotVerifiable]'}`;
-      if (isAcknowledged(construct, ruleName)) continue;
+      if (isAcknowledged(construct, ruleName, this.packName)) continue;
+      const stage = Stage.of(construct);
+      const nested = stage !== undefined && stage !== construct.node.root;
       violations.push({
         ruleName,
-        description: finding.message,
+        description: nested ? `[${construct.node.path}] ${finding.message}` : finding.message,
         severity: finding.level,
-        violatingResources: [{ constructPath: construct.node.path, locations: ['Properties'] }],
+        violatingResources: [nested ? { templatePath: Stack.of(construct).templateFile, locations: ['Properties'] }
+          : { constructPath: construct.node.path, locations: ['Properties'] }],
         fix: finding.verified ? `See docs/RULES.md#${finding.ruleId.toLowerCase()}.`
           : `Confirm what the finding says, then acknowledge it: Validations.of(<the cluster or a construct above it>).acknowledge({ id: '${ruleName}', reason: '<what you confirmed>' }).`,
       });

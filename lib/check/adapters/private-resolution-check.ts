@@ -1,8 +1,9 @@
 import { Annotations, IAspect, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { ClusterReport, clusterReport, reportMarkdown } from '../outputs/flow-report';
-import { checkTree, isAcknowledged, TreeFinding } from './tree-check';
+import { CLUSTER_NOT_CHECKED, Judged } from '../engine/analyze';
+import { ClusterReport, clusterReport, reportFiles } from '../outputs/flow-report';
+import { isAcknowledged, judgeTree, TreeFinding } from './tree-check';
 import { ALL_RULES } from '../rules';
 import { writeReportFiles } from './report-files';
 import { ASPECT_RULES } from './rule-sets';
@@ -30,8 +31,17 @@ export interface PrivateResolutionCheckProps {
 }
 
 
-/** The synthesis units (App or Stage) some check judges: their findings are reported there, not again from above. */
+/**
+ * The Stages whose findings some check reports (its own, or one above it that reached them first):
+ * a check above reports them not again.
+ */
 const judged = new WeakSet<IConstruct>();
+
+/**
+ * The context the CDK CLI sets to `false` (aws-cdk-lib's cx-api `FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT`):
+ * the CLI then prints CDK's validation report itself, and fails on it.
+ */
+const CLI_REPORTS_CONTEXT = '@aws-cdk/core:failSynthOnValidationErrors';
 
 /**
  * Judges, at synth time, whether each EKS cluster in the app gives in-VPC clients private
@@ -45,11 +55,18 @@ const judged = new WeakSet<IConstruct>();
  * is an error, which fails `cdk synth`; what cannot be known at synth (an imported VPC, a
  * parameter) is a warning with the ID `cdk-eks-endpoint:<rule>`, saying what to confirm.
  *
- * CDK synthesizes a nested `Stage` (every CDK Pipelines stage) before the app's aspects run,
- * so findings in a Stage the check was not added to are reported in CDK's validation report
- * (`cdk.out/validation-report.json`): an in-process `app.synth()` throws on an error there, while
- * the `cdk synth` CLI prints it and fails only for the stacks it is asked to synthesize (`cdk synth
- * '**'`, or the Stage's stacks by name); add the check to the Stage itself for annotations there. The rules are listed in docs/RULES.md.
+ * Add it once, on the App: it judges the clusters in every Stage too, at any depth (every CDK
+ * Pipelines stage). CDK synthesizes a nested `Stage` before the App's aspects run, so what it finds
+ * there goes into CDK's validation report (`cdk.out/validation-report.json`) as findings of the
+ * whole app, each message starting with the cluster's construct path: the `cdk synth` CLI prints
+ * them and fails on an error whichever stacks it is asked for (none, a top-level stack, `'**'`), and
+ * an in-process `app.synth()` throws `ValidationFailed`. Acknowledge a warning there with
+ * `Validations.of(construct).acknowledge({ id: 'cdk-eks-endpoint:<Rule>', reason })`. Added to a
+ * Stage itself, it reports that Stage's findings as annotations when synthesized in process (so
+ * `Annotations.fromStack` sees them in tests) and through the validation report under the CLI
+ * (which prints a Stage's annotations only when its stacks are named). No finding is reported twice.
+ * Under the CLI it writes one line to stderr: how many clusters it judged, and where the flow report is.
+ * The rules are listed in docs/RULES.md.
  *
  * `Aspects.of(app).add(new PrivateResolutionCheck())`.
  */
@@ -95,27 +112,36 @@ export class PrivateResolutionCheck implements IAspect {
 
   private judge(unit: IConstruct): string[] {
     const rules = ASPECT_RULES.filter((r) => !this.skip.has(r.id));
-    const elsewhere: TreeFinding[] = [];
+    const viaReport: TreeFinding[] = [];
     const reports: ClusterReport[] = [];
     const clusters: IConstruct[] = [];
-    const found = checkTree(unit, rules, true, (cluster, findings, construct) => {
+    const { found, judged: counts } = judgeTree(unit, rules, true, (cluster, findings, construct) => {
       reports.push(clusterReport(cluster, findings));
       if (construct) clusters.push(construct);
     });
-    if (this.report && String(unit.node.tryGetContext('cdk-eks-endpoint:report') ?? 'true') !== 'false') {
-      this.writeReports(unit, reports, clusters);
-    }
+    // Under the CDK CLI a nested Stage's annotations reach the user only when its stacks are named
+    // (`cdk synth 'Prod/*'`); a validation report finding that names no construct, always.
+    const cli = String(unit.node.tryGetContext(CLI_REPORTS_CONTEXT)) === 'false';
+    const nested = unit !== unit.node.root;
+    /** The clusters this check reports on: in scope, and in no Stage another check reports. */
+    const mine = (construct: IConstruct) => {
+      const stage = Stage.of(construct);
+      return this.inScope(construct) && (stage === unit || (stage !== undefined && !judged.has(stage)));
+    };
+    // the nested Stages this check reports on, with findings or not: a check above leaves them alone
+    const reached = new Set<IConstruct>([...clusters, ...found.map((f) => f.construct)]
+      .filter((c): c is IConstruct => c !== undefined && mine(c) && Stage.of(c) !== unit).map((c) => Stage.of(c)!));
+    const notChecked = found.filter((f) => f.finding.ruleId === CLUSTER_NOT_CHECKED && f.construct && mine(f.construct)).length;
+    const judgedHere = clusters.filter(mine).length + notChecked;
     for (const item of found) {
       const construct = item.construct;
-      if (!construct) continue;
-      const stage = Stage.of(construct);
-      if (stage !== unit) {
-        // a nested Stage is written already; it reports through its own check when it has one,
-        // and through this one when this one was added above it (aspects do not cross Stages)
-        if (stage && !judged.has(stage) && this.inScope(stage)) elsewhere.push(item);
+      if (!construct || !mine(construct)) continue;
+      const stage = Stage.of(construct)!;
+      if (stage !== unit || (nested && cli)) {
+        // a nested Stage is written already (aspects do not cross Stages): CDK's validation report
+        viaReport.push(item);
         continue;
       }
-      if (!this.inScope(construct)) continue; // outside the scope the check was added to
       const id = `cdk-eks-endpoint:${item.finding.ruleId}`;
       if (item.finding.level === 'error') {
         Annotations.of(construct).addError(`[${id}] ${item.finding.message}`);
@@ -123,27 +149,31 @@ export class PrivateResolutionCheck implements IAspect {
         Annotations.of(construct).addWarningV2(id, item.finding.message);
       }
     }
-    if (elsewhere.length > 0) {
-      Validations.of(unit).addPlugins(new StageFindings(elsewhere));
+    // a check above this one reports them not again
+    for (const stage of reached) judged.add(stage);
+    if (viaReport.length > 0) {
+      Validations.of(unit).addPlugins(new StageFindings(viaReport));
+    }
+    const written = this.report && String(unit.node.tryGetContext('cdk-eks-endpoint:report') ?? 'true') !== 'false'
+      ? this.writeReports(unit, reports, counts) : undefined;
+    // One line where the CDK CLI runs the app (it sets CDK_OUTDIR), on stderr, which the CLI
+    // passes on: an annotation would be printed as a block of four lines (a stack frame of this
+    // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
+    if (process.env.CDK_OUTDIR !== undefined) {
+      const line = judgedLine(judgedHere, notChecked, !nested && counts.clusters === 0, written);
+      if (line) process.stderr.write(`${line}\n`);
     }
     return [];
   }
 
-  /** Writes each cluster's flow report into the unit's cloud assembly directory, and says where in one line. */
-  private writeReports(unit: IConstruct, reports: ClusterReport[], clusters: IConstruct[]): void {
-    if (reports.length === 0 || !Stage.isStage(unit)) return;
+  /** Writes the unit's flow report into its cloud assembly directory; returns where, relative to the app's. */
+  private writeReports(unit: IConstruct, reports: ClusterReport[], counts: Judged): string | undefined {
+    if (reports.length === 0 || !Stage.isStage(unit)) return undefined;
     const dir = path.join(unit.outdir, PrivateResolutionCheck.REPORT_DIR);
     // two files for the whole unit, a section (an entry) per cluster: files cost more than their text
-    writeReportFiles(dir, {
-      'flow-report.md': reports.map(reportMarkdown).join('\n'),
-      'flow-report.json': JSON.stringify({ clusters: reports }, undefined, 2) + '\n',
-    });
-    // One line where the CDK CLI runs the app (it sets CDK_OUTDIR), on stderr, which the CLI
-    // passes on: an annotation would be printed as a block of four lines (a stack frame of this
-    // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
-    if (process.env.CDK_OUTDIR !== undefined && clusters.some((c) => Stage.of(c) === unit && this.inScope(c))) {
-      process.stderr.write(`${reportLine(reports.length, path.relative(rootOutdir(unit), dir))}\n`);
-    }
+    const files = reportFiles(reports, counts);
+    writeReportFiles(dir, { 'flow-report.md': files.markdown, 'flow-report.json': files.json });
+    return path.relative(rootOutdir(unit), dir);
   }
 
   private inScope(construct: IConstruct): boolean {
@@ -154,11 +184,17 @@ export class PrivateResolutionCheck implements IAspect {
   }
 }
 
-/** Where the flow reports are, relative to the cloud assembly (`cdk.out`), in one line. */
-function reportLine(clusters: number, dir: string): string {
-  const where = dir.split(path.sep).join('/');
-  return `cdk-eks-endpoint: the flow report of ${clusters === 1 ? '1 cluster' : `${clusters} clusters`} is in the cloud assembly: ` +
-    `${where}/flow-report.md (and flow-report.json)`;
+/**
+ * What a check judged, in one line: the clusters it reports on (those not checked), and where
+ * the flow report is (relative to the cloud assembly, `cdk.out`). The App's check says so too when
+ * the app holds no EKS cluster at all; a Stage's, or an App's whose clusters other checks report, stays quiet.
+ */
+function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined): string | undefined {
+  if (clusters === 0) {
+    return appEmpty ? 'cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged' : undefined;
+  }
+  const where = reportDir === undefined ? '' : `; flow report: ${reportDir.split(path.sep).join('/')}/flow-report.md (and flow-report.json)`;
+  return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${where}`;
 }
 
 /** The cloud assembly directory of the app a unit is in. */
@@ -167,7 +203,14 @@ function rootOutdir(unit: IConstruct): string {
   return Stage.isStage(root) ? root.outdir : (unit as Stage).outdir;
 }
 
-/** Findings in nested Stages, reported through CDK's validation report. */
+/**
+ * Findings in nested Stages, reported through CDK's validation report as findings of the whole app:
+ * each names its template but no construct, and its message starts with the cluster's construct
+ * path. The CDK CLI (aws-cdk 2.1148) shows a stack's validation findings only for the stacks it is
+ * asked for, and keeps every finding that names no construct (`filterReportsByStacks` in
+ * @aws-cdk/cloud-assembly-api's validation loading): so `cdk synth` prints these, and fails on an
+ * error, whichever stacks are selected.
+ */
 class StageFindings implements IPolicyValidationPlugin {
   public readonly name = 'cdk-eks-endpoint';
 
@@ -175,13 +218,16 @@ class StageFindings implements IPolicyValidationPlugin {
 
   public validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = this.findings
-      .filter(({ finding, construct }) => finding.level === 'error' || !isAcknowledged(construct!, `cdk-eks-endpoint:${finding.ruleId}`))
+      .filter(({ finding, construct }) => finding.level === 'error' || !isAcknowledged(construct!, `cdk-eks-endpoint:${finding.ruleId}`, this.name))
       .map(({ finding, construct }) => ({
         ruleName: `cdk-eks-endpoint:${finding.ruleId}`,
-        description: finding.message,
+        description: `[${construct!.node.path}] ${finding.message}`,
         severity: finding.level,
-        violatingResources: [{ resourceLogicalId: finding.logicalId, templatePath: Stack.of(construct!).templateFile, locations: ['Properties'] }],
+        violatingResources: [{ templatePath: Stack.of(construct!).templateFile, locations: ['Properties'] }],
+        fix: finding.level === 'error' ? `See docs/RULES.md#${finding.ruleId.toLowerCase()}.`
+          : `Once confirmed, acknowledge it: Validations.of(<${construct!.node.path} or a construct above it>).acknowledge({ id: 'cdk-eks-endpoint:${finding.ruleId}', reason })`,
       }));
     return { success: violations.every((v) => v.severity !== 'error'), violations };
   }
 }
+

@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { analyze } from '../engine/analyze';
+import { judge, Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { ClusterView } from '../engine/model';
 import { EndpointRule } from '../rules';
@@ -21,22 +21,34 @@ export function checkTree(
   root: IConstruct, rules: EndpointRule[], stages: boolean,
   onCluster?: (cluster: ClusterView, findings: ReportedFinding[], construct?: IConstruct) => void,
 ): TreeFinding[] {
+  return judgeTree(root, rules, stages, onCluster).found;
+}
+
+/** `checkTree`, with the engine's count of what it judged. */
+export function judgeTree(
+  root: IConstruct, rules: EndpointRule[], stages: boolean,
+  onCluster?: (cluster: ClusterView, findings: ReportedFinding[], construct?: IConstruct) => void,
+): { found: TreeFinding[]; judged: Judged } {
   const tree = renderTree(root, stages);
   const each = onCluster && ((cluster: ClusterView, findings: ReportedFinding[]) =>
     onCluster(cluster, findings, tree.element(cluster.resource.template.id, cluster.resource.logicalId)));
-  return analyze(tree.inputs, rules, each).map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) }));
+  const { findings, judged } = judge(tree.inputs, rules, each);
+  return { found: findings.map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) })), judged };
 }
 
 /**
  * Whether a rule ID was acknowledged on a construct or one above it, the way cdk-nag 3 and
- * aws-cdk-lib record it with `Validations.of(x).acknowledge` (cdk-nag 3's own convention).
+ * aws-cdk-lib record it with `Validations.of(x).acknowledge` (cdk-nag 3's own convention): as
+ * `id`, or, given the plugin's `namespace`, as the CDK CLI prints it for a validation finding
+ * (`<namespace>::<id>`).
  */
-export function isAcknowledged(construct: IConstruct, id: string): boolean {
+export function isAcknowledged(construct: IConstruct, id: string, namespace?: string): boolean {
+  const forms = namespace === undefined ? [id] : [id, `${namespace}::${id}`];
   for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
     for (const entry of current.node.metadata) {
       if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
         const ids = Object.keys(entry.data as object).map((k) => k.replace(/^annotation::/i, ''));
-        if (ids.includes(id)) return true;
+        if (forms.some((form) => ids.includes(form))) return true;
       }
     }
   }

@@ -9,12 +9,35 @@ import { EndpointRule, Finding, notVerifiable } from './rule';
 export const CLUSTER_NOT_CHECKED = 'ClusterNotChecked';
 
 /**
+ * What a run judged, for the outputs to say so: every EKS cluster resource found (`clusters`),
+ * and of those the ones whose type the engine cannot read (`notChecked`, one `ClusterNotChecked`
+ * warning each). No cluster at all is worth saying: a wrong path would otherwise pass in silence.
+ */
+export interface Judged {
+  readonly clusters: number;
+  readonly notChecked: number;
+  /** The templates read. */
+  readonly templates: number;
+}
+
+/** The findings of a run and what it judged. */
+export interface Analysis {
+  readonly findings: ReportedFinding[];
+  readonly judged: Judged;
+}
+
+/**
  * Runs the rules on every EKS cluster in a set of templates, linked to each other (imports,
  * stack outputs, nested stacks). It never throws on what a template holds: a value it cannot
  * read is unknown, and a rule that fails on one cluster is reported as a warning on that
  * cluster rather than ending the run.
  */
 export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluster?: (cluster: ClusterView, findings: ReportedFinding[]) => void): ReportedFinding[] {
+  return judge(inputs, rules, onCluster).findings;
+}
+
+/** `analyze`, with the count of what was judged. */
+export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?: (cluster: ClusterView, findings: ReportedFinding[]) => void): Analysis {
   const set = new TemplateSet(inputs);
   const index = new ResourceIndex(set);
   const model = new NetworkModel(index);
@@ -22,7 +45,10 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
   // resources made by Fn::ForEach over a deploy-time list are not seen: what they may provide
   // (an endpoint, a route, a rule) could turn a finding around
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
+  let clusters = 0;
+  let notChecked = 0;
   for (const cluster of index.ofType('AWS::EKS::Cluster')) {
+    clusters++;
     const where = located(cluster);
     const before = reported.length;
     for (const rule of rules) {
@@ -47,6 +73,8 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
   }
   for (const type of UNREADABLE_CLUSTER_TYPES) {
     for (const cluster of index.ofType(type)) {
+      clusters++;
+      notChecked++;
       reported.push({
         ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false,
         message: `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
@@ -55,7 +83,7 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
       });
     }
   }
-  return reported;
+  return { findings: reported, judged: { clusters, notChecked, templates: set.templates.length } };
 }
 
 /** Where a finding about a cluster resource is: its template, logical ID, and file and position when read from one. */

@@ -1,3 +1,4 @@
+import { Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { ClusterView, VpcView } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
@@ -130,6 +131,23 @@ function hybridFlows(view: ClusterView, mode: ClusterReport['mode'], status: str
   const podBlocks = pods.present === false ? 'on hybrid nodes' : `in ${blocks(pods.cidrs, pods.unlisted)}`;
   rows.push({ client: `pods ${podBlocks} (the kubernetes service)`, dns: 'private', path: `${across}, in every mode`, status, endpoint: 'private' });
   return rows;
+}
+
+/**
+ * The flow report files of an App or a Stage: what was judged first (the clusters, those not
+ * checked, the findings), then a section (an entry) per cluster; two files for the whole unit,
+ * as files cost more than their text.
+ */
+export function reportFiles(reports: ClusterReport[], judged: Judged): { markdown: string; json: string } {
+  const all = reports.flatMap((r) => r.findings);
+  const errors = all.filter((f) => f.level === 'error').length;
+  // a cluster not checked has no section, and one ClusterNotChecked warning
+  const summary = { clusters: judged.clusters, notChecked: judged.notChecked, errors, warnings: all.length - errors + judged.notChecked };
+  const text = `${summary.clusters} cluster(s) judged (${summary.notChecked} not checked): ${errors} error(s), ${summary.warnings} warning(s)`;
+  return {
+    markdown: [`_cdk-eks-endpoint: ${text}._`, '', reports.map(reportMarkdown).join('\n')].join('\n'),
+    json: JSON.stringify({ summary: { ...summary, text }, clusters: reports }, undefined, 2) + '\n',
+  };
 }
 
 /** The report as Markdown: the flow table, the findings, and a Mermaid flowchart of the same. */

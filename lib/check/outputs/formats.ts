@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { EndpointRule } from '../engine/rule';
 
@@ -13,11 +14,31 @@ const NOT_CHECKED = {
   source: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
 };
 
+/** What a run of the command line judged: the engine's counts, the inputs named, and its exit code. */
+export interface RunSummary extends Judged {
+  /** The paths given, as given. */
+  readonly inputs: string[];
+  readonly exitCode: number;
+}
+
+/**
+ * The line that says what was judged: `2 cluster(s) judged (1 not checked): 1 error(s), 3 warning(s)`,
+ * or, with no cluster at all, that none was found in the inputs, named (a wrong path must not
+ * read like a clean app).
+ */
+export function judgedLine(judged: Judged, errors: number, warnings: number, inputs: string[]): string {
+  if (judged.clusters === 0) {
+    return `no EKS cluster found in ${inputs.join(', ')} (${judged.templates} template(s) read): nothing was judged`;
+  }
+  return `${judged.clusters} cluster(s) judged (${judged.notChecked} not checked): ${errors} error(s), ${warnings} warning(s)`;
+}
+
 /**
  * The findings as JSON for scripts: each finding whole (with the line and column of its cluster in
- * the file, and the clients, compute, connections or networks it is about), and the counts.
+ * the file, and the clients, compute, connections or networks it is about), the counts, and a
+ * `summary` of what was judged (clusters, not checked, templates, the inputs, the line the text prints).
  */
-export function toJson(findings: ReportedFinding[], notes: string[]): string {
+export function toJson(findings: ReportedFinding[], notes: string[], summary?: RunSummary): string {
   const errors = findings.filter((f) => f.level === 'error').length;
   return JSON.stringify({
     findings: findings.map((f) => ({
@@ -29,6 +50,12 @@ export function toJson(findings: ReportedFinding[], notes: string[]): string {
     errors,
     warnings: findings.length - errors,
     notes,
+    ...(summary ? {
+      summary: {
+        clusters: summary.clusters, notChecked: summary.notChecked, templates: summary.templates, inputs: summary.inputs,
+        errors, warnings: findings.length - errors, text: judgedLine(summary, errors, findings.length - errors, summary.inputs),
+      },
+    } : {}),
   }, undefined, 2) + '\n';
 }
 
@@ -39,7 +66,9 @@ export function toJson(findings: ReportedFinding[], notes: string[]): string {
  * logical ID, so that GitHub code scanning and other SARIF readers place it.
  * @see https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
-export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointRule, 'id' | 'level' | 'summary' | 'source'>>, version: string, baseDir: string): string {
+export function toSarif(
+  findings: ReportedFinding[], rules: Array<Pick<EndpointRule, 'id' | 'level' | 'summary' | 'source'>>, version: string, baseDir: string, summary?: RunSummary,
+): string {
   const described = [...rules, NOT_CHECKED];
   const index = new Map(described.map((r, i) => [r.id, i]));
   const log = {
@@ -60,8 +89,13 @@ export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointR
             helpUri: `${RULES_DOC}#${r.id.toLowerCase()}`,
             defaultConfiguration: { level: r.level },
           })),
+          // the descriptors of the invocation's notifications (SARIF 2.1.0 §3.19.24, driver.notifications)
+          ...(summary ? { notifications: NOTIFICATIONS } : {}),
         },
       },
+      // what was judged: the run's property bag, and the invocation (SARIF 2.1.0 §3.20), whose
+      // notification says so when no cluster was found (§3.58, toolExecutionNotifications)
+      ...(summary ? sarifSummary(findings, summary) : {}),
       results: findings.map((f) => {
         const file = f.file ? path.relative(baseDir, path.resolve(f.file)).split(path.sep).join('/') : undefined;
         return {
@@ -79,4 +113,29 @@ export function toSarif(findings: ReportedFinding[], rules: Array<Pick<EndpointR
     }],
   };
   return JSON.stringify(log, undefined, 2) + '\n';
+}
+
+/** What the invocation's notification can say: what was judged, or that no cluster was found. */
+const NOTIFICATIONS = [
+  { id: 'Judged', shortDescription: { text: 'The clusters judged, those not checked (ClusterNotChecked), and the errors and warnings found.' } },
+  { id: 'NoCluster', shortDescription: { text: 'The inputs hold no EKS cluster: nothing was judged (exit 2 unless --allow-empty).' } },
+];
+
+/** The run's `invocations` and `properties` for a summary: counts, and a notification when no cluster was found. */
+function sarifSummary(findings: ReportedFinding[], summary: RunSummary): object {
+  const errors = findings.filter((f) => f.level === 'error').length;
+  const text = judgedLine(summary, errors, findings.length - errors, summary.inputs);
+  return {
+    invocations: [{
+      // exit 2 is input the command line could not use: no cluster, unless --allow-empty
+      executionSuccessful: summary.exitCode !== 2,
+      exitCode: summary.exitCode,
+      toolExecutionNotifications: [{
+        descriptor: { id: summary.clusters === 0 ? 'NoCluster' : 'Judged' },
+        level: summary.clusters === 0 ? (summary.exitCode === 2 ? 'error' : 'warning') : 'note',
+        message: { text },
+      }],
+    }],
+    properties: { clusters: summary.clusters, notChecked: summary.notChecked, templates: summary.templates, inputs: summary.inputs },
+  };
 }

@@ -44,7 +44,7 @@ describe('usage', () => {
   test('--help, check --help and explain --help print their usage and exit 0', () => {
     for (const args of [['--help'], ['check', '--help'], ['check', 'cdk.out', '-h']]) {
       const result = run(...args);
-      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check \[--format text\|json\|sarif\] <path> /), stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check \[--format text\|json\|sarif\] \[--allow-empty\] <path> /), stderr: '' });
     }
     expect(run('explain', '--help')).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint explain --mode public\|public-and-private\|private\n/), stderr: '' });
   });
@@ -56,6 +56,7 @@ describe('usage', () => {
     ['an unknown option', ['check', '--strict', 'cdk.out'], /^unknown option: --strict\nusage: /],
     ['an unknown format', ['check', '--format', 'xml', 'cdk.out'], /^unknown format: xml \(text, json or sarif\)\nusage: /],
     ['a format with no value', ['check', 'cdk.out', '--format'], /^--format needs a value\nusage: /],
+    ['--allow-empty with a value', ['check', '--allow-empty=yes', 'cdk.out'], /^--allow-empty takes no value \(given: --allow-empty=yes\)\nusage: /],
     ['explain with no mode', ['explain'], /^no --mode given\nusage: cdk-eks-endpoint explain/],
     ['explain with an unknown mode', ['explain', '--mode', 'hybrid'], /^unknown mode: hybrid \(public, public-and-private or private\)\nusage: /],
     ['explain with a path', ['explain', '--mode', 'private', 'cdk.out'], /^unexpected argument: cdk.out\nusage: /],
@@ -73,15 +74,44 @@ describe('explain', () => {
 });
 
 describe('checking', () => {
+  // these inputs hold no EKS cluster: what they test is the reading
   test.each([
-    ['a JSON template', path.join(fixtures, 'vpc.template.json')],
-    ['a YAML template with short forms', path.join(fixtures, 'short-forms.yaml')],
-    ['a cloud assembly with a Stage and nested stacks', path.join(fixtures, 'assembly')],
-  ])('checks %s: a count line, exit 0 without an error', (_, input) => {
-    const result = run('check', input);
+    ['a JSON template', path.join(fixtures, 'vpc.template.json'), 1],
+    ['a YAML template with short forms', path.join(fixtures, 'short-forms.yaml'), 1],
+    ['a cloud assembly with a Stage and nested stacks', path.join(fixtures, 'assembly'), 5],
+  ])('checks %s with --allow-empty: the line that says no cluster was found, exit 0', (_, input, templates) => {
+    const result = run('check', '--allow-empty', input);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(lines(result.stdout).pop()).toMatch(/^0 error\(s\), \d+ warning\(s\)$/);
+    expect(lines(result.stdout)).toEqual([`no EKS cluster found in ${input} (${templates} template(s) read): nothing was judged`]);
+  });
+
+  test('refuses inputs that hold no EKS cluster: it names them and exits 2, not 0 like a clean app (a wrong path in CI)', () => {
+    const inputs = [path.join(fixtures, 'vpc.template.json'), path.join(fixtures, 'short-forms.yaml')];
+    const text = run('check', ...inputs);
+    expect(text).toEqual({
+      code: 2,
+      stdout: `no EKS cluster found in ${inputs.join(', ')} (2 template(s) read): nothing was judged (exit 2; give --allow-empty where that is expected)\n`,
+      stderr: '',
+    });
+    // json and sarif: the document on stdout, the line on stderr
+    for (const format of ['json', 'sarif']) {
+      const result = run('check', '--format', format, ...inputs);
+      expect(result.code).toBe(2);
+      expect(() => JSON.parse(result.stdout)).not.toThrow();
+      expect(result.stderr).toBe(text.stdout);
+    }
+    expect(run('check', '--format', 'json', '--allow-empty', ...inputs).code).toBe(0);
+  });
+
+  test('says how many clusters it judged and how many it could not read (ClusterNotChecked)', () => {
+    const result = run('check', path.join(root, 'test', 'corpus', 'quickstart-awsqs-cluster.yaml'), path.join(fixtures, 'private-dns-hostnames-off.yaml'));
+    expect(result.code).toBe(1);
+    const notChecked = lines(result.stdout).filter((l) => l.includes('[ClusterNotChecked]')).length;
+    expect(notChecked).toBeGreaterThan(0);
+    const errors = lines(result.stdout).filter((l) => l.startsWith('error ')).length;
+    const warnings = lines(result.stdout).filter((l) => l.startsWith('warning ')).length;
+    expect(lines(result.stdout).pop()).toBe(`${notChecked + 1} cluster(s) judged (${notChecked} not checked): ${errors} error(s), ${warnings} warning(s)`);
   });
 
   // needs the engine: fails while analyze() is a stub that finds nothing
@@ -91,39 +121,41 @@ describe('checking', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stdout)).toContainEqual(
       expect.stringContaining(`error   ${file} Cluster [VpcDnsHostnames] Private access is on, but DNS hostnames are off`));
-    expect(lines(result.stdout).pop()).toMatch(/^[1-9]\d* error\(s\), \d+ warning\(s\)$/);
+    expect(lines(result.stdout).pop()).toMatch(/^1 cluster\(s\) judged \(0 not checked\): [1-9]\d* error\(s\), \d+ warning\(s\)$/);
   });
 
   describe('with findings from the engine', () => {
     afterEach(() => jest.restoreAllMocks());
 
+    const judged = { clusters: 1, notChecked: 0, templates: 1 };
+
     test('prints one line per finding, errors first, and exits 1 on an error', () => {
-      jest.spyOn(engine, 'analyze').mockReturnValue([
+      jest.spyOn(engine, 'judge').mockReturnValue({ judged, findings: [
         { ruleId: 'PublicEndpointOpen', level: 'warning', verified: true, message: 'open to\n0.0.0.0/0', templateId: 'App', logicalId: 'Cluster' },
         {
           ruleId: 'VpcDnsHostnames', level: 'error', verified: true, message: 'DNS hostnames are off',
           templateId: 'App', logicalId: 'Cluster', file: 'cdk.out/App.template.json',
         },
-      ]);
+      ] });
       const result = run('check', path.join(fixtures, 'vpc.template.json'));
       expect(result).toEqual({
         code: 1,
         stdout: 'error   cdk.out/App.template.json Cluster [VpcDnsHostnames] DNS hostnames are off\n' +
           'warning App Cluster [PublicEndpointOpen] open to 0.0.0.0/0\n' +
-          '1 error(s), 1 warning(s)\n',
+          '1 cluster(s) judged (0 not checked): 1 error(s), 1 warning(s)\n',
         stderr: '',
       });
     });
 
     test('exits 0 with warnings only', () => {
-      jest.spyOn(engine, 'analyze').mockReturnValue([
+      jest.spyOn(engine, 'judge').mockReturnValue({ judged, findings: [
         { ruleId: 'PublicEndpointOpen', level: 'warning', verified: true, message: 'open', templateId: 'App', logicalId: 'Cluster' },
-      ]);
+      ] });
       expect(run('check', path.join(fixtures, 'vpc.template.json')).code).toBe(0);
     });
 
     test('runs the rules that run in both adapters, not the cdk-nag-only ones', () => {
-      const analyze = jest.spyOn(engine, 'analyze').mockReturnValue([]);
+      const analyze = jest.spyOn(engine, 'judge').mockReturnValue({ judged, findings: [] });
       run('check', path.join(fixtures, 'vpc.template.json'));
       const ids = analyze.mock.calls[0][1].map((rule) => rule.id);
       expect(ids).toContain('VpcDnsHostnames');
@@ -131,7 +163,7 @@ describe('checking', () => {
     });
 
     test('refuses to pass an internal error off as a finding: one line, exit 2', () => {
-      jest.spyOn(engine, 'analyze').mockImplementation(() => {
+      jest.spyOn(engine, 'judge').mockImplementation(() => {
         throw new TypeError("Cannot read properties of undefined (reading 'Properties')");
       });
       expect(run('check', path.join(fixtures, 'vpc.template.json'))).toEqual({
@@ -220,11 +252,12 @@ describe('the shipped command', () => {
       expect(result.stdout).toMatch(/^usage: cdk-eks-endpoint check/);
     });
 
-    test('exits 0 with a count line for a template without an error', () => {
-      const result = command('check', 'test/cli-fixtures/vpc.template.json');
+    test('exits 0 with a count line for a template without an error, and 2 for one without a cluster', () => {
+      const result = command('check', '--allow-empty', 'test/cli-fixtures/vpc.template.json');
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(lines(result.stdout).pop()).toMatch(/^0 error\(s\), \d+ warning\(s\)$/);
+      expect(lines(result.stdout).pop()).toBe('no EKS cluster found in test/cli-fixtures/vpc.template.json (1 template(s) read): nothing was judged');
+      expect(command('check', 'test/cli-fixtures/vpc.template.json').status).toBe(2);
     });
 
     test('refuses invalid YAML with exit 2 and one line, no stack trace', () => {
@@ -262,7 +295,8 @@ describe('text from the input printed safely', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(/[\u001b\u202e]/);
     const printed = lines(result.stdout);
-    expect(printed.filter((l) => /^\d+ error\(s\), \d+ warning\(s\)$/.test(l))).toHaveLength(1);
+    expect(printed.filter((l) => /error\(s\), \d+ warning\(s\)$/.test(l))).toEqual([expect.stringMatching(/^1 cluster\(s\) judged/)]);
+    expect(printed.filter((l) => l.startsWith('0 error(s)'))).toEqual([]);
     expect(printed).toContainEqual(expect.stringContaining(`${file} Cluster\\u{a}0 error(s), 0 warning(s)\\u{1b}[2K\\u{202e} [VpcDnsHostnames]`));
   });
 

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -107,5 +107,43 @@ describe('EndpointAccessChecks (cdk-nag pack)', () => {
     (s.vpc!.node.defaultChild as ec2.CfnVPC).enableDnsHostnames = false;
     const report = new EndpointAccessChecks(s.app).validateScope(s.networkStack);
     expect(report.violations.find((v) => v.ruleName === 'EndpointAccess-VpcDnsHostnames')?.severity).toBe('error');
+  });
+});
+
+describe('EndpointAccessChecks on a cluster in a nested Stage', () => {
+  /** A Stage `Prod` whose raw cluster is public and open, beside a top-level one: the same findings, reported two ways. */
+  function stagedApp() {
+    const app = testApp();
+    const build = (stack: Stack) => {
+      const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: true });
+      const subnet = new ec2.CfnSubnet(stack, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24' });
+      return new eks.CfnCluster(stack, 'Cluster', {
+        roleArn: 'arn:aws:iam::123456789012:role/eks',
+        resourcesVpcConfig: { subnetIds: [subnet.ref], endpointPublicAccess: true, endpointPrivateAccess: true },
+      });
+    };
+    const top = build(new Stack(app, 'Top'));
+    const staged = build(new Stack(new Stage(app, 'Prod'), 'Eks'));
+    return { app, top, staged };
+  }
+
+  test('names no construct for a Stage\'s finding, its message starting with the cluster\'s path (the CDK CLI shows it whatever is selected)', () => {
+    const { app, staged } = stagedApp();
+    const open = new EndpointAccessChecks(app).validateScope(app).violations.filter((v) => v.ruleName === 'EndpointAccess-PublicEndpointOpen');
+    expect(open.map((v) => [v.description.slice(0, 40), v.violatingResources])).toEqual([
+      ['The public endpoint accepts connections ', [{ constructPath: 'Top/Cluster', locations: ['Properties'] }]],
+      ['[Prod/Eks/Cluster] The public endpoint a', [{ templatePath: Stack.of(staged).templateFile, locations: ['Properties'] }]],
+    ]);
+  });
+
+  test('takes a Stage\'s acknowledgement as README says it, and as the CDK CLI prints it (EndpointAccess::<id>)', () => {
+    const ids = (ack: string) => {
+      const { app, staged } = stagedApp();
+      Validations.of(staged).acknowledge({ id: ack, reason: 'public by design' });
+      return new EndpointAccessChecks(app).validateScope(app).violations
+        .filter((v) => v.ruleName === 'EndpointAccess-PublicEndpointOpen').map((v) => v.description.startsWith('[Prod/'));
+    };
+    expect(ids('EndpointAccess-PublicEndpointOpen')).toEqual([false]);
+    expect(ids('EndpointAccess::EndpointAccess-PublicEndpointOpen')).toEqual([false]);
   });
 });

@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnResource, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { spawnSync } from 'child_process';
@@ -139,5 +139,92 @@ describe('the Aspect judges after every other aspect', () => {
     }, { priority: AspectPriority.MUTATING });
     const messages = app.synth().getStackByName('Late').messages.map((m) => String(m.entry.data));
     expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
+  });
+});
+
+describe('the Aspect and nested Stages, in process', () => {
+  /** An App with a Stage `Prod` (its cluster's VPC with DNS hostnames off), the check where `on` says; `cli` sets the context the CDK CLI sets. */
+  function stagedApp(on: 'app' | 'stage', cli = false) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    const app = testApp({ outdir, context: cli ? { '@aws-cdk/core:failSynthOnValidationErrors': false } : {} });
+    const prod = new Stage(app, 'Prod');
+    const stack = new Stack(prod, 'Network');
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: false });
+    new eks.CfnCluster(stack, 'Cluster', {
+      roleArn: 'arn:aws:iam::123456789012:role/eks',
+      resourcesVpcConfig: { subnetIds: [new ec2.CfnSubnet(stack, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24' }).ref], endpointPublicAccess: false, endpointPrivateAccess: true },
+    });
+    Aspects.of(on === 'app' ? app : prod).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    let error: Error | undefined;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e as Error;
+    }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    const violations = fs.existsSync(reportFile)
+      ? JSON.parse(fs.readFileSync(reportFile, 'utf8')).pluginReports.filter((r: any) => r.pluginName === 'cdk-eks-endpoint').flatMap((r: any) => r.violations) : [];
+    const annotations = prod.synth().getStackByName(stack.stackName).messages.map((m) => String(m.entry.data)).filter((m) => m.includes('cdk-eks-endpoint'));
+    return { error, violations, annotations };
+  }
+
+  test('fails synthesis for a Stage\'s error with the check on the App: in the validation report, naming no construct, the message starting with the cluster\'s path', () => {
+    const { error, violations, annotations } = stagedApp('app');
+    expect(error?.name).toBe('ValidationFailed');
+    expect(violations).toEqual([expect.objectContaining({
+      ruleName: 'cdk-eks-endpoint:VpcDnsHostnames', severity: 'error', violatingConstructs: [expect.objectContaining({ constructPath: '' })],
+      description: expect.stringMatching(/^\[Prod\/Network\/Cluster\] Private access is on, but DNS hostnames are off/),
+    })]);
+    expect(annotations).toEqual([]);
+  });
+
+  test('reports a Stage\'s error with the check on the Stage as an annotation there (Annotations.fromStack sees it), not again in the report', () => {
+    const { violations, annotations } = stagedApp('stage');
+    expect(violations).toEqual([]);
+    expect(annotations).toEqual([expect.stringMatching(/^\[cdk-eks-endpoint:VpcDnsHostnames\] Private access is on/)]);
+  });
+
+  test('reports a Stage\'s error with the check on the Stage under the CDK CLI (which prints a Stage\'s annotations only when named) in the report instead, which the CLI fails on', () => {
+    const { error, violations, annotations } = stagedApp('stage', true);
+    // the CLI, not the app, fails on the report
+    expect(error).toBeUndefined();
+    expect(violations.map((v: any) => [v.ruleName, v.severity])).toEqual([['cdk-eks-endpoint:VpcDnsHostnames', 'error']]);
+    expect(annotations).toEqual([]);
+  });
+});
+
+describe('the Aspect says what it judged', () => {
+  /** Synthesizes as under the CDK CLI (CDK_OUTDIR set), returning the lines written to stderr and the flow report's summary. */
+  function judgedUnderCli(build: (app: App) => void): { stderr: string[]; summary?: unknown } {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'judged-'));
+    const app = testApp({ outdir });
+    build(app);
+    Aspects.of(app).add(new PrivateResolutionCheck(), { priority: AspectPriority.READONLY });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((text) => { written.push(String(text)); return true; });
+    process.env.CDK_OUTDIR = outdir;
+    try {
+      app.synth();
+    } finally {
+      delete process.env.CDK_OUTDIR;
+      spy.mockRestore();
+    }
+    const report = path.join(outdir, PrivateResolutionCheck.REPORT_DIR, 'flow-report.json');
+    return { stderr: written.join('').split('\n').filter((l) => l !== ''), summary: fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')).summary : undefined };
+  }
+
+  test('one line: the clusters judged, those not checked (a type it cannot read), and where the flow report is, whose summary agrees', () => {
+    const { stderr, summary } = judgedUnderCli((app) => {
+      new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PRIVATE });
+      new CfnResource(new Stack(app, 'QuickStart'), 'Cluster', { type: 'AWSQS::EKS::Cluster', properties: { Name: 'qs' } });
+    });
+    expect(stderr).toEqual(['cdk-eks-endpoint: 2 cluster(s) judged (1 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)']);
+    expect(summary).toEqual({ clusters: 2, notChecked: 1, errors: 0, warnings: 1, text: '2 cluster(s) judged (1 not checked): 0 error(s), 1 warning(s)' });
+  });
+
+  test('warns in one line when the app holds no EKS cluster at all, its Stages included', () => {
+    const { stderr, summary } = judgedUnderCli((app) => { new ec2.CfnVPC(new Stack(new Stage(app, 'Prod'), 'Network'), 'Vpc', { cidrBlock: '10.0.0.0/16' }); });
+    expect(stderr).toEqual(['cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged']);
+    expect(summary).toBeUndefined();
   });
 });

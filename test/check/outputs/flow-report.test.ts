@@ -25,9 +25,17 @@ function reportsOf(outdir: string): Array<{ md: string; json: any }> {
   const dir = path.join(outdir, PrivateResolutionCheck.REPORT_DIR);
   if (!fs.existsSync(dir)) return [];
   const md = fs.readFileSync(path.join(dir, 'flow-report.md'), 'utf8');
-  const clusters = JSON.parse(fs.readFileSync(path.join(dir, 'flow-report.json'), 'utf8')).clusters as any[];
-  // a section per cluster, in the order of the JSON
-  const sections = md.split(/^(?=# )/m);
+  const file = JSON.parse(fs.readFileSync(path.join(dir, 'flow-report.json'), 'utf8'));
+  const clusters = file.clusters as any[];
+  // what was judged first, the same in both files and counted from the findings; then a section per cluster, in the order of the JSON
+  const [head, ...sections] = md.split(/^(?=# )/m);
+  const found = clusters.flatMap((c) => c.findings);
+  const errors = found.filter((f: any) => f.level === 'error').length;
+  expect(file.summary).toEqual({
+    clusters: clusters.length + file.summary.notChecked, notChecked: file.summary.notChecked, errors, warnings: found.length - errors + file.summary.notChecked,
+    text: `${clusters.length + file.summary.notChecked} cluster(s) judged (${file.summary.notChecked} not checked): ${errors} error(s), ${found.length - errors + file.summary.notChecked} warning(s)`,
+  });
+  expect(head).toBe(`_cdk-eks-endpoint: ${file.summary.text}._\n\n`);
   expect(sections).toHaveLength(clusters.length);
   return clusters.map((json, i) => ({ json, md: sections[i] }));
 }

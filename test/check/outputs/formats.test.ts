@@ -32,7 +32,11 @@ describe('check --format json and sarif', () => {
     const json = run('check', '--format', 'json', file);
     expect(json.code).toBe(text.code);
     const parsed = JSON.parse(json.stdout);
-    expect(lines(text.stdout).pop()).toBe(`${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
+    expect(lines(text.stdout).pop()).toBe(`1 cluster(s) judged (0 not checked): ${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
+    // the summary: what was judged, from the engine, and the line the text prints
+    expect(parsed.summary).toEqual({
+      clusters: 1, notChecked: 0, templates: 1, inputs: [file], errors: parsed.errors, warnings: parsed.warnings, text: lines(text.stdout).pop(),
+    });
     expect(parsed.findings).toContainEqual(expect.objectContaining({ level: 'error', ruleId: 'VpcDnsHostnames', logicalId: 'Cluster', file, verified: true }));
     expect(run('check', `--format=json`, file).stdout).toBe(json.stdout);
   });
@@ -73,11 +77,40 @@ describe('check --format json and sarif', () => {
     expect(driver.rules[result.ruleIndex]).toMatchObject({ id: 'ClusterNotChecked', helpUri: expect.stringMatching(/#clusternotchecked$/) });
   });
 
-  test('sarif on a clean input: a valid log with no result, exit 0', () => {
-    const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
+  test('sarif on an input with no cluster, allowed: a valid log with no result, exit 0, and a notification that says so', () => {
+    const input = path.join(fixtures, 'vpc.template.json');
+    const result = run('check', '--format', 'sarif', '--allow-empty', input);
     expect(result.code).toBe(0);
     const log = JSON.parse(result.stdout);
     expect(log).toBeValidSarifLog();
-    expect(log.runs[0].results.filter((r: any) => r.level === 'error')).toEqual([]);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].properties).toEqual({ clusters: 0, notChecked: 0, templates: 1, inputs: [input] });
+    expect(log.runs[0].invocations).toEqual([{
+      executionSuccessful: true, exitCode: 0,
+      toolExecutionNotifications: [{ descriptor: { id: 'NoCluster' }, level: 'warning', message: { text: `no EKS cluster found in ${input} (1 template(s) read): nothing was judged` } }],
+    }]);
+  });
+
+  test('fails sarif on an input with no cluster, not allowed: exit 2, the invocation not successful, its notification an error', () => {
+    const result = run('check', '--format', 'sarif', path.join(fixtures, 'vpc.template.json'));
+    expect(result.code).toBe(2);
+    const log = JSON.parse(result.stdout);
+    expect(log).toBeValidSarifLog();
+    expect(log.runs[0].invocations[0]).toMatchObject({ executionSuccessful: false, exitCode: 2, toolExecutionNotifications: [{ level: 'error' }] });
+    // each notification's descriptor is in the driver's list
+    expect(log.runs[0].tool.driver.notifications.map((n: any) => n.id)).toEqual(['Judged', 'NoCluster']);
+  });
+
+  test('sarif and json say what was judged: clusters, and those not checked', () => {
+    const inputs = [path.join(root, 'test', 'corpus', 'quickstart-awsqs-cluster.yaml'), path.join(fixtures, 'private-dns-hostnames-off.yaml')];
+    const text = lines(run('check', ...inputs).stdout).pop();
+    const log = JSON.parse(run('check', '--format', 'sarif', ...inputs).stdout);
+    expect(log).toBeValidSarifLog();
+    const notChecked = log.runs[0].results.filter((r: any) => r.ruleId === 'ClusterNotChecked').length;
+    expect(log.runs[0].properties).toMatchObject({ clusters: notChecked + 1, notChecked });
+    expect(log.runs[0].invocations[0]).toEqual({
+      executionSuccessful: true, exitCode: 1, toolExecutionNotifications: [{ descriptor: { id: 'Judged' }, level: 'note', message: { text } }],
+    });
+    expect(JSON.parse(run('check', '--format', 'json', ...inputs).stdout).summary).toMatchObject({ clusters: notChecked + 1, notChecked, text });
   });
 });
