@@ -365,6 +365,7 @@ export class EndpointCluster extends Construct {
         bastion: bastionOn,
         bastionLogs: props.bastionOptions?.sessionLogGroup !== undefined,
         bastionKms: props.bastionOptions?.sessionEncryptionKey !== undefined,
+        bastionLogBucket: props.bastionOptions?.sessionLogBucket,
       });
       // Auto Mode launches nodes as soon as the cluster schedules its system pods
       if (autoMode) this.cluster.node.addDependency(kit);

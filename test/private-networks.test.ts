@@ -1,9 +1,12 @@
 import { Aws, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
+import { POLICY_SOURCES } from '../lib/private/endpoint-policies';
 import { testApp } from './support/util';
 
 /**
@@ -242,4 +245,155 @@ test.each(['eu-west-1', 'cn-north-1', 'us-iso-east-1'])('reuses, in %s, the ECR 
   expect(lab.vpcEndpointServices).not.toContain('ecr.api');
   const names = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((r: any) => String(r.Properties.ServiceName));
   expect(names.filter((n) => n.endsWith('.ecr.api'))).toHaveLength(1);
+});
+
+/** The account of the stacks whose endpoint policies are read below. */
+const ACCOUNT = '111111111111';
+
+/** The service of a VPC endpoint resource, after `com.amazonaws.<region>.`. */
+function serviceOfEndpoint(resource: any): string {
+  const name = resource.Properties.ServiceName;
+  return typeof name === 'string' ? name.split('.').slice(3).join('.') : String(name['Fn::Join'][1].at(-1)).replace(/^\./, '');
+}
+
+/**
+ * The statements of an endpoint policy that let a request through without tying it to this
+ * account's principals: an Allow whose principal is everyone and whose conditions do not require
+ * `aws:PrincipalAccount` to be `account`. The two exceptions the library documents are left out
+ * only in their exact form: ECR's layer bucket, read-only; and IRSA's web identity calls, to this
+ * account's roles only.
+ */
+function openings(policy: any, account: unknown): any[] {
+  const everyone = (p: any) => p === '*' || (p?.AWS !== undefined && [p.AWS].flat().includes('*'));
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const documented = (s: any) =>
+    (s.Sid === 'EcrImageLayers' && same(s.Action, 's3:GetObject') && s.Condition === undefined &&
+      /-starport-layer-bucket\/\*"/.test(JSON.stringify(s.Resource)) && !/"\*"/.test(JSON.stringify(s.Resource))) ||
+    (s.Sid === 'WebIdentityToThisAccountsRoles' && same(s.Action, 'sts:AssumeRoleWithWebIdentity') &&
+      same(s.Condition, { StringEquals: { 'aws:ResourceAccount': account } }));
+  return [policy?.Statement ?? [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }]].flat()
+    .filter((s: any) => s.Effect === 'Allow' && everyone(s.Principal))
+    .filter((s: any) => !same(s.Condition?.StringEquals?.['aws:PrincipalAccount'], account))
+    .filter((s: any) => !documented(s));
+}
+
+describe('endpoint-policies.ts: the policies of the endpoints an isolated cluster creates', () => {
+  // GIVEN an isolated cluster with every endpoint the kit can create: Auto Mode (eks-auth), and a
+  // bastion whose sessions are encrypted and logged to CloudWatch Logs and to another account's bucket
+  const stack = new Stack(testApp(), 'Policies', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  isolatedCluster(stack, isolatedVpc(stack), {
+    compute: ClusterCompute.AUTO_MODE, bastion: true,
+    bastionOptions: {
+      sessionEncryptionKey: new kms.Key(stack, 'SessionKey', { enableKeyRotation: true }),
+      sessionLogGroup: new logs.LogGroup(stack, 'Sessions'),
+      sessionLogBucket: s3.Bucket.fromBucketName(stack, 'LogArchive', 'log-archive-222222222222'),
+    },
+  });
+  const template = Template.fromStack(stack);
+  const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+  const byService = new Map(endpoints.map((r) => [serviceOfEndpoint(r), r.Properties]));
+  const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
+  const thisAccountsPrincipals = {
+    Sid: 'ThisAccountsPrincipals', Effect: 'Allow', Principal: '*', Action: '*', Resource: '*',
+    Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+  };
+
+  test('the S3 gateway lets this account\'s principals reach this account\'s buckets, anyone read ECR\'s layer bucket, and the bastion write its session log bucket', () => {
+    // the CDK asset bucket the bastion downloads kubectl from is one of this account's buckets
+    expect(byService.get('s3')!.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ThisAccountsPrincipalsToThisAccountsBuckets', Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT, 'aws:ResourceAccount': ACCOUNT } },
+        },
+        { Sid: 'EcrImageLayers', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: partitionArn(':s3:::prod-eu-west-1-starport-layer-bucket/*') },
+        {
+          Sid: 'SessionLogBucket', Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:GetEncryptionConfiguration'],
+          Resource: [partitionArn(':s3:::log-archive-222222222222'), partitionArn(':s3:::log-archive-222222222222/*')],
+          Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+        },
+      ],
+    });
+  });
+
+  test.each(['ec2', 'ecr.api', 'ecr.dkr', 'ssm', 'logs', 'kms'])('the %s endpoint lets this account\'s principals through, whatever they act on', (service) => {
+    expect(byService.get(service)!.PolicyDocument).toEqual({ Version: '2012-10-17', Statement: [thisAccountsPrincipals] });
+  });
+
+  test('the sts endpoint also lets through IRSA\'s unsigned web identity calls, to this account\'s roles only', () => {
+    expect(byService.get('sts')!.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [thisAccountsPrincipals, {
+        Sid: 'WebIdentityToThisAccountsRoles', Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceAccount': ACCOUNT } },
+      }],
+    });
+  });
+
+  test('the endpoints of services that document no endpoint policy keep AWS\'s default (a policy there is refused or ignored)', () => {
+    for (const service of ['eks-auth', 'ssmmessages', 'ec2messages']) {
+      expect(byService.get(service)!.PolicyDocument).toBeUndefined();
+    }
+    // and every other endpoint created has one, from the list with its sources
+    expect([...byService.keys()].filter((s) => byService.get(s)!.PolicyDocument !== undefined).sort())
+      .toEqual([...Object.keys(POLICY_SOURCES), 's3'].sort());
+  });
+
+  test('no statement lets another account\'s principals through, except the two documented ones and the three documented defaults', () => {
+    expect(endpoints).toHaveLength(11);
+    for (const [service, props] of byService) {
+      // an endpoint without a policy has AWS's default, which the reading counts as an opening
+      if (['eks-auth', 'ssmmessages', 'ec2messages'].includes(service)) continue;
+      expect({ service, openings: openings(props.PolicyDocument, ACCOUNT) }).toEqual({ service, openings: [] });
+    }
+  });
+
+  test('fails the same reading on AWS\'s default policy and on a look-alike of an exception: the reading can fire', () => {
+    expect(openings(undefined, ACCOUNT)).toHaveLength(1);
+    expect(openings({ Statement: [{ Sid: 'EcrImageLayers', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }, ACCOUNT)).toHaveLength(1);
+    expect(openings({ Statement: [{ Sid: 'WebIdentityToThisAccountsRoles', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:*', Resource: '*' }] }, ACCOUNT)).toHaveLength(1);
+    expect(openings({ Statement: [{ ...thisAccountsPrincipals, Condition: { StringEquals: { 'aws:PrincipalAccount': '222222222222' } } }] }, ACCOUNT)).toHaveLength(1);
+  });
+});
+
+describe('endpoint-policies.ts: in every isolated option', () => {
+  const options: Array<[string, EndpointClusterProps]> = [
+    ['a node group, no bastion', {}],
+    ['a node group and a bastion', { bastion: true }],
+    ['Auto Mode and a bastion with encrypted sessions logged to CloudWatch Logs', { compute: ClusterCompute.AUTO_MODE, bastion: true }],
+    ['Public & Private mode, a node group and a bastion', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), bastion: true }],
+  ];
+
+  test.each(options)('%s: every endpoint created that can take a policy has one, and none lets another account\'s principals through', (_name, props) => {
+    // GIVEN a stack without an account: the conditions name the deploy-time account
+    const stack = new Stack(testApp(), 'Option');
+    const withKeys = props.compute === ClusterCompute.AUTO_MODE
+      ? { ...props, bastionOptions: { sessionEncryptionKey: new kms.Key(stack, 'SessionKey', { enableKeyRotation: true }), sessionLogGroup: new logs.LogGroup(stack, 'Sessions') } }
+      : props;
+    isolatedCluster(stack, isolatedVpc(stack), withKeys);
+    const account = { Ref: 'AWS::AccountId' };
+    for (const resource of Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint'))) {
+      const service = serviceOfEndpoint(resource);
+      const policy = resource.Properties.PolicyDocument;
+      expect({ service, policy: policy !== undefined }).toEqual({ service, policy: service === 's3' || service in POLICY_SOURCES });
+      if (policy) expect({ service, openings: openings(policy, account) }).toEqual({ service, openings: [] });
+    }
+  });
+
+  test('endpoints the VPC already has are reused as they are: the user\'s policy, or none, is left alone', () => {
+    // GIVEN a VPC with its own STS endpoint (with a policy) and S3 gateway endpoint (without)
+    const stack = new Stack(testApp(), 'Existing');
+    const vpc = isolatedVpc(stack);
+    const sts = vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS });
+    sts.addToPolicy(new iam.PolicyStatement({ sid: 'Mine', principals: [new iam.StarPrincipal()], actions: ['sts:GetCallerIdentity'], resources: ['*'] }));
+    vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    // WHEN an isolated cluster reuses them
+    expect(isolatedCluster(stack, vpc).vpcEndpointServices).toEqual(['ec2', 'ecr.api', 'ecr.dkr']);
+    // THEN their policies are the user's
+    const template = Template.fromStack(stack);
+    const mine = (id: string) => Object.entries(template.findResources('AWS::EC2::VPCEndpoint')).find(([logicalId]) => logicalId.startsWith(id))![1].Properties;
+    expect(mine('VpcSts').PolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'Mine', Effect: 'Allow', Principal: '*', Action: 'sts:GetCallerIdentity', Resource: '*' }] });
+    expect(mine('VpcS3').PolicyDocument).toBeUndefined();
+  });
 });

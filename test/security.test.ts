@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
@@ -59,6 +60,9 @@ describe('cdk-nag packs: no finding left unacknowledged', () => {
     })],
     ['egress ISOLATED and Auto Mode, Public & Private', (stack) => new EndpointCluster(stack, 'Lab', {
       mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE,
+    })],
+    ['egress ISOLATED, node group, bastion with encrypted sessions (the kms endpoint and the endpoint policies)', (stack) => new EndpointCluster(stack, 'Lab', {
+      egress: ClusterEgress.ISOLATED, bastionOptions: { sessionEncryptionKey: new kms.Key(stack, 'SessionKey', { enableKeyRotation: true }) },
     })],
     ['connected networks with Resolver forwarding, Public & Private', (stack) => new EndpointCluster(stack, 'Lab', {
       mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16', '192.168.0.0/16'],
@@ -134,6 +138,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
 
   test.each([
     [{ egress: 'isolated', compute: 'auto-mode' }],
+    [{ egress: 'isolated' }],
     [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' }],
     [{ remoteNodeNetworks: '192.168.0.0/16', remotePodNetworks: '172.16.0.0/16' }],
   ])('the lab with the issue 7 options %j fails no rule', (context) => {

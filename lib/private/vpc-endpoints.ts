@@ -1,9 +1,11 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import {
   AUTO_MODE_ENDPOINTS, knownServiceOf, NODE_ENDPOINTS, SESSION_ENCRYPTION_ENDPOINT, SESSION_LOGS_ENDPOINT, SESSION_MANAGER_ENDPOINTS,
 } from '../shared/endpoint-services';
+import { interfacePolicy, s3GatewayPolicy, takesPolicy } from './endpoint-policies';
 import { literalVpcCidr } from './networks';
 
 /** Who in an isolated VPC needs AWS services, and so which VPC endpoints. */
@@ -18,6 +20,11 @@ export interface EndpointNeeds {
   readonly bastionLogs: boolean;
   /** The bastion's sessions are encrypted with a KMS key (its SSM agent calls KMS). */
   readonly bastionKms: boolean;
+  /**
+   * The bucket the bastion's sessions are logged to (its SSM agent writes there through the S3
+   * gateway endpoint, whose policy must let it through when the bucket is another account's).
+   */
+  readonly bastionLogBucket?: s3.IBucket;
 }
 
 /** An interface endpoint's service: its name after `com.amazonaws.<region>.`, and why it is needed. */
@@ -129,6 +136,11 @@ function serviceNameTail(name: unknown): string | undefined {
  * With a VPC defined in this app, endpoints it already has (with private DNS on) are not
  * created again: a second one with private DNS fails the deploy. With a VPC this app cannot
  * see, nothing is created and a warning lists what the VPC must have.
+ *
+ * The endpoints created here carry endpoint policies (endpoint-policies.ts) that let through
+ * this account's principals and, on the S3 gateway, this account's buckets, so that other
+ * accounts' credentials and buckets cannot be used from the isolated subnets. Endpoints the VPC
+ * already has are reused as they are: their policies are the user's.
  */
 export class IsolatedEndpointKit extends Construct {
   /** The services of the interface endpoints created here. */
@@ -163,7 +175,7 @@ export class IsolatedEndpointKit extends Construct {
       // that one block (ec2.Vpc has no secondary blocks).
       securityGroup.addIngressRule(ec2.Peer.ipv4(literalVpcCidr(vpc) ?? vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to AWS services from the VPC');
       for (const need of missing) {
-        new ec2.InterfaceVpcEndpoint(this, need.id, {
+        const endpoint = new ec2.InterfaceVpcEndpoint(this, need.id, {
           vpc,
           service: new ec2.InterfaceVpcEndpointAwsService(need.service),
           privateDnsEnabled: true,
@@ -171,6 +183,7 @@ export class IsolatedEndpointKit extends Construct {
           open: false,
           subnets: { subnets },
         });
+        if (takesPolicy(need.service)) interfacePolicy(this, need.service).forEach((s) => endpoint.addToPolicy(s));
         this.created.push(need.service);
       }
     }
@@ -178,11 +191,13 @@ export class IsolatedEndpointKit extends Construct {
     const uncovered = subnets.filter((s) => !seen.s3RouteTables.has(s.routeTable.routeTableId));
     const routeTables = uncovered.map((s) => s.routeTable.routeTableId).filter((t, i, all) => all.indexOf(t) === i);
     if (routeTables.length > 0) {
-      new ec2.GatewayVpcEndpoint(this, 'S3', {
+      const gateway = new ec2.GatewayVpcEndpoint(this, 'S3', {
         vpc,
         service: ec2.GatewayVpcEndpointAwsService.S3,
         subnets: [{ subnets: uncovered }],
       });
+      const logBucket = needs.bastion ? needs.bastionLogBucket : undefined;
+      s3GatewayPolicy(this, { sessionLogBucketArn: logBucket?.bucketArn }).forEach((s) => gateway.addToPolicy(s));
       this.created.push(S3);
     }
 
