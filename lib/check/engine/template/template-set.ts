@@ -6,6 +6,7 @@
  * answer, "unknown, because of X", at every step; no maintained library gives it. YAML is read
  * with `yaml` (load.ts), which fits as it is.
  */
+import { cidrSubnets } from '../../../shared/cidr';
 import { TemplateInput } from '../read/input';
 import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
@@ -260,6 +261,7 @@ export class Template {
         if (typeof stackName !== 'string' || typeof outputName !== 'string') return new Unknown('a stack output whose stack is not known at synth');
         return this.set.stackOutput(stackName, outputName, depth) ?? new Unknown(`output ${outputName} of stack ${stackName}, not given`);
       }
+      case 'Fn::Cidr': return this.cidr(list, depth);
       case 'Fn::FindInMap': {
         if (!list || list.length < 3) return new Unknown('a malformed Fn::FindInMap');
         const keys = list.slice(0, 3).map((k) => this.evaluate(k, depth + 1));
@@ -295,6 +297,28 @@ export class Template {
       return new Unknown(`${attribute} of the nested stack ${name}, whose template is not given`);
     }
     return new ResourceRef(resource, attribute);
+  }
+
+  /**
+   * `Fn::Cidr [ipBlock, count, cidrBits]`: the blocks, where the block and the numbers are known.
+   * The block is a literal, a parameter's value where known, or `Fn::GetAtt Vpc.CidrBlock` of a
+   * VPC whose `CidrBlock` is (how AWS's own VPC templates carve their subnets).
+   */
+  private cidr(list: Raw[] | undefined, depth: number): Value {
+    if (!list || list.length !== 3) return new Unknown('a malformed Fn::Cidr');
+    let block = this.evaluate(list[0], depth + 1);
+    if (block instanceof ResourceRef && block.resource instanceof Resource && block.resource.type === 'AWS::EC2::VPC' && block.attribute === 'CidrBlock') {
+      const vpc = block.resource;
+      block = this.set.guard(`cidr:${vpc.template.id}#${vpc.logicalId}`, () => vpc.properties.CidrBlock);
+      if (block === undefined) return new Unknown(`Fn::Cidr of the CidrBlock of ${vpc.display}, which has none in the template (an IPAM pool gives it at deploy)`);
+    }
+    const [count, bits] = [this.evaluate(list[1], depth + 1), this.evaluate(list[2], depth + 1)];
+    if (typeof block !== 'string') return new Unknown(`Fn::Cidr of ${block instanceof Unknown ? block.why : 'a block not known at synth'}`);
+    const why = (v: Value) => (v instanceof Unknown ? v.why : 'not known at synth');
+    if (typeof count !== 'number' && typeof count !== 'string') return new Unknown(`Fn::Cidr of ${block} with count ${why(count)}`);
+    if (typeof bits !== 'number' && typeof bits !== 'string') return new Unknown(`Fn::Cidr of ${block} with cidrBits ${why(bits)}`);
+    const blocks = cidrSubnets(block, count, bits);
+    return Array.isArray(blocks) ? blocks : new Unknown(blocks.problem);
   }
 
   private sub(args: Raw, depth: number): Value {
