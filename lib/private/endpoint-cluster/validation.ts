@@ -137,13 +137,14 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/;
 
 /**
- * The admin principal ARNs to grant, trimmed. Refuses a value that is not an IAM role or user
+ * The admin principal ARNs to grant, trimmed (strings with deploy-time values too). Refuses a value that is not an IAM role or user
  * ARN, and a principal listed twice: each would get its own access entry, and EKS refuses a second
  * entry for a principal (ResourceInUseException), failing the deploy.
  * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html
  */
 export function checkAdminPrincipals(scope: IConstruct, given: string[]): string[] {
-  const arns = given.map((arn) => (typeof arn === 'string' && !isToken(arn) ? arn.trim() : arn));
+  // deploy-time values too: whitespace around a token's marker is literal text, never part of it
+  const arns = given.map((arn) => (typeof arn === 'string' ? arn.trim() : arn));
   arns.forEach((arn, i) => {
     // Tokens are not judged, and equal only when they are the same token.
     if (!isToken(arn)) {
@@ -301,7 +302,8 @@ function cidrList(scope: IConstruct, prop: string, given: string[]): string[] {
   const cidrs: string[] = [];
   given.forEach((cidr, i) => {
     if (isToken(cidr)) {
-      if (!cidrs.includes(cidr)) cidrs.push(cidr);
+      const token = cidr.trim();
+      if (!cidrs.includes(token)) cidrs.push(token);
       return;
     }
     const trimmed = typeof cidr === 'string' ? cidr.trim() : cidr;
