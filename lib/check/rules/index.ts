@@ -1,6 +1,7 @@
 import { ClientSecurityGroupPath } from './client-security-group-path';
 import { ConnectedClientPath } from './connected-client-path';
 import { ConnectedClientResolution } from './connected-client-resolution';
+import { ControlPlaneEgress } from './control-plane-egress';
 import { ControlPlaneLogging } from './control-plane-logging';
 import { DhcpOptionsDns } from './dhcp-options-dns';
 import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -20,6 +21,7 @@ export * from './rule';
 export { ClientSecurityGroupPath } from './client-security-group-path';
 export { ConnectedClientPath } from './connected-client-path';
 export { ConnectedClientResolution } from './connected-client-resolution';
+export { ControlPlaneEgress } from './control-plane-egress';
 export { ControlPlaneLogging } from './control-plane-logging';
 export { DhcpOptionsDns } from './dhcp-options-dns';
 export { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -42,6 +44,7 @@ export const ALL_RULES: EndpointRule[] = [
   ClientSecurityGroupPath,
   PublicOnlyNodeEgress,
   IsolatedNodeEndpoints,
+  ControlPlaneEgress,
   ConnectedClientResolution,
   ConnectedClientPath,
   HybridNodeNetworks,
