@@ -14,6 +14,7 @@ import { PublicEndpointOpen } from './public-endpoint-open';
 import { PublicOnlyNodeEgress } from './public-only-node-egress';
 import { EndpointRule } from './rule';
 import { SecretsEncryption } from './secrets-encryption';
+import { SubnetRegion } from './subnet-region';
 import { VpcDnsHostnames } from './vpc-dns-hostnames';
 import { VpcDnsSupport } from './vpc-dns-support';
 
@@ -33,6 +34,7 @@ export { PublicEndpointAccess } from './public-endpoint-access';
 export { PublicEndpointOpen } from './public-endpoint-open';
 export { PublicOnlyNodeEgress } from './public-only-node-egress';
 export { SecretsEncryption } from './secrets-encryption';
+export { SubnetRegion } from './subnet-region';
 export { VpcDnsHostnames } from './vpc-dns-hostnames';
 export { VpcDnsSupport } from './vpc-dns-support';
 
@@ -45,6 +47,7 @@ export const ALL_RULES: EndpointRule[] = [
   PublicOnlyNodeEgress,
   IsolatedNodeEndpoints,
   ControlPlaneEgress,
+  SubnetRegion,
   ConnectedClientResolution,
   ConnectedClientPath,
   HybridNodeNetworks,

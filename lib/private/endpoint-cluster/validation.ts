@@ -32,6 +32,7 @@ import { OWNED_VPC_CIDR, OWNED_VPC_NAT_GATEWAYS, workloadSubnets } from './vpc';
  * | EndpointClusterPodNetworksWithoutNodeNetworks | remotePodNetworks without remoteNodeNetworks |
  * | EndpointClusterHybridRoleWithoutNetworks | hybridNodesRole without remoteNodeNetworks |
  * | EndpointClusterHybridPublicAndPrivate | remoteNodeNetworks in Public & Private mode |
+ * | EndpointClusterVpcInOtherRegion | a given VPC whose stack's region is another than the cluster's |
  * | EndpointClusterNoIsolatedSubnets | egress ISOLATED with a given VPC that has no isolated subnets |
  * | EndpointClusterPublicAllowListOnGivenVpc | a restricted public-only endpoint with a given VPC |
  * | EndpointClusterPublicAccessCidrQuota | allow-list plus NAT addresses over EKS's 40 |
@@ -102,6 +103,7 @@ export function validateEndpointClusterProps(scope: IConstruct, props: EndpointC
   checkBastionOptions(scope, props, choices);
   checkCombinations(scope, props, choices);
   if (props.vpc !== undefined) {
+    warnings.push(...checkVpcRegion(scope, props.vpc));
     warnings.push(...checkWorkloadSubnets(scope, props.vpc, choices.egress));
   }
   warnings.push(...checkPublicAccess(scope, choices.mode, props.vpc !== undefined));
@@ -251,6 +253,41 @@ export function checkWorkloadSubnets(scope: IConstruct, vpc: ec2.IVpc, egress: C
     }];
   }
   return [];
+}
+
+/**
+ * A given VPC must be in the cluster's region: EKS takes subnets of the cluster's own region only,
+ * and a VPC (with its subnets) lives in one region. CDK's crossRegionReferences would pass a VPC of
+ * a stack in another region through SSM parameters: it synthesizes, and the deploy fails. Refused
+ * when both regions are known and differ; a warning when only one is (a VPC imported with its
+ * region into an environment-agnostic stack, say). Two deploy-time regions say nothing: the VPC is
+ * then the stack's own or imported without a region, and references between environment-agnostic
+ * stacks (Fn::ImportValue) work in one region only anyway.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+ */
+export function checkVpcRegion(scope: IConstruct, vpc: ec2.IVpc): ValidationWarning[] {
+  const here = Stack.of(scope).region;
+  const there = vpc.env.region;
+  const known = (region: string) => !Token.isUnresolved(region);
+  if (known(here) && known(there)) {
+    if (here !== there) {
+      refuse(scope, 'EndpointClusterVpcInOtherRegion',
+        `EndpointCluster: vpc (${vpc.node.path}) is in ${there}, the cluster's stack in ${here}; EKS takes subnets of the cluster's own region only, ` +
+        'and crossRegionReferences passes the IDs across, not the network. Create the EndpointCluster in a stack of ' +
+        `${there}, or give it a VPC of ${here} (or none: it creates one).`,
+      );
+    }
+    return [];
+  }
+  if (known(here) === known(there)) {
+    return [];
+  }
+  return [{
+    id: 'vpcRegionNotVerifiable',
+    message: `The cluster's stack is in ${known(here) ? here : 'a region known only at deploy time'} and its vpc (${vpc.node.path}) in ` +
+      `${known(there) ? there : 'a region known only at deploy time'}: EKS takes subnets of the cluster's own region only. ` +
+      'Confirm both deploy to the same region, or give both stacks an env.',
+  }];
 }
 
 /**

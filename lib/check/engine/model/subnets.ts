@@ -51,7 +51,11 @@ export function buildSubnet(model: ModelReader, subnet: Resource): SubnetView {
     }
   }
   const cidr = literal(subnet.properties.CidrBlock);
-  return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, natSecondaryEips, routes, routeTable };
+  const region = subnet.template.input.region;
+  return {
+    display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, ...(region !== undefined ? { region } : {}),
+    egress, natEip, natSecondaryEips, routes, routeTable,
+  };
 }
 
 /**

@@ -8,11 +8,20 @@
  */
 import { cidrSubnets } from '../../../shared/cidr';
 import { TemplateInput } from '../read/input';
-import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
+import { at, Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
 /** Marks a property removed by `AWS::NoValue`. */
 const NO_VALUE = Symbol('AWS::NoValue');
 type Raw = unknown;
+
+/**
+ * CDK's cross-region references (`crossRegionReferences: true`): the consuming stack reads each
+ * value with `Fn::GetAtt [<reader>, "/cdk/exports/<stack>/<name>"]`, the producing stack (in
+ * another region) writes it into that SSM parameter with a writer whose
+ * `WriterProps.exports` maps the parameter's name to the value.
+ */
+const CROSS_REGION_READER = 'Custom::CrossRegionExportReader';
+const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
 
 /** Resource types whose clusters the engine cannot read: reported once as not checked. */
 export const UNREADABLE_CLUSTER_TYPES = ['Custom::AWSCDK-EKS-Cluster', 'AWSQS::EKS::Cluster'];
@@ -296,6 +305,12 @@ export class Template {
       if (child && output && own(output, 'Value')) return this.set.guard(`${child.id}#${attribute}`, () => child.evaluate(output.Value, depth + 1));
       return new Unknown(`${attribute} of the nested stack ${name}, whose template is not given`);
     }
+    // a CDK cross-region reference (crossRegionReferences): the reader's attribute is the SSM
+    // parameter that the producing stack's writer fills with the value; read it from the writer
+    if (resource.type === CROSS_REGION_READER && attribute.startsWith('/cdk/exports/')) {
+      const exported = this.set.crossRegionExport(attribute);
+      if (exported !== undefined) return exported;
+    }
     return new ResourceRef(resource, attribute);
   }
 
@@ -516,6 +531,21 @@ export class TemplateSet {
     const found = this.exportsByName.get(name);
     if (!found || found.length !== 1) return found ? new Unknown(`the export ${name}, defined by more than one template given`) : undefined;
     return this.guard(`export:${name}`, () => found[0].template.evaluate(found[0].value, depth + 1));
+  }
+
+  /**
+   * The value a CDK cross-region export writer in one of the templates writes to the SSM
+   * parameter `name`, evaluated in the writer's template; undefined when no template given writes it.
+   */
+  public crossRegionExport(name: string): Value | undefined {
+    for (const template of this.templates) {
+      for (const writer of template.resources.values()) {
+        if (writer.type !== CROSS_REGION_WRITER) continue;
+        const written = this.guard(`cross-region:${template.id}#${writer.logicalId}`, () => at(writer.properties.WriterProps, 'exports'));
+        if (isRecord(written) && own(written as Record<string, Raw>, name)) return written[name];
+      }
+    }
+    return undefined;
   }
 
   public stackOutput(stackName: string, outputName: string, depth: number): Value | undefined {
