@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { TemplateInput } from '../../../lib/check/engine/read/input';
 import { aspectCheck, byRule } from '../../support/apps';
+import { runCli } from '../../support/cli';
 import { att, check, clusterResources, importValue, Json, LooseTemplate, messages, networkResources, NODE_SUBNETS, PRIVATE, ref, verdicts } from '../../support/templates';
 import { testApp } from '../../support/util';
 
@@ -97,8 +101,8 @@ function retarget(resource: Json): Json {
 }
 
 describe('SubnetRegion on a CDK app with crossRegionReferences', () => {
-  function app(networkRegion: string, clusterRegion: string) {
-    const a = testApp();
+  function app(networkRegion: string, clusterRegion: string, outdir?: string) {
+    const a = testApp(outdir ? { outdir } : {});
     const env = (region: string) => ({ account: '111111111111', region });
     const network = new Stack(a, 'Network', { env: env(networkRegion), crossRegionReferences: true });
     const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, natGateways: 1 });
@@ -114,6 +118,18 @@ describe('SubnetRegion on a CDK app with crossRegionReferences', () => {
     expect(byRule(aspectCheck(app('us-east-1', 'eu-west-1')), RULE)).toEqual([expect.objectContaining({
       level: 'error', message: expect.stringMatching(/deploys to eu-west-1, but its subnets .*\(us-east-1\).* are in a stack of another region/),
     })]);
+  });
+
+  test('fails it from the command line too: the regions from the cloud assembly\'s manifest, the subnets through the export writer', () => {
+    // GIVEN the app synthesized to a cloud assembly
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'subnet-region-'));
+    app('us-east-1', 'eu-west-1', outdir).synth();
+    // WHEN the CLI checks it
+    const { code, stdout } = runCli('check', '--format', 'json', outdir);
+    // THEN
+    expect(code).toBe(1);
+    const findings = JSON.parse(stdout).findings.filter((f: { ruleId: string }) => f.ruleId === RULE);
+    expect(findings).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/deploys to eu-west-1, but its subnets .*\(us-east-1\)/) })]);
   });
 
   test('passes the same two stacks in one region (plain cross-stack references)', () => {
