@@ -780,3 +780,30 @@ describe('Fn::Cidr', () => {
     expect(value).toBeInstanceOf(Unknown);
   });
 });
+
+describe('Fn::GetAtt of a CDK cross-region export reader', () => {
+  const producer = {
+    Resources: {
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { CidrBlock: '10.0.1.0/24' } },
+      Writer: {
+        Type: 'Custom::CrossRegionExportWriter',
+        Properties: { ServiceToken: 'arn:aws:lambda:x', WriterProps: { region: 'eu-west-1', exports: { '/cdk/exports/Consumer/NetRefSubnet': { Ref: 'Subnet' } } } },
+      },
+    },
+  };
+  const consumer = {
+    Resources: { Reader: { Type: 'Custom::CrossRegionExportReader', Properties: { ServiceToken: 'arn:aws:lambda:y', ReaderProps: { region: 'eu-west-1', imports: {} } } } },
+  };
+
+  test('is the value the writer of another template writes to that SSM parameter: a reference to its resource', () => {
+    const set = new TemplateSet([{ id: 'producer', template: producer, region: 'us-east-1' }, { id: 'consumer', template: consumer, region: 'eu-west-1' }]);
+    expect(refTo(byId(set, 'consumer').evaluate({ 'Fn::GetAtt': ['Reader', '/cdk/exports/Consumer/NetRefSubnet'] })))
+      .toEqual({ template: 'producer', logicalId: 'Subnet', attribute: 'Ref' });
+  });
+
+  test('stays a reference to the reader when no template given writes it', () => {
+    const set = new TemplateSet([{ id: 'consumer', template: consumer }]);
+    expect(refTo(byId(set, 'consumer').evaluate({ 'Fn::GetAtt': ['Reader', '/cdk/exports/Consumer/NetRefSubnet'] })))
+      .toEqual({ template: 'consumer', logicalId: 'Reader', attribute: '/cdk/exports/Consumer/NetRefSubnet' });
+  });
+});
