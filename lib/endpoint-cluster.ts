@@ -86,7 +86,8 @@ export interface EndpointClusterProps {
    * IAM role or user ARNs granted cluster admin (AmazonEKSClusterAdminPolicy) through
    * EKS access entries. Use the role ARN, not an STS assumed-role ARN.
    *
-   * Surrounding whitespace is trimmed. Refused: anything but an IAM role or user ARN, and
+   * Surrounding whitespace is trimmed, around deploy-time values too
+   * (`` `arn:aws:iam::${Aws.ACCOUNT_ID}:role/Admin ` ``). Refused: anything but an IAM role or user ARN, and
    * the same ARN twice (EKS allows one access entry per principal per cluster, so the
    * deploy would fail). ARNs are compared as written, once trimmed; tokens are accepted
    * unchecked, and refused only when the very same token is listed twice.

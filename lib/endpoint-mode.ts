@@ -91,7 +91,7 @@ export class EndpointMode {
    * IPv4 block of the form `a.b.c.d/n`, host bits set (`10.0.0.1/8`), and a leading zero in
    * an octet or the prefix (`010.0.0.0/8`, `10.0.0.0/08`), which some tools read as octal.
    *
-   * Tokens are accepted as they are, neither judged nor trimmed; each distinct token counts
+   * Tokens are accepted unjudged, only trimmed of whitespace around them (`` `${eip.ref}/32 ` ``); each distinct token counts
    * towards the quota, and the construct that uses the mode reports them as not
    * verifiable. With `PUBLIC`, the allow-list must also hold the addresses the nodes
    * leave the VPC from: `EndpointCluster` adds its own NAT gateways' addresses.
@@ -113,7 +113,8 @@ export class EndpointMode {
     }
     const given = cidrs.map((cidr) => {
       if (isToken(cidr)) {
-        return cidr;
+        // whitespace around a token's marker is literal text, never part of it
+        return cidr.trim();
       }
       const trimmed = typeof cidr === 'string' ? cidr.trim() : cidr;
       const problem = renderedCidrProblem(trimmed);

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as path from 'path';
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -87,6 +88,12 @@ const CASES: Case[] = [
     code: 'EndpointClusterHybridPublicAndPrivate', what: 'hybrid nodes in Public & Private mode',
     props: () => ({ mode: EndpointMode.PUBLIC_AND_PRIVATE, remoteNodeNetworks: ['192.168.0.0/16'] }),
     message: /^EndpointCluster: remoteNodeNetworks with mode public-and-private: hybrid nodes .*EndpointMode\.PUBLIC\.onlyFrom/,
+  },
+  {
+    code: 'EndpointClusterVpcInOtherRegion', what: 'a VPC of another region than the cluster\'s stack',
+    env: OTHER_ACCOUNT,
+    props: (stack) => ({ vpc: importedVpc(stack, { region: 'us-east-1' }) }),
+    message: /^EndpointCluster: vpc \(Refused\/Vpc\) is in us-east-1, the cluster's stack in eu-west-1; EKS takes subnets of the cluster's own region only.*Create the EndpointCluster in a stack of us-east-1, or give it a VPC of eu-west-1/,
   },
   {
     code: 'EndpointClusterNoIsolatedSubnets', what: 'egress ISOLATED in a given VPC without isolated subnets',
@@ -283,6 +290,35 @@ describe('EndpointCluster refusals', () => {
     const lab = stack.node.findChild('Lab');
     expect(lab.node.tryFindChild('Vpc')).toBeDefined();
     expect(lab.node.tryFindChild('Cluster')).toBeUndefined();
+  });
+
+  test('refuses the VPC of a stack in another region passed by crossRegionReferences', () => {
+    // GIVEN a VPC built in a us-east-1 stack, and the cluster's stack in eu-west-1, with cross-region references on
+    const app = testApp();
+    const network = new Stack(app, 'Network', { env: { account: '111111111111', region: 'us-east-1' }, crossRegionReferences: true });
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2 });
+    const stack = new Stack(app, 'Platform', { env: OTHER_ACCOUNT, crossRegionReferences: true });
+    // WHEN / THEN
+    expect(() => new EndpointCluster(stack, 'Lab', { vpc })).toThrow(/vpc \(Network\/Vpc\) is in us-east-1, the cluster's stack in eu-west-1/);
+  });
+
+  test('warns, without refusing, when the VPC names its region and the cluster\'s stack has one known only at deploy time', () => {
+    // GIVEN an environment-agnostic stack and a VPC imported with its region
+    const stack = new Stack(testApp(), 'Platform');
+    // WHEN
+    new EndpointCluster(stack, 'Lab', { vpc: importedVpc(stack, { region: 'us-east-1' }) });
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/Platform/Lab', Match.stringLikeRegexp(
+      'The cluster\'s stack is in a region known only at deploy time and its vpc \\(Platform/Vpc\\) in us-east-1.*vpcRegionNotVerifiable'));
+  });
+
+  test('says nothing of a VPC in the cluster\'s own stack, or of two environment-agnostic stacks', () => {
+    const app = testApp();
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2 });
+    const stack = new Stack(app, 'Platform');
+    new EndpointCluster(stack, 'Lab', { vpc });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('vpcRegionNotVerifiable'))).toEqual([]);
   });
 
   test('refuses a deploy-time admin principal listed twice, with the same code', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -129,7 +129,7 @@ describe('EndpointCluster with inputs as typed by hand', () => {
   const auditRole = Token.asString({ Ref: 'AuditRoleArn' });
   const lab = new EndpointCluster(stack, 'Lab', {
     mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(' 203.0.113.0/24', '203.0.113.0/24\n', '\t198.51.100.0/24 '),
-    adminPrincipals: [' arn:aws:iam::123456789012:role/platform-admins\n', adminRole, auditRole],
+    adminPrincipals: [' arn:aws:iam::123456789012:role/platform-admins\n', adminRole, auditRole, `arn:aws:iam::${Aws.ACCOUNT_ID}:role/ops `],
   });
   // WHEN a user changes the lists the construct hands out, before synthesis
   lab.publicAccessCidrs.push('0.0.0.0/0');
@@ -146,6 +146,12 @@ describe('EndpointCluster with inputs as typed by hand', () => {
     for (const principal of ['arn:aws:iam::123456789012:role/platform-admins', { Ref: 'AdminRoleArn' }, { Ref: 'AuditRoleArn' }]) {
       template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: principal });
     }
+  });
+
+  test('renders an ARN built around a deploy-time value without the space typed after it', () => {
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/ops']] },
+    });
   });
 
   test('hands out copies of publicAccessCidrs: changing them changes neither the template nor the mode', () => {

@@ -34,6 +34,11 @@ describe('EndpointMode', () => {
     expect(mode.publicAccessCidrs).toEqual(['203.0.113.0/24', '192.0.2.0/24']);
   });
 
+  test('onlyFrom trims the whitespace around a deploy-time value, as around a literal block, and keeps it once', () => {
+    const eip = Token.asString({ Ref: 'NatEip' });
+    expect(EndpointMode.PUBLIC.onlyFrom(` ${eip}/32 `, `${eip}/32`).publicAccessCidrs).toEqual([`${eip}/32`]);
+  });
+
   test('onlyFrom accepts deploy-time values without judging them', () => {
     const token = Token.asString({ Ref: 'OfficeCidr' });
     expect(EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom(token).publicAccessCidrs).toEqual([token]);

@@ -142,3 +142,80 @@ function digitGlobs(low: number, high: number): string[] {
     return `${head}[${set}]`;
   });
 }
+
+/**
+ * What CloudFormation's `Fn::Cidr [ipBlock, count, cidrBits]` returns: `count` blocks with
+ * `cidrBits` host bits each (prefix 32 - cidrBits for IPv4, 128 - cidrBits for IPv6), carved in
+ * order from the start of `ipBlock`; or, when CloudFormation would refuse the arguments, why. The
+ * reference gives count's valid range as 1 to 256 and says nothing of blocks that do not fit: a
+ * count or a size the block cannot hold is refused here too, never guessed.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html
+ */
+export function cidrSubnets(ipBlock: string, count: number | string, cidrBits: number | string): string[] | { readonly problem: string } {
+  const n = wholeNumber(count);
+  const bits = wholeNumber(cidrBits);
+  if (n === undefined || n < 1 || n > 256) return { problem: `Fn::Cidr count ${String(count)}: the valid range is 1 to 256` };
+  if (bits === undefined) return { problem: `Fn::Cidr cidrBits ${String(cidrBits)} is not a whole number` };
+  const block = parseBlock(ipBlock);
+  if (!block) return { problem: `Fn::Cidr of ${ipBlock}, which is not a CIDR block` };
+  const newPrefix = block.width - bits;
+  if (newPrefix < block.prefix) {
+    return { problem: `Fn::Cidr of ${ipBlock} with ${bits} subnet bits: a /${Math.max(newPrefix, 0)} does not fit in a /${block.prefix}` };
+  }
+  const room = 2n ** BigInt(newPrefix - block.prefix);
+  if (BigInt(n) > room) {
+    return { problem: `Fn::Cidr of ${ipBlock}: ${n} blocks of /${newPrefix} do not fit, it holds ${room}` };
+  }
+  const size = 2n ** BigInt(bits);
+  const format = block.width === 32 ? formatIpv4 : formatIpv6;
+  return Array.from({ length: n }, (_, i) => `${format(block.first + BigInt(i) * size)}/${newPrefix}`);
+}
+
+function wholeNumber(value: number | string): number | undefined {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** An IPv4 or IPv6 block (no host bits set) as its first address, prefix and address width. */
+function parseBlock(cidr: string): { first: bigint; prefix: number; width: 32 | 128 } | undefined {
+  if (typeof cidr !== 'string') return undefined;
+  const ipv4Block = parseCidr(cidr);
+  if (ipv4Block) return { first: BigInt(ipv4Block[0]), prefix: 32 - Math.log2(ipv4Block[1]), width: 32 };
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(cidr.trim());
+  const first = match ? parseIpv6(match[1]) : undefined;
+  const prefix = match ? Number(match[2]) : NaN;
+  if (first === undefined || prefix > 128 || first % 2n ** BigInt(128 - prefix) !== 0n) return undefined;
+  return { first, prefix, width: 128 };
+}
+
+/** An IPv6 address in hexadecimal groups, `::` once at most (no embedded IPv4). */
+function parseIpv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+  const given = groups.flat();
+  if (given.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const missing = 8 - given.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = halves.length === 1 ? given : [...groups[0], ...Array(missing).fill('0'), ...groups[1]];
+  return all.reduce((acc, g) => acc * 65536n + BigInt(parseInt(g, 16)), 0n);
+}
+
+function formatIpv4(n: bigint): string {
+  return ipv4(Number(n));
+}
+
+/** RFC 5952's form: lower case, no leading zeros, the longest run of two or more zero groups as `::`. */
+function formatIpv6(n: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(16 * (7 - i))) & 0xffffn));
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = Math.max(i, j);
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.start < 0) return hex.join(':');
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+}

@@ -17,12 +17,17 @@ export interface CorpusCase {
    */
   readonly warnings?: string[];
   /** Why this verdict, citing the AWS documentation page (URL) that says so. */ readonly why: string;
+  /** True when everything is in the templates: no finding may be "not verifiable" (optional). */
+  readonly complete?: boolean;
 }
 
 const CLUSTER_ENDPOINT = 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html';
 const PRIVATE_CLUSTERS = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
 const AMAZON_DNS = 'https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html';
 const NAT_GATEWAY = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html';
+const FN_CIDR = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html';
+const CFN101_VPC_MODULE = 'aws-samples/cfn101-workshop, content/advanced/modules/create-example/index.md, '
+  + 'https://github.com/aws-samples/cfn101-workshop/blob/main/content/advanced/modules/create-example/index.md';
 
 export const CORPUS: CorpusCase[] = [
   {
@@ -348,5 +353,25 @@ export const CORPUS: CorpusCase[] = [
     errors: [],
     warnings: ['PublicEndpointOpen'],
     why: `${CLUSTER_ENDPOINT}: the default is public access only from 0.0.0.0/0; nodes reach it through the NAT gateway.`,
+  },
+  {
+    name: 'isolated-fn-cidr-subnets',
+    files: ['isolated-fn-cidr-subnets.yaml'],
+    source: CFN101_VPC_MODULE,
+    pattern: 'A Private-mode cluster on isolated subnets whose blocks are CidrBlock: !Select [n, !Cidr [!GetAtt Vpc.CidrBlock, 3, 12]], '
+      + 'with ec2, ecr.api, ecr.dkr and sts interface endpoints whose group admits the VPC\'s block on 443, and an s3 gateway endpoint.',
+    errors: [],
+    complete: true,
+    why: `Fn::Cidr carves the subnets' blocks from the VPC's literal block in order (${FN_CIDR}), so each is known and inside the block the `
+      + `endpoints' group admits; ${PRIVATE_CLUSTERS} lists the endpoints an isolated node needs, and all are there.`,
+  },
+  {
+    name: 'isolated-fn-cidr-endpoint-group-too-narrow',
+    files: ['isolated-fn-cidr-endpoint-group-too-narrow.yaml'],
+    source: CFN101_VPC_MODULE,
+    pattern: 'The same, derived fault: the endpoints\' group admits 10.20.0.0/20, the first carved block only, not the second node subnet.',
+    errors: ['IsolatedNodeEndpoints'],
+    why: `The second subnet is 10.20.16.0/20 by ${FN_CIDR}; the endpoints' security group must admit the nodes on 443 (${PRIVATE_CLUSTERS}), `
+      + 'and it does not admit that block.',
   },
 ];

@@ -41,6 +41,9 @@ export const READS: Record<string, string[] | 'all'> = {
   // a role's trust policy, which its L1 requires, is not read: its managed policies are plain values
   'AWS::IAM::Role': ['ManagedPolicyArns'],
   'AWS::Lambda::Function': ['Code', 'Role', 'VpcConfig'],
+  // the cluster's OIDC issuer registered for IAM roles for service accounts (ControlPlaneEgress)
+  'AWS::IAM::OIDCProvider': ['Url'],
+  'Custom::AWSCDKOpenIdConnectProvider': ['Url'],
   'AWS::EC2::VPCPeeringConnection': ['VpcId', 'PeerVpcId'],
   'AWS::EC2::TransitGateway': ['SecurityGroupReferencingSupport'],
   'AWS::EC2::TransitGatewayAttachment': ['VpcId', 'SubnetIds', 'TransitGatewayId', 'Options'],

@@ -1,15 +1,15 @@
 import { Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
-import { ClusterView, VpcView } from '../engine/model';
+import { ClusterView, SubnetView, VpcView } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
 import { clientSubject, computeSubject, connectionSubject, Subject } from '../engine/rule';
-import { describe, Fact, Value } from '../engine/template/value';
+import { at, describe, Fact, unique, Value } from '../engine/template/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
 export interface FlowRow {
   readonly client: string;
   readonly dns: 'public' | 'private' | 'private (from public DNS)' | 'private (Route 53 Resolver forwarding)' | 'depends on Route 53 Resolver forwarding'
-  | 'depends on the endpoint flags';
+  | 'depends on the endpoint flags' | 'the VPC\'s DNS (customer-routed egress)';
   readonly path: string;
   /** 'allowed' when nothing the check found stands in the way; else the findings' rule IDs and levels. */
   readonly status: string;
@@ -60,6 +60,8 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     flows.push({ client: compute.what, dns: inVpcDns, path: inVpcPath, status: status(computeSubject(compute)), endpoint: inVpcEndpoint });
   }
   flows.push({ client: 'the API server, to kubelet', dns: 'private', path: 'the EKS-owned ENIs into the node subnets, in every mode', status: 'allowed', endpoint: 'private' });
+  const egressRow = controlPlaneEgress(view, verdict(findings.filter((f) => f.ruleId === 'ControlPlaneEgress')));
+  if (egressRow) flows.push(egressRow);
   // the public path from outside the cluster VPC: allowed only from the allow-list, and their egress address is not in the templates
   const fromOutside = (who: Subject, its: string) => {
     const found = about(who);
@@ -107,6 +109,30 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     mode,
     flows,
     findings: findings.map(({ ruleId, level, verified, message }) => ({ ruleId, level, verified, message })),
+  };
+}
+
+/** What a subnet's default route leads to, in the words of a flow row. */
+const EGRESS_WORDS: Record<SubnetView['egress'], string> = {
+  nat: 'a NAT gateway', tgw: 'a Transit Gateway', igw: 'an internet gateway', other: 'another route', none: 'no route out of the VPC', unknown: 'routes not in the templates',
+};
+
+/**
+ * The API server's own calls out (admission webhooks, OIDC discovery, aggregated APIs) when
+ * `ControlPlaneEgressMode` is (or may be) CUSTOMER_ROUTED: through the EKS-owned ENIs and the
+ * cluster subnets' routes, resolved by the VPC's DNS. No row with the default, AWS_MANAGED.
+ * https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html
+ */
+function controlPlaneEgress(view: ClusterView, status: string): FlowRow | undefined {
+  const mode = at(view.properties.ResourcesVpcConfig, 'ControlPlaneEgressMode');
+  if (mode === undefined || (typeof mode === 'string' && mode !== 'CUSTOMER_ROUTED')) return undefined;
+  const ways = view.subnetsUnknown ? [`subnets that are ${view.subnetsUnknown}`] : unique(view.subnets.map((s) => EGRESS_WORDS[s.egress]));
+  return {
+    client: `the API server, out to webhooks, OIDC and aggregated APIs${mode === 'CUSTOMER_ROUTED' ? '' : ' (if ControlPlaneEgressMode is CUSTOMER_ROUTED)'}`,
+    dns: 'the VPC\'s DNS (customer-routed egress)',
+    path: `the EKS-owned ENIs, then the cluster subnets' routes: ${ways.join(', ')}`,
+    status,
+    endpoint: 'none',
   };
 }
 
@@ -177,7 +203,8 @@ export function reportMarkdown(r: ClusterReport): string {
 }
 
 function mermaid(r: ClusterReport): string {
-  return flowchart(r.flows.map((f) => (f.client === 'the API server, to kubelet' ? undefined : {
+  // the API server's own rows (to kubelet, out through customer-routed egress) are not clients of the endpoint
+  return flowchart(r.flows.map((f) => (f.client.startsWith('the API server, ') ? undefined : {
     client: f.client,
     endpoint: f.endpoint === 'public' ? 'public' : 'private',
     blocked: f.endpoint === 'none' ? 'no route' : f.status.startsWith('blocked') ? f.status : undefined,

@@ -1,9 +1,6 @@
-import { cidrContains, parseCidr } from '../../shared/cidr';
 import { ClusterView } from '../engine/model';
+import { namesAmazonDns } from './amazon-dns';
 import { EndpointRule, Finding, mayBePrivate, notVerifiable, violationIfPrivate } from './rule';
-
-/** The Amazon DNS server's fixed address, reachable from every VPC (VPC user guide, "Amazon DNS server"). */
-const AMAZON_DNS_LINK_LOCAL = '169.254.169.253';
 
 /**
  * A custom DHCP options set decides which DNS servers instances ask. Without the Amazon DNS
@@ -30,12 +27,9 @@ export const DhcpOptionsDns: EndpointRule = {
       return [notVerifiable(`the DHCP options associated with ${vpc.display} are not readable here. Confirm their domain-name-servers include AmazonProvidedDNS.`)];
     }
     const servers = vpc.dhcpServers.map((s) => s.trim());
-    if (servers.includes('AmazonProvidedDNS') || servers.includes(AMAZON_DNS_LINK_LOCAL)) return [];
-    const base = parseCidr(vpc.cidr);
-    if (base) {
-      const plusTwo = [24, 16, 8, 0].map((shift) => Math.floor((base[0] + 2) / 2 ** shift) % 256).join('.');
-      if (servers.includes(plusTwo)) return [];
-    } else if (servers.some((s) => cidrContains('0.0.0.0/0', `${s}/32`))) {
+    const named = namesAmazonDns(vpc, servers);
+    if (named === true) return [];
+    if (named === 'unknown') {
       return [notVerifiable(`the DHCP options of ${vpc.display} name DNS servers by address [${servers.join(', ')}] and the VPC's CIDR block is not known at synth, ` +
         'so whether one is the Amazon DNS server (the VPC base address plus two) cannot be told. Confirm it is, or add AmazonProvidedDNS.')];
     }

@@ -1,6 +1,7 @@
 import { ClientSecurityGroupPath } from './client-security-group-path';
 import { ConnectedClientPath } from './connected-client-path';
 import { ConnectedClientResolution } from './connected-client-resolution';
+import { ControlPlaneEgress } from './control-plane-egress';
 import { ControlPlaneLogging } from './control-plane-logging';
 import { DhcpOptionsDns } from './dhcp-options-dns';
 import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -13,6 +14,7 @@ import { PublicEndpointOpen } from './public-endpoint-open';
 import { PublicOnlyNodeEgress } from './public-only-node-egress';
 import { EndpointRule } from './rule';
 import { SecretsEncryption } from './secrets-encryption';
+import { SubnetRegion } from './subnet-region';
 import { VpcDnsHostnames } from './vpc-dns-hostnames';
 import { VpcDnsSupport } from './vpc-dns-support';
 
@@ -20,6 +22,7 @@ export * from './rule';
 export { ClientSecurityGroupPath } from './client-security-group-path';
 export { ConnectedClientPath } from './connected-client-path';
 export { ConnectedClientResolution } from './connected-client-resolution';
+export { ControlPlaneEgress } from './control-plane-egress';
 export { ControlPlaneLogging } from './control-plane-logging';
 export { DhcpOptionsDns } from './dhcp-options-dns';
 export { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -31,6 +34,7 @@ export { PublicEndpointAccess } from './public-endpoint-access';
 export { PublicEndpointOpen } from './public-endpoint-open';
 export { PublicOnlyNodeEgress } from './public-only-node-egress';
 export { SecretsEncryption } from './secrets-encryption';
+export { SubnetRegion } from './subnet-region';
 export { VpcDnsHostnames } from './vpc-dns-hostnames';
 export { VpcDnsSupport } from './vpc-dns-support';
 
@@ -42,6 +46,8 @@ export const ALL_RULES: EndpointRule[] = [
   ClientSecurityGroupPath,
   PublicOnlyNodeEgress,
   IsolatedNodeEndpoints,
+  ControlPlaneEgress,
+  SubnetRegion,
   ConnectedClientResolution,
   ConnectedClientPath,
   HybridNodeNetworks,

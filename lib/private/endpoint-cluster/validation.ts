@@ -32,6 +32,7 @@ import { OWNED_VPC_CIDR, OWNED_VPC_NAT_GATEWAYS, workloadSubnets } from './vpc';
  * | EndpointClusterPodNetworksWithoutNodeNetworks | remotePodNetworks without remoteNodeNetworks |
  * | EndpointClusterHybridRoleWithoutNetworks | hybridNodesRole without remoteNodeNetworks |
  * | EndpointClusterHybridPublicAndPrivate | remoteNodeNetworks in Public & Private mode |
+ * | EndpointClusterVpcInOtherRegion | a given VPC whose stack's region is another than the cluster's |
  * | EndpointClusterNoIsolatedSubnets | egress ISOLATED with a given VPC that has no isolated subnets |
  * | EndpointClusterPublicAllowListOnGivenVpc | a restricted public-only endpoint with a given VPC |
  * | EndpointClusterPublicAccessCidrQuota | allow-list plus NAT addresses over EKS's 40 |
@@ -103,6 +104,7 @@ export function validateEndpointClusterProps(scope: IConstruct, props: EndpointC
   checkBastionOptions(scope, props, choices);
   checkCombinations(scope, props, choices);
   if (props.vpc !== undefined) {
+    warnings.push(...checkVpcRegion(scope, props.vpc));
     warnings.push(...checkWorkloadSubnets(scope, props.vpc, choices.egress));
   }
   warnings.push(...checkPublicAccess(scope, choices.mode, props.vpc !== undefined));
@@ -138,13 +140,14 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/;
 
 /**
- * The admin principal ARNs to grant, trimmed. Refuses a value that is not an IAM role or user
+ * The admin principal ARNs to grant, trimmed (strings with deploy-time values too). Refuses a value that is not an IAM role or user
  * ARN, and a principal listed twice: each would get its own access entry, and EKS refuses a second
  * entry for a principal (ResourceInUseException), failing the deploy.
  * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html
  */
 export function checkAdminPrincipals(scope: IConstruct, given: string[]): string[] {
-  const arns = given.map((arn) => (typeof arn === 'string' && !isToken(arn) ? arn.trim() : arn));
+  // deploy-time values too: whitespace around a token's marker is literal text, never part of it
+  const arns = given.map((arn) => (typeof arn === 'string' ? arn.trim() : arn));
   arns.forEach((arn, i) => {
     // Tokens are not judged, and equal only when they are the same token.
     if (!isToken(arn)) {
@@ -254,6 +257,41 @@ export function checkWorkloadSubnets(scope: IConstruct, vpc: ec2.IVpc, egress: C
 }
 
 /**
+ * A given VPC must be in the cluster's region: EKS takes subnets of the cluster's own region only,
+ * and a VPC (with its subnets) lives in one region. CDK's crossRegionReferences would pass a VPC of
+ * a stack in another region through SSM parameters: it synthesizes, and the deploy fails. Refused
+ * when both regions are known and differ; a warning when only one is (a VPC imported with its
+ * region into an environment-agnostic stack, say). Two deploy-time regions say nothing: the VPC is
+ * then the stack's own or imported without a region, and references between environment-agnostic
+ * stacks (Fn::ImportValue) work in one region only anyway.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+ */
+export function checkVpcRegion(scope: IConstruct, vpc: ec2.IVpc): ValidationWarning[] {
+  const here = Stack.of(scope).region;
+  const there = vpc.env.region;
+  const known = (region: string) => !Token.isUnresolved(region);
+  if (known(here) && known(there)) {
+    if (here !== there) {
+      refuse(scope, 'EndpointClusterVpcInOtherRegion',
+        `EndpointCluster: vpc (${vpc.node.path}) is in ${there}, the cluster's stack in ${here}; EKS takes subnets of the cluster's own region only, ` +
+        'and crossRegionReferences passes the IDs across, not the network. Create the EndpointCluster in a stack of ' +
+        `${there}, or give it a VPC of ${here} (or none: it creates one).`,
+      );
+    }
+    return [];
+  }
+  if (known(here) === known(there)) {
+    return [];
+  }
+  return [{
+    id: 'vpcRegionNotVerifiable',
+    message: `The cluster's stack is in ${known(here) ? here : 'a region known only at deploy time'} and its vpc (${vpc.node.path}) in ` +
+      `${known(there) ? there : 'a region known only at deploy time'}: EKS takes subnets of the cluster's own region only. ` +
+      'Confirm both deploy to the same region, or give both stacks an env.',
+  }];
+}
+
+/**
  * The public allow-list: a restricted public-only endpoint needs the nodes' egress addresses on
  * it, which only a VPC this construct creates gives (its NAT gateways' addresses), and those
  * count towards EKS's quota of 40 blocks. Warns when the list holds deploy-time values.
@@ -302,7 +340,8 @@ function cidrList(scope: IConstruct, prop: string, given: string[]): string[] {
   const cidrs: string[] = [];
   given.forEach((cidr, i) => {
     if (isToken(cidr)) {
-      if (!cidrs.includes(cidr)) cidrs.push(cidr);
+      const token = cidr.trim();
+      if (!cidrs.includes(token)) cidrs.push(token);
       return;
     }
     const trimmed = typeof cidr === 'string' ? cidr.trim() : cidr;

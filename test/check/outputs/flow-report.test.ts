@@ -261,3 +261,42 @@ describe('a row takes the findings about its client, by their subjects', () => {
     expect(row(report, 'Stack/Bastion').status).toBe('allowed');
   });
 });
+
+describe('the flow report of a cluster with customer-routed control-plane egress', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+  const egressRow = (r: ClusterReport) => r.flows.find((f) => f.client.startsWith('the API server, out to'));
+  function routed(mode: unknown, egress: 'nat' | 'isolated' = 'nat'): Template {
+    const t = base({ egress });
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.ControlPlaneEgressMode = mode;
+    return t;
+  }
+
+  test('a row for the API server\'s calls out, through the cluster subnets\' NAT gateway, allowed', () => {
+    const r = report(routed('CUSTOMER_ROUTED'));
+    expect(egressRow(r)).toEqual({
+      client: 'the API server, out to webhooks, OIDC and aggregated APIs', dns: 'the VPC\'s DNS (customer-routed egress)',
+      path: 'the EKS-owned ENIs, then the cluster subnets\' routes: a NAT gateway', status: 'allowed', endpoint: 'none',
+    });
+    // not drawn as a client of the endpoint
+    expect(reportMarkdown(r)).not.toMatch(/c\d+\["the API server/);
+    expect(reportMarkdown(r)).toContain('| the API server, out to webhooks, OIDC and aggregated APIs | the VPC\'s DNS (customer-routed egress) |');
+  });
+
+  test('isolated subnets: the row says there is no route out, with what ControlPlaneEgress found', () => {
+    expect(egressRow(report(routed('CUSTOMER_ROUTED', 'isolated')))).toMatchObject({
+      path: 'the EKS-owned ENIs, then the cluster subnets\' routes: no route out of the VPC', status: 'to confirm: ControlPlaneEgress',
+    });
+  });
+
+  test('no row with AWS_MANAGED or without the property; a conditional row when the mode is a parameter', () => {
+    expect(egressRow(report(routed('AWS_MANAGED')))).toBeUndefined();
+    expect(egressRow(report(base()))).toBeUndefined();
+    const t = base();
+    t.Resources.Cluster.Properties.ResourcesVpcConfig.ControlPlaneEgressMode = param(t, 'EgressMode');
+    expect(egressRow(report(t))).toMatchObject({ client: 'the API server, out to webhooks, OIDC and aggregated APIs (if ControlPlaneEgressMode is CUSTOMER_ROUTED)' });
+  });
+});

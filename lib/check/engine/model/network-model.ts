@@ -52,6 +52,7 @@ export class NetworkModel implements ModelReader {
       model: this,
       index: this.index,
       display: cluster.display,
+      ...(cluster.template.input.region !== undefined ? { region: cluster.template.input.region } : {}),
       publicAccess: toFact(at(vpcConfig, 'EndpointPublicAccess'), true),
       privateAccess: toFact(at(vpcConfig, 'EndpointPrivateAccess'), false),
       publicAccessCidrs,

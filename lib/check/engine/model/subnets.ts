@@ -33,8 +33,11 @@ export function buildSubnet(model: ModelReader, subnet: Resource): SubnetView {
     } else if (defaultRoute.exists !== true) {
       egress = 'unknown';
     } else if (p.NatGatewayId !== undefined) {
-      const nat = model.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
-      egress = nat ? natEgress(model, nat) : 'nat';
+      // the NAT gateway the traffic leaves from: this one, or the public one a private one leads to
+      const first = model.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
+      const led = first ? natEgress(model, first) : { egress: 'nat' as const, publicNat: undefined };
+      egress = led.egress;
+      const nat = led.publicNat;
       natEip = nat && egress === 'nat' ? model.index.deref(nat.properties.AllocationId, 'AWS::EC2::EIP') : undefined;
       const secondary = nat ? listOrUnknown(nat.properties.SecondaryAllocationIds).map((a) => model.index.deref(a, 'AWS::EC2::EIP')) : [];
       natSecondaryEips = secondary.length === 0 ? undefined : secondary.every((e) => e !== undefined) ? secondary as Resource[] : 'unknown';
@@ -48,32 +51,50 @@ export function buildSubnet(model: ModelReader, subnet: Resource): SubnetView {
     }
   }
   const cidr = literal(subnet.properties.CidrBlock);
-  return { display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, egress, natEip, natSecondaryEips, routes, routeTable };
+  const region = subnet.template.input.region;
+  return {
+    display: subnet.display, resource: subnet, vpc, cidr: cidr && parseCidr(cidr) ? cidr : undefined, ...(region !== undefined ? { region } : {}),
+    egress, natEip, natSecondaryEips, routes, routeTable,
+  };
 }
 
 /**
- * A private NAT gateway (`ConnectivityType: private`) has no internet path of its own: it
- * leads on only through its own subnet's routes (a Transit Gateway to an egress VPC, say).
+ * Where a NAT gateway leads, and the public NAT gateway the traffic leaves from when it reaches
+ * the internet. A public one is NAT egress itself. A private one (`ConnectivityType: private`)
+ * has no internet path of its own: it leads on only through its own subnet's default route, to
+ * a Transit Gateway (an egress VPC, say) or a public NAT gateway (whose address the traffic
+ * then leaves from); to an internet gateway, which drops it; back to itself or round a chain of
+ * private NAT gateways, which is a loop. A chain that reaches what the templates do not show is unknown.
+ * "You can route traffic from the NAT gateway through a transit gateway or a virtual private
+ * gateway ... if you route traffic from the private NAT gateway to the internet gateway, the
+ * internet gateway drops the traffic" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html).
  */
-export function natEgress(model: ModelReader, nat: Resource): Egress {
+export function natEgress(model: ModelReader, nat: Resource, visited: Set<Resource> = new Set()): { egress: Egress; publicNat?: Resource } {
   const connectivity = nat.properties.ConnectivityType;
-  if (connectivity === undefined || connectivity === 'public') return 'nat';
-  if (connectivity !== 'private') return 'unknown';
+  if (connectivity === undefined || connectivity === 'public') return { egress: 'nat', publicNat: nat };
+  if (connectivity !== 'private') return { egress: 'unknown' };
+  // a loop: the traffic comes back to a private NAT gateway it has passed, and never leaves
+  if (visited.has(nat)) return { egress: 'none' };
+  visited.add(nat);
   const natSubnet = model.index.deref(nat.properties.SubnetId, 'AWS::EC2::Subnet');
-  if (!natSubnet) return 'unknown';
+  if (!natSubnet) return { egress: 'unknown' };
   const { routeTable } = routeTableOf(model, natSubnet);
-  const onward = routeTable ? model.routesOf(routeTable).find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0') : undefined;
-  if (!routeTable) return 'unknown';
-  if (!onward) return 'none';
-  if (onward.properties.TransitGatewayId !== undefined) return 'tgw';
-  // "if you route traffic from the private NAT gateway to the internet gateway, the internet
-  // gateway drops the traffic" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)
-  const gatewayId = onward.properties.GatewayId;
+  if (!routeTable) return { egress: 'unknown' };
+  const onward = model.routesOf(routeTable).find((r) => r.properties.DestinationCidrBlock === '0.0.0.0/0');
+  if (!onward) return { egress: 'none' };
+  if (onward.exists !== true) return { egress: 'unknown' };
+  const p = onward.properties;
+  if (p.TransitGatewayId !== undefined) return { egress: 'tgw' };
+  if (p.NatGatewayId !== undefined) {
+    const next = model.index.deref(p.NatGatewayId, 'AWS::EC2::NatGateway');
+    return next ? natEgress(model, next, visited) : { egress: 'unknown' };
+  }
+  const gatewayId = p.GatewayId;
   if (gatewayId !== undefined) {
     const gateway = model.index.deref(gatewayId);
-    if (gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(literal(gatewayId)))) return 'none';
+    if (gateway?.type === 'AWS::EC2::InternetGateway' || /^igw-/.test(String(literal(gatewayId)))) return { egress: 'none' };
   }
-  return 'other';
+  return { egress: 'other' };
 }
 
 /** Whether a route (other than 0.0.0.0/0) certainly does not lead to the internet. */

@@ -15,6 +15,8 @@ export interface SubnetView {
   readonly vpc?: VpcView;
   /** The literal CIDR block, when known. */
   readonly cidr?: string;
+  /** The region the stack that defines it deploys to, when the subnet is in the templates and that region is known. */
+  readonly region?: string;
   readonly egress: Egress;
   /** For NAT egress: the NAT gateway's EIP resource, when it is in the templates. */
   readonly natEip?: Resource;
@@ -150,6 +152,8 @@ export interface ClusterView {
   readonly model: ModelReader;
   readonly index: ResourceIndex;
   readonly display: string;
+  /** The region the cluster's stack deploys to, when known (a CDK stack with an env, a cloud assembly's manifest). */
+  readonly region?: string;
   readonly publicAccess: Fact;
   readonly privateAccess: Fact;
   /** The public allow-list as rendered; 'unknown' when the list itself is a deploy-time value. */

@@ -6,12 +6,22 @@
  * answer, "unknown, because of X", at every step; no maintained library gives it. YAML is read
  * with `yaml` (load.ts), which fits as it is.
  */
+import { cidrSubnets } from '../../../shared/cidr';
 import { TemplateInput } from '../read/input';
-import { Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
+import { at, Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
 /** Marks a property removed by `AWS::NoValue`. */
 const NO_VALUE = Symbol('AWS::NoValue');
 type Raw = unknown;
+
+/**
+ * CDK's cross-region references (`crossRegionReferences: true`): the consuming stack reads each
+ * value with `Fn::GetAtt [<reader>, "/cdk/exports/<stack>/<name>"]`, the producing stack (in
+ * another region) writes it into that SSM parameter with a writer whose
+ * `WriterProps.exports` maps the parameter's name to the value.
+ */
+const CROSS_REGION_READER = 'Custom::CrossRegionExportReader';
+const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
 
 /** Resource types whose clusters the engine cannot read: reported once as not checked. */
 export const UNREADABLE_CLUSTER_TYPES = ['Custom::AWSCDK-EKS-Cluster', 'AWSQS::EKS::Cluster'];
@@ -260,6 +270,7 @@ export class Template {
         if (typeof stackName !== 'string' || typeof outputName !== 'string') return new Unknown('a stack output whose stack is not known at synth');
         return this.set.stackOutput(stackName, outputName, depth) ?? new Unknown(`output ${outputName} of stack ${stackName}, not given`);
       }
+      case 'Fn::Cidr': return this.cidr(list, depth);
       case 'Fn::FindInMap': {
         if (!list || list.length < 3) return new Unknown('a malformed Fn::FindInMap');
         const keys = list.slice(0, 3).map((k) => this.evaluate(k, depth + 1));
@@ -294,7 +305,35 @@ export class Template {
       if (child && output && own(output, 'Value')) return this.set.guard(`${child.id}#${attribute}`, () => child.evaluate(output.Value, depth + 1));
       return new Unknown(`${attribute} of the nested stack ${name}, whose template is not given`);
     }
+    // a CDK cross-region reference (crossRegionReferences): the reader's attribute is the SSM
+    // parameter that the producing stack's writer fills with the value; read it from the writer
+    if (resource.type === CROSS_REGION_READER && attribute.startsWith('/cdk/exports/')) {
+      const exported = this.set.crossRegionExport(attribute);
+      if (exported !== undefined) return exported;
+    }
     return new ResourceRef(resource, attribute);
+  }
+
+  /**
+   * `Fn::Cidr [ipBlock, count, cidrBits]`: the blocks, where the block and the numbers are known.
+   * The block is a literal, a parameter's value where known, or `Fn::GetAtt Vpc.CidrBlock` of a
+   * VPC whose `CidrBlock` is (how AWS's own VPC templates carve their subnets).
+   */
+  private cidr(list: Raw[] | undefined, depth: number): Value {
+    if (!list || list.length !== 3) return new Unknown('a malformed Fn::Cidr');
+    let block = this.evaluate(list[0], depth + 1);
+    if (block instanceof ResourceRef && block.resource instanceof Resource && block.resource.type === 'AWS::EC2::VPC' && block.attribute === 'CidrBlock') {
+      const vpc = block.resource;
+      block = this.set.guard(`cidr:${vpc.template.id}#${vpc.logicalId}`, () => vpc.properties.CidrBlock);
+      if (block === undefined) return new Unknown(`Fn::Cidr of the CidrBlock of ${vpc.display}, which has none in the template (an IPAM pool gives it at deploy)`);
+    }
+    const [count, bits] = [this.evaluate(list[1], depth + 1), this.evaluate(list[2], depth + 1)];
+    if (typeof block !== 'string') return new Unknown(`Fn::Cidr of ${block instanceof Unknown ? block.why : 'a block not known at synth'}`);
+    const why = (v: Value) => (v instanceof Unknown ? v.why : 'not known at synth');
+    if (typeof count !== 'number' && typeof count !== 'string') return new Unknown(`Fn::Cidr of ${block} with count ${why(count)}`);
+    if (typeof bits !== 'number' && typeof bits !== 'string') return new Unknown(`Fn::Cidr of ${block} with cidrBits ${why(bits)}`);
+    const blocks = cidrSubnets(block, count, bits);
+    return Array.isArray(blocks) ? blocks : new Unknown(blocks.problem);
   }
 
   private sub(args: Raw, depth: number): Value {
@@ -492,6 +531,21 @@ export class TemplateSet {
     const found = this.exportsByName.get(name);
     if (!found || found.length !== 1) return found ? new Unknown(`the export ${name}, defined by more than one template given`) : undefined;
     return this.guard(`export:${name}`, () => found[0].template.evaluate(found[0].value, depth + 1));
+  }
+
+  /**
+   * The value a CDK cross-region export writer in one of the templates writes to the SSM
+   * parameter `name`, evaluated in the writer's template; undefined when no template given writes it.
+   */
+  public crossRegionExport(name: string): Value | undefined {
+    for (const template of this.templates) {
+      for (const writer of template.resources.values()) {
+        if (writer.type !== CROSS_REGION_WRITER) continue;
+        const written = this.guard(`cross-region:${template.id}#${writer.logicalId}`, () => at(writer.properties.WriterProps, 'exports'));
+        if (isRecord(written) && own(written as Record<string, Raw>, name)) return written[name];
+      }
+    }
+    return undefined;
   }
 
   public stackOutput(stackName: string, outputName: string, depth: number): Value | undefined {

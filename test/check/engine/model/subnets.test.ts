@@ -1,4 +1,5 @@
-import { att, base, BaseOptions, check, checkNamed, endpoints, error, kinds, levels, LooseTemplate, NODE_ROUTE_TABLES, NODE_SUBNETS, nodegroup, nodeNetwork, notVerifiable, of, PRIVATE, PUBLIC, ref, route, sub, Template, verdicts, withEndpoints } from '../../../support/templates';
+import { att, base, BaseOptions, check, checkNamed, CLUSTER_TABLES, endpoints, error, kinds, levels, LooseTemplate, NODE_ROUTE_TABLES, NODE_SUBNETS, nodegroup, nodeNetwork, notVerifiable, of, PRIVATE, PUBLIC, ref, route, sub, subnet, Template, verdicts, withEndpoints } from '../../../support/templates';
+import { Json } from '../../../support/templates';
 
 /**
  * Subnets, routes and egress (engine/model: subnets and routes): how a subnet leaves the VPC, NAT
@@ -108,6 +109,63 @@ describe('a private NAT gateway whose subnet routes on to an internet gateway', 
 
   test('Public mode: the nodes cannot reach the public endpoint at all (was: a not-verifiable warning)', () => {
     expect(verdicts(check(behindPrivateNat({ mode: PUBLIC, cidrs: ['203.0.113.0/24'] })))).toEqual(['error PublicOnlyNodeEgress']);
+  });
+});
+
+// Issue 19, item 7: a private NAT gateway is egress only where its chain of default routes ends at a Transit Gateway or a
+// public NAT gateway (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)
+describe('a private NAT gateway whose own subnet routes on to a NAT gateway', () => {
+  /**
+   * Public mode, open allow-list unless `cidrs`: the private subnets' default routes go to the private NAT gateway PNat in
+   * NatSubnet (10.0.3.0/24), whose own default route goes to `onward` (a NAT gateway by reference or ID).
+   */
+  function chain(onward: Json, extra: (t: Template) => void = () => undefined, cidrs?: Json[]): Template {
+    const t = base({ mode: PUBLIC, egress: 'isolated', ...(cidrs ? { cidrs } : {}) });
+    subnet(t, 'NatSubnet', '10.0.3.0/24');
+    t.Resources.PNat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('NatSubnet'), ConnectivityType: 'private' } };
+    t.Resources.NatSubnetDefault = route('NatSubnetRt', '0.0.0.0/0', { NatGatewayId: onward });
+    CLUSTER_TABLES.forEach((table, i) => (t.Resources[`Private${i + 1}Default`] = route(table, '0.0.0.0/0', { NatGatewayId: ref('PNat') })));
+    extra(t);
+    nodegroup(t);
+    return t;
+  }
+
+  test('fails when it routes back to itself: a loop is no egress, even with an open allow-list (was: no finding)', () => {
+    const findings = of(check(chain(ref('PNat'))), 'PublicOnlyNodeEgress');
+    expect(verdicts(findings)).toEqual(['error PublicOnlyNodeEgress']);
+    expect(findings[0].message).toMatch(/have no internet egress, so they cannot reach a public-only endpoint/);
+  });
+
+  test('fails when it routes to a second private NAT gateway that routes back to the first', () => {
+    const t = chain(ref('PNat2'), (x) => {
+      subnet(x, 'NatSubnet2', '10.0.4.0/24');
+      x.Resources.PNat2 = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('NatSubnet2'), ConnectivityType: 'private' } };
+      x.Resources.NatSubnet2Default = route('NatSubnet2Rt', '0.0.0.0/0', { NatGatewayId: ref('PNat') });
+    });
+    expect(verdicts(check(t), 'PublicOnlyNodeEgress')).toEqual(['error PublicOnlyNodeEgress']);
+  });
+
+  test('passes when it routes to a public NAT gateway whose address the allow-list holds: the traffic leaves from that address', () => {
+    // the public NAT gateway `Nat` of clusterVpc(true), in the public subnet routed to the internet gateway
+    const t = chain(ref('PublicNat'), (x) => {
+      x.Resources.PublicNatEip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
+      x.Resources.PublicNat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), AllocationId: att('PublicNatEip', 'AllocationId') } };
+    }, [sub('${PublicNatEip}/32')]);
+    expect(verdicts(check(t))).toEqual([]);
+  });
+
+  test('fails when it routes to a public NAT gateway whose address the allow-list lacks, naming that address', () => {
+    const t = chain(ref('PublicNat'), (x) => {
+      x.Resources.PublicNatEip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
+      x.Resources.PublicNat = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: ref('PublicSubnet'), AllocationId: att('PublicNatEip', 'AllocationId') } };
+    }, ['203.0.113.0/24']);
+    const findings = check(t);
+    expect(verdicts(findings)).toEqual(['error PublicOnlyNodeEgress']);
+    expect(findings[0].message).toContain('the NAT gateway address Stack/PublicNatEip');
+  });
+
+  test('warns not verifiable when the chain reaches a NAT gateway the templates do not hold', () => {
+    expect(verdicts(check(chain('nat-0123456789abcdef0', undefined, ['203.0.113.0/24'])))).toEqual(['unverified PublicOnlyNodeEgress']);
   });
 });
 

@@ -551,7 +551,6 @@ describe('intrinsics evaluated only at deploy time', () => {
   test.each([
     ['Fn::Base64', { 'Fn::Base64': 'echo hi' }],
     ['Fn::GetAZs', { 'Fn::GetAZs': '' }],
-    ['Fn::Cidr', { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 4, 8] }],
     ['Fn::Transform', { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/x.yaml' } } }],
     ['Fn::ForEach', { 'Fn::ForEach::Subnets': ['Id', ['A', 'B'], { 'Subnet${Id}': { Type: 'AWS::EC2::Subnet' } }] }],
     ['Fn::Length', { 'Fn::Length': [1, 2] }],
@@ -733,3 +732,78 @@ function nest(depth: number, wrap: (inner: unknown) => unknown): unknown {
   for (let i = 0; i < depth; i++) value = wrap(value);
   return value;
 }
+
+describe('Fn::Cidr', () => {
+  const vpcs = {
+    Parameters: { VpcCidr: { Type: 'String', Default: '10.2.0.0/16' }, Bits: { Type: 'Number' } },
+    Resources: {
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      IpamVpc: { Type: 'AWS::EC2::VPC', Properties: { Ipv4IpamPoolId: 'ipam-pool-0123', Ipv4NetmaskLength: 16 } },
+      ParameterVpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { Ref: 'VpcCidr' } } },
+    },
+  };
+  const inVpcs = (value: unknown) => templateOf(vpcs).evaluate(value);
+
+  test('of the VPC\'s CidrBlock by Fn::GetAtt, under Fn::Select, is the block carved from the VPC\'s literal block', () => {
+    expect(inVpcs({ 'Fn::Select': [0, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 4, 8] }] })).toBe('10.0.0.0/24');
+    expect(inVpcs({ 'Fn::Select': [3, { 'Fn::Cidr': [{ 'Fn::GetAtt': 'Vpc.CidrBlock' }, '4', '8'] }] })).toBe('10.0.3.0/24');
+  });
+
+  test('of a literal block is the list of blocks', () => {
+    expect(inVpcs({ 'Fn::Cidr': ['10.0.0.0/16', 6, 5] })).toEqual(['10.0.0.0/27', '10.0.0.32/27', '10.0.0.64/27', '10.0.0.96/27', '10.0.0.128/27', '10.0.0.160/27']);
+  });
+
+  test('of a VPC whose block is a parameter is Unknown, naming the parameter (a default is not the deployed value)', () => {
+    expect(why(inVpcs({ 'Fn::Cidr': [{ 'Fn::GetAtt': ['ParameterVpc', 'CidrBlock'] }, 2, 8] }))).toBe('Fn::Cidr of parameter VpcCidr (String)');
+  });
+
+  test('of a VPC whose block comes from an IPAM pool is Unknown, saying so', () => {
+    expect(why(inVpcs({ 'Fn::Cidr': [{ 'Fn::GetAtt': ['IpamVpc', 'CidrBlock'] }, 2, 8] })))
+      .toBe('Fn::Cidr of the CidrBlock of t/IpamVpc, which has none in the template (an IPAM pool gives it at deploy)');
+  });
+
+  test('with a count or bits that are deploy-time values is Unknown, naming them', () => {
+    expect(why(inVpcs({ 'Fn::Cidr': ['10.0.0.0/16', 2, { Ref: 'Bits' }] }))).toBe('Fn::Cidr of 10.0.0.0/16 with cidrBits parameter Bits (Number)');
+    expect(why(inVpcs({ 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', { Ref: 'Bits' }, 8] }] }))).toBe('item 0 of Fn::Cidr of 10.0.0.0/16 with count parameter Bits (Number)');
+  });
+
+  test('with arguments CloudFormation refuses is Unknown with the reason, never a throw', () => {
+    expect(why(inVpcs({ 'Fn::Cidr': ['10.0.0.0/16', 0, 8] }))).toBe('Fn::Cidr count 0: the valid range is 1 to 256');
+    expect(why(inVpcs({ 'Fn::Cidr': ['10.0.0.0/16', 2, 20] }))).toBe('Fn::Cidr of 10.0.0.0/16 with 20 subnet bits: a /12 does not fit in a /16');
+    expect(why(inVpcs({ 'Fn::Cidr': ['10.0.0.0/16', 2] }))).toBe('a malformed Fn::Cidr');
+    expect(why(inVpcs({ 'Fn::Cidr': 'nope' }))).toBe('a malformed Fn::Cidr');
+  });
+
+  test('of a VPC whose block refers to the subnets carved from it is Unknown, not a stack overflow', () => {
+    const cycle = { Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { 'Fn::Select': [0, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 1, 8] }] } } } } };
+    const value = templateOf(cycle).evaluate({ 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 1, 8] });
+    expect(value).toBeInstanceOf(Unknown);
+  });
+});
+
+describe('Fn::GetAtt of a CDK cross-region export reader', () => {
+  const producer = {
+    Resources: {
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { CidrBlock: '10.0.1.0/24' } },
+      Writer: {
+        Type: 'Custom::CrossRegionExportWriter',
+        Properties: { ServiceToken: 'arn:aws:lambda:x', WriterProps: { region: 'eu-west-1', exports: { '/cdk/exports/Consumer/NetRefSubnet': { Ref: 'Subnet' } } } },
+      },
+    },
+  };
+  const consumer = {
+    Resources: { Reader: { Type: 'Custom::CrossRegionExportReader', Properties: { ServiceToken: 'arn:aws:lambda:y', ReaderProps: { region: 'eu-west-1', imports: {} } } } },
+  };
+
+  test('is the value the writer of another template writes to that SSM parameter: a reference to its resource', () => {
+    const set = new TemplateSet([{ id: 'producer', template: producer, region: 'us-east-1' }, { id: 'consumer', template: consumer, region: 'eu-west-1' }]);
+    expect(refTo(byId(set, 'consumer').evaluate({ 'Fn::GetAtt': ['Reader', '/cdk/exports/Consumer/NetRefSubnet'] })))
+      .toEqual({ template: 'producer', logicalId: 'Subnet', attribute: 'Ref' });
+  });
+
+  test('stays a reference to the reader when no template given writes it', () => {
+    const set = new TemplateSet([{ id: 'consumer', template: consumer }]);
+    expect(refTo(byId(set, 'consumer').evaluate({ 'Fn::GetAtt': ['Reader', '/cdk/exports/Consumer/NetRefSubnet'] })))
+      .toEqual({ template: 'consumer', logicalId: 'Reader', attribute: '/cdk/exports/Consumer/NetRefSubnet' });
+  });
+});
