@@ -1,6 +1,7 @@
 import { ReportedFinding } from './finding';
 import { TemplateInput } from './read/input';
 import { ClusterView, NetworkModel } from './model';
+import { clusterResources, unreadableConfig } from './model/cluster-config';
 import { ResourceIndex } from './template/resource-index';
 import { Resource, TemplateSet, UNREADABLE_CLUSTER_TYPES } from './template/template-set';
 import { EndpointRule, Finding, notVerifiable } from './rule';
@@ -22,8 +23,14 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
   // resources made by Fn::ForEach over a deploy-time list are not seen: what they may provide
   // (an endpoint, a route, a rule) could turn a finding around
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
-  for (const cluster of index.ofType('AWS::EKS::Cluster')) {
+  for (const cluster of clusterResources(index)) {
     const where = located(cluster);
+    const unreadable = unreadableConfig(cluster);
+    if (unreadable) {
+      reported.push(notChecked(cluster, `${cluster.display} is an aws-eks (v1) cluster, and ${unreadable}: its endpoint settings and network cannot be read at synth, ` +
+        'so it was not checked. Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or give the Config as plain values.'));
+      continue;
+    }
     const before = reported.length;
     for (const rule of rules) {
       let findings: Finding[];
@@ -47,15 +54,15 @@ export function analyze(inputs: TemplateInput[], rules: EndpointRule[], onCluste
   }
   for (const type of UNREADABLE_CLUSTER_TYPES) {
     for (const cluster of index.ofType(type)) {
-      reported.push({
-        ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false,
-        message: `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
-          'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.',
-        ...located(cluster),
-      });
+      reported.push(notChecked(cluster, `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
+        'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.'));
     }
   }
   return reported;
+}
+
+function notChecked(cluster: Resource, message: string): ReportedFinding {
+  return { ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false, message, ...located(cluster) };
 }
 
 /** Where a finding about a cluster resource is: its template, logical ID, and file and position when read from one. */
