@@ -235,10 +235,9 @@ export const CORPUS: CorpusCase[] = [
       + 'aws-cdk-eks-cluster-private-endpoint-test.template.json, https://github.com/aws/aws-cdk/tree/main/packages/%40aws-cdk-testing/framework-integ/test/aws-eks/test',
     pattern: 'An aws-eks v1 cluster rendered as Custom::AWSCDK-EKS-Cluster with its resourcesVpcConfig in camelCase inside Config, served by a provider nested stack.',
     errors: [],
-    notVerifiable: ['ClusterNotChecked'],
-    why: 'A custom resource\'s properties go to a Lambda handler that calls EKS at deploy time '
-      + '(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources.html); the check cannot read it as a cluster. '
-      + `The network itself (DNS on, NAT egress, Private mode) matches ${CLUSTER_ENDPOINT}.`,
+    why: 'The custom resource\'s Config is the EKS CreateCluster request its handler sends as it is '
+      + '(https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html), so it is read like an AWS::EKS::Cluster: '
+      + `Private mode in a VPC with DNS support and hostnames on and NAT egress for the nodes, no known client without a path (${CLUSTER_ENDPOINT}).`,
   },
   {
     name: 'auto-mode-cdk-v2',
