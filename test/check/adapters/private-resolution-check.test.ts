@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
-import { accessEntryClient, aspectCheck, scenario } from '../../support/apps';
+import { accessEntryClient, aspectCheck, scenario, v1App } from '../../support/apps';
 import { testApp } from '../../support/util';
 
 /**
@@ -136,5 +136,24 @@ describe('the Aspect judges after every other aspect', () => {
     }, { priority: AspectPriority.MUTATING });
     const messages = app.synth().getStackByName('Late').messages.map((m) => String(m.entry.data));
     expect(messages.some((m) => m.startsWith('[cdk-eks-endpoint:VpcDnsHostnames]'))).toBe(true);
+  });
+});
+
+describe('aws-eks (v1) clusters, judged like any other', () => {
+  test('passes a private v1 cluster whose aws-auth bastion has its 443 rule; its kubectl handler runs in the VPC', () => {
+    const reported = aspectCheck(v1App({ mode: 'private', bastion: 'with-443' }).app);
+    expect(reported).toEqual([]);
+  });
+
+  test('fails the bastion mapped in aws-auth (addMastersRole) without the 443 rule', () => {
+    const reported = aspectCheck(v1App({ mode: 'private', bastion: 'without-443' }).app);
+    expect(reported.map((r) => [r.level, r.id, r.path])).toEqual([['error', 'ClientSecurityGroupPath', '/V1/Cluster/Resource/Resource/Default']]);
+    expect(reported[0].message).toMatch(/^V1\/Bastion \(aws-auth\) is in the cluster VPC/);
+  });
+
+  // (aws-eks v1 refuses an allow-list on a public-only endpoint: its kubectl handler, outside the VPC, could not get in)
+  test('warns PublicEndpointOpen on a public v1 cluster open to all, and not on Public & Private with an allow-list', () => {
+    expect(aspectCheck(v1App({ mode: 'public' }).app).map((r) => [r.level, r.id])).toEqual([['warning', 'PublicEndpointOpen']]);
+    expect(aspectCheck(v1App({ mode: 'public-and-private', cidrs: ['203.0.113.0/24'] }).app)).toEqual([]);
   });
 });
