@@ -88,6 +88,18 @@ describe('a role in aws-auth is access: the instance that holds it is a known AP
     expect(verdicts(check(t))).toEqual(['unverified ClientSecurityGroupPath']);
   });
 
+  test('fails the aws-auth bastion of a cluster named by its literal name (a manifest of an imported cluster, fromClusterAttributes)', () => {
+    const t = v1Base({ config: { name: 'prod' } });
+    awsAuthBastion(t);
+    awsAuth(t, [{ arn: att('BastionRole', 'Arn') }], { cluster: 'prod' });
+    expect(verdicts(check(t))).toEqual(['error ClientSecurityGroupPath']);
+    // another cluster's name: not this cluster's client
+    const other = v1Base({ config: { name: 'prod' } });
+    awsAuthBastion(other);
+    awsAuth(other, [{ arn: att('BastionRole', 'Arn') }], { cluster: 'staging' });
+    expect(verdicts(check(other))).toEqual([]);
+  });
+
   test('a role ARN that is a parameter is no client (nothing to judge) and no crash', () => {
     const t = v1Base();
     awsAuthBastion(t);
