@@ -385,3 +385,20 @@ export function v1App(o: V1AppOptions): { app: App; stack: Stack; cluster: eksV1
   }
   return { app, stack, cluster };
 }
+
+/**
+ * A private aws-eks (v1) cluster in one stack and, in another, the cluster imported by
+ * `Cluster.fromClusterAttributes` (by its name, through CDK's export) to apply a manifest: the
+ * imported cluster's own kubectl provider runs outside any VPC unless `kubectlPrivateSubnetIds`
+ * and `kubectlSecurityGroupId` place it (aws-cdk issues 9542, 10036).
+ */
+export function v1ImportedKubectlApp(placed: boolean): App {
+  const { app, cluster } = v1App({ mode: 'private' });
+  const apps = new Stack(app, 'Apps');
+  const imported = eksV1.Cluster.fromClusterAttributes(apps, 'Imported', {
+    clusterName: cluster.clusterName, kubectlRoleArn: cluster.kubectlRole!.roleArn, kubectlLayer: new KubectlV34Layer(apps, 'Kubectl'),
+    ...(placed ? { vpc: cluster.vpc, kubectlPrivateSubnetIds: cluster.vpc.privateSubnets.map((s) => s.subnetId), kubectlSecurityGroupId: cluster.clusterSecurityGroupId } : {}),
+  });
+  imported.addManifest('Settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { stage: 'prod' } });
+  return app;
+}

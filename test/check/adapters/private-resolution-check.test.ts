@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
-import { accessEntryClient, aspectCheck, scenario, v1App } from '../../support/apps';
+import { accessEntryClient, aspectCheck, scenario, v1App, v1ImportedKubectlApp } from '../../support/apps';
 import { testApp } from '../../support/util';
 
 /**
@@ -149,6 +149,13 @@ describe('aws-eks (v1) clusters, judged like any other', () => {
     const reported = aspectCheck(v1App({ mode: 'private', bastion: 'without-443' }).app);
     expect(reported.map((r) => [r.level, r.id, r.path])).toEqual([['error', 'ClientSecurityGroupPath', '/V1/Cluster/Resource/Resource/Default']]);
     expect(reported[0].message).toMatch(/^V1\/Bastion \(aws-auth\) is in the cluster VPC/);
+  });
+
+  test('fails the kubectl handler of a v1 cluster imported in another stack without kubectl subnets (it runs in no VPC); passes it placed', () => {
+    const reported = aspectCheck(v1ImportedKubectlApp(false));
+    expect(reported.map((r) => [r.level, r.id])).toEqual([['error', 'ConnectedClientPath']]);
+    expect(reported[0].message).toMatch(/^Apps\/.*KubectlProvider\/Handler \(kubectl handler\) runs in no VPC/);
+    expect(aspectCheck(v1ImportedKubectlApp(true))).toEqual([]);
   });
 
   // (aws-eks v1 refuses an allow-list on a public-only endpoint: its kubectl handler, outside the VPC, could not get in)
