@@ -8,7 +8,7 @@ import { TemplateInput } from '../../lib/check/engine/read/input';
 import { ReportedFinding } from '../../lib/check/engine/finding';
 import { ALL_RULES } from '../../lib/check/rules';
 import { renderTree } from '../../lib/check/adapters/tree-templates';
-import { att, baseTemplate, deployTimeAt, Mode, MODES, PARAMETER_TYPES, ref, targets, valueAt, Variant, VARIANTS, CONDITION_VARIANTS, withValue } from '../support/fuzz-templates';
+import { att, baseTemplate, deployTimeAt, Mode, MODES, PARAMETER_TYPES, ref, targets, V1_EXTRA_TARGETS, v1BaseTemplate, valueAt, Variant, VARIANTS, CONDITION_VARIANTS, withValue } from '../support/fuzz-templates';
 import { testApp } from '../support/util';
 
 /**
@@ -87,6 +87,31 @@ describe.each(MODES)('a %s cluster template', (mode) => {
   }
 });
 
+describe.each(MODES)('a %s aws-eks (v1) cluster template', (mode) => {
+  const base = v1BaseTemplate(mode);
+  const baseFindings = run(base);
+  const baseErrors = new Set(baseFindings.filter((f) => f.level === 'error').map(key));
+
+  test('the base template is read as the AWS::EKS::Cluster one is: the same verdicts', () => {
+    const verdicts = (findings: ReportedFinding[]) => findings.map((f) => `${f.level}:${f.ruleId}${f.verified ? '' : '?'}`).sort();
+    expect(verdicts(baseFindings)).toEqual(verdicts(run(baseTemplate(mode))));
+  });
+
+  const v1Targets = targets(base).filter(([id]) => ['Cluster', 'FargateProfile', 'AwsAuth', 'KubectlHandler', 'KubectlProvider', 'Bastion', 'BastionRole'].includes(id));
+  for (const [logicalId, path] of [...v1Targets, ...V1_EXTRA_TARGETS]) {
+    test(`${logicalId} ${path}: no throw, no crash, no definite error out of a deploy-time value`, () => {
+      const variants = path === 'Condition' ? CONDITION_VARIANTS : VARIANTS;
+      const original = valueAt(base, logicalId, path);
+      const found: string[] = [];
+      for (const variant of variants) {
+        variantsRun++;
+        found.push(...problems(variant, deployTimeAt(variant, path), baseErrors, withValue(base, logicalId, path, variant.value(original))));
+      }
+      expect(found).toEqual([]);
+    });
+  }
+});
+
 describe('the fuzz is not blind', () => {
   test('fails on AWS::NoValue for EnableDnsHostnames: absent is false, a definite error', () => {
     const findings = run(withValue(baseTemplate('private'), 'Vpc', 'Properties.EnableDnsHostnames', ref('AWS::NoValue')));
@@ -96,6 +121,11 @@ describe('the fuzz is not blind', () => {
   test('fails when the clients\' 443 rule names another group: the definite error it must report', () => {
     const findings = run(withValue(baseTemplate('private'), 'ClientIngress', 'Properties.SourceSecurityGroupId', att('EndpointSg', 'GroupId')));
     expect(findings.filter((f) => f.level === 'error').map((f) => f.ruleId)).toEqual(['ClientSecurityGroupPath', 'ClientSecurityGroupPath']);
+  });
+
+  test('fails on the v1 template when the 443 rule names another group: the aws-auth bastion is judged too', () => {
+    const findings = run(withValue(v1BaseTemplate('private'), 'ClientIngress', 'Properties.SourceSecurityGroupId', att('EndpointSg', 'GroupId')));
+    expect(findings.filter((f) => f.level === 'error').map((f) => f.message.split(' is in')[0])).toEqual(['fuzz/Function (access entry)', 'fuzz/Bastion (ClusterBastion)']);
   });
 
   test('counts every target: each path the rules read, on every resource of its type, and every resource\'s Condition', () => {

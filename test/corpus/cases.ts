@@ -240,10 +240,55 @@ export const CORPUS: CorpusCase[] = [
       + 'aws-cdk-eks-cluster-private-endpoint-test.template.json, https://github.com/aws/aws-cdk/tree/main/packages/%40aws-cdk-testing/framework-integ/test/aws-eks/test',
     pattern: 'An aws-eks v1 cluster rendered as Custom::AWSCDK-EKS-Cluster with its resourcesVpcConfig in camelCase inside Config, served by a provider nested stack.',
     errors: [],
-    notVerifiable: ['ClusterNotChecked'],
-    why: 'A custom resource\'s properties go to a Lambda handler that calls EKS at deploy time '
-      + '(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources.html); the check cannot read it as a cluster. '
-      + `The network itself (DNS on, NAT egress, Private mode) matches ${CLUSTER_ENDPOINT}.`,
+    why: 'The custom resource\'s Config is the EKS CreateCluster request its handler sends as it is '
+      + '(https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html), so it is read like an AWS::EKS::Cluster: '
+      + `Private mode in a VPC with DNS support and hostnames on and NAT egress for the nodes, no known client without a path (${CLUSTER_ENDPOINT}).`,
+  },
+  {
+    name: 'cdk-v1-private-aws-auth-bastion',
+    files: ['cdk-v1-private-aws-auth-bastion/EksPrivate.template.json'],
+    source: 'sazecis/aws-secure-eks, eks_access/private.py (an aws_eks v1 Cluster with EndpointAccess.PRIVATE) and eks_access/bastion.py '
+      + '(a bastion instance allowed TCP 443 into the cluster\'s group), https://github.com/sazecis/aws-secure-eks; '
+      + 'the aws-auth manifest and the kubectl provider nested stack in the shape aws-cdk-lib/aws-eks/lib/aws-auth.js and kubectl-provider.js synthesize',
+    pattern: 'An aws-eks v1 Private-mode cluster (Custom::AWSCDK-EKS-Cluster) whose bastion is granted access by cluster.awsAuth.addMastersRole() '
+      + '(its role ARN inside the Fn::Join of the aws-auth manifest) and allowed TCP 443 into Fn::GetAtt Cluster.ClusterSecurityGroupId; '
+      + 'the kubectl handler in a nested stack, in the private subnets and the cluster security group.',
+    errors: [],
+    why: `${CLUSTER_ENDPOINT}: a client in the cluster VPC resolves the private endpoint and needs TCP 443 into the cluster security group, which it has; `
+      + 'the kubectl handler runs in the cluster security group, which admits its own members (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html); '
+      + 'a role mapped in aws-auth is a Kubernetes identity like an access entry (https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html).',
+  },
+  {
+    name: 'cdk-v1-private-aws-auth-bastion-without-443',
+    files: ['cdk-v1-private-aws-auth-bastion-no-443/EksPrivate.template.json'],
+    source: 'derived from cdk-v1-private-aws-auth-bastion (sazecis/aws-secure-eks, eks_access/private.py, https://github.com/sazecis/aws-secure-eks) '
+      + 'by leaving out the bastion\'s 443 rule, as eks_access/private.py alone deploys it',
+    pattern: 'The same aws-eks v1 Private-mode cluster and aws-auth bastion with no rule letting the bastion into the cluster security group.',
+    errors: ['ClientSecurityGroupPath'],
+    why: `${CLUSTER_ENDPOINT} ("You must ensure that your Amazon EKS control plane security group contains rules to allow ingress traffic on port 443 from your bastion host"): `
+      + 'the bastion in the VPC resolves the private addresses, and nothing lets it in, so kubectl times out.',
+  },
+  {
+    name: 'cdk-v1-kubectl-handler-outside-vpc',
+    files: ['cdk-v1-kubectl-handler-outside-vpc/EksPrivate.template.json'],
+    source: 'aws/aws-cdk issue 6642 (custom resources unable to run kubectl in a cluster on private subnets: the handler outside the VPC), '
+      + 'https://github.com/aws/aws-cdk/issues/6642, and issue 9542 (the handler\'s subnets with a looked-up VPC), https://github.com/aws/aws-cdk/issues/9542',
+    pattern: 'An aws-eks v1 Private-mode cluster whose kubectl provider nested stack runs the handler with no VpcConfig '
+      + '(as for a cluster imported without kubectlPrivateSubnets), applying the aws-auth manifest.',
+    errors: ['ConnectedClientPath'],
+    why: `${CLUSTER_ENDPOINT}: with public access off, the API is reachable only from within the VPC or connected networks, and a Lambda function `
+      + 'without a VpcConfig runs in no VPC (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html): the handler times out and the deployment fails.',
+  },
+  {
+    name: 'cdk-v1-public-open',
+    files: ['cdk-v1-public-open/EksPublic.template.json'],
+    source: 'sazecis/aws-secure-eks, eks_access/public_eks.py, https://github.com/sazecis/aws-secure-eks',
+    pattern: 'An aws-eks v1 cluster with EndpointAccess.PUBLIC and no allow-list (Config with endpointPublicAccess true, endpointPrivateAccess false, '
+      + 'no publicAccessCidrs), nodes behind a NAT gateway, the kubectl handler outside the VPC.',
+    errors: [],
+    warnings: ['PublicEndpointOpen'],
+    why: 'With no publicAccessCidrs the EKS API defaults to 0.0.0.0/0 (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html); '
+      + `the endpoint is open to the internet, a decision to put on record (${CLUSTER_ENDPOINT}); nodes reach it through the NAT gateway.`,
   },
   {
     name: 'auto-mode-cdk-v2',

@@ -1,5 +1,7 @@
 import { App, Aspects, AspectPriority, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import * as eksV1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
@@ -347,4 +349,56 @@ export function describeVpcAttributeRule(id: string, attribute: 'enableDnsHostna
       expect(byRule(aspectCheck(s.app), id)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/deploy-time value/) })]);
     });
   });
+}
+
+export interface V1AppOptions {
+  readonly mode: Mode;
+  /** A bastion instance in the private subnets whose role is mapped in aws-auth (addMastersRole), with or without TCP 443 into the cluster security group. */
+  readonly bastion?: 'with-443' | 'without-443';
+  /** endpointAccess's allow-list, for public modes. @default - open */
+  readonly cidrs?: string[];
+}
+
+/**
+ * An aws-eks (v1) app: a `Cluster` (Custom::AWSCDK-EKS-Cluster, its kubectl handler in a nested
+ * stack, placed in the VPC when private access is on) in a two-AZ VPC with one NAT gateway, a
+ * managed node group, and optionally a bastion granted access through aws-auth, as v1 apps do.
+ */
+export function v1App(o: V1AppOptions): { app: App; stack: Stack; cluster: eksV1.Cluster } {
+  const app = testApp();
+  const stack = new Stack(app, 'V1');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+  const access = o.mode === 'private' ? eksV1.EndpointAccess.PRIVATE : o.mode === 'public' ? eksV1.EndpointAccess.PUBLIC : eksV1.EndpointAccess.PUBLIC_AND_PRIVATE;
+  const cluster = new eksV1.Cluster(stack, 'Cluster', {
+    vpc, version: eksV1.KubernetesVersion.V1_34, kubectlLayer: new KubectlV34Layer(stack, 'Kubectl'), defaultCapacity: 0,
+    endpointAccess: o.cidrs && o.mode !== 'private' ? access.onlyFrom(...o.cidrs) : access,
+  });
+  cluster.addNodegroupCapacity('Nodes', { minSize: 1 });
+  if (o.bastion) {
+    const role = new iam.Role(stack, 'BastionRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const bastion = new ec2.Instance(stack, 'Bastion', {
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(), role,
+    });
+    cluster.awsAuth.addMastersRole(role);
+    if (o.bastion === 'with-443') cluster.clusterSecurityGroup.addIngressRule(bastion.connections.securityGroups[0], ec2.Port.tcp(443), 'kubectl from the bastion');
+  }
+  return { app, stack, cluster };
+}
+
+/**
+ * A private aws-eks (v1) cluster in one stack and, in another, the cluster imported by
+ * `Cluster.fromClusterAttributes` (by its name, through CDK's export) to apply a manifest: the
+ * imported cluster's own kubectl provider runs outside any VPC unless `kubectlPrivateSubnetIds`
+ * and `kubectlSecurityGroupId` place it (aws-cdk issues 9542, 10036).
+ */
+export function v1ImportedKubectlApp(placed: boolean): App {
+  const { app, cluster } = v1App({ mode: 'private' });
+  const apps = new Stack(app, 'Apps');
+  const imported = eksV1.Cluster.fromClusterAttributes(apps, 'Imported', {
+    clusterName: cluster.clusterName, kubectlRoleArn: cluster.kubectlRole!.roleArn, kubectlLayer: new KubectlV34Layer(apps, 'Kubectl'),
+    ...(placed ? { vpc: cluster.vpc, kubectlPrivateSubnetIds: cluster.vpc.privateSubnets.map((s) => s.subnetId), kubectlSecurityGroupId: cluster.clusterSecurityGroupId } : {}),
+  });
+  imported.addManifest('Settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { stage: 'prod' } });
+  return app;
 }

@@ -277,6 +277,75 @@ export function baseTemplate(mode: Mode): Record<string, any> {
   };
 }
 
+/**
+ * The base template with its cluster as aws-eks (v1) writes it: a `Custom::AWSCDK-EKS-Cluster`
+ * whose Config is the CreateCluster request in camelCase (logging as `clusterLogging: [{ enabled,
+ * types }]`), a v1 Fargate profile, the bastion's access granted by the aws-auth manifest (JSON
+ * in Fn::Join around its role's ARN) instead of an access entry, and the kubectl handler in the
+ * cluster subnets and the cluster security group, as v1 places it. It passes every rule in each mode.
+ */
+export function v1BaseTemplate(mode: Mode): Record<string, any> {
+  const t = baseTemplate(mode);
+  const resources = { ...t.Resources };
+  const props = resources.Cluster.Properties;
+  const vpcConfig = props.ResourcesVpcConfig;
+  resources.Cluster = {
+    Type: 'Custom::AWSCDK-EKS-Cluster',
+    Properties: {
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cluster-provider',
+      Config: {
+        name: props.Name, version: props.Version, roleArn: props.RoleArn,
+        resourcesVpcConfig: {
+          subnetIds: vpcConfig.SubnetIds, securityGroupIds: vpcConfig.SecurityGroupIds,
+          endpointPublicAccess: vpcConfig.EndpointPublicAccess, endpointPrivateAccess: vpcConfig.EndpointPrivateAccess,
+          ...(vpcConfig.PublicAccessCidrs ? { publicAccessCidrs: vpcConfig.PublicAccessCidrs } : {}),
+        },
+        logging: { clusterLogging: [{ enabled: true, types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] }] },
+        encryptionConfig: [{ provider: { keyArn: att('KmsKey', 'Arn') }, resources: ['secrets'] }],
+        kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      },
+    },
+  };
+  const fargate = resources.FargateProfile.Properties;
+  resources.FargateProfile = {
+    Type: 'Custom::AWSCDK-EKS-FargateProfile',
+    Properties: {
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cluster-provider',
+      Config: { clusterName: ref('Cluster'), podExecutionRoleArn: fargate.PodExecutionRoleArn, subnets: fargate.Subnets, selectors: [{ namespace: 'batch' }] },
+    },
+  };
+  delete resources.BastionAccess;
+  const manifest = (arn: unknown) => ({
+    'Fn::Join': ['', [
+      '[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"[{\\"rolearn\\":\\"',
+      arn, '\\",\\"username\\":\\"admin\\",\\"groups\\":[\\"system:masters\\"]}]","mapUsers":"[]","mapAccounts":"[]"}}]',
+    ]],
+  });
+  resources.AwsAuth = {
+    Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+    Properties: { ServiceToken: att('KubectlProvider', 'Arn'), ClusterName: ref('Cluster'), Manifest: manifest(att('BastionRole', 'Arn')), Overwrite: true },
+  };
+  const inVpc = { SubnetIds: [ref('SubnetA'), ref('SubnetB')], SecurityGroupIds: [att('Cluster', 'ClusterSecurityGroupId')] };
+  resources.KubectlHandlerRole = role('lambda.amazonaws.com');
+  resources.KubectlHandler = {
+    Type: 'AWS::Lambda::Function',
+    Properties: { Role: att('KubectlHandlerRole', 'Arn'), Runtime: 'python3.13', Handler: 'index.handler', Code: { ZipFile: 'x' }, VpcConfig: inVpc },
+  };
+  resources.KubectlProvider = {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      Role: att('KubectlHandlerRole', 'Arn'), Runtime: 'nodejs22.x', Handler: 'framework.onEvent', Code: { ZipFile: 'x' }, VpcConfig: inVpc,
+      Environment: { Variables: { USER_ON_EVENT_FUNCTION_ARN: att('KubectlHandler', 'Arn') } },
+    },
+  };
+  return { ...t, Resources: resources };
+}
+
+/** Paths only v1BaseTemplate's kubectl provider has: how the provider framework names the handler. */
+export const V1_EXTRA_TARGETS: Array<[string, string]> = [
+  ['KubectlProvider', 'Properties.Environment'], ['KubectlProvider', 'Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN'],
+];
+
 // --- what the rules read -------------------------------------------------------------------
 
 const SG_RULE = ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6'];
@@ -301,6 +370,20 @@ export const READ_PATHS: Record<string, string[]> = {
     'Properties.ResourcesVpcConfig.ControlPlaneEgressMode', 'Properties.KubernetesNetworkConfig', 'Properties.KubernetesNetworkConfig.IpFamily',
   ],
   'AWS::IAM::OIDCProvider': ['Properties', 'Properties.Url'],
+  'Custom::AWSCDK-EKS-Cluster': [
+    'Properties', 'Properties.Config', 'Properties.Config.name', 'Properties.Config.resourcesVpcConfig',
+    'Properties.Config.resourcesVpcConfig.subnetIds', 'Properties.Config.resourcesVpcConfig.subnetIds.0',
+    'Properties.Config.resourcesVpcConfig.securityGroupIds', 'Properties.Config.resourcesVpcConfig.securityGroupIds.0',
+    'Properties.Config.resourcesVpcConfig.endpointPublicAccess', 'Properties.Config.resourcesVpcConfig.endpointPrivateAccess',
+    'Properties.Config.resourcesVpcConfig.publicAccessCidrs', 'Properties.Config.resourcesVpcConfig.publicAccessCidrs.0',
+    'Properties.Config.logging', 'Properties.Config.logging.clusterLogging', 'Properties.Config.logging.clusterLogging.0',
+    'Properties.Config.logging.clusterLogging.0.enabled', 'Properties.Config.logging.clusterLogging.0.types', 'Properties.Config.logging.clusterLogging.0.types.0',
+    'Properties.Config.encryptionConfig', 'Properties.Config.encryptionConfig.0', 'Properties.Config.encryptionConfig.0.provider',
+    'Properties.Config.encryptionConfig.0.provider.keyArn', 'Properties.Config.encryptionConfig.0.resources',
+  ],
+  'Custom::AWSCDK-EKS-FargateProfile': ['Properties', 'Properties.Config', 'Properties.Config.clusterName', 'Properties.Config.subnets', 'Properties.Config.subnets.0'],
+  'Custom::AWSCDK-EKS-KubernetesResource': ['Properties', 'Properties.ClusterName', 'Properties.ServiceToken', 'Properties.Manifest',
+    'Properties.Manifest.Fn::Join.1', 'Properties.Manifest.Fn::Join.1.0', 'Properties.Manifest.Fn::Join.1.1'],
   'AWS::EKS::Nodegroup': ['Properties', 'Properties.ClusterName', 'Properties.Subnets', 'Properties.Subnets.0'],
   'AWS::EKS::FargateProfile': ['Properties', 'Properties.ClusterName', 'Properties.Subnets', 'Properties.Subnets.0'],
   'AWS::EKS::AccessEntry': ['Properties', 'Properties.ClusterName', 'Properties.PrincipalArn'],

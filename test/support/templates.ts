@@ -251,6 +251,87 @@ export function base(o: BaseOptions = {}): Template {
   return t;
 }
 
+// ---- aws-eks (v1): the cluster as its custom resource, aws-auth, the kubectl handler ----
+
+/** A value's keys with their first letter lower-cased, as aws-eks v1 writes the EKS API request. */
+export function camel(value: Json): Json {
+  if (Array.isArray(value)) return value.map(camel);
+  if (typeof value !== 'object' || value === null || Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'))) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camel(v)]));
+}
+
+/**
+ * base() with its cluster as aws-eks (v1) writes it: a `Custom::AWSCDK-EKS-Cluster` whose `Config`
+ * is the EKS CreateCluster request in camelCase (node_modules/aws-cdk-lib/aws-eks/lib/cluster.js).
+ * `config` adds to (or replaces) the Config's keys.
+ */
+export function v1Base(o: BaseOptions & { config?: Record<string, Json> } = {}): Template {
+  const t = base(o);
+  const properties = t.Resources.Cluster.Properties;
+  t.Resources.Cluster = {
+    Type: 'Custom::AWSCDK-EKS-Cluster',
+    Properties: {
+      ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:cluster-provider',
+      Config: { version: '1.34', roleArn: properties.RoleArn, resourcesVpcConfig: camel(properties.ResourcesVpcConfig), ...o.config },
+    },
+  };
+  return t;
+}
+
+/**
+ * The aws-auth ConfigMap as aws-eks v1 applies it: a `Custom::AWSCDK-EKS-KubernetesResource` whose
+ * Manifest is a JSON list built with Fn::Join around the role ARNs, `mapRoles` a JSON string
+ * inside it (node_modules/aws-cdk-lib/aws-eks/lib/aws-auth.js). Served by the kubectl provider
+ * `KubectlProvider` (kubectlProvider() adds it).
+ */
+export function awsAuth(t: Template, roles: Array<{ arn: Json; groups?: string[] }>, o: { id?: string; cluster?: Json; users?: string[]; accounts?: string[] } = {}): void {
+  const marks = roles.map((_, i) => `@@ARN${i}@@`);
+  const mapRoles = JSON.stringify(roles.map((r, i) => ({ rolearn: marks[i], username: marks[i], groups: r.groups ?? ['system:masters'] })));
+  const data: Record<string, string> = { mapRoles };
+  if (o.users) data.mapUsers = JSON.stringify(o.users.map((u) => ({ userarn: u, username: u, groups: ['system:masters'] })));
+  if (o.accounts) data.mapAccounts = JSON.stringify(o.accounts);
+  const text = JSON.stringify([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data }]);
+  const parts: Json[] = [];
+  let rest = text;
+  for (const [i, mark] of marks.entries()) {
+    // each mark appears twice (rolearn and username): both become the ARN
+    const pieces = rest.split(mark);
+    pieces.slice(0, -1).forEach((piece) => parts.push(piece, roles[i].arn));
+    rest = pieces[pieces.length - 1];
+  }
+  parts.push(rest);
+  t.Resources[o.id ?? 'AwsAuth'] = {
+    Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+    Properties: { ServiceToken: att('KubectlProvider', 'Arn'), Manifest: join(...parts), ClusterName: o.cluster ?? ref('Cluster'), Overwrite: true },
+  };
+}
+
+/**
+ * aws-eks v1's kubectl provider, flattened into the template: the provider framework's onEvent
+ * function `KubectlProvider` invokes the handler `KubectlHandler` (USER_ON_EVENT_FUNCTION_ARN),
+ * which runs kubectl; both in `vpcConfig` when given (node_modules/aws-cdk-lib/aws-eks/lib/kubectl-provider.js).
+ */
+export function kubectlProvider(t: Template, vpcConfig?: Json): void {
+  t.Resources.KubectlHandlerRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } };
+  const fn = (properties: Json) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: { Runtime: 'python3.13', Handler: 'index.handler', Code: { ZipFile: 'x' }, ...properties, ...(vpcConfig ? { VpcConfig: vpcConfig } : {}) },
+  });
+  t.Resources.KubectlHandler = fn({ Role: att('KubectlHandlerRole', 'Arn'), Description: 'onEvent handler for EKS kubectl resource provider' });
+  t.Resources.KubectlProvider = fn({ Role: att('KubectlHandlerRole', 'Arn'), Environment: { Variables: { USER_ON_EVENT_FUNCTION_ARN: att('KubectlHandler', 'Arn') } } });
+}
+
+/** A client instance `Bastion` in PrivateSubnet1 with its own group `ClientSg`, its role `BastionRole` mapped in aws-auth (no access entry). */
+export function awsAuthBastion(t: Template): void {
+  securityGroup(t, 'ClientSg');
+  t.Resources.BastionRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } };
+  t.Resources.BastionProfile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [ref('BastionRole')] } };
+  t.Resources.Bastion = {
+    Type: 'AWS::EC2::Instance',
+    Properties: { ImageId: 'ami-0123456789abcdef0', IamInstanceProfile: ref('BastionProfile'), SubnetId: ref('PrivateSubnet1'), SecurityGroupIds: [att('ClientSg', 'GroupId')] },
+  };
+}
+
 /** A managed node group of the cluster in `subnets`. */
 export function nodegroup(t: Template, subnets: string[] = ['PrivateSubnet1', 'PrivateSubnet2'], props: Record<string, Json> = {}, id = 'Nodes'): void {
   t.Resources[id] = {

@@ -18,6 +18,14 @@ export const READS: Record<string, string[] | 'all'> = {
   'AWS::EKS::Nodegroup': ['ClusterName', 'NodeRole', 'Subnets', 'LaunchTemplate'],
   'AWS::EKS::AccessEntry': ['ClusterName', 'PrincipalArn'],
   'AWS::EKS::FargateProfile': ['ClusterName', 'PodExecutionRoleArn', 'Selectors', 'Subnets'],
+  // aws-eks (v1): the cluster and Fargate profile are their Config; manifests name their cluster
+  // and the kubectl handler (ServiceToken), aws-auth is in a Manifest
+  'Custom::AWSCDK-EKS-Cluster': ['Config'],
+  'Custom::AWSCDK-EKS-FargateProfile': ['Config'],
+  'Custom::AWSCDK-EKS-KubernetesResource': ['ClusterName', 'Manifest', 'ServiceToken'],
+  'Custom::AWSCDK-EKS-HelmChart': ['ClusterName', 'ServiceToken'],
+  'Custom::AWSCDK-EKS-KubernetesPatch': ['ClusterName', 'ServiceToken'],
+  'Custom::AWSCDK-EKS-KubernetesObjectValue': ['ClusterName', 'ServiceToken'],
   'AWS::EC2::VPC': ['CidrBlock', 'EnableDnsSupport', 'EnableDnsHostnames'],
   'AWS::EC2::VPCCidrBlock': ['VpcId', 'CidrBlock', 'Ipv4IpamPoolId'],
   'AWS::EC2::VPNGateway': [],
@@ -40,7 +48,7 @@ export const READS: Record<string, string[] | 'all'> = {
   'AWS::IAM::InstanceProfile': ['Roles'],
   // a role's trust policy, which its L1 requires, is not read: its managed policies are plain values
   'AWS::IAM::Role': ['ManagedPolicyArns'],
-  'AWS::Lambda::Function': ['Code', 'Role', 'VpcConfig'],
+  'AWS::Lambda::Function': ['Code', 'Role', 'VpcConfig', 'Environment'],
   // the cluster's OIDC issuer registered for IAM roles for service accounts (ControlPlaneEgress)
   'AWS::IAM::OIDCProvider': ['Url'],
   'Custom::AWSCDKOpenIdConnectProvider': ['Url'],

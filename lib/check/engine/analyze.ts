@@ -1,6 +1,7 @@
 import { ReportedFinding } from './finding';
 import { TemplateInput } from './read/input';
 import { ClusterView, NetworkModel } from './model';
+import { clusterResources, unreadableConfig } from './model/cluster-config';
 import { ResourceIndex } from './template/resource-index';
 import { Resource, TemplateSet, UNREADABLE_CLUSTER_TYPES } from './template/template-set';
 import { EndpointRule, Finding, notVerifiable } from './rule';
@@ -46,10 +47,17 @@ export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?
   // (an endpoint, a route, a rule) could turn a finding around
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
   let clusters = 0;
-  let notChecked = 0;
-  for (const cluster of index.ofType('AWS::EKS::Cluster')) {
+  let unchecked = 0;
+  for (const cluster of clusterResources(index)) {
     clusters++;
     const where = located(cluster);
+    const unreadable = unreadableConfig(cluster);
+    if (unreadable) {
+      unchecked++;
+      reported.push(notChecked(cluster, `${cluster.display} is an aws-eks (v1) cluster, and ${unreadable}: its endpoint settings and network cannot be read at synth, ` +
+        'so it was not checked. Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or give the Config as plain values.'));
+      continue;
+    }
     const before = reported.length;
     for (const rule of rules) {
       let findings: Finding[];
@@ -74,16 +82,16 @@ export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?
   for (const type of UNREADABLE_CLUSTER_TYPES) {
     for (const cluster of index.ofType(type)) {
       clusters++;
-      notChecked++;
-      reported.push({
-        ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false,
-        message: `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
-          'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.',
-        ...located(cluster),
-      });
+      unchecked++;
+      reported.push(notChecked(cluster, `${cluster.display} is a ${type}, whose endpoint settings and network this check cannot read: it was not checked. ` +
+        'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.'));
     }
   }
-  return { findings: reported, judged: { clusters, notChecked, templates: set.templates.length } };
+  return { findings: reported, judged: { clusters, notChecked: unchecked, templates: set.templates.length } };
+}
+
+function notChecked(cluster: Resource, message: string): ReportedFinding {
+  return { ruleId: CLUSTER_NOT_CHECKED, level: 'warning', verified: false, message, ...located(cluster) };
 }
 
 /** Where a finding about a cluster resource is: its template, logical ID, and file and position when read from one. */

@@ -21,6 +21,7 @@ const CONNECTED = 'a client in a peered or Transit Gateway VPC';
 const ON_PREMISES = 'a client on-premises (VPN, Direct Connect)';
 const HYBRID = 'hybrid nodes (kubelet, kube-proxy)';
 const HYBRID_PODS = 'pods on hybrid nodes (the kubernetes service)';
+const KUBECTL_HANDLER = 'the kubectl handler (a Lambda function of aws-eks or aws-eks-v2)';
 
 /**
  * Pods on hybrid nodes reach the API through the kubernetes service, whose endpoints are the
@@ -33,6 +34,15 @@ const FROM_HYBRID_PODS: Flow = {
 
 const TO_KUBELET: Flow = {
   client: KUBELET, dns: 'private', path: 'private: the EKS-owned ENIs into the node subnets, in every mode', needs: 'the cluster security group (EKS sets it up)', reachable: true, endpoint: 'private',
+};
+
+/**
+ * The kubectl handler with private access on: aws-eks (v1) and aws-eks-v2 place it in the cluster's
+ * private subnets and the cluster security group (aws-cdk issues 27055, 21122).
+ */
+const KUBECTL_IN_VPC: Flow = {
+  client: KUBECTL_HANDLER, dns: 'private', path: 'the private endpoint, from the private subnets, in the cluster security group',
+  needs: 'TCP 443 into the cluster security group (ClientSecurityGroupPath: the cluster security group admits its own members)', endpoint: 'private', reachable: true,
 };
 
 /**
@@ -50,6 +60,10 @@ function flows(mode: ModeFlags): Flow[] {
       { client: ON_PREMISES, dns: 'public', path: 'the internet to the public endpoint', needs: 'its egress address in publicAccessCidrs', endpoint: 'public', reachable: true },
       { client: HYBRID, dns: 'public', path: 'their internet egress to the public endpoint', needs: 'their egress addresses in publicAccessCidrs (HybridNodeEndpointMode); for kubelet, routes from the cluster subnets to their network (HybridNodePath)', endpoint: 'public', reachable: true },
       FROM_HYBRID_PODS,
+      {
+        client: KUBECTL_HANDLER, dns: 'public', path: 'outside any VPC (where aws-eks and aws-eks-v2 put it in this mode), from AWS\'s shared addresses to the public endpoint',
+        needs: 'an allow-list open to every address (OutsideVpcClientAllowList); placed in the VPC, the NAT address in publicAccessCidrs (PublicOnlyNodeEgress)', endpoint: 'public', reachable: true,
+      },
     ];
   }
   const inVpc = 'the private endpoint: the EKS-owned ENIs in the cluster subnets';
@@ -67,6 +81,7 @@ function flows(mode: ModeFlags): Flow[] {
       { client: ON_PREMISES, dns: 'public', path: 'the public endpoint, unless on-premises DNS forwards the name to an inbound Resolver endpoint', needs: 'its egress address in publicAccessCidrs; for the private path, forwarding, a route and TCP 443 (ConnectedClientResolution)', endpoint: 'public', reachable: true },
       { client: HYBRID, dns: 'public', path: 'the public endpoint: AWS advises Public or Private for hybrid nodes, not both', needs: 'their egress addresses in publicAccessCidrs, or Private mode (HybridNodeEndpointMode)', endpoint: 'public', reachable: true },
       FROM_HYBRID_PODS,
+      { ...KUBECTL_IN_VPC, needs: `${KUBECTL_IN_VPC.needs}; outside any VPC, an allow-list open to every address (OutsideVpcClientAllowList)` },
     ];
   }
   return [
@@ -76,6 +91,7 @@ function flows(mode: ModeFlags): Flow[] {
     { client: ON_PREMISES, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath)', endpoint: 'private', reachable: true },
     { client: HYBRID, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways (HybridNodePath), TCP 443 from the node network (HybridNodeSecurityGroup), networks EKS accepts (HybridNodeNetworks)', endpoint: 'private', reachable: true },
     FROM_HYBRID_PODS,
+    { ...KUBECTL_IN_VPC, needs: `${KUBECTL_IN_VPC.needs}; outside any VPC it has no path at all (ConnectedClientPath)` },
   ];
 }
 

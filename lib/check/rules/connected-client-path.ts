@@ -201,7 +201,9 @@ function privatePaths(rule: EndpointRule, cluster: ClusterView, connections: Con
   }
   for (const client of cluster.outsideClients) {
     const problem = `${client.display} (${client.kind}) runs in no VPC, so it can reach only public endpoints, and this one is private only. ` +
-      `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.`;
+      `Give it a VpcConfig in ${cluster.vpcDisplay} (or a connected VPC), or turn public access on.` +
+      (client.kind === 'kubectl handler' ? ' For an aws-eks cluster imported with Cluster.fromClusterAttributes, give kubectlPrivateSubnetIds and ' +
+        'kubectlSecurityGroupId; for aws-eks-v2, kubectlProviderOptions.privateSubnets (aws-cdk issues 6642, 9542).' : '');
     findings.push(about(violationFor(rule, client, problem), clientSubject(client)));
   }
   return findings;

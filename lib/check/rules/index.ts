@@ -9,6 +9,7 @@ import { HybridNodeNetworks } from './hybrid-node-networks';
 import { HybridNodePath } from './hybrid-node-path';
 import { HybridNodeSecurityGroup } from './hybrid-node-security-group';
 import { IsolatedNodeEndpoints } from './isolated-node-endpoints';
+import { OutsideVpcClientAllowList } from './outside-vpc-client-allow-list';
 import { PublicEndpointAccess } from './public-endpoint-access';
 import { PublicEndpointOpen } from './public-endpoint-open';
 import { PublicOnlyNodeEgress } from './public-only-node-egress';
@@ -30,6 +31,7 @@ export { HybridNodeNetworks } from './hybrid-node-networks';
 export { HybridNodePath } from './hybrid-node-path';
 export { HybridNodeSecurityGroup } from './hybrid-node-security-group';
 export { IsolatedNodeEndpoints } from './isolated-node-endpoints';
+export { OutsideVpcClientAllowList } from './outside-vpc-client-allow-list';
 export { PublicEndpointAccess } from './public-endpoint-access';
 export { PublicEndpointOpen } from './public-endpoint-open';
 export { PublicOnlyNodeEgress } from './public-only-node-egress';
@@ -50,6 +52,7 @@ export const ALL_RULES: EndpointRule[] = [
   SubnetRegion,
   ConnectedClientResolution,
   ConnectedClientPath,
+  OutsideVpcClientAllowList,
   HybridNodeNetworks,
   HybridNodeEndpointMode,
   HybridNodePath,

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EndpointAccessChecks, EndpointCluster, EndpointMode } from '../../../lib';
-import { scenario } from '../../support/apps';
+import { scenario, v1App } from '../../support/apps';
 import { testApp } from '../../support/util';
 
 /**
@@ -145,5 +145,26 @@ describe('EndpointAccessChecks on a cluster in a nested Stage', () => {
     };
     expect(ids('EndpointAccess-PublicEndpointOpen')).toEqual([false]);
     expect(ids('EndpointAccess::EndpointAccess-PublicEndpointOpen')).toEqual([false]);
+  });
+});
+
+describe('the pack on aws-eks (v1) clusters', () => {
+  const nag = (app: ReturnType<typeof v1App>['app']) => new EndpointAccessChecks(app).validateScope(app).violations.map((v) => `${v.severity} ${v.ruleName}`).sort();
+
+  test('a private v1 cluster whose aws-auth bastion has its 443 rule: only the hygiene rules it misses (no logs, no secrets key)', () => {
+    expect(nag(v1App({ mode: 'private', bastion: 'with-443' }).app)).toEqual(['error EndpointAccess-ControlPlaneLogging', 'error EndpointAccess-SecretsEncryption']);
+  });
+
+  test('fails ClientSecurityGroupPath for the aws-auth bastion without the 443 rule, and reads the v1 logging and secrets key', () => {
+    const { app, cluster } = v1App({ mode: 'private', bastion: 'without-443' });
+    const config = (cluster.node.findChild('Resource').node.findChild('Resource').node.defaultChild as any);
+    expect(config.cfnResourceType).toBe('Custom::AWSCDK-EKS-Cluster');
+    expect(nag(app)).toEqual(['error EndpointAccess-ClientSecurityGroupPath', 'error EndpointAccess-ControlPlaneLogging', 'error EndpointAccess-SecretsEncryption']);
+  });
+
+  test('PublicEndpointAccess and PublicEndpointOpen warn on a public v1 cluster', () => {
+    expect(nag(v1App({ mode: 'public' }).app)).toEqual([
+      'error EndpointAccess-ControlPlaneLogging', 'error EndpointAccess-SecretsEncryption', 'warning EndpointAccess-PublicEndpointAccess', 'warning EndpointAccess-PublicEndpointOpen',
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EndpointCluster, EndpointMode, PrivateResolutionCheck } from '../../../lib';
-import { accessEntryClient, aspectCheck, scenario } from '../../support/apps';
+import { accessEntryClient, aspectCheck, scenario, v1App, v1ImportedKubectlApp } from '../../support/apps';
 import { testApp } from '../../support/util';
 
 /**
@@ -226,5 +226,31 @@ describe('the Aspect says what it judged', () => {
     const { stderr, summary } = judgedUnderCli((app) => { new ec2.CfnVPC(new Stack(new Stage(app, 'Prod'), 'Network'), 'Vpc', { cidrBlock: '10.0.0.0/16' }); });
     expect(stderr).toEqual(['cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged']);
     expect(summary).toBeUndefined();
+  });
+});
+
+describe('aws-eks (v1) clusters, judged like any other', () => {
+  test('passes a private v1 cluster whose aws-auth bastion has its 443 rule; its kubectl handler runs in the VPC', () => {
+    const reported = aspectCheck(v1App({ mode: 'private', bastion: 'with-443' }).app);
+    expect(reported).toEqual([]);
+  });
+
+  test('fails the bastion mapped in aws-auth (addMastersRole) without the 443 rule', () => {
+    const reported = aspectCheck(v1App({ mode: 'private', bastion: 'without-443' }).app);
+    expect(reported.map((r) => [r.level, r.id, r.path])).toEqual([['error', 'ClientSecurityGroupPath', '/V1/Cluster/Resource/Resource/Default']]);
+    expect(reported[0].message).toMatch(/^V1\/Bastion \(aws-auth\) is in the cluster VPC/);
+  });
+
+  test('fails the kubectl handler of a v1 cluster imported in another stack without kubectl subnets (it runs in no VPC); passes it placed', () => {
+    const reported = aspectCheck(v1ImportedKubectlApp(false));
+    expect(reported.map((r) => [r.level, r.id])).toEqual([['error', 'ConnectedClientPath']]);
+    expect(reported[0].message).toMatch(/^Apps\/.*KubectlProvider\/Handler \(kubectl handler\) runs in no VPC/);
+    expect(aspectCheck(v1ImportedKubectlApp(true))).toEqual([]);
+  });
+
+  // (aws-eks v1 refuses an allow-list on a public-only endpoint: its kubectl handler, outside the VPC, could not get in)
+  test('warns PublicEndpointOpen on a public v1 cluster open to all, and not on Public & Private with an allow-list', () => {
+    expect(aspectCheck(v1App({ mode: 'public' }).app).map((r) => [r.level, r.id])).toEqual([['warning', 'PublicEndpointOpen']]);
+    expect(aspectCheck(v1App({ mode: 'public-and-private', cidrs: ['203.0.113.0/24'] }).app)).toEqual([]);
   });
 });

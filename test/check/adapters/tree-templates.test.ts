@@ -17,7 +17,7 @@ import { TemplateInput } from '../../../lib/check/engine/read/input';
 import { loadInputs } from '../../../lib/check/engine/read/load';
 import { Resource } from '../../../lib/check/engine/template/template-set';
 import { ALL_RULES } from '../../../lib/check/rules';
-import { baseTemplate, MODES, READ_PATHS } from '../../support/fuzz-templates';
+import { baseTemplate, MODES, READ_PATHS, v1BaseTemplate } from '../../support/fuzz-templates';
 import { testApp } from '../../support/util';
 
 /** The templates of an app as rendered from its tree and as `cdk synth` writes them, by stack. */
@@ -117,7 +117,9 @@ describe('READS, what the tree reader renders, covers what the engine reads', ()
   test('on the fuzz templates of each mode, every path the fuzz reads', () => {
     const read = new Map<string, Set<string>>();
     for (const mode of MODES) {
-      for (const [type, keys] of readsOf([{ id: mode, template: baseTemplate(mode) }])) read.set(type, new Set([...(read.get(type) ?? []), ...keys]));
+      for (const template of [baseTemplate(mode), v1BaseTemplate(mode)]) {
+        for (const [type, keys] of readsOf([{ id: mode, template }])) read.set(type, new Set([...(read.get(type) ?? []), ...keys]));
+      }
     }
     for (const [type, paths] of Object.entries(READ_PATHS)) {
       for (const p of paths) {

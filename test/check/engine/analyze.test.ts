@@ -116,7 +116,7 @@ describe('cluster resources the engine cannot read', () => {
     expect(of(check(nodeNetwork(PRIVATE)), 'ClusterNotChecked')).toEqual([]);
   });
 
-  test('warns exactly once for each Custom::AWSCDK-EKS-Cluster and AWSQS::EKS::Cluster', () => {
+  test('warns exactly once for each AWSQS::EKS::Cluster and aws-eks v1 cluster without a readable Config', () => {
     const findings = check({
       Resources: {
         V1Cluster: { Type: 'Custom::AWSCDK-EKS-Cluster', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:provider' } },
@@ -127,7 +127,8 @@ describe('cluster resources the engine cannot read', () => {
       { ruleId: 'ClusterNotChecked', level: 'warning', verified: false, logicalId: 'V1Cluster' },
       { ruleId: 'ClusterNotChecked', level: 'warning', verified: false, logicalId: 'QsCluster' },
     ]);
-    expect(findings[0].message).toMatch(/is a Custom::AWSCDK-EKS-Cluster, whose endpoint settings and network this check cannot read/);
+    expect(findings[0].message).toMatch(/^Stack\/V1Cluster is an aws-eks \(v1\) cluster, and it has no Config: its endpoint settings and network cannot be read at synth/);
+    expect(findings[1].message).toMatch(/is a AWSQS::EKS::Cluster, whose endpoint settings and network this check cannot read/);
   });
 });
 

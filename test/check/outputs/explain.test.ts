@@ -54,6 +54,12 @@ describe('explain', () => {
     expect(publicMode).not.toContain('"pods on hybrid nodes'); // in the table, not drawn: Public mode has no private endpoint
   });
 
+  test('has a row for the kubectl handler in every mode: outside the VPC in Public mode, in it with private access', () => {
+    expect(run('explain', '--mode', 'public').stdout).toMatch(/\| the kubectl handler \(a Lambda function of aws-eks or aws-eks-v2\) \| public \| outside any VPC .*OutsideVpcClientAllowList/);
+    expect(run('explain', '--mode', 'public-and-private').stdout).toMatch(/\| the kubectl handler .* \| private \| the private endpoint, from the private subnets, in the cluster security group \| .*OutsideVpcClientAllowList/);
+    expect(run('explain', '--mode', 'private').stdout).toMatch(/\| the kubectl handler .* outside any VPC it has no path at all \(ConnectedClientPath\) \|/);
+  });
+
   test('names only rules that exist', () => {
     for (const mode of ['public', 'public-and-private', 'private']) {
       const named = [...run('explain', '--mode', mode).stdout.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)\b/g)].map((m) => m[1]);

@@ -1,24 +1,59 @@
-/** Known API clients: instances and functions whose role has an access entry on the cluster. */
+/** Known API clients: instances and functions whose role has an access entry on the cluster or is mapped in aws-auth, and the kubectl handler. */
 import { CLIENT_METADATA_KEY, CLUSTER_BASTION_CLIENT } from '../../../shared/client-metadata';
 import { Resource } from '../template/template-set';
 import { asList, at, describe, literal, Unknown, Value } from '../template/value';
+import { readAwsAuth } from './aws-auth';
+import { KUBERNETES_RESOURCE } from './cluster-config';
 import { launchTemplate, ofCluster } from './compute';
 import { listOrUnknown } from './values';
 import { ClientView, ModelReader } from './views';
 
-/** Known API clients of a cluster: instances and functions whose role has an access entry on it. */
+/**
+ * Known API clients of a cluster: instances and functions whose role has an access entry on it
+ * or is mapped in its aws-auth ConfigMap, and the kubectl handler that applies its Kubernetes
+ * manifests (it calls the API with the cluster creator's role, which needs neither).
+ */
 export function clientsOf(model: ModelReader, cluster: Resource): ClientView[] {
   const found = new Map<Resource, { kind: ClientView['kind']; maybe: boolean }>();
-  for (const { resource: entry, maybe } of ofCluster(model, 'AWS::EKS::AccessEntry', cluster)) {
+  const add = (compute: Resource, kind: ClientView['kind'], maybe: boolean) => {
+    const marker = compute.metadata(CLIENT_METADATA_KEY) as { client?: unknown } | undefined;
+    const known = found.get(compute);
     // an entry that may be for another cluster, or may not exist, makes a client that may be one
-    const role = model.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
-    for (const compute of role ? computeByRole(model).get(role) ?? [] : []) {
-      const marker = compute.metadata(CLIENT_METADATA_KEY) as { client?: unknown } | undefined;
-      const known = found.get(compute);
-      found.set(compute, { kind: marker?.client === CLUSTER_BASTION_CLIENT ? 'ClusterBastion' : 'access entry', maybe: (known?.maybe ?? true) && maybe });
+    found.set(compute, { kind: marker?.client === CLUSTER_BASTION_CLIENT ? 'ClusterBastion' : known?.kind ?? kind, maybe: (known?.maybe ?? true) && maybe });
+  };
+  const byRole = (arn: Value) => {
+    const role = model.index.deref(arn, 'AWS::IAM::Role');
+    return role ? computeByRole(model).get(role) ?? [] : [];
+  };
+  for (const { resource: entry, maybe } of ofCluster(model, 'AWS::EKS::AccessEntry', cluster)) {
+    for (const compute of byRole(entry.properties.PrincipalArn)) add(compute, 'access entry', maybe);
+  }
+  for (const type of KUBECTL_RESOURCES) {
+    for (const { resource, maybe } of ofCluster(model, type, cluster)) {
+      if (type === KUBERNETES_RESOURCE) {
+        const mappings = readAwsAuth(resource.properties.Manifest);
+        for (const arn of mappings?.roles ?? []) for (const compute of byRole(arn)) add(compute, 'aws-auth', maybe);
+      }
+      const handler = kubectlHandler(model, resource.properties.ServiceToken);
+      if (handler) add(handler, 'kubectl handler', maybe);
     }
   }
   return [...found].map(([compute, { kind, maybe }]) => ({ ...client(model, compute, kind), ...(maybe ? { maybe } : {}) }));
+}
+
+/** The resources the kubectl handler applies (aws-eks v1 and aws-eks-v2): each names its cluster by `ClusterName`. */
+const KUBECTL_RESOURCES = [KUBERNETES_RESOURCE, 'Custom::AWSCDK-EKS-HelmChart', 'Custom::AWSCDK-EKS-KubernetesPatch', 'Custom::AWSCDK-EKS-KubernetesObjectValue'];
+
+/**
+ * The function that runs kubectl for a custom resource: its service token is the provider
+ * framework's onEvent function, which invokes the handler named in its environment
+ * (`USER_ON_EVENT_FUNCTION_ARN`); a token that is a function with no such variable is the handler.
+ * @see node_modules/aws-cdk-lib/aws-eks/lib/kubectl-provider.js
+ */
+function kubectlHandler(model: ModelReader, serviceToken: Value): Resource | undefined {
+  const fn = model.index.deref(serviceToken, 'AWS::Lambda::Function');
+  const user = model.index.deref(at(fn?.properties.Environment, 'Variables', 'USER_ON_EVENT_FUNCTION_ARN'), 'AWS::Lambda::Function');
+  return user ?? fn;
 }
 
 export function client(model: ModelReader, compute: Resource, kind: ClientView['kind']): ClientView {

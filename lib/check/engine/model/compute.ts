@@ -3,6 +3,7 @@ import { AUTO_MODE_ENDPOINTS, FARGATE_ENDPOINTS, NODE_ENDPOINTS } from '../../..
 import { refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { at, Fact, literal, Text, toFact, toList, unique, Unknown, Value } from '../template/value';
+import { clusterProperties, clusterResources, fargateProfileProperties, V1_FARGATE_PROFILE } from './cluster-config';
 import { listOrUnknown } from './values';
 import { ComputeView, ModelReader, RemoteNetworks, SubnetView } from './views';
 
@@ -44,7 +45,12 @@ export function tagsNameCluster(model: ModelReader, group: Resource, cluster: Re
     if (names === 'unknown') result = 'unknown';
   }
   // a name that is a deploy-time value can only be this cluster when there is no other
-  return result === 'unknown' && model.index.ofType('AWS::EKS::Cluster').length > 1 ? false : result;
+  return result === 'unknown' && clusterResources(model.index).length > 1 ? false : result;
+}
+
+/** The cluster a resource names: its `ClusterName`, in the `Config` of a v1 Fargate profile. */
+function clusterNameOf(resource: Resource): Value {
+  return resource.type === V1_FARGATE_PROFILE ? fargateProfileProperties(resource).ClusterName : resource.properties.ClusterName;
 }
 
 /** The resources of a type by what their `ClusterName` is: a reference, a literal name, or neither (a deploy-time value). */
@@ -67,7 +73,7 @@ function clusterNameIndex(model: ModelReader, type: string): ClusterNameIndex {
     index = { order: new Map(), byRef: new Map(), byName: new Map(), rest: [] };
     for (const [i, r] of model.index.ofType(type).entries()) {
       index.order.set(r, i);
-      const value = r.properties.ClusterName;
+      const value = clusterNameOf(r);
       const ref = refOf(value)?.resource;
       const name = literal(value);
       if (ref) index.byRef.set(ref, [...index.byRef.get(ref) ?? [], r]);
@@ -85,17 +91,17 @@ function clusterNameIndex(model: ModelReader, type: string): ClusterNameIndex {
  */
 export function ofCluster(model: ModelReader, type: string, cluster: Resource): Array<{ resource: Resource; maybe: boolean }> {
   const index = clusterNameIndex(model, type);
-  const name = literal(cluster.properties.Name);
+  const name = literal(clusterProperties(cluster).Name);
   const candidates = [...index.byRef.get(cluster) ?? [], ...(name !== undefined ? index.byName.get(name) ?? [] : []), ...index.rest]
     .sort((a, b) => index.order.get(a)! - index.order.get(b)!);
   return candidates.flatMap((r) => {
-    const names = model.namesCluster(r.properties.ClusterName, cluster);
+    const names = model.namesCluster(clusterNameOf(r), cluster);
     if (names === true) return [{ resource: r, maybe: r.exists !== true }];
     // a name that is a deploy-time value may be this cluster's, whether or not there are others,
     // unless it is another cluster's own name (the same parameter): names are unique in a region
     if (names === 'unknown') {
-      const others = model.index.ofType('AWS::EKS::Cluster').filter((c) => c !== cluster);
-      return others.some((c) => model.namesCluster(r.properties.ClusterName, c) === true) ? [] : [{ resource: r, maybe: true }];
+      const others = clusterResources(model.index).filter((c) => c !== cluster);
+      return others.some((c) => model.namesCluster(clusterNameOf(r), c) === true) ? [] : [{ resource: r, maybe: true }];
     }
     return [];
   });
@@ -115,10 +121,11 @@ export function computeOf(model: ModelReader, cluster: Resource, clusterSubnets:
       securityGroups: groups.length > 0 ? groups : undefined,
     });
   }
-  for (const { resource, maybe } of ofCluster(model, 'AWS::EKS::FargateProfile', cluster)) {
+  const profiles = [...ofCluster(model, 'AWS::EKS::FargateProfile', cluster), ...ofCluster(model, V1_FARGATE_PROFILE, cluster)];
+  for (const { resource, maybe } of profiles) {
     // Fargate pods pull images and get credentials like nodes do; AWS lists the same endpoints.
     // Without Subnets, EKS uses the cluster's private subnets (those with no internet gateway route).
-    const own = resource.properties.Subnets;
+    const own = fargateProfileProperties(resource).Subnets;
     const subnets = own === undefined ? { subnets: clusterSubnets.filter((s) => s.egress !== 'igw') } : subnetsOf(own);
     compute.push({ what: `the Fargate pods of ${resource.display}`, ...subnets, needs: FARGATE_ENDPOINTS, maybe, resource });
   }
@@ -140,8 +147,9 @@ export function computeOf(model: ModelReader, cluster: Resource, clusterSubnets:
   }
   // Auto Mode: EKS launches nodes in the cluster's subnets (the built-in node class), with
   // the Pod Identity agent built in, so eks-auth joins the list
-  if (toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false) !== false) {
-    const enabled = toFact(at(cluster.properties.ComputeConfig, 'Enabled'), false);
+  const computeConfig = clusterProperties(cluster).ComputeConfig;
+  if (toFact(at(computeConfig, 'Enabled'), false) !== false) {
+    const enabled = toFact(at(computeConfig, 'Enabled'), false);
     compute.push({
       what: 'the Auto Mode nodes', subnets: clusterSubnets, needs: AUTO_MODE_ENDPOINTS, maybe: enabled === 'unknown',
       unknownSubnets: clusterSubnets.length === 0 ? 'the cluster\'s subnets, not known at synth' : undefined,

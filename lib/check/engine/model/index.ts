@@ -13,3 +13,4 @@ export * from './vpcs';
 export * from './connections';
 export * from './forwarded-resolution';
 export * from './routes';
+export * from './cluster-config';

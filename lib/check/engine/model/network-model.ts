@@ -3,6 +3,7 @@ import { Resource } from '../template/template-set';
 import { at, describe, Fact, literal, toFact, toList, Unknown, Value } from '../template/value';
 import { openToAll } from './allow-list';
 import { clientsOf, literalVpcId } from './clients';
+import { clusterProperties } from './cluster-config';
 import { computeOf, remoteNetworks } from './compute';
 import { clusterSecurityGroupKey, egressOf, ingressInto, securityGroupKey } from './security-groups';
 import { buildSubnet } from './subnets';
@@ -31,7 +32,8 @@ export class NetworkModel implements ModelReader {
   }
 
   private buildCluster(cluster: Resource): ClusterView {
-    const props = cluster.properties;
+    // AWS::EKS::Cluster's properties, or aws-eks v1's Config in their shape
+    const props = clusterProperties(cluster);
     const vpcConfig = props.ResourcesVpcConfig;
     const subnetList = toList(at(vpcConfig, 'SubnetIds'));
     const subnets = subnetList instanceof Unknown ? [] : subnetList.map((s) => this.subnet(s));
@@ -83,9 +85,9 @@ export class NetworkModel implements ModelReader {
   public namesCluster(value: Value, cluster: Resource): Fact {
     if (refersTo(value, cluster)) return true;
     const name = literal(value);
-    if (name !== undefined) return literal(cluster.properties.Name) === name;
+    if (name !== undefined) return literal(clusterProperties(cluster).Name) === name;
     // the cluster named by the same parameter of the same template: the same name, whatever it is
-    const own = cluster.properties.Name;
+    const own = clusterProperties(cluster).Name;
     if (value instanceof Unknown && own instanceof Unknown && value.key !== undefined && value.key === own.key) return true;
     return refOf(value) ? false : 'unknown';
   }

@@ -3,6 +3,7 @@ import { cidrContains } from '../../../shared/cidr';
 import { refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { Fact, isOpaque, isRecord, toList, Unknown, Value } from '../template/value';
+import { isClusterType } from './cluster-config';
 import { isDeployTime } from './values';
 import { ClusterSecurityGroup, ModelReader, SgRule, SubnetView } from './views';
 
@@ -111,7 +112,7 @@ export function securityGroupKey(value: Value | ClusterSecurityGroup): unknown {
   if (value instanceof ClusterSecurityGroup) return value;
   if (isDeployTime(value)) return UNKNOWN_GROUP;
   const ref = refOf(value);
-  if (ref?.resource.type === 'AWS::EKS::Cluster' && ref.attribute === 'ClusterSecurityGroupId') {
+  if (ref && isClusterType(ref.resource.type) && ref.attribute === 'ClusterSecurityGroupId') {
     return clusterSecurityGroupKey(ref.resource);
   }
   return ref?.resource ?? value;

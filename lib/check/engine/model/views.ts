@@ -92,7 +92,7 @@ export interface VpcView {
 /** Something known to call the Kubernetes API. */
 export interface ClientView {
   readonly display: string;
-  readonly kind: 'ClusterBastion' | 'access entry' | 'nodes';
+  readonly kind: 'ClusterBastion' | 'access entry' | 'aws-auth' | 'kubectl handler' | 'nodes';
   /** The instance or Lambda function. */
   readonly instance: Resource;
   readonly subnet?: SubnetView;

@@ -23,8 +23,11 @@ type Raw = unknown;
 const CROSS_REGION_READER = 'Custom::CrossRegionExportReader';
 const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
 
-/** Resource types whose clusters the engine cannot read: reported once as not checked. */
-export const UNREADABLE_CLUSTER_TYPES = ['Custom::AWSCDK-EKS-Cluster', 'AWSQS::EKS::Cluster'];
+/**
+ * Resource types whose clusters the engine cannot read: reported once as not checked. (aws-eks
+ * v1's `Custom::AWSCDK-EKS-Cluster` is read: model/cluster-config.ts.)
+ */
+export const UNREADABLE_CLUSTER_TYPES = ['AWSQS::EKS::Cluster'];
 
 /**
  * A resource of a template, its properties evaluated on first use: most resources are only
