@@ -10,7 +10,7 @@
  *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16
  *   npx cdk synth -c remoteNodeNetworks=192.168.0.0/16 -c remotePodNetworks=172.16.0.0/16
  */
-import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
 import { ClusterCompute } from '../lib/cluster-compute';
@@ -226,6 +226,9 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
       connectedCidrs: options.connectedCidrs,
       remoteNodeNetworks: options.remoteNodeNetworks,
       remotePodNetworks: options.remotePodNetworks,
+      // the lab's choice, made visible: a lab leaves nothing behind, its logs and keys included
+      // (the library keeps them by default)
+      removalPolicy: RemovalPolicy.DESTROY,
     });
   } catch (e) {
     // a value or combination from -c that EndpointCluster refuses (an assumed-role ARN, egress

@@ -101,15 +101,25 @@ export interface EndpointClusterProps {
   /**
    * The KMS key that encrypts Kubernetes secrets. Give your own for a key policy of your own
    * (administrators apart from users, say).
-   * @default - a new key with rotation on, which `secretsKeyRemovalPolicy` keeps or deletes
+   * @default - a new key with rotation on, kept on stack deletion unless `removalPolicy` or `secretsKeyRemovalPolicy` says otherwise
    */
   readonly secretsEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the secrets key this construct creates when the stack is deleted. Secrets
-   * encrypted with a deleted key cannot be read again, from a backup of etcd or anywhere else:
-   * keep it (`RETAIN`) where those outlive the cluster. Refused with `secretsEncryptionKey`.
-   * @default RemovalPolicy.DESTROY - the lab's choice: deleted 7 days after the stack
+   * What happens to the keys and log groups this construct creates (the secrets key; the VPC
+   * flow logs' log group and its key) when the stack is deleted or they leave it. Logs are what
+   * an investigation needs after the fact, and secrets encrypted with a deleted key cannot be
+   * read again from a backup: they are kept unless you choose otherwise. `DESTROY` deletes the
+   * log group with the stack and the keys 7 days after (the lab's choice, for a clean `cdk destroy`).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * What happens to the secrets key this construct creates when the stack is deleted, where it
+   * should differ from `removalPolicy`. Secrets encrypted with a deleted key cannot be read again,
+   * from a backup of etcd or anywhere else. Refused with `secretsEncryptionKey`.
+   * @default - `removalPolicy`
    */
   readonly secretsKeyRemovalPolicy?: RemovalPolicy;
 
@@ -277,7 +287,7 @@ export class EndpointCluster extends Construct {
       Annotations.of(this).addWarningV2(`cdk-eks-endpoint:${warning.id}`, warning.message);
     }
 
-    const ownedVpc = props.vpc === undefined ? createClusterVpc(this, this.egress) : undefined;
+    const ownedVpc = props.vpc === undefined ? createClusterVpc(this, this.egress, props.removalPolicy ?? RemovalPolicy.RETAIN) : undefined;
     this.vpc = props.vpc ?? ownedVpc!;
     const workload = workloadSubnets(this.vpc, this.egress);
     const forwardingNeeded = needsResolverForwarding(this.mode, valid.connectedCidrs.length);
@@ -287,7 +297,7 @@ export class EndpointCluster extends Construct {
       ?? (forwardingNeeded ? resolverSubnets(this, this.egress, workload.subnets ?? []) : undefined);
     this.renderedPublicAccessCidrs = publicAccessCidrs(this.mode, ownedVpc);
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? createSecretsKey(this, props.secretsKeyRemovalPolicy ?? RemovalPolicy.DESTROY);
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? createSecretsKey(this, props.secretsKeyRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? eks.KubernetesVersion.V1_35,

@@ -396,12 +396,23 @@ describe('EndpointCluster secure defaults (docs/SECURITY.md)', () => {
   });
 });
 
-describe('EndpointCluster secrets key retention', () => {
+describe('EndpointCluster retention of its keys and logs', () => {
   const policyOf = (t: Template) => Object.values(t.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('^Envelope encryption of Kubernetes secrets') } }))[0];
+  /** The deletion policies of the secrets key, the flow-log key and the flow-log group. */
+  const kept = (t: Template) => [
+    policyOf(t),
+    Object.values(t.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('^Encryption of the VPC flow logs') } }))[0],
+    Object.values(t.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/cdk-eks-endpoint/flow-logs/') } }))[0],
+  ].map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
 
-  test('the lab\'s key is deleted with the stack; RETAIN keeps it', () => {
-    expect(policyOf(synth({}, 'Destroyed').template)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
-    expect(policyOf(synth({ secretsKeyRemovalPolicy: RemovalPolicy.RETAIN }, 'Retained').template)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  test('keeps the secrets key, the flow-log key and the flow-log group on stack deletion by default', () => {
+    expect(kept(synth({}, 'Kept').template)).toEqual([['Retain', 'Retain'], ['Retain', 'Retain'], ['Retain', 'Retain']]);
+  });
+
+  test('deletes them with removalPolicy DESTROY, the lab\'s choice; secretsKeyRemovalPolicy still decides for the secrets key', () => {
+    expect(kept(synth({ removalPolicy: RemovalPolicy.DESTROY }, 'Destroyed').template)).toEqual([['Delete', 'Delete'], ['Delete', 'Delete'], ['Delete', 'Delete']]);
+    expect(kept(synth({ removalPolicy: RemovalPolicy.DESTROY, secretsKeyRemovalPolicy: RemovalPolicy.RETAIN }, 'KeyKept').template))
+      .toEqual([['Retain', 'Retain'], ['Delete', 'Delete'], ['Delete', 'Delete']]);
   });
 
   test('is refused with a key of your own, naming both props', () => {

@@ -7,15 +7,15 @@ import { Construct } from 'constructs';
 import { limitGrantsToAwsServices } from './kms';
 
 /**
- * Where a VPC's flow logs go: a CloudWatch Logs group kept a year and encrypted with its own
- * KMS key, written by a role that only the VPC Flow Logs service of this account can assume
+ * Where a VPC's flow logs go: a CloudWatch Logs group kept a year (and kept or deleted with the
+ * stack as `removalPolicy` says, its key too) and encrypted with its own KMS key, written by a role that only the VPC Flow Logs service of this account can assume
  * (the confused-deputy conditions the VPC documentation recommends), with a customer managed
  * policy rather than an inline one. What NIST 800-53, HIPAA and Control Tower's rules ask of
  * a log group and a service role.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  */
-export function flowLogDestination(scope: Construct): ec2.FlowLogDestination {
+export function flowLogDestination(scope: Construct, removalPolicy: RemovalPolicy): ec2.FlowLogDestination {
   const stack = Stack.of(scope);
   // named, so that the key policy can name it: the encryption context CloudWatch Logs uses is the group's ARN
   const logGroupName = `/cdk-eks-endpoint/flow-logs/${Names.uniqueResourceName(scope, { maxLength: 200 })}`;
@@ -24,7 +24,7 @@ export function flowLogDestination(scope: Construct): ec2.FlowLogDestination {
   const key = new kms.Key(scope, 'FlowLogsKey', {
     description: `Encryption of the VPC flow logs of ${scope.node.path}`,
     enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.DESTROY,
+    removalPolicy,
     pendingWindow: Duration.days(7),
   });
   key.addToResourcePolicy(new iam.PolicyStatement({
@@ -40,7 +40,7 @@ export function flowLogDestination(scope: Construct): ec2.FlowLogDestination {
     logGroupName,
     retention: logs.RetentionDays.ONE_YEAR,
     encryptionKey: key,
-    removalPolicy: RemovalPolicy.DESTROY,
+    removalPolicy,
   });
 
   const role = new iam.Role(scope, 'FlowLogsRole', {

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ClusterEgress } from '../../cluster-egress';
@@ -22,7 +23,7 @@ export const OWNED_VPC_NAT_GATEWAYS = 1;
  * isolated subnets alone with `ClusterEgress.ISOLATED`. Its constructs are `scope`'s children
  * (`Vpc`, `FlowLogs*`), as they always were.
  */
-export function createClusterVpc(scope: Construct, egress: ClusterEgress): ec2.Vpc {
+export function createClusterVpc(scope: Construct, egress: ClusterEgress, removalPolicy: RemovalPolicy): ec2.Vpc {
   const isolated = egress === ClusterEgress.ISOLATED;
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(OWNED_VPC_CIDR),
@@ -41,7 +42,7 @@ export function createClusterVpc(scope: Construct, egress: ClusterEgress): ec2.V
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
       ],
     flowLogs: {
-      All: { destination: flowLogDestination(scope), trafficType: ec2.FlowLogTrafficType.ALL },
+      All: { destination: flowLogDestination(scope, removalPolicy), trafficType: ec2.FlowLogTrafficType.ALL },
     },
   });
   acknowledgeNagFindings(vpc, [

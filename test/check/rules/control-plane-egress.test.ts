@@ -1,5 +1,6 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { aspectCheck, byRule, ISOLATED_VPC, KINDS, scenario, Scenario } from '../../support/apps';
 import { att, base, BaseOptions, check, CLUSTER_TABLES, endpoints, interfaceEndpoint, Json, messages, param, PUBLIC, ref, route, Template, verdicts } from '../../support/templates';
 
@@ -172,7 +173,8 @@ describe('ControlPlaneEgress on CDK apps, the mode set by escape hatch', () => {
 
   test('fails an aws-eks-v2 cluster in isolated subnets whose OIDC provider serves IAM roles for service accounts', () => {
     const s = customerRouted(scenario({ kind: 'eks-v2', mode: 'private', vpc: ISOLATED_VPC, nodes: 'none' }));
-    void s.eksCluster!.openIdConnectProvider;
+    // the cluster's issuer as an IAM OIDC provider (the native resource: cluster.openIdConnectProvider is deprecated)
+    new eks.OidcProviderNative(s.eksCluster!, 'Irsa', { url: s.eksCluster!.clusterOpenIdConnectIssuerUrl });
     expect(byRule(aspectCheck(s.app), RULE)).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/IAM roles for service accounts/) })]);
   });
 
