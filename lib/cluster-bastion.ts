@@ -343,7 +343,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       // instances (CT.EC2.PR.19); every connection the bastion makes is TLS (docs/SECURITY.md)
       Validations.of(this.instance).acknowledge({
         id: 'cdk-validator-cfnguard::ec2_instance_nitro_encryption_in_transit_check',
-        reason: 'The bastion\'s traffic is all TLS (kubectl to the API server, Session Manager, S3); the cheapest type with Nitro encryption in transit (c6a.large) costs 7 times t3.micro. Set bastionOptions.instanceType to one to pass the rule.',
+        reason: 'No plaintext leaves the bastion: every connection it makes is TLS to an AWS endpoint (kubectl to the API server, Session Manager, S3), and it serves none, so encryption between instances would only encrypt TLS again. Set bastionOptions.instanceType to a Nitro type with encryption in transit (c6a.large and up) to pass the rule.',
       });
     }
     acknowledgeNagFindings(policy, [

@@ -19,7 +19,7 @@ export const OWNED_VPC_NAT_GATEWAYS = 1;
 
 /**
  * The VPC `EndpointCluster` creates when given none: 2 AZs, DNS support and hostnames on, flow logs
- * to CloudWatch Logs; public subnets (the NAT gateway only) and private ones with egress, or
+ * to CloudWatch Logs; public subnets (the NAT gateway, and EKS-owned ENIs when given to the cluster) and private ones with egress, or
  * isolated subnets alone with `ClusterEgress.ISOLATED`. Its constructs are `scope`'s children
  * (`Vpc`, `FlowLogs*`), as they always were.
  */
@@ -46,15 +46,15 @@ export function createClusterVpc(scope: Construct, egress: ClusterEgress, remova
     },
   });
   acknowledgeNagFindings(vpc, [
-    ['NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
-    ['HIPAA.Security-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group; closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), which this library does not add.'],
+    ['NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group, so its rules reach nothing the library creates: a resource would have to be put in it on purpose. Closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), code with its own role in every account, which this library does not add.'],
+    ['HIPAA.Security-VPCDefaultSecurityGroupClosed', 'No resource here uses the default security group, so its rules reach nothing the library creates: a resource would have to be put in it on purpose. Closing it takes a custom-resource Lambda (restrictDefaultSecurityGroup), code with its own role in every account, which this library does not add.'],
   ]);
   for (const subnet of vpc.publicSubnets) {
     const route = subnet.node.tryFindChild('DefaultRoute');
     if (route) {
       acknowledgeNagFindings(route, [
-        ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
-        ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway only: its route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint).'],
+        ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway, whose route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint), and may hold EKS-owned network interfaces of the control plane, which get no public address (the subnets hand out none) and accept only what the cluster security groups allow.'],
+        ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'The public subnets hold the NAT gateway, whose route to the internet gateway is the nodes\' and the bastion\'s egress (pulling images, Session Manager, a public-only endpoint), and may hold EKS-owned network interfaces of the control plane, which get no public address (the subnets hand out none) and accept only what the cluster security groups allow.'],
       ]);
     }
   }
