@@ -1,6 +1,8 @@
+import { ClientLikeInstancePath } from './client-like-instance-path';
 import { ClientSecurityGroupPath } from './client-security-group-path';
 import { ConnectedClientPath } from './connected-client-path';
 import { ConnectedClientResolution } from './connected-client-resolution';
+import { ConnectedNetworkRoute } from './connected-network-route';
 import { ControlPlaneLogging } from './control-plane-logging';
 import { DhcpOptionsDns } from './dhcp-options-dns';
 import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -17,9 +19,11 @@ import { VpcDnsHostnames } from './vpc-dns-hostnames';
 import { VpcDnsSupport } from './vpc-dns-support';
 
 export * from './rule';
+export { ClientLikeInstancePath } from './client-like-instance-path';
 export { ClientSecurityGroupPath } from './client-security-group-path';
 export { ConnectedClientPath } from './connected-client-path';
 export { ConnectedClientResolution } from './connected-client-resolution';
+export { ConnectedNetworkRoute } from './connected-network-route';
 export { ControlPlaneLogging } from './control-plane-logging';
 export { DhcpOptionsDns } from './dhcp-options-dns';
 export { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -40,10 +44,12 @@ export const ALL_RULES: EndpointRule[] = [
   VpcDnsHostnames,
   DhcpOptionsDns,
   ClientSecurityGroupPath,
+  ClientLikeInstancePath,
   PublicOnlyNodeEgress,
   IsolatedNodeEndpoints,
   ConnectedClientResolution,
   ConnectedClientPath,
+  ConnectedNetworkRoute,
   HybridNodeNetworks,
   HybridNodeEndpointMode,
   HybridNodePath,

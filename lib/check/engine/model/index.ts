@@ -13,3 +13,5 @@ export * from './vpcs';
 export * from './connections';
 export * from './forwarded-resolution';
 export * from './routes';
+export * from './connected-networks';
+export * from './client-like';

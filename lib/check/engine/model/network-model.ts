@@ -2,7 +2,9 @@ import { refersTo, refOf, ResourceIndex } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { at, describe, Fact, literal, toFact, toList, Unknown, Value } from '../template/value';
 import { openToAll } from './allow-list';
+import { clientLikeOf } from './client-like';
 import { clientsOf, literalVpcId } from './clients';
+import { connectedNetworks } from './connected-networks';
 import { computeOf, remoteNetworks } from './compute';
 import { clusterSecurityGroupKey, egressOf, ingressInto, securityGroupKey } from './security-groups';
 import { buildSubnet } from './subnets';
@@ -47,7 +49,7 @@ export class NetworkModel implements ModelReader {
     const vpcKey = vpc ?? importedVpcId;
     const inVpc = (c: ClientView) => vpcKey !== undefined && c.vpcKey === vpcKey;
     const unreadable = subnetList instanceof Unknown ? subnetList.why : undefined;
-    return {
+    const view: ClusterView = {
       resource: cluster,
       model: this,
       index: this.index,
@@ -71,8 +73,16 @@ export class NetworkModel implements ModelReader {
       unplacedClients: clients.filter((c) => !c.outsideVpc && (c.vpcKey === undefined || vpcKey === undefined)),
       remoteNodeNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemoteNodeNetworks'),
       remotePodNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemotePodNetworks'),
+      // built when first read: most rules read neither
+      get connectedNetworks() {
+        return connectedNetworks(view);
+      },
+      get clientLike() {
+        return clientLikeOf(view, clients);
+      },
       properties: props,
     };
+    return view;
   }
 
   /**
