@@ -1,12 +1,13 @@
 /**
- * Instances that look like API clients though no access entry in the templates names them: an
- * `ec2.BastionHostLinux` (Session Manager, "bastion" in its name), or an instance whose user data
+ * Instances that look like API clients though no access entry in the templates names them: a
+ * bastion host (`ec2.BastionHostLinux`, or any instance with "bastion" in its construct path,
+ * logical ID or Name tag), or an instance whose user data
  * installs or runs kubectl (`kubectl`, `aws eks update-kubeconfig`). Access may be granted outside
  * the templates (aws-auth, the console, `aws eks create-access-entry`), so the check cannot know
  * they are not clients; a rule judges their path, at a warning.
  */
 import { Resource } from '../template/template-set';
-import { client, computeByRole, managedBySessionManager } from './clients';
+import { client, computeByRole } from './clients';
 import { ClientLike, ClusterView, ClientView } from './views';
 
 /** Words in user data that install or run kubectl, or write its kubeconfig for EKS. */
@@ -29,7 +30,7 @@ export function clientLikeOf(cluster: ClusterView, known: ClientView[]): ClientL
     found = cluster.vpc === undefined ? [] : cluster.index.ofType('AWS::EC2::Instance')
       .filter((instance) => !knownInstances.has(instance))
       .flatMap((instance) => {
-        const why = looksLikeClient(cluster, instance);
+        const why = looksLikeClient(instance);
         if (why === undefined) return [];
         const view = client(cluster.model, instance, 'looks like a client');
         return view.vpcKey === cluster.vpc ? [{ client: view, why }] : [];
@@ -49,11 +50,11 @@ function withAccessEntries(cluster: ClusterView): Resource[] {
 }
 
 /** Why an instance looks like an API client, or undefined. */
-export function looksLikeClient(cluster: ClusterView, instance: Resource): string | undefined {
+export function looksLikeClient(instance: Resource): string | undefined {
   if (KUBECTL.test(writtenText(instance.written('UserData')))) return 'its user data installs or runs kubectl';
-  if (managedBySessionManager(cluster.model, instance) && (BASTION.test(instance.display) || BASTION.test(nameTag(instance)))) {
-    return 'a bastion host reached through Session Manager (as ec2.BastionHostLinux)';
-  }
+  // aws-ec2's BastionHostLinux grants Session Manager by an inline policy (ssmmessages, ec2messages), which the reader does not render:
+  // its name is what the templates show of it, as of any bastion a person logs in to
+  if (BASTION.test(instance.display) || BASTION.test(nameTag(instance))) return 'a bastion host, by its name (as ec2.BastionHostLinux)';
   return undefined;
 }
 
