@@ -46,7 +46,7 @@ describe('ClientLikeInstancePath on templates', () => {
   test('warns about a bastion host (BastionHost name) with no 443 rule, naming the rule to add', () => {
     const findings = check(studyNote());
     expect(verdicts(findings, ID)).toEqual([`warning ${ID}`]);
-    expect(messages(findings, ID)[0]).toMatch(/^Stack\/Host \(a bastion host, by its name \(as ec2\.BastionHostLinux\)\) looks like an API client in the cluster VPC/);
+    expect(messages(findings, ID)[0]).toMatch(/^Stack\/Host \(a bastion host or kubectl client, by its name \(as ec2\.BastionHostLinux\)\) looks like an API client in the cluster VPC/);
     expect(messages(findings, ID)[0]).toMatch(/cluster\.clusterSecurityGroup\.connections\.allowFrom\(instance, ec2\.Port\.tcp\(443\)\)/);
     expect(findings.find((f) => f.ruleId === ID)!.subjects).toEqual([{ kind: 'client', name: 'Stack/Host' }]);
     // no access entry names it: ClientSecurityGroupPath does not know it
@@ -136,7 +136,7 @@ describe('ClientLikeInstancePath on CDK apps', () => {
   }
 
   test('warns about an ec2.BastionHostLinux in a Private cluster\'s VPC with no 443 rule (the study note\'s case)', () => {
-    expect(bastionApp(false)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Lab\/BastionHost\/Resource \(a bastion host, by its name/) })]);
+    expect(bastionApp(false)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Lab\/BastionHost\/Resource \(a bastion host or kubectl client, by its name/) })]);
   });
 
   test('passes it once the rule the warning names is added', () => {

@@ -1,7 +1,7 @@
 /**
  * Instances that look like API clients though no access entry in the templates names them: a
- * bastion host (`ec2.BastionHostLinux`, or any instance with "bastion" in its construct path,
- * logical ID or Name tag), or an instance whose user data
+ * bastion host (`ec2.BastionHostLinux`, or any instance with "bastion" or "kubectl" in its
+ * construct path, logical ID or Name tag), or an instance whose user data
  * installs or runs kubectl (`kubectl`, `aws eks update-kubeconfig`). Access may be granted outside
  * the templates (aws-auth, the console, `aws eks create-access-entry`), so the check cannot know
  * they are not clients; a rule judges their path, at a warning.
@@ -13,8 +13,11 @@ import { ClientLike, ClusterView, ClientView } from './views';
 /** Words in user data that install or run kubectl, or write its kubeconfig for EKS. */
 const KUBECTL = /\bkubectl\b|\beks\s+update-kubeconfig\b/;
 
-/** A BastionHostLinux's name: its construct path or logical ID (`BastionHost...`), or its Name tag (`BastionHost` by default). */
-const BASTION = /bastion/i;
+/**
+ * A bastion's or kubectl client's name, in its construct path, logical ID or Name tag: BastionHostLinux's
+ * default `BastionHost`, or the `kubectl-client` aws-samples/aws-cdk-examples' private cluster names its BastionHostLinux.
+ */
+const BASTION = /bastion|kubectl/i;
 
 const cache = new WeakMap<ClusterView, ClientLike[]>();
 
@@ -54,7 +57,7 @@ export function looksLikeClient(instance: Resource): string | undefined {
   if (KUBECTL.test(writtenText(instance.written('UserData')))) return 'its user data installs or runs kubectl';
   // aws-ec2's BastionHostLinux grants Session Manager by an inline policy (ssmmessages, ec2messages), which the reader does not render:
   // its name is what the templates show of it, as of any bastion a person logs in to
-  if (BASTION.test(instance.display) || BASTION.test(nameTag(instance))) return 'a bastion host, by its name (as ec2.BastionHostLinux)';
+  if (BASTION.test(instance.display) || BASTION.test(nameTag(instance))) return 'a bastion host or kubectl client, by its name (as ec2.BastionHostLinux)';
   return undefined;
 }
 
