@@ -39,7 +39,7 @@ function buildConnectedNetworks(cluster: ClusterView): ConnectedNetwork[] {
     const ref = refOf(rule.CidrIp);
     const vpc = ref?.resource.type === 'AWS::EC2::VPC' && ref.attribute === 'CidrBlock' ? cluster.model.vpc(rule.CidrIp) : undefined;
     const cidr = (vpc ? vpc.cidr : literal(rule.CidrIp))?.trim();
-    if (cidr === undefined || parseCidr(cidr) === undefined || cidr === '0.0.0.0/0' || vpc === cluster.vpc && vpc !== undefined) return false;
+    if (cidr === undefined || parseCidr(cidr) === undefined || cidr === '0.0.0.0/0' || (vpc !== undefined && vpc === cluster.vpc)) return false;
     const marked = rule.Description === CONNECTED_NETWORK_RULE;
     // a block of the cluster VPC is its own subnets; where the VPC's block is not known, only the construct's mark says it is outside
     if (ownBlocks.some((own) => overlaps(own, cidr) !== false) || (vpcCidr === undefined && !marked)) return false;
