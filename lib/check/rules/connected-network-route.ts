@@ -63,7 +63,7 @@ function judge(rule: EndpointRule, cluster: ClusterView, network: ConnectedNetwo
   const unsure = tables.filter((t) => t.routed === 'unknown').map((t) => t.table.display);
   const parts = [
     ...(unread.length > 0 ? [`the route tables of ${[...new Set(unread.map((s) => s.display))].join(', ')} are not in the templates given`] : []),
-    ...(unsure.length > 0 ? [`the routes for it in ${unsure.join(', ')} may come from outside the templates (route propagation from a virtual private ` +
+    ...(unsure.length > 0 ? [`the routes for ${network.cidr} in ${unsure.join(', ')} may come from outside the templates (route propagation from a virtual private ` +
       'gateway whose routes are learned at run time, a gateway given by an ID) or depend on deploy-time values'] : []),
     ...(missing.length > 0 ? [`${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no route for it`] : []),
   ];
