@@ -7,7 +7,7 @@
  *   npx cdk synth -c mode=public -c bastion=false
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  *   npx cdk synth -c egress=isolated -c compute=auto-mode   # no internet at all, EKS Auto Mode
- *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16
+ *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16   # + a virtual private gateway for them
  *   npx cdk synth -c remoteNodeNetworks=192.168.0.0/16 -c remotePodNetworks=172.16.0.0/16
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
