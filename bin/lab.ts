@@ -7,10 +7,11 @@
  *   npx cdk synth -c mode=public -c bastion=false
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  *   npx cdk synth -c egress=isolated -c compute=auto-mode   # no internet at all, EKS Auto Mode
- *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16
+ *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16   # + a virtual private gateway for them
  *   npx cdk synth -c remoteNodeNetworks=192.168.0.0/16 -c remotePodNetworks=172.16.0.0/16
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 // Imported file by file: lib/index also loads cdk-nag (for EndpointAccessChecks), 0.2 to 0.4 s the lab does not need.
 import { ClusterCompute } from '../lib/cluster-compute';
@@ -259,6 +260,19 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
     new CfnOutput(stack, 'ResolverInboundAddresses', {
       description: 'Forward the cluster endpoint\'s host name to these addresses from the connected networks\' DNS servers',
       value: lab.resolverInboundAddresses.join(','),
+    });
+  }
+  if ((options.connectedCidrs ?? []).length > 0 && lab.vpc instanceof ec2.Vpc) {
+    // connected networks reach the private endpoint only if every cluster subnet routes them back:
+    // a virtual private gateway whose routes are propagated into every route table of the VPC (the
+    // lab's own: its subnets are the cluster's), for your Site-to-Site VPN or Direct Connect to attach to
+    lab.vpc.enableVpnGateway({
+      type: 'ipsec.1',
+      vpnRoutePropagation: [{ subnets: [...lab.vpc.publicSubnets, ...lab.vpc.privateSubnets, ...lab.vpc.isolatedSubnets] }],
+    });
+    new CfnOutput(stack, 'VpnGatewayId', {
+      description: 'Attach your Site-to-Site VPN or Direct Connect for the connected networks here: its routes are propagated into every subnet',
+      value: lab.vpc.vpnGatewayId!,
     });
   }
   if (options.egress === ClusterEgress.ISOLATED) {

@@ -170,6 +170,7 @@ describe('README.md, against what synthesis does', () => {
     const lines = [...section('The lab app').matchAll(/^npx cdk synth(.*?)(?:\s+#.*)?$/gm)].map((m) => m[1].trim());
     expect(lines.length).toBeGreaterThanOrEqual(8);
     expect(flat).toContain('the check warns `HybridNodePath` once per remote network, node or pod');
+    expect(flat).toContain('so the check warns `ConnectedNetworkRoute` once per block, to confirm');
     expect(flat).toContain('With `-c bastion=false` and no `-c adminPrincipals`, `EndpointCluster` warns `noClusterAccess`');
     expect(flat).toContain('Every other command above is clean apart from `PublicEndpointOpen` on an open public endpoint');
     for (const line of lines) {
@@ -180,6 +181,7 @@ describe('README.md, against what synthesis does', () => {
         ...(context.bastion === 'false' && context.adminPrincipals === undefined ? ['noClusterAccess'] : []),
         ...(context.remoteNodeNetworks !== undefined && context.mode === 'public' ? ['HybridNodeEndpointMode'] : []),
         ...remote.map(() => 'HybridNodePath'),
+        ...(context.connectedCidrs?.split(',') ?? []).map(() => 'ConnectedNetworkRoute'),
         ...(open ? ['PublicEndpointOpen'] : []),
       ].sort();
       // WHEN it is synthesized
@@ -193,19 +195,23 @@ describe('README.md, against what synthesis does', () => {
     }
   });
 
-  test('a connectedCidrs block with no connection in the templates: a 443 rule, no row of the flow report, no route finding', () => {
+  test('a connectedCidrs block: a 443 rule, a row of the flow report with its route, and ConnectedNetworkRoute on that route', () => {
+    // GIVEN the lab with a connected network, whose virtual private gateway propagates routes learned at run time
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'docs-')), context: { 'aws:cdk:disable-asset-staging': true } });
     const stack = buildLabApp(app, labOptions({ connectedCidrs: '10.1.0.0/16' }));
     const assembly = app.synth({ validateOnSynthesis: false });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.1.0.0/16', FromPort: 443, ToPort: 443 })]),
     });
-    const report = fs.readFileSync(path.join(assembly.directory, PrivateResolutionCheck.REPORT_DIR, 'flow-report.json'), 'utf8');
-    expect(report).not.toContain('10.1.0.0');
-    expect(JSON.parse(report).clusters[0].findings ?? []).toEqual([]);
-    expect(assembly.getStackByName(stack.stackName).messages.filter((m) => String(m.entry.data).includes('ConnectedClientPath'))).toEqual([]);
-    expect(flat).toContain('A `connectedCidrs` block with no connection in the templates is not a row');
-    expect(flat).toContain('a `connectedCidrs` block with no such connection in the templates is only a 443 rule to the check, which says nothing of its routes');
+    // THEN its row says the route is to confirm, and the finding is the one the README names
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, PrivateResolutionCheck.REPORT_DIR, 'flow-report.json'), 'utf8'));
+    expect(report.clusters[0].flows).toContainEqual(expect.objectContaining({
+      client: 'clients in the connected network 10.1.0.0/16', status: 'to confirm: ConnectedNetworkRoute',
+      path: expect.stringContaining('route from the cluster subnets: not verifiable at synth'),
+    }));
+    expect(report.clusters[0].findings.map((f: { ruleId: string; verified: boolean }) => [f.ruleId, f.verified])).toEqual([['ConnectedNetworkRoute', false]]);
+    expect(flat).toContain('Each network declared as connected (a `connectedCidrs` block, a connected VPC: a 443 rule from its block) is a row too');
+    expect(flat).toContain('is judged by the routes the cluster subnets have for it');
   });
 
   test('engines accepts the Node.js versions it says to use, and npm only warns on Node.js 20', () => {

@@ -419,4 +419,60 @@ export const CORPUS: CorpusCase[] = [
     why: `The second subnet is 10.20.16.0/20 by ${FN_CIDR}; the endpoints' security group must admit the nodes on 443 (${PRIVATE_CLUSTERS}), `
       + 'and it does not admit that block.',
   },
+  {
+    name: 'connected-network-routed',
+    files: ['connected-peering-by-id-routed.yaml'],
+    source: 'aws-samples/terraform-eks-code, net/eks-route-add.tf and net/sg-def-rule-eks.tf, '
+      + 'https://github.com/aws-samples/terraform-eks-code/blob/master/net/eks-route-add.tf',
+    pattern: 'A Private cluster in intra and private subnets whose security group admits TCP 443 from a connected VPC\'s block (the default VPC, '
+      + 'peered outside the template), with a route for that block to the peering connection, by its ID, in both cluster route tables.',
+    errors: [],
+    why: `Clients in a connected network reach the private endpoint with a route both ways and the 443 rule (${CLUSTER_ENDPOINT}); `
+      + 'the EKS-owned ENIs may be in any cluster subnet, and each of their route tables sends the block to the peering '
+      + '(https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html).',
+  },
+  {
+    name: 'connected-network-no-route',
+    files: ['connected-peering-by-id-no-route.yaml'],
+    source: 'derived from connected-network-routed (aws-samples/terraform-eks-code, net/eks-route-add.tf, '
+      + 'https://github.com/aws-samples/terraform-eks-code/blob/master/net/eks-route-add.tf)',
+    pattern: 'The same cluster and 443 rule from the connected block, with the routes to the peering left out.',
+    errors: ['ConnectedNetworkRoute'],
+    why: 'Every route table of the cluster subnets is in the template and none leads 172.31.0.0/16 to the peering: the ENIs\' answers follow '
+      + 'the NAT default route or nowhere, and kubectl in the connected VPC times out '
+      + `(${CLUSTER_ENDPOINT}; https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html).`,
+  },
+  {
+    name: 'connected-network-one-table',
+    files: ['connected-peering-by-id-one-table.yaml'],
+    source: 'derived from connected-network-routed (aws-samples/terraform-eks-code, net/eks-route-add.tf, '
+      + 'https://github.com/aws-samples/terraform-eks-code/blob/master/net/eks-route-add.tf)',
+    pattern: 'The same cluster, with the route to the peering in the private route table only, not in the intra one where the ENIs may also be.',
+    errors: [],
+    warnings: ['ConnectedNetworkRoute'],
+    why: `EKS places its ENIs in any of the cluster subnets (${CLUSTER_ENDPOINT}; https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html): `
+      + 'answers from an ENI in an intra subnet have no way back. A warning, not an error: some tables do route the block.',
+  },
+  {
+    name: 'kubectl-client-bastion-in-cluster-sg',
+    files: ['kubectl-client-bastion-in-cluster-sg.yaml'],
+    source: 'aws-samples/aws-cdk-examples, java/eks/private-cluster/src/main/java/com/amazonaws/cdk/examples/EksPrivateClusterStack.java, '
+      + 'https://github.com/aws-samples/aws-cdk-examples/blob/main/java/eks/private-cluster/src/main/java/com/amazonaws/cdk/examples/EksPrivateClusterStack.java',
+    pattern: 'A private-only cluster in isolated subnets and a BastionHostLinux named kubectl-client, with no access entry (aws-auth grants it), '
+      + 'in the cluster security group.',
+    errors: [],
+    why: 'The cluster security group admits all traffic from its own members (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html), '
+      + `so the client in the VPC reaches the private endpoint it resolves to (${CLUSTER_ENDPOINT}).`,
+  },
+  {
+    name: 'kubectl-client-bastion-own-sg',
+    files: ['kubectl-client-bastion-own-sg.yaml'],
+    source: 'derived from kubectl-client-bastion-in-cluster-sg (aws-samples/aws-cdk-examples, java/eks/private-cluster, '
+      + 'https://github.com/aws-samples/aws-cdk-examples/blob/main/java/eks/private-cluster/src/main/java/com/amazonaws/cdk/examples/EksPrivateClusterStack.java)',
+    pattern: 'The same kubectl client in a security group of its own, with no TCP 443 rule into the cluster security group.',
+    errors: [],
+    warnings: ['ClientLikeInstancePath'],
+    why: `${CLUSTER_ENDPOINT}: with private access, "You must ensure that your Amazon EKS control plane security group contains rules to allow `
+      + 'ingress traffic on port 443 from your bastion host". A warning: no access entry in the template says it calls the API.',
+  },
 ];

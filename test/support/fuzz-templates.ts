@@ -63,8 +63,9 @@ function accessEntry(principalRole: string): Record<string, unknown> {
  * A VPC with a public subnet and NAT gateway, two private subnets with NAT default routes
  * (the cluster's), an isolated subnet with the VPC endpoints Fargate needs, custom DHCP
  * options, a peered VPC with an API client, a Transit Gateway attachment, a Site-to-Site VPN,
- * Route 53 Resolver forwarding, and a cluster with a node group, a Fargate profile, Auto Mode and two known
- * clients (a bastion instance and a Lambda function). It passes every rule in each mode.
+ * Route 53 Resolver forwarding, and a cluster with a node group, a Fargate profile, Auto Mode, two known
+ * clients (a bastion instance and a Lambda function), and an instance whose user data runs kubectl.
+ * It passes every rule in each mode.
  */
 export function baseTemplate(mode: Mode): Record<string, any> {
   const publicAccess = mode !== 'private';
@@ -108,7 +109,8 @@ export function baseTemplate(mode: Mode): Record<string, any> {
         Type: 'AWS::EC2::SecurityGroup',
         Properties: {
           GroupDescription: 'control plane', VpcId: ref('Vpc'),
-          SecurityGroupIngress: [ingress443({ CidrIp: '10.1.0.0/16' }), ingress443({ CidrIp: '192.168.0.0/16' })],
+          // the peer VPC's block and the VPN's, declared as connected networks (ConnectedNetworkRoute reads them and the description)
+          SecurityGroupIngress: [ingress443({ CidrIp: '10.1.0.0/16', Description: 'Kubernetes API from a connected network' }), ingress443({ CidrIp: '192.168.0.0/16' })],
         },
       },
       ClientSg: {
@@ -202,6 +204,18 @@ export function baseTemplate(mode: Mode): Record<string, any> {
         },
       },
       BastionAccess: accessEntry('BastionRole'),
+      // an instance that looks like an API client (kubectl in its user data, no access entry), with its 443 path (ClientLikeInstancePath)
+      Runner: {
+        Type: 'AWS::EC2::Instance',
+        Properties: {
+          ImageId: ref('PSsm'),
+          InstanceType: 't3.micro',
+          SubnetId: ref('SubnetB'),
+          SecurityGroupIds: [att('ClientSg', 'GroupId')],
+          UserData: { 'Fn::Base64': { 'Fn::Join': ['', ['#!/bin/bash\naws eks update-kubeconfig --name ', ref('Cluster'), '\nkubectl get nodes\n']] } },
+          Tags: [{ Key: 'Name', Value: 'kubectl-runner' }],
+        },
+      },
       FunctionRole: role('lambda.amazonaws.com'),
       Function: {
         Type: 'AWS::Lambda::Function',
@@ -394,6 +408,7 @@ export const READ_PATHS: Record<string, string[]> = {
     'Properties.SecurityGroups', 'Properties.NetworkInterfaces', 'Properties.NetworkInterfaces.0', 'Properties.NetworkInterfaces.0.SubnetId',
     'Properties.NetworkInterfaces.0.GroupSet', 'Properties.NetworkInterfaces.0.GroupSet.0',
     'Metadata', 'Metadata.cdk-eks-endpoint', 'Metadata.cdk-eks-endpoint.client',
+    'Properties.UserData', 'Properties.UserData.Fn::Base64', 'Properties.Tags', 'Properties.Tags.0', 'Properties.Tags.0.Value',
   ],
   'AWS::Lambda::Function': [
     'Properties', 'Properties.Role', 'Properties.VpcConfig', 'Properties.VpcConfig.SubnetIds', 'Properties.VpcConfig.SubnetIds.0',
@@ -417,11 +432,11 @@ export const READ_PATHS: Record<string, string[]> = {
   'AWS::EC2::SecurityGroup': [
     'Properties', 'Properties.VpcId',
     'Properties.SecurityGroupIngress', 'Properties.SecurityGroupIngress.0',
-    ...[...SG_RULE, 'SourceSecurityGroupId', 'SourcePrefixListId'].map((k) => `Properties.SecurityGroupIngress.0.${k}`),
+    ...[...SG_RULE, 'SourceSecurityGroupId', 'SourcePrefixListId', 'Description'].map((k) => `Properties.SecurityGroupIngress.0.${k}`),
     'Properties.SecurityGroupEgress', 'Properties.SecurityGroupEgress.0',
     ...[...SG_RULE, 'DestinationSecurityGroupId', 'DestinationPrefixListId'].map((k) => `Properties.SecurityGroupEgress.0.${k}`),
   ],
-  'AWS::EC2::SecurityGroupIngress': ['Properties', 'Properties.GroupId', 'Properties.SourceSecurityGroupId', 'Properties.SourcePrefixListId',
+  'AWS::EC2::SecurityGroupIngress': ['Properties', 'Properties.GroupId', 'Properties.SourceSecurityGroupId', 'Properties.SourcePrefixListId', 'Properties.Description',
     ...SG_RULE.map((k) => `Properties.${k}`)],
   'AWS::EC2::SecurityGroupEgress': ['Properties', 'Properties.GroupId', 'Properties.DestinationSecurityGroupId', 'Properties.DestinationPrefixListId',
     ...SG_RULE.map((k) => `Properties.${k}`)],

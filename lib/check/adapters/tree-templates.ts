@@ -7,8 +7,9 @@ import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
 /**
  * The resource types the engine reads properties of, each with the properties it reads, by their
  * CloudFormation names (with the ones the L1 requires, so that its own rendering accepts them), or
- * 'all' for small types rendered whole. Tags (lazy values), policies and an instance's user data
- * cost more to resolve than the whole check, for nothing the rules use. Every other resource is
+ * 'all' for small types rendered whole. Tags (lazy values) and policies cost more to resolve than
+ * the whole check, for nothing the rules use; an instance's user data and tags are read (kubectl, a
+ * bastion's Name). Every other resource is
  * given by type only. test/check/adapters/tree-templates.test.ts fails when the engine reads a property of a type
  * that is not listed here.
  */
@@ -41,7 +42,8 @@ export const READS: Record<string, string[] | 'all'> = {
   'AWS::EC2::VPCEndpoint': ['ServiceName', 'VpcId', 'VpcEndpointType', 'RouteTableIds', 'PrivateDnsEnabled', 'SecurityGroupIds', 'SubnetIds'],
   'AWS::EC2::DHCPOptions': ['DomainNameServers'],
   'AWS::EC2::SecurityGroup': ['GroupDescription', 'VpcId', 'SecurityGroupIngress', 'SecurityGroupEgress'],
-  'AWS::EC2::Instance': ['SubnetId', 'NetworkInterfaces', 'SecurityGroupIds', 'SecurityGroups', 'IamInstanceProfile', 'LaunchTemplate'],
+  // UserData and Tags: read as written, for kubectl and a bastion's Name (engine/model/client-like.ts)
+  'AWS::EC2::Instance': ['SubnetId', 'NetworkInterfaces', 'SecurityGroupIds', 'SecurityGroups', 'IamInstanceProfile', 'LaunchTemplate', 'UserData', 'Tags'],
   'AWS::EC2::LaunchTemplate': ['LaunchTemplateName', 'LaunchTemplateData'],
   'AWS::AutoScaling::AutoScalingGroup': ['MinSize', 'MaxSize', 'VPCZoneIdentifier', 'Tags', 'LaunchTemplate', 'MixedInstancesPolicy', 'LaunchConfigurationName'],
   'AWS::AutoScaling::LaunchConfiguration': ['ImageId', 'InstanceType', 'SecurityGroups'],

@@ -67,7 +67,7 @@ function flows(mode: ModeFlags): Flow[] {
     ];
   }
   const inVpc = 'the private endpoint: the EKS-owned ENIs in the cluster subnets';
-  const vpcNeeds = 'TCP 443 into the cluster security group (ClientSecurityGroupPath); VPC DNS support and hostnames (VpcDnsSupport, VpcDnsHostnames, DhcpOptionsDns)';
+  const vpcNeeds = 'TCP 443 into the cluster security group (ClientSecurityGroupPath; ClientLikeInstancePath without an access entry); VPC DNS support and hostnames (VpcDnsSupport, VpcDnsHostnames, DhcpOptionsDns)';
   const own: Flow[] = [
     { client: BASTION, dns: 'private', path: inVpc, needs: vpcNeeds, endpoint: 'private', reachable: true },
     { client: NODES, dns: 'private', path: inVpc, needs: `${vpcNeeds}; without internet egress, VPC endpoints (IsolatedNodeEndpoints)`, endpoint: 'private', reachable: true },
@@ -87,8 +87,8 @@ function flows(mode: ModeFlags): Flow[] {
   return [
     { client: INTERNET, dns: 'private (from public DNS)', path: 'none: there is no public endpoint', needs: 'a network connected to the VPC, or the bastion', endpoint: 'private', reachable: false },
     ...own,
-    { client: CONNECTED, dns: 'private (from public DNS)', path: 'across the peering or Transit Gateway to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath)', endpoint: 'private', reachable: true },
-    { client: ON_PREMISES, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath)', endpoint: 'private', reachable: true },
+    { client: CONNECTED, dns: 'private (from public DNS)', path: 'across the peering or Transit Gateway to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath; ConnectedNetworkRoute for a block the 443 rule declares)', endpoint: 'private', reachable: true },
+    { client: ON_PREMISES, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways and TCP 443 from its CIDR block (ConnectedClientPath; ConnectedNetworkRoute for a block the 443 rule declares)', endpoint: 'private', reachable: true },
     { client: HYBRID, dns: 'private (from public DNS)', path: 'across the VPN or Direct Connect to the EKS-owned ENIs', needs: 'routes both ways (HybridNodePath), TCP 443 from the node network (HybridNodeSecurityGroup), networks EKS accepts (HybridNodeNetworks)', endpoint: 'private', reachable: true },
     FROM_HYBRID_PODS,
     { ...KUBECTL_IN_VPC, needs: `${KUBECTL_IN_VPC.needs}; outside any VPC it has no path at all (ConnectedClientPath)` },

@@ -1,8 +1,8 @@
 import { Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
-import { ClusterView, SubnetView, VpcView } from '../engine/model';
+import { ClusterView, NetworkRoutes, SubnetView, VpcView } from '../engine/model';
 import { resolverForwarding } from '../engine/model/forwarded-resolution';
-import { clientSubject, computeSubject, connectionSubject, Subject } from '../engine/rule';
+import { clientSubject, computeSubject, connectionSubject, networkSubject, Subject } from '../engine/rule';
 import { at, describe, Fact, unique, Value } from '../engine/template/value';
 
 /** One row of a cluster's flow table: a client, the DNS answer it gets, its path, and what allows or blocks it. */
@@ -30,7 +30,9 @@ export interface ClusterReport {
  * The flows of a cluster as its model shows them: you on the internet, each known client
  * (bastions, access-entry clients, wherever they are), each compute that calls the API (nodes,
  * Fargate, Auto Mode), the API server to kubelet, and each connected network (peering, Transit
- * Gateway attachment, Site-to-Site VPN). A row is
+ * Gateway attachment, Site-to-Site VPN), each network declared as connected (a 443 rule from its
+ * block: `connectedCidrs`, `connectedVpcs`) with whether the cluster subnets route there, and each
+ * remote node and pod network of hybrid nodes. A row is
  * 'blocked' by the findings whose subjects include its client.
  * Source for the paths: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
  */
@@ -54,6 +56,10 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     ? { client: 'you, on the internet', dns: 'public', path: 'the public endpoint', status: view.publicAccessOpen === true ? 'allowed: open to every address (PublicEndpointOpen)' : 'allowed from publicAccessCidrs', endpoint: 'public' }
     : { client: 'you, on the internet', dns: mode === 'unknown' ? 'depends on the endpoint flags' : 'private (from public DNS)', path: 'none: no public endpoint', status: 'unreachable', endpoint: 'none' });
   for (const client of view.clients) {
+    flows.push({ client: `${client.display} (${client.kind})`, dns: inVpcDns, path: inVpcPath, status: status(clientSubject(client)), endpoint: inVpcEndpoint });
+  }
+  // instances that look like clients (a bastion host, kubectl in user data) though no access entry names them
+  for (const { client } of view.clientLike) {
     flows.push({ client: `${client.display} (${client.kind})`, dns: inVpcDns, path: inVpcPath, status: status(clientSubject(client)), endpoint: inVpcEndpoint });
   }
   for (const compute of view.compute) {
@@ -99,9 +105,26 @@ export function clusterReport(view: ClusterView, findings: ReportedFinding[]): C
     const who = connection.kind === 'vpn' ? `clients on premises across the VPN ${connection.display}` : `clients across ${connection.display}`;
     flows.push({ client: who, ...connected(connectionSubject(connection), connection.peerVpc, 'their') });
   }
-  // one verdict per rule: a rule may speak of each remote block
+  // each network the templates declare as connected (a 443 rule from its block), with whether the cluster subnets route there
+  for (const network of view.connectedNetworks) {
+    const subjects = [networkSubject(network.cidr), ...(network.connection ? [connectionSubject(network.connection)] : [])];
+    const found = findings.filter((f) => f.subjects?.some((s) => subjects.some((t) => s.kind === t.kind && s.name === t.name)));
+    const row = connected(subjects[0], network.vpc, 'their');
+    const route = ROUTE_WORDS[network.routes.verdict];
+    flows.push({
+      client: `clients in the connected network ${network.cidr}${network.vpc ? ` (${network.vpc.display})` : ''}`,
+      ...row,
+      path: row.endpoint === 'private' ? `${row.path}; route from the cluster subnets: ${route}` : row.path,
+      status: row.endpoint === 'private' ? verdict(found) : row.status,
+    });
+  }
+  // one row per remote block, each with the findings about it and those about no block; one verdict per rule
   const hybrid = findings.filter((f) => f.ruleId.startsWith('HybridNode'));
-  flows.push(...hybridFlows(view, mode, verdict(hybrid.filter((f, i) => hybrid.findIndex((g) => g.ruleId === f.ruleId && g.level === f.level) === i))));
+  const hybridStatus = (block: string) => {
+    const its = hybrid.filter((f) => !f.subjects?.some((s) => s.kind === 'network') || f.subjects.some((s) => s.kind === 'network' && s.name === block));
+    return verdict(its.filter((f, i) => its.findIndex((g) => g.ruleId === f.ruleId && g.level === f.level) === i));
+  };
+  flows.push(...hybridFlows(view, mode, hybridStatus));
   return {
     templateId: first?.templateId ?? view.resource.template.id,
     logicalId: first?.logicalId ?? view.resource.logicalId,
@@ -143,19 +166,20 @@ function controlPlaneEgress(view: ClusterView, status: string): FlowRow | undefi
  * EKS-owned ENIs, in every mode, across the on-premises link.
  * https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html
  */
-function hybridFlows(view: ClusterView, mode: ClusterReport['mode'], status: string): FlowRow[] {
+function hybridFlows(view: ClusterView, mode: ClusterReport['mode'], status: (block: string) => string): FlowRow[] {
   const nodes = view.remoteNodeNetworks;
   if (nodes.present === false) return [];
-  const blocks = (cidrs: Value[], unlisted?: string) => [...cidrs.map(describe), ...(unlisted ? [`<${unlisted}>`] : [])].join(', ');
+  // each block its own row; the lists that are deploy-time values one row each
+  const blocks = (cidrs: Value[], unlisted?: string) => [...cidrs.map((c) => describe(c).trim()), ...(unlisted ? [`<${unlisted}>`] : [])];
   const across = 'across the VPN or Direct Connect to the EKS-owned ENIs';
-  const rows: FlowRow[] = [mode === 'unknown'
-    ? { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'depends on the endpoint flags', path: 'depends on the endpoint flags', status, endpoint: 'public' }
+  const rows: FlowRow[] = blocks(nodes.cidrs, nodes.unlisted).map((block) => (mode === 'unknown'
+    ? { client: `hybrid nodes in ${block} (kubelet, kube-proxy)`, dns: 'depends on the endpoint flags', path: 'depends on the endpoint flags', status: status(block), endpoint: 'public' }
     : mode === 'private'
-      ? { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'private (from public DNS)', path: across, status, endpoint: 'private' }
-      : { client: `hybrid nodes in ${blocks(nodes.cidrs, nodes.unlisted)} (kubelet, kube-proxy)`, dns: 'public', path: 'their on-premises internet egress to the public endpoint', status, endpoint: 'public' }];
+      ? { client: `hybrid nodes in ${block} (kubelet, kube-proxy)`, dns: 'private (from public DNS)', path: across, status: status(block), endpoint: 'private' }
+      : { client: `hybrid nodes in ${block} (kubelet, kube-proxy)`, dns: 'public', path: 'their on-premises internet egress to the public endpoint', status: status(block), endpoint: 'public' }));
   const pods = view.remotePodNetworks;
-  const podBlocks = pods.present === false ? 'on hybrid nodes' : `in ${blocks(pods.cidrs, pods.unlisted)}`;
-  rows.push({ client: `pods ${podBlocks} (the kubernetes service)`, dns: 'private', path: `${across}, in every mode`, status, endpoint: 'private' });
+  const podRow = (where: string, block: string): FlowRow => ({ client: `pods ${where} (the kubernetes service)`, dns: 'private', path: `${across}, in every mode`, status: status(block), endpoint: 'private' });
+  rows.push(...(pods.present === false ? [podRow('on hybrid nodes', '')] : blocks(pods.cidrs, pods.unlisted).map((block) => podRow(`in ${block}`, block))));
   return rows;
 }
 
@@ -175,6 +199,14 @@ export function reportFiles(reports: ClusterReport[], judged: Judged): { markdow
     json: JSON.stringify({ summary: { ...summary, text }, clusters: reports }, undefined, 2) + '\n',
   };
 }
+
+/** How a flow row says whether the cluster subnets route a connected network. */
+const ROUTE_WORDS: Record<NetworkRoutes['verdict'], string> = {
+  'routed': 'in every route table',
+  'no route': 'none in the templates',
+  'partly routed': 'in some route tables only',
+  'not verifiable': 'not verifiable at synth',
+};
 
 /** The report as Markdown: the flow table, the findings, and a Mermaid flowchart of the same. */
 export function reportMarkdown(r: ClusterReport): string {

@@ -1,7 +1,9 @@
+import { ClientLikeInstancePath } from './client-like-instance-path';
 import { ClientSecurityGroupPath } from './client-security-group-path';
 import { ConnectedClientPath } from './connected-client-path';
 import { ConnectedClientResolution } from './connected-client-resolution';
 import { ControlPlaneEgress } from './control-plane-egress';
+import { ConnectedNetworkRoute } from './connected-network-route';
 import { ControlPlaneLogging } from './control-plane-logging';
 import { DhcpOptionsDns } from './dhcp-options-dns';
 import { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -20,10 +22,12 @@ import { VpcDnsHostnames } from './vpc-dns-hostnames';
 import { VpcDnsSupport } from './vpc-dns-support';
 
 export * from './rule';
+export { ClientLikeInstancePath } from './client-like-instance-path';
 export { ClientSecurityGroupPath } from './client-security-group-path';
 export { ConnectedClientPath } from './connected-client-path';
 export { ConnectedClientResolution } from './connected-client-resolution';
 export { ControlPlaneEgress } from './control-plane-egress';
+export { ConnectedNetworkRoute } from './connected-network-route';
 export { ControlPlaneLogging } from './control-plane-logging';
 export { DhcpOptionsDns } from './dhcp-options-dns';
 export { HybridNodeEndpointMode } from './hybrid-node-endpoint-mode';
@@ -46,6 +50,7 @@ export const ALL_RULES: EndpointRule[] = [
   VpcDnsHostnames,
   DhcpOptionsDns,
   ClientSecurityGroupPath,
+  ClientLikeInstancePath,
   PublicOnlyNodeEgress,
   IsolatedNodeEndpoints,
   ControlPlaneEgress,
@@ -53,6 +58,7 @@ export const ALL_RULES: EndpointRule[] = [
   ConnectedClientResolution,
   ConnectedClientPath,
   OutsideVpcClientAllowList,
+  ConnectedNetworkRoute,
   HybridNodeNetworks,
   HybridNodeEndpointMode,
   HybridNodePath,

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { EndpointMode } from '../../endpoint-mode';
+import { CONNECTED_NETWORK_RULE } from '../../shared/client-metadata';
 import { needsResolverForwarding } from './endpoint-access';
 
 /** The networks outside the VPC whose clients call the API on the EKS-owned ENIs, checked. */
@@ -27,7 +28,7 @@ export const SECURITY_GROUP_INBOUND_RULES = 60;
  */
 export function addApiIngressRules(cluster: eks.Cluster, networks: OutsideNetworks): void {
   const group = controlPlaneSecurityGroup(cluster);
-  for (const cidr of networks.connected) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from a connected network');
+  for (const cidr of networks.connected) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), CONNECTED_NETWORK_RULE);
   for (const cidr of networks.remoteNodes) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from hybrid nodes');
   for (const cidr of networks.remotePods) group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'Kubernetes API from pods on hybrid nodes');
 }

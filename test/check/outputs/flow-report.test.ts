@@ -8,6 +8,7 @@ import { ASPECT_RULES } from '../../../lib/check/adapters/rule-sets';
 import { analyze } from '../../../lib/check/engine/analyze';
 import { ClusterReport, clusterReport, reportMarkdown } from '../../../lib/check/outputs/flow-report';
 import { ALL_RULES } from '../../../lib/check/rules';
+import { CONNECTED_NETWORK_RULE } from '../../../lib/shared/client-metadata';
 import { att, base, bastion, CLUSTER_TABLES, hybrid, network, param, PRIVATE, PUBLIC, PUBLIC_AND_PRIVATE, ref, route, subnet, TCP_443, Template, vpn } from '../../support/templates';
 
 /**
@@ -203,6 +204,86 @@ describe('the flow report of a cluster with hybrid nodes', () => {
     t.Resources.Cluster.Properties.RemoteNetworkConfig = param(t, 'Remote');
     t.Resources.Cluster.Properties.ResourcesVpcConfig.EndpointPublicAccess = param(t, 'PublicAccess');
     expect(report(t).flows.find((f) => f.client.startsWith('hybrid nodes'))).toMatchObject({ dns: 'depends on the endpoint flags' });
+  });
+});
+
+describe('the flow report of networks declared as connected, remote blocks, and instances that look like clients', () => {
+  function report(t: Template): ClusterReport {
+    let made: ClusterReport | undefined;
+    analyze([{ id: 'Stack', template: t }], ALL_RULES, (view, found) => (made = clusterReport(view, found)));
+    return made!;
+  }
+  /** The base cluster with the 443 rule EndpointCluster writes for connectedCidrs 192.168.0.0/16; with `routed`, routes there to a Transit Gateway. */
+  function declared(routed: boolean, mode = PRIVATE): Template {
+    const t = base({ mode });
+    t.Resources.FromConnected = {
+      Type: 'AWS::EC2::SecurityGroupIngress',
+      Properties: { GroupId: att('Cluster', 'ClusterSecurityGroupId'), ...TCP_443, CidrIp: '192.168.0.0/16', Description: CONNECTED_NETWORK_RULE },
+    };
+    if (routed) CLUSTER_TABLES.forEach((table) => (t.Resources[`${table}ToConnected`] = route(table, '192.168.0.0/16', { TransitGatewayId: 'tgw-0123456789abcdef0' })));
+    return t;
+  }
+
+  test('a connected network with no route: its row is blocked by ConnectedNetworkRoute, in the JSON, the table and the diagram', () => {
+    const r = report(declared(false));
+    const row = r.flows.find((f) => f.client === 'clients in the connected network 192.168.0.0/16');
+    expect(row).toEqual({
+      client: 'clients in the connected network 192.168.0.0/16', dns: 'private (from public DNS)', endpoint: 'private',
+      path: 'across the connection to the EKS-owned ENIs; route from the cluster subnets: none in the templates', status: 'blocked: ConnectedNetworkRoute',
+    });
+    const md = reportMarkdown(r);
+    expect(md).toContain('| clients in the connected network 192.168.0.0/16 | private (from public DNS) | across the connection to the EKS-owned ENIs; route from the cluster subnets: none in the templates | blocked: ConnectedNetworkRoute |');
+    const i = r.flows.indexOf(row!);
+    expect(md).toContain(`  c${i}["clients in the connected network 192.168.0.0/16"]\n  c${i} -. "blocked: ConnectedNetworkRoute" .-x priv`);
+  });
+
+  test('a connected network routed from every cluster subnet: allowed, and drawn to the private endpoint', () => {
+    const r = report(declared(true));
+    const row = r.flows.find((f) => f.client === 'clients in the connected network 192.168.0.0/16')!;
+    expect(row).toMatchObject({ status: 'allowed', path: expect.stringContaining('route from the cluster subnets: in every route table') });
+    expect(reportMarkdown(r)).toContain(`  c${r.flows.indexOf(row)} -- "private (from public DNS)" --> priv`);
+  });
+
+  test('a connected VPC\'s row names the VPC; a route to confirm says so', () => {
+    const t = declared(false);
+    t.Resources.ToolsVpc = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.1.0.0/16' } };
+    t.Resources.FromTools = { ...t.Resources.FromConnected, Properties: { ...t.Resources.FromConnected.Properties, CidrIp: att('ToolsVpc', 'CidrBlock') } };
+    t.Resources.Vgw = { Type: 'AWS::EC2::VPNGateway', Properties: { Type: 'ipsec.1' } };
+    t.Resources.Propagation = { Type: 'AWS::EC2::VPNGatewayRoutePropagation', Properties: { VpnGatewayId: ref('Vgw'), RouteTableIds: CLUSTER_TABLES.map(ref) } };
+    const rows = report(t).flows.filter((f) => f.client.startsWith('clients in the connected network'));
+    expect(rows.map((f) => [f.client, f.status])).toEqual([
+      ['clients in the connected network 192.168.0.0/16', 'to confirm: ConnectedNetworkRoute'],
+      ['clients in the connected network 10.1.0.0/16 (Stack/ToolsVpc)', 'to confirm: ConnectedNetworkRoute'],
+    ]);
+    expect(rows[0].path).toContain('route from the cluster subnets: not verifiable at synth');
+  });
+
+  test('no connected-network row without a 443 rule from outside the VPC', () => {
+    expect(report(base()).flows.filter((f) => f.client.startsWith('clients in the connected network'))).toEqual([]);
+  });
+
+  test('each remote node and pod network has its own row, with the findings about it', () => {
+    const t = hybrid({ nodes: ['192.168.0.0/16', '10.200.0.0/16'] });
+    Object.keys(t.Resources).filter((id) => id.endsWith('ToOnPrem1')).forEach((id) => delete t.Resources[id]); // 10.200.0.0/16 unrouted
+    const rows = report(t).flows.filter((f) => f.client.startsWith('hybrid nodes') || f.client.startsWith('pods in'));
+    expect(rows.map((f) => [f.client, f.status.includes('HybridNodePath')])).toEqual([
+      ['hybrid nodes in 192.168.0.0/16 (kubelet, kube-proxy)', false],
+      ['hybrid nodes in 10.200.0.0/16 (kubelet, kube-proxy)', true],
+      ['pods in 172.16.0.0/16 (the kubernetes service)', false],
+    ]);
+  });
+
+  test('an instance that looks like a client has its row, to confirm when it has no 443 path', () => {
+    const t = base();
+    t.Resources.HostSg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'host', VpcId: ref('Vpc') } };
+    t.Resources.Host = {
+      Type: 'AWS::EC2::Instance',
+      Properties: { ImageId: 'ami-0123456789abcdef0', SubnetId: ref('PrivateSubnet1'), SecurityGroupIds: [att('HostSg', 'GroupId')], Tags: [{ Key: 'Name', Value: 'BastionHost' }] },
+    };
+    const r = report(t);
+    expect(r.flows).toContainEqual({
+      client: 'Stack/Host (looks like a client)', dns: 'private', path: 'the private endpoint: the EKS-owned ENIs', status: 'to confirm: ClientLikeInstancePath', endpoint: 'private',
+    });
   });
 });
 

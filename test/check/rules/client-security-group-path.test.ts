@@ -184,7 +184,8 @@ describe('ClientSecurityGroupPath: TCP 443 into the cluster\'s security groups f
     t.Resources.OtherVpc = vpc('10.9.0.0/16');
     securityGroup(t, 'OtherSg');
     ingress(t, 'ToApi', CLUSTER_SG, source);
-    expect(verdicts(check(t))).toEqual(['error ClientSecurityGroupPath']);
+    // a rule from a block outside the VPC also declares a connected network, whose route is ConnectedNetworkRoute's to judge
+    expect(verdicts(check(t)).filter((v) => !v.endsWith('ConnectedNetworkRoute'))).toEqual(['error ClientSecurityGroupPath']);
   });
 
   test('fails when the client\'s group is allowed into another group, not the cluster\'s', () => {

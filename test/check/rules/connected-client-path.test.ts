@@ -697,7 +697,8 @@ describe('ConnectedClientPath: TCP 443 for a connection with no known client', (
   const noAddress = /^Not verifiable at synth: no known API client is across the peering Stack\/Peering.*If there are some: the cluster security groups allow TCP 443 from no address outside Stack\/Vpc/;
   const notReadable = /^Not verifiable at synth: the rules of the cluster's security groups for clients across the peering Stack\/Peering.* are not all readable here/;
   const expectOne = (t: Template, message: RegExp) => {
-    const findings = check(t);
+    // a rule from a block outside the VPC declares a connected network too, whose route is ConnectedNetworkRoute's to judge
+    const findings = check(t).filter((f) => f.ruleId !== 'ConnectedNetworkRoute');
     expect(verdicts(findings)).toEqual(['unverified ConnectedClientPath']);
     expect(findings[0].message).toMatch(message);
   };

@@ -14,3 +14,5 @@ export * from './connections';
 export * from './forwarded-resolution';
 export * from './routes';
 export * from './cluster-config';
+export * from './connected-networks';
+export * from './client-like';

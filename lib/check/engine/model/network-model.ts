@@ -2,8 +2,10 @@ import { refersTo, refOf, ResourceIndex } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { at, describe, Fact, literal, toFact, toList, Unknown, Value } from '../template/value';
 import { openToAll } from './allow-list';
+import { clientLikeOf } from './client-like';
 import { clientsOf, literalVpcId } from './clients';
 import { clusterProperties } from './cluster-config';
+import { connectedNetworks } from './connected-networks';
 import { computeOf, remoteNetworks } from './compute';
 import { clusterSecurityGroupKey, egressOf, ingressInto, securityGroupKey } from './security-groups';
 import { buildSubnet } from './subnets';
@@ -49,7 +51,9 @@ export class NetworkModel implements ModelReader {
     const vpcKey = vpc ?? importedVpcId;
     const inVpc = (c: ClientView) => vpcKey !== undefined && c.vpcKey === vpcKey;
     const unreadable = subnetList instanceof Unknown ? subnetList.why : undefined;
-    return {
+    let networks: ReturnType<typeof connectedNetworks> | undefined;
+    let lookAlikes: ReturnType<typeof clientLikeOf> | undefined;
+    const view: ClusterView = {
       resource: cluster,
       model: this,
       index: this.index,
@@ -74,8 +78,16 @@ export class NetworkModel implements ModelReader {
       unplacedClients: clients.filter((c) => !c.outsideVpc && (c.vpcKey === undefined || vpcKey === undefined)),
       remoteNodeNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemoteNodeNetworks'),
       remotePodNetworks: remoteNetworks(props.RemoteNetworkConfig, 'RemotePodNetworks'),
+      // built when first read, once: most rules read neither
+      get connectedNetworks() {
+        return (networks ??= connectedNetworks(view));
+      },
+      get clientLike() {
+        return (lookAlikes ??= clientLikeOf(view, clients));
+      },
       properties: props,
     };
+    return view;
   }
 
   /**

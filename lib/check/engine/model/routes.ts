@@ -9,7 +9,7 @@ import { refOf } from '../template/resource-index';
 import { Resource } from '../template/template-set';
 import { Fact, literal, Text, toList, Unknown, Value } from '../template/value';
 import { cidrReachesCluster } from './paths';
-import { sameGateway } from './vpcs';
+import { sameGateway, vpnNetworks } from './vpcs';
 import { ClientView, ClusterView, ConnectionView } from './views';
 
 /** The address space a route back must hold: a client subnet's block, or a VPC's. */
@@ -142,12 +142,51 @@ export function routesTo(cluster: ClusterView, route: Resource, connection: Conn
 export function routed(cluster: ClusterView, table: Resource, cidr: string): Fact {
   const propagations = cluster.index.referrers('AWS::EC2::VPNGatewayRoutePropagation', 'RouteTableIds', table);
   if (propagations.some((p) => p.exists === true)) return true;
-  // a propagation or route whose route table is a deploy-time value may be this table's
-  let unsure = propagations.length > 0 || cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId')
-    || cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation').some((p) => {
-      const tables = toList(p.properties.RouteTableIds);
-      return tables instanceof Unknown || tables.some((t) => t instanceof Unknown || t instanceof Text);
-    });
+  // a propagation whose route tables are a deploy-time value may be this table's
+  const unsure = propagations.length > 0 || unsurePropagations(cluster).length > 0;
+  const route = staticRoute(cluster, table, cidr);
+  return route === true ? true : route === 'unknown' || unsure ? 'unknown' : false;
+}
+
+/**
+ * Whether a route table leads a declared network's block (a `connectedCidrs` block, a connected
+ * VPC's) to a link out of the VPC: its most specific static route that holds the block going to a
+ * virtual private gateway, a Transit Gateway, a peering connection, a network interface or instance,
+ * or Cloud WAN (as `routed`), or route propagation from a virtual private gateway whose Site-to-Site
+ * VPN static routes hold it. Propagation from a gateway whose routes are learned by BGP, or whose
+ * VPN connections are not in the templates, may bring the block at run time: 'unknown', never a
+ * pass. False when nothing leads there.
+ * https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html
+ */
+export function routedToNetwork(cluster: ClusterView, table: Resource, cidr: string): Fact {
+  const route = staticRoute(cluster, table, cidr);
+  if (route === true) return true;
+  let result: Fact = route;
+  const onTable = cluster.index.referrers('AWS::EC2::VPNGatewayRoutePropagation', 'RouteTableIds', table);
+  for (const propagation of [...onTable, ...unsurePropagations(cluster).filter((p) => !onTable.includes(p))]) {
+    const networks = vpnNetworks(cluster.model, propagation.properties.VpnGatewayId);
+    const holds = networks.cidrs.some((block) => cidrContains(block, cidr) === true);
+    if (holds && onTable.includes(propagation) && propagation.exists === true) return true;
+    if (holds || networks.unlisted !== undefined) result = 'unknown';
+  }
+  return result;
+}
+
+/** Route propagations whose route tables are deploy-time values: each may be any table's. */
+function unsurePropagations(cluster: ClusterView): Resource[] {
+  return cluster.index.ofType('AWS::EC2::VPNGatewayRoutePropagation').filter((p) => {
+    const tables = toList(p.properties.RouteTableIds);
+    return tables instanceof Unknown || tables.some((t) => t instanceof Unknown || t instanceof Text);
+  });
+}
+
+/**
+ * Whether a route table's most specific static route that holds a block leads out of the VPC
+ * (see `routeTarget`): 'unknown' for deploy-time routes, destinations or targets, or a route whose
+ * table is a deploy-time value (it may be this table's).
+ */
+function staticRoute(cluster: ClusterView, table: Resource, cidr: string): Fact {
+  let unsure = cluster.model.anyUnknown('AWS::EC2::Route', 'RouteTableId');
   let best: { route: Resource; prefix: number } | undefined;
   for (const route of cluster.model.routesOf(table)) {
     const p = route.properties;

@@ -92,7 +92,7 @@ export interface VpcView {
 /** Something known to call the Kubernetes API. */
 export interface ClientView {
   readonly display: string;
-  readonly kind: 'ClusterBastion' | 'access entry' | 'aws-auth' | 'kubectl handler' | 'nodes';
+  readonly kind: 'ClusterBastion' | 'access entry' | 'aws-auth' | 'kubectl handler' | 'nodes' | 'looks like a client';
   /** The instance or Lambda function. */
   readonly instance: Resource;
   readonly subnet?: SubnetView;
@@ -109,6 +109,17 @@ export interface ClientView {
   readonly maybe?: boolean;
   /** Reached through Session Manager: a ClusterBastion, or an instance whose role has AmazonSSMManagedInstanceCore (aws-ec2's BastionHostLinux). */
   readonly sessionManager?: boolean;
+}
+
+/**
+ * An instance that looks like an API client though no access entry in the templates names its
+ * role (access may be granted outside them: aws-auth, the console, `aws eks create-access-entry`).
+ */
+export interface ClientLike {
+  /** The instance as a client, of kind 'looks like a client'. */
+  readonly client: ClientView;
+  /** Why it looks like one, for messages. */
+  readonly why: string;
 }
 
 /** Compute that runs the cluster's pods: where it runs and what it needs without internet egress. */
@@ -144,6 +155,39 @@ export interface RemoteNetworks {
   readonly present: Fact;
   /** What the lists that are deploy-time values depend on, when there are some. */
   readonly unlisted?: string;
+}
+
+/** A network the templates declare as connected to the cluster. */
+export interface ConnectedNetwork {
+  /** Its literal IPv4 block. */
+  readonly cidr: string;
+  /** The VPC whose own block it is (`Fn::GetAtt Vpc.CidrBlock`, or a VPC in the templates with that literal block). */
+  readonly vpc?: VpcView;
+  /** True when the rule is the one `EndpointCluster` writes for `connectedCidrs` and `connectedVpcs` (by its description). */
+  readonly marked: boolean;
+  /** True when the rule exists only under a condition, its group or port is a deploy-time value. */
+  readonly maybe: boolean;
+  /**
+   * A connection in the templates whose far side is known to hold the block (a peering to that
+   * VPC, a virtual private gateway whose VPN routes hold it): ConnectedClientPath judges the
+   * routes through it.
+   */
+  readonly connection?: ConnectionView;
+  readonly routes: NetworkRoutes;
+}
+
+/** Whether the route tables of the cluster subnets lead to a block. */
+export interface NetworkRoutes {
+  /** Each route table of the cluster subnets in the templates, and whether it leads there. */
+  readonly tables: Array<{ readonly table: Resource; readonly routed: Fact }>;
+  /** Cluster subnets whose route table is not in the templates (an imported subnet, the VPC's main route table). */
+  readonly unread: SubnetView[];
+  /**
+   * 'routed': every table leads there; 'no route': every table is in the templates and none does;
+   * 'partly routed': some tables in the templates lead there and others do not; 'not verifiable':
+   * deploy-time routes or targets, route propagation, subnets or tables not in the templates.
+   */
+  readonly verdict: 'routed' | 'no route' | 'partly routed' | 'not verifiable';
 }
 
 /** One EKS cluster and its network, built once and read by every rule. */
@@ -184,6 +228,14 @@ export interface ClusterView {
   readonly remoteNodeNetworks: RemoteNetworks;
   /** The remote pod networks: the blocks of the pods on hybrid nodes. */
   readonly remotePodNetworks: RemoteNetworks;
+  /**
+   * The networks its templates declare as connected: blocks outside the cluster VPC that a TCP 443
+   * rule lets into its security groups (`connectedCidrs`, `connectedVpcs`), hybrid nodes' excepted,
+   * with whether the cluster subnets route there (connected-networks.ts).
+   */
+  readonly connectedNetworks: ConnectedNetwork[];
+  /** Instances in the cluster VPC that look like API clients but are not known ones (client-like.ts). */
+  readonly clientLike: ClientLike[];
   readonly properties: Record<string, Value>;
 }
 

@@ -70,6 +70,15 @@ export class Resource {
     return this.evaluated;
   }
 
+  /**
+   * A property as written, intrinsics not evaluated: for text the evaluator leaves to deploy time
+   * (an instance's user data, in `Fn::Base64`), read for the words in it.
+   */
+  public written(name: string): unknown {
+    const props = this.raw.Properties as unknown;
+    return typeof props === 'object' && props !== null && !Array.isArray(props) ? (props as Record<string, unknown>)[name] : undefined;
+  }
+
   /** A Metadata entry, as written (not evaluated). */
   public metadata(key: string): unknown {
     return isRecord(this.raw.Metadata as Value) ? (this.raw.Metadata as Record<string, unknown>)[key] : undefined;
