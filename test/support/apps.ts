@@ -402,3 +402,21 @@ export function v1ImportedKubectlApp(placed: boolean): App {
   imported.addManifest('Settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { stage: 'prod' } });
   return app;
 }
+
+/**
+ * What a platform team adds beside an `EndpointCluster` with connected networks: a Transit Gateway,
+ * the cluster VPC's attachment (in its private or isolated subnets) and, in every route table of the
+ * VPC's subnets, a route for each connected block to it. ConnectedNetworkRoute then finds every block routed.
+ */
+export function routeConnectedThroughTransitGateway(vpc: ec2.IVpc, cidrs: string[]): void {
+  const stack = Stack.of(vpc);
+  const tgw = new ec2.CfnTransitGateway(stack, 'ConnectedTgw', {});
+  const inside = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+  const attachment = new ec2.CfnTransitGatewayAttachment(stack, 'ConnectedTgwAttachment', {
+    transitGatewayId: tgw.ref, vpcId: vpc.vpcId, subnetIds: inside.map((s) => s.subnetId),
+  });
+  [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].forEach((subnet, i) => cidrs.forEach((cidr, j) => {
+    new ec2.CfnRoute(stack, `ToConnected${i}x${j}`, { routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: cidr, transitGatewayId: tgw.ref })
+      .addDependency(attachment);
+  }));
+}

@@ -7,6 +7,8 @@
  * they are not clients; a rule judges their path, at a warning.
  */
 import { Resource } from '../template/template-set';
+import { Value } from '../template/value';
+import { readAwsAuth } from './aws-auth';
 import { client, computeByRole } from './clients';
 import { ClientLike, ClusterView, ClientView } from './views';
 
@@ -43,13 +45,17 @@ export function clientLikeOf(cluster: ClusterView, known: ClientView[]): ClientL
   return found;
 }
 
-/** Instances whose role an access entry in the templates names, on any cluster. */
+/** Instances whose role an access entry or an aws-auth mapping in the templates names, on any cluster. */
 function withAccessEntries(cluster: ClusterView): Resource[] {
   const byRole = computeByRole(cluster.model);
-  return cluster.index.ofType('AWS::EKS::AccessEntry').flatMap((entry) => {
-    const role = cluster.index.deref(entry.properties.PrincipalArn, 'AWS::IAM::Role');
+  const ofRole = (arn: Value) => {
+    const role = cluster.index.deref(arn, 'AWS::IAM::Role');
     return role ? byRole.get(role) ?? [] : [];
-  });
+  };
+  return [
+    ...cluster.index.ofType('AWS::EKS::AccessEntry').flatMap((entry) => ofRole(entry.properties.PrincipalArn)),
+    ...cluster.index.ofType('Custom::AWSCDK-EKS-KubernetesResource').flatMap((manifest) => (readAwsAuth(manifest.properties.Manifest)?.roles ?? []).flatMap(ofRole)),
+  ];
 }
 
 /** Why an instance looks like an API client, or undefined. */

@@ -100,15 +100,15 @@ describe('a role in aws-auth is access: the instance that holds it is a known AP
     expect(verdicts(check(other))).toEqual([]);
   });
 
-  test('a role ARN that is a parameter, or a reference to what is not a role, is no client (nothing to judge) and no crash', () => {
+  test('warns, no crash, when the role ARN is a parameter or a reference to what is not a role: no known client, a bastion that looks like one (ClientLikeInstancePath)', () => {
     const t = v1Base();
     awsAuthBastion(t);
     awsAuth(t, [{ arn: param(t, 'AdminRoleArn') }]);
-    expect(verdicts(check(t))).toEqual([]);
+    expect(verdicts(check(t))).toEqual(['warning ClientLikeInstancePath']);
     const user = v1Base();
     awsAuthBastion(user);
     user.Resources.Ops = { Type: 'AWS::IAM::User', Properties: {} };
     awsAuth(user, [{ arn: att('Ops', 'Arn') }, { arn: ref('BastionProfile') }]);
-    expect(verdicts(check(user))).toEqual([]);
+    expect(verdicts(check(user))).toEqual(['warning ClientLikeInstancePath']);
   });
 });
