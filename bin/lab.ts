@@ -4,10 +4,10 @@
  *
  *   npx cdk synth                                  # private (the default)
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24
- *   npx cdk synth -c mode=public -c bastion=false
+ *   npx cdk synth -c mode=public -c allowFrom=0.0.0.0/0 -c bastion=false
  *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.7/32 -c adminPrincipals=arn:aws:iam::123456789012:role/Admin
  *   npx cdk synth -c egress=isolated -c compute=auto-mode   # no internet at all, EKS Auto Mode
- *   npx cdk synth -c mode=public-and-private -c connectedCidrs=10.1.0.0/16,192.168.0.0/16   # + a virtual private gateway for them
+ *   npx cdk synth -c mode=public-and-private -c allowFrom=203.0.113.0/24 -c connectedCidrs=10.1.0.0/16,192.168.0.0/16   # + a virtual private gateway for them
  *   npx cdk synth -c remoteNodeNetworks=192.168.0.0/16 -c remotePodNetworks=172.16.0.0/16
  */
 import { App, AspectPriority, Aspects, CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -171,6 +171,10 @@ const LAB_WORDS: Record<string, Array<[RegExp, string]>> = {
   EndpointClusterHybridPublicAndPrivate: [
     [/Use EndpointMode\.PRIVATE, or EndpointMode\.PUBLIC\.onlyFrom\(\.\.\.\) with your on-premises egress addresses\.$/,
       'Use -c mode=private, or -c mode=public with your on-premises egress addresses in -c allowFrom.'],
+  ],
+  EndpointClusterPublicOpenNotAsked: [
+    [/Limit it to the addresses that need it: .*$/,
+      'Add -c allowFrom=<your address>/32 (curl https://checkip.amazonaws.com prints it), or -c allowFrom=0.0.0.0/0 to open it deliberately.'],
   ],
   EndpointClusterConnectedOverlapsVpc: [[/remove it from connectedVpcs\/connectedCidrs\.$/, 'leave it out of -c connectedCidrs.']],
   EndpointClusterRemoteNetworkOverlapsVpc: [[/, or a VPC in another range \(vpc\)\.$/, ' (the lab\'s VPC is 10.0.0.0/16).']],

@@ -16,14 +16,16 @@ import * as modes from './shared/endpoint-modes';
 export class EndpointMode {
   /**
    * Public endpoint only. Nodes and every client in the VPC reach the API over the
-   * internet (through NAT or an internet gateway).
+   * internet (through NAT or an internet gateway). `EndpointCluster` takes it with an
+   * allow-list only (`onlyFrom`; `onlyFrom('0.0.0.0/0')` to open it to all, deliberately).
    */
   public static readonly PUBLIC = new EndpointMode(modes.PUBLIC, []);
 
   /**
    * Public and private endpoints. Clients in the cluster VPC resolve the endpoint to
    * private addresses and need a 443 path into the cluster security group; clients
-   * outside use the public endpoint.
+   * outside use the public endpoint. `EndpointCluster` takes it with an allow-list only
+   * (`onlyFrom`; `onlyFrom('0.0.0.0/0')` to open it to all, deliberately).
    */
   public static readonly PUBLIC_AND_PRIVATE = new EndpointMode(modes.PUBLIC_AND_PRIVATE, []);
 
@@ -108,7 +110,7 @@ export class EndpointMode {
     if (cidrs.length === 0) {
       throw new Error(
         `EndpointMode.${this.constantName()}.onlyFrom(): the list of CIDR blocks is empty. ` +
-        `Give at least one block, or use EndpointMode.${this.constantName()} for an endpoint open to all addresses.`,
+        `Give at least one block, or '0.0.0.0/0' for an endpoint open to all addresses.`,
       );
     }
     const given = cidrs.map((cidr) => {

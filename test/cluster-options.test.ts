@@ -96,7 +96,7 @@ describe('egress ISOLATED, Private mode, node group and bastion', () => {
 });
 
 describe('egress ISOLATED, Public & Private mode, Auto Mode', () => {
-  const { stack, lab, template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE, egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE });
+  const { stack, lab, template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE });
 
   test('adds eks-auth for Auto Mode\'s Pod Identity, and no node group', () => {
     expect(interfaceServices(template)).toEqual([...NODE_SERVICES, ...SESSION_SERVICES, 'eks-auth'].sort());
@@ -342,7 +342,7 @@ describe('connected networks', () => {
     const stack = new Stack(testApp(), 'Twice');
     const a = ec2.Vpc.fromVpcAttributes(stack, 'A', { vpcId: 'vpc-0a', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'] });
     const b = ec2.Vpc.fromVpcAttributes(stack, 'B', { vpcId: 'vpc-0a', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'] });
-    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedVpcs: [a, b] })).toThrow(
+    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedVpcs: [a, b] })).toThrow(
       /connectedVpcs lists vpc-0a twice \(connectedVpcs\[0\] and connectedVpcs\[1\]\)/);
   });
 
@@ -363,7 +363,7 @@ describe('connected networks', () => {
       vpcId: 'vpc-0a1b2c3d', vpcCidrBlock: '10.9.0.0/16', availabilityZones: ['eu-west-1a'],
       privateSubnetIds: ['subnet-priv1'], privateSubnetIpv4CidrBlocks: ['10.9.0.0/24'],
     });
-    expect(() => new EndpointCluster(stack, 'Lab', { vpc, mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'] })).toThrow(
+    expect(() => new EndpointCluster(stack, 'Lab', { vpc, mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16'] })).toThrow(
       /Route 53 Resolver endpoints, which need subnets in two Availability Zones; the nodes' subnets span 1.*EndpointMode\.PRIVATE/);
   });
 
@@ -383,7 +383,7 @@ describe('connected networks', () => {
     const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
       vpcId: 'vpc-other', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-west-1a'], region: 'eu-central-1',
     });
-    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedVpcs: [other] })).toThrow(
+    expect(() => new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedVpcs: [other] })).toThrow(
       /connectedVpcs\[0\] \(C7\/Other\) is in 111111111111\/eu-central-1, the cluster in 111111111111\/eu-west-1.*connectedCidrs.*AWS RAM/);
   });
 
@@ -392,7 +392,7 @@ describe('connected networks', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
       vpcId: 'vpc-0a1b2c3d', vpcCidrBlock: '10.9.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
     });
-    expect(() => new EndpointCluster(stack, 'Lab', { vpc, mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'] })).toThrow(
+    expect(() => new EndpointCluster(stack, 'Lab', { vpc, mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16'] })).toThrow(
       /Route 53 Resolver inbound endpoint at a fixed address in subnet subnet-priv1, whose CIDR block is not known at synth.*EndpointMode\.PRIVATE/);
   });
 
@@ -430,7 +430,7 @@ describe('hybrid nodes', () => {
   });
 
   test('Public mode renders the networks and the 443 rules too: pods reach the API through the kubernetes service, on the EKS-owned ENIs', () => {
-    const { template } = synth({ mode: EndpointMode.PUBLIC, remoteNodeNetworks: ['192.168.0.0/16'] }, 'HybridPublic');
+    const { template } = synth({ mode: EndpointMode.PUBLIC.onlyFrom('0.0.0.0/0'), remoteNodeNetworks: ['192.168.0.0/16'] }, 'HybridPublic');
     template.hasResourceProperties('AWS::EKS::Cluster', { RemoteNetworkConfig: { RemoteNodeNetworks: [{ Cidrs: ['192.168.0.0/16'] }] } });
     const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('EKS Control Plane') } }));
     expect(group.Properties.SecurityGroupIngress.map((r: any) => `${r.CidrIp}:${r.FromPort}`)).toEqual(['192.168.0.0/16:443']);

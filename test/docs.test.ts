@@ -105,7 +105,7 @@ describe('README.md', () => {
     };
     const isolated = count({ egress: ClusterEgress.ISOLATED });
     const isolatedAuto = count({ egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE });
-    const forwarding = count({ mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['192.168.0.0/16'] });
+    const forwarding = count({ mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), connectedCidrs: ['192.168.0.0/16'] });
     expect(readme).toContain(`+$${(isolated.endpointEnis * 0.01).toFixed(2)} (${isolated.endpoints} x 2 AZs), +$${(isolatedAuto.endpointEnis * 0.01).toFixed(2)} with Auto Mode (${isolatedAuto.endpoints} x 2)`);
     expect(readme).toContain(`${forwarding.resolverEnis} Resolver endpoint addresses at $0.125 each`);
     expect(readme).toContain(`| +$${(forwarding.resolverEnis * 0.125).toFixed(2)} |`);
@@ -175,7 +175,7 @@ describe('README.md, against what synthesis does', () => {
     expect(flat).toContain('Every other command above is clean apart from `PublicEndpointOpen` on an open public endpoint');
     for (const line of lines) {
       const context = Object.fromEntries([...line.matchAll(/-c (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-      const open = ['public', 'public-and-private'].includes(context.mode) && context.allowFrom === undefined;
+      const open = ['public', 'public-and-private'].includes(context.mode) && context.allowFrom === '0.0.0.0/0';
       const remote = [context.remoteNodeNetworks, context.remotePodNetworks].flatMap((v) => v?.split(',') ?? []);
       const expected = [
         ...(context.bastion === 'false' && context.adminPrincipals === undefined ? ['noClusterAccess'] : []),

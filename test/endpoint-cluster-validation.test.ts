@@ -100,6 +100,11 @@ const CASES: Case[] = [
     message: /^EndpointCluster: egress ISOLATED places nodes and bastion in isolated subnets, but the VPC has none \(it has 2 private subnet\(s\) with egress and 0 public\)/,
   },
   {
+    code: 'EndpointClusterPublicOpenNotAsked', what: 'a public mode without an allow-list',
+    props: () => ({ mode: EndpointMode.PUBLIC_AND_PRIVATE }),
+    message: /^EndpointCluster: mode public-and-private would open the public endpoint to every address on the internet \(0\.0\.0\.0\/0\) without that being asked for\. Limit it to the addresses that need it: EndpointMode\.PUBLIC_AND_PRIVATE\.onlyFrom\('203\.0\.113\.7\/32'\) .*or, to open it deliberately, EndpointMode\.PUBLIC_AND_PRIVATE\.onlyFrom\('0\.0\.0\.0\/0'\)\.$/,
+  },
+  {
     code: 'EndpointClusterPublicAllowListOnGivenVpc', what: 'a restricted public-only endpoint in a given VPC',
     props: (stack) => ({ vpc: importedVpc(stack), mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24') }),
     message: /^EndpointCluster: mode public \(public from 203\.0\.113\.0\/24\) restricts a public-only endpoint, but the VPC is not created by this construct/,
@@ -134,7 +139,7 @@ const CASES: Case[] = [
     code: 'EndpointClusterConnectedVpcElsewhere', what: 'a connected VPC of another region in Public & Private mode',
     env: OTHER_ACCOUNT,
     props: (stack) => ({
-      mode: EndpointMode.PUBLIC_AND_PRIVATE,
+      mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
       connectedVpcs: [ec2.Vpc.fromVpcAttributes(stack, 'Other', { vpcId: 'vpc-other', vpcCidrBlock: '10.7.0.0/16', availabilityZones: ['eu-central-1a'], region: 'eu-central-1' })],
     }),
     message: /^EndpointCluster: connectedVpcs\[0\] \(Refused\/Other\) is in 111111111111\/eu-central-1, the cluster in 111111111111\/eu-west-1/,
@@ -201,13 +206,13 @@ const CASES: Case[] = [
   },
   {
     code: 'EndpointClusterResolverSubnetCidrUnknown', what: 'Resolver forwarding in subnets of unknown CIDR blocks',
-    props: (stack) => ({ vpc: importedVpc(stack, { vpcCidrBlock: '10.9.0.0/16' }), mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'] }),
+    props: (stack) => ({ vpc: importedVpc(stack, { vpcCidrBlock: '10.9.0.0/16' }), mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16'] }),
     message: /^EndpointCluster: Public & Private mode with connected networks builds a Route 53 Resolver inbound endpoint at a fixed address in subnet subnet-priv1/,
   },
   {
     code: 'EndpointClusterResolverSubnetsOneAz', what: 'Resolver forwarding with the nodes\' subnets in one AZ',
     props: (stack) => ({
-      mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'],
+      mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16'],
       vpc: importedVpc(stack, { vpcCidrBlock: '10.9.0.0/16', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-priv1'], privateSubnetIpv4CidrBlocks: ['10.9.0.0/24'] }),
     }),
     message: /^EndpointCluster: Public & Private mode with connected networks builds Route 53 Resolver endpoints, which need subnets in two Availability Zones; the nodes' subnets span 1\./,
@@ -279,7 +284,7 @@ describe('EndpointCluster refusals', () => {
     // WHEN / THEN
     let error: any;
     try {
-      new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE, connectedCidrs: ['10.1.0.0/16'] });
+      new EndpointCluster(stack, 'Lab', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), connectedCidrs: ['10.1.0.0/16'] });
     } catch (e) {
       error = e;
     }

@@ -95,12 +95,12 @@ describe('EndpointCluster defaults (Private mode)', () => {
 
 describe('EndpointCluster in each mode', () => {
   test('Public renders public-only flags, open to all', () => {
-    const { template } = synth({ mode: EndpointMode.PUBLIC });
+    const { template } = synth({ mode: EndpointMode.PUBLIC.onlyFrom('0.0.0.0/0') });
     expect(vpcConfig(template)).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: false, PublicAccessCidrs: ['0.0.0.0/0'] });
   });
 
   test('Public & Private renders both flags, open to all', () => {
-    const { template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE });
+    const { template } = synth({ mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0') });
     expect(vpcConfig(template)).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['0.0.0.0/0'] });
   });
 

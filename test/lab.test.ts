@@ -92,13 +92,13 @@ const HYBRID_PUBLIC_WARNINGS = ['HybridNodeEndpointMode', 'HybridNodePath'];
 describe('lab app', () => {
   test.each(['public', 'public-and-private', 'private'])('%s: outputs name, mode, endpoint, session command and what to expect from DNS', (mode) => {
     const app = testApp();
-    const stack = buildLabApp(app, labOptions({ mode }));
+    const stack = buildLabApp(app, labOptions({ mode, ...(mode !== 'private' ? { allowFrom: '0.0.0.0/0' } : {}) }));
     const template = Template.fromStack(stack);
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining([
       'ClusterName', 'EndpointMode', 'ClusterEndpoint', 'TrafficFlow', 'BastionSessionCommand', 'VerifyResolution',
     ]));
-    expect(outputs.EndpointMode.Value).toBe(mode);
+    expect(outputs.EndpointMode.Value).toBe(mode === 'private' ? mode : `${mode} (public from 0.0.0.0/0)`);
     const verify = JSON.stringify(outputs.VerifyResolution.Value);
     expect(verify).toContain('getent hosts');
     expect(verify).toContain(mode === 'public' ? 'public addresses' : 'private addresses in the VPC CIDR');
@@ -108,8 +108,8 @@ describe('lab app', () => {
     [{ mode: 'private' }, []],
     [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24' }, []],
     [{ mode: 'public', allowFrom: '203.0.113.0/24' }, []],
-    [{ mode: 'public-and-private' }, ['PublicEndpointOpen']],
-    [{ mode: 'public' }, ['PublicEndpointOpen']],
+    [{ mode: 'public-and-private', allowFrom: '0.0.0.0/0' }, ['PublicEndpointOpen']],
+    [{ mode: 'public', allowFrom: '0.0.0.0/0' }, ['PublicEndpointOpen']],
   ])('runs the private-resolution check: %j reports no error and warns only %j', (context, warnings) => {
     const app = testApp();
     const stack = buildLabApp(app, labOptions(context));
@@ -122,7 +122,7 @@ describe('lab app', () => {
     [{ egress: 'isolated' }, []],
     [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', egress: 'isolated', compute: 'auto-mode' }, []],
     [{ compute: 'auto-mode' }, []],
-    [{ mode: 'public', compute: 'auto-mode' }, ['PublicEndpointOpen']],
+    [{ mode: 'public', allowFrom: '0.0.0.0/0', compute: 'auto-mode' }, ['PublicEndpointOpen']],
     // the lab's virtual private gateway propagates routes learned at run time: each block's route is to confirm
     [{ mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' }, ['ConnectedNetworkRoute', 'ConnectedNetworkRoute']],
     [{ connectedCidrs: '10.1.0.0/16', egress: 'isolated' }, ['ConnectedNetworkRoute']],
@@ -137,7 +137,7 @@ describe('lab app', () => {
   });
 
   test('outputs the Resolver inbound addresses with connected networks in Public & Private, and the VPC endpoints when isolated', () => {
-    const connected = Template.fromStack(buildLabApp(testApp(), labOptions({ mode: 'public-and-private', connectedCidrs: '192.168.0.0/16' }))).toJSON().Outputs;
+    const connected = Template.fromStack(buildLabApp(testApp(), labOptions({ mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '192.168.0.0/16' }))).toJSON().Outputs;
     expect(connected.ResolverInboundAddresses.Value).toBe('10.0.63.254,10.0.95.254');
     expect(connected.VpcEndpoints).toBeUndefined();
     const isolated = Template.fromStack(buildLabApp(testApp(), labOptions({ egress: 'isolated', compute: 'auto-mode' }))).toJSON().Outputs;
@@ -146,6 +146,8 @@ describe('lab app', () => {
   });
 
   test.each([
+    [{ mode: 'public' }, 'Refused -c mode=public: mode public would open the public endpoint to every address on the internet (0.0.0.0/0) without that being asked for. ' +
+      'Add -c allowFrom=<your address>/32 (curl https://checkip.amazonaws.com prints it), or -c allowFrom=0.0.0.0/0 to open it deliberately.'],
     [{ mode: 'public', egress: 'isolated' }, 'Refused -c mode=public -c egress=isolated: nodes without internet egress cannot reach a public-only endpoint, so they would never join. ' +
       'Use -c mode=private or -c mode=public-and-private (nodes then use the private endpoint), or -c egress=nat-gateway.'],
     [{ mode: 'public', connectedCidrs: '10.1.0.0/16' }, 'Refused -c mode=public -c connectedCidrs=10.1.0.0/16: mode public has no private endpoint for connected networks to reach. ' +
@@ -206,7 +208,7 @@ describe('lab app', () => {
   test('passes CDK\'s built-in CloudFormation validation with no error', () => {
     // the one synth with the built-in validation on: it is slow (about 3 s)
     const app = new App({ context: { 'aws:cdk:disable-asset-staging': true } });
-    buildLabApp(app, labOptions({ mode: 'public-and-private' }));
+    buildLabApp(app, labOptions({ mode: 'public-and-private', allowFrom: '0.0.0.0/0' }));
     const assembly = app.synth();
     const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.map((r: any) => r.pluginName)).toContain('CloudFormation Validate');
@@ -289,7 +291,7 @@ const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).statu
     for (const egress of ['nat-gateway', 'isolated']) {
       if (mode === 'public' && egress === 'isolated') continue; // refused: nodes could not reach the endpoint
       for (const compute of ['nodegroup', 'auto-mode']) {
-        for (const bastion of ['true', 'false']) sets.push({ mode, egress, compute, bastion });
+        for (const bastion of ['true', 'false']) sets.push({ mode, egress, compute, bastion, ...(mode !== 'private' ? { allowFrom: '0.0.0.0/0' } : {}) });
       }
     }
   }

@@ -10,8 +10,8 @@ import { testApp } from './support/util';
  * behind `cdk diff`) tells offline what CloudFormation would do with each resource.
  */
 const MODES: Record<string, EndpointMode> = {
-  'public': EndpointMode.PUBLIC,
-  'public-and-private': EndpointMode.PUBLIC_AND_PRIVATE,
+  'public': EndpointMode.PUBLIC.onlyFrom('0.0.0.0/0'),
+  'public-and-private': EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'),
   'private': EndpointMode.PRIVATE,
 };
 
@@ -118,7 +118,7 @@ describe.each(OPTIONS)('switching endpoint mode with %s', (_name, options, modes
 });
 
 test('with connected networks, Private -> Public & Private creates the Resolver pieces, and the way back deletes them (the test above sees them)', () => {
-  const changes = impacts(labTemplate(EndpointMode.PRIVATE, withToolsVpc), labTemplate(EndpointMode.PUBLIC_AND_PRIVATE, withToolsVpc));
+  const changes = impacts(labTemplate(EndpointMode.PRIVATE, withToolsVpc), labTemplate(EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), withToolsVpc));
   const added = Object.values(changes).filter((c) => c.impact === ResourceImpact.WILL_CREATE).map((c) => c.type).sort();
   expect(added).toEqual([
     'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress',
@@ -140,5 +140,5 @@ test('as the README says, changing egress or compute is no mode switch: it chang
   const replaced = Object.values(impacts(base, isolated)).filter((c) => c.impact === ResourceImpact.WILL_DESTROY).map((c) => c.type);
   expect(replaced).toContain('AWS::EC2::Subnet');
   // and a mode switch leaves them as they are
-  expect(subnetIds(labTemplate(EndpointMode.PUBLIC_AND_PRIVATE))).toEqual(subnetIds(base));
+  expect(subnetIds(labTemplate(EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0')))).toEqual(subnetIds(base));
 });

@@ -8,6 +8,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
+
+/** The lab's context for a mode, a public one open to all as asked for (-c allowFrom=0.0.0.0/0): the widest the lab makes. */
+const asked = (mode: string): Record<string, string> => ({ mode, ...(mode !== 'private' ? { allowFrom: '0.0.0.0/0' } : {}) });
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointMode } from '../lib';
 import { testApp } from './support/util';
 
@@ -40,7 +43,7 @@ function unacknowledged(pack: NagPack, scope: Stack): string[] {
 }
 
 describe('cdk-nag packs: no finding left unacknowledged', () => {
-  const labs = new Map(MODES.map((mode) => [mode, buildLabApp(testApp(), labOptions({ mode }))]));
+  const labs = new Map(MODES.map((mode) => [mode, buildLabApp(testApp(), labOptions(asked(mode)))]));
 
   test.each(MODES.flatMap((mode) => PACKS.map(([name, pack]) => [mode, name, pack] as const)))('the lab in %s mode, %s', (mode, _name, pack) => {
     expect(unacknowledged(pack(), labs.get(mode)!)).toEqual([]);
@@ -54,7 +57,7 @@ describe('cdk-nag packs: no finding left unacknowledged', () => {
       mode: EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'),
     })],
     ['bastion options: a Nitro type with encryption in transit, no access entry', (stack) => new EndpointCluster(stack, 'Lab', {
-      mode: EndpointMode.PUBLIC_AND_PRIVATE,
+      mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'),
       adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
       bastionOptions: { instanceType: new ec2.InstanceType('c6a.large'), accessPolicies: [] },
     })],
@@ -130,8 +133,10 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   const listed = tableIds('Control Tower rules left failing');
 
   test.each(MODES)('the lab in %s mode fails no rule, and an EndpointCluster of a user\'s app only the ones docs/SECURITY.md lists', (mode) => {
-    expect([...guard((app) => buildLabApp(app, labOptions({ mode }))).keys()]).toEqual([]);
-    const own = guard((app) => new EndpointCluster(new Stack(app, 'Own'), 'Cluster', { mode: EndpointMode.of(mode) }));
+    expect([...guard((app) => buildLabApp(app, labOptions(asked(mode)))).keys()]).toEqual([]);
+    const own = guard((app) => new EndpointCluster(new Stack(app, 'Own'), 'Cluster', {
+      mode: mode === 'private' ? EndpointMode.of(mode) : EndpointMode.of(mode).onlyFrom('203.0.113.0/24'),
+    }));
     expect([...own.keys()].filter((rule) => !listed.includes(rule))).toEqual([]);
     expect(own.has('eks_endpoint_no_public_access_check')).toBe(mode !== 'private');
   });
@@ -147,7 +152,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
 
   test('the lab\'s -c guard=true runs them: the public endpoint is acknowledged there, as the lab\'s own choice', () => {
     const app = testApp();
-    const stack = buildLabApp(app, labOptions({ mode: 'public', guard: 'true' }));
+    const stack = buildLabApp(app, labOptions({ mode: 'public', allowFrom: '0.0.0.0/0', guard: 'true' }));
     const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.keys(m.data as object)));
     expect(acknowledged).toContain('cdk-validator-cfnguard::eks_endpoint_no_public_access_check');
@@ -172,7 +177,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
 describe('no custom-resource Lambda', () => {
   test.each(MODES)('the lab in %s mode holds no Lambda function and no custom resource', (mode) => {
     const app = testApp();
-    const stack = buildLabApp(app, labOptions({ mode }));
+    const stack = buildLabApp(app, labOptions(asked(mode)));
     const types = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources).map((r: any) => r.Type as string);
     expect(types.filter((t) => t === 'AWS::Lambda::Function' || t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
     expect(types).toContain('AWS::EKS::Cluster');
@@ -183,7 +188,7 @@ describe('docs/SECURITY.md', () => {
   test('lists every acknowledgement the library and the lab make, by ID, and nothing they do not make', () => {
     const made = new Set<string>();
     const stacks = [
-      ...MODES.map((mode) => buildLabApp(testApp(), labOptions({ mode }))),
+      ...MODES.map((mode) => buildLabApp(testApp(), labOptions(asked(mode)))),
       buildLabApp(testApp(), labOptions({ mode: 'private', bastion: 'false' })),
       buildLabApp(testApp(), labOptions({ mode: 'private', egress: 'isolated', compute: 'auto-mode' })),
     ];

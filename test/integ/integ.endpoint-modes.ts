@@ -19,7 +19,7 @@ import { EndpointMode } from '../../lib/endpoint-mode';
 import { assertFromBastion, LAB_BASTION } from './bastion-assertions';
 
 export function integApp(app: App = new App()): { app: App; stacks: Stack[]; test: IntegTest } {
-  const modes = [EndpointMode.PUBLIC, EndpointMode.PUBLIC_AND_PRIVATE, EndpointMode.PRIVATE];
+  const modes = [EndpointMode.PUBLIC.onlyFrom('0.0.0.0/0'), EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), EndpointMode.PRIVATE];
   const labs = modes.map((mode) => {
     const stack = new Stack(app, `EksEndpointInteg-${mode.name}`);
     return { mode, stack, lab: new EndpointCluster(stack, 'Lab', { mode, bastionOptions: LAB_BASTION }) };

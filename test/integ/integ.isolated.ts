@@ -30,7 +30,7 @@ export function integIsolatedApp(app: App = new App()): { app: App; stacks: Stac
   const nodegroup = new EndpointCluster(nodegroupStack, 'Lab', { mode: EndpointMode.PRIVATE, egress: ClusterEgress.ISOLATED, bastionOptions: LAB_BASTION });
   const autoModeStack = new Stack(app, 'EksEndpointInteg-isolated-auto-mode');
   const autoMode = new EndpointCluster(autoModeStack, 'Lab', {
-    mode: EndpointMode.PUBLIC_AND_PRIVATE, egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE, bastionOptions: LAB_BASTION,
+    mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), egress: ClusterEgress.ISOLATED, compute: ClusterCompute.AUTO_MODE, bastionOptions: LAB_BASTION,
   });
   const test = new IntegTest(app, 'Isolated', { testCases: [nodegroupStack, autoModeStack] });
   assertFromBastion(test, nodegroup, true);

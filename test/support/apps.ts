@@ -417,6 +417,6 @@ export function routeConnectedThroughTransitGateway(vpc: ec2.IVpc, cidrs: string
   });
   [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].forEach((subnet, i) => cidrs.forEach((cidr, j) => {
     new ec2.CfnRoute(stack, `ToConnected${i}x${j}`, { routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: cidr, transitGatewayId: tgw.ref })
-      .addDependency(attachment);
+      .addResourceDependency(attachment);
   }));
 }

@@ -42,7 +42,8 @@ export function toEndpointAccess(mode: EndpointMode): eks.EndpointAccess {
  */
 export function publicAccessCidrs(mode: EndpointMode, ownedVpc: ec2.Vpc | undefined): string[] {
   const requested = mode.publicAccessCidrs;
-  if (!mode.publicAccess || requested.length === 0) {
+  // open, asked for with onlyFrom('0.0.0.0/0'): the one block that holds every address
+  if (!mode.publicAccess || requested.length === 0 || requested.includes('0.0.0.0/0')) {
     return ['0.0.0.0/0'];
   }
   if (mode.privateAccess) {

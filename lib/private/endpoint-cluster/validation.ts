@@ -34,6 +34,7 @@ import { OWNED_VPC_CIDR, OWNED_VPC_NAT_GATEWAYS, workloadSubnets } from './vpc';
  * | EndpointClusterHybridPublicAndPrivate | remoteNodeNetworks in Public & Private mode |
  * | EndpointClusterVpcInOtherRegion | a given VPC whose stack's region is another than the cluster's |
  * | EndpointClusterNoIsolatedSubnets | egress ISOLATED with a given VPC that has no isolated subnets |
+ * | EndpointClusterPublicOpenNotAsked | a public mode without an allow-list (open to all unless asked for with onlyFrom('0.0.0.0/0')) |
  * | EndpointClusterPublicAllowListOnGivenVpc | a restricted public-only endpoint with a given VPC |
  * | EndpointClusterPublicAccessCidrQuota | allow-list plus NAT addresses over EKS's 40 |
  * | EndpointClusterConnectedVpcTwice | a VPC listed twice in connectedVpcs |
@@ -298,7 +299,19 @@ export function checkVpcRegion(scope: IConstruct, vpc: ec2.IVpc): ValidationWarn
  */
 export function checkPublicAccess(scope: IConstruct, mode: EndpointMode, givenVpc: boolean): ValidationWarning[] {
   const requested = mode.publicAccessCidrs;
-  if (!mode.publicAccess || requested.length === 0) {
+  if (!mode.publicAccess) {
+    return [];
+  }
+  if (requested.length === 0) {
+    const constant = mode.name.toUpperCase().replace(/-/g, '_');
+    refuse(scope, 'EndpointClusterPublicOpenNotAsked',
+      `EndpointCluster: mode ${mode.name} would open the public endpoint to every address on the internet (0.0.0.0/0) without that being asked for. ` +
+      `Limit it to the addresses that need it: EndpointMode.${constant}.onlyFrom('203.0.113.7/32') with your own (curl https://checkip.amazonaws.com prints it); ` +
+      `or, to open it deliberately, EndpointMode.${constant}.onlyFrom('0.0.0.0/0').`,
+    );
+  }
+  // open on purpose: nothing to restrict, no NAT address to add
+  if (requested.includes('0.0.0.0/0')) {
     return [];
   }
   const warnings: ValidationWarning[] = [];

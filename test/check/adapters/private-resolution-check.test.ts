@@ -22,8 +22,8 @@ describe('EndpointCluster passes its own check', () => {
     ['private', EndpointMode.PRIVATE, []],
     ['public-and-private with an allow-list', EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'), []],
     ['public with an allow-list', EndpointMode.PUBLIC.onlyFrom('203.0.113.0/24'), []],
-    ['public-and-private, open', EndpointMode.PUBLIC_AND_PRIVATE, ['PublicEndpointOpen']],
-    ['public, open', EndpointMode.PUBLIC, ['PublicEndpointOpen']],
+    ['public-and-private, open', EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), ['PublicEndpointOpen']],
+    ['public, open', EndpointMode.PUBLIC.onlyFrom('0.0.0.0/0'), ['PublicEndpointOpen']],
   ])('%s: no error, and only the warnings an open endpoint deserves', (_, mode, warnings) => {
     const app = testApp();
     new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode, adminPrincipals: ADMIN });

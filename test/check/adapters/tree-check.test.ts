@@ -38,7 +38,7 @@ function viaCli(build: () => App): Finding[] {
 const APPS: Array<[string, () => App]> = [
   ['EndpointCluster, Public & Private and open', () => {
     const app = testApp({ context: CONTEXT });
-    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC_AND_PRIVATE, adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });
+    new EndpointCluster(new Stack(app, 'Lab'), 'Cluster', { mode: EndpointMode.PUBLIC_AND_PRIVATE.onlyFrom('0.0.0.0/0'), adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });
     return app;
   }],
   ['a raw CfnCluster with DNS hostnames off and a client with no 443 path, VPC in another stack', () => {

@@ -60,7 +60,7 @@ describe('flow reports at synth', () => {
   test.each(['public', 'public-and-private', 'private'])('the lab in %s mode: a report with a diagram, the mode, and the Aspect\'s findings', (mode) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
     const app = new App({ outdir, builtinCloudFormationValidation: false });
-    const stack = buildLabApp(app, labOptions({ mode }));
+    const stack = buildLabApp(app, labOptions({ mode, ...(mode !== 'private' ? { allowFrom: '0.0.0.0/0' } : {}) }));
     const messages = app.synth().getStackArtifact(stack.artifactId).messages;
     const [report, ...more] = reportsOf(outdir);
     expect(more).toEqual([]);
