@@ -63,6 +63,19 @@ export interface KubectlAsset {
   readonly sha256: string;
 }
 
+/** The cached files this process wrote or found equal to what it made, with their stamp then. */
+const verified = new Map<string, string>();
+
+/** A file's inode, size and modification time, or undefined when it cannot be read. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const stat = fs.lstatSync(file);
+    return stat.isFile() ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The kubectl-only zip made from a source zip in this process, by the source's path, size and time, with the source's SHA-256. */
 const made = new Map<string, { bytes: Buffer; sourceSha256: string }>();
 
@@ -75,7 +88,8 @@ const made = new Map<string, { bytes: Buffer; sourceSha256: string }>();
  * --no-staging`) still points at a file that exists. The cached file is never trusted: at every
  * call its bytes are compared with the zip made from the source, and a file that differs (a
  * restored CI cache, a file swapped in) is written again before its SHA-256, computed from the
- * bytes made from the source, is pinned in the bastion's boot script.
+ * bytes made from the source, is pinned in the bastion's boot script. Within one process a file
+ * already compared is compared again only when it has changed since (its inode, size or time).
  *
  * @throws Error naming `prop` when the zip cannot be read or has no `kubectl/kubectl`
  */
@@ -89,14 +103,21 @@ export function kubectlAsset(zipPath: string, prop: string): KubectlAsset {
     made.set(key, kubectl);
   }
   const target = path.join(cacheDirectory(), `kubectl-${kubectl.sourceSha256}.zip`);
-  const cached = readIfFile(target);
-  if (cached === undefined || !cached.equals(kubectl.bytes)) {
-    // written under a temporary name, then renamed over what is there: a concurrent synthesis
-    // never reads half a file, and a link planted at the name is replaced, not followed
-    const partial = `${target}.${process.pid}.partial`;
-    fs.rmSync(partial, { force: true });
-    fs.writeFileSync(partial, kubectl.bytes, { mode: 0o600, flag: 'wx' });
-    fs.renameSync(partial, target);
+  // read and compared again unless it is the very file this process last wrote or compared (same
+  // inode, size and time): a file replaced since is compared again
+  const stamp = fileStamp(target);
+  if (stamp === undefined || verified.get(target) !== stamp) {
+    const cached = readIfFile(target);
+    if (cached === undefined || !cached.equals(kubectl.bytes)) {
+      // written under a temporary name, then renamed over what is there: a concurrent synthesis
+      // never reads half a file, and a link planted at the name is replaced, not followed
+      const partial = `${target}.${process.pid}.partial`;
+      fs.rmSync(partial, { force: true });
+      fs.writeFileSync(partial, kubectl.bytes, { mode: 0o600, flag: 'wx' });
+      fs.renameSync(partial, target);
+    }
+    const written = fileStamp(target);
+    if (written !== undefined) verified.set(target, written);
   }
   return { path: target, sha256: crypto.createHash('sha256').update(kubectl.bytes).digest('hex') };
 }
