@@ -370,21 +370,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
    */
   public grantSession(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    const start = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['ssm:StartSession'],
-      resourceArns: [
-        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }),
-        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: 'SSM-SessionManagerRunShell' }),
-      ],
-      conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
-    });
-    const own = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
-      resourceArns: [stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '${aws:userid}-*' })],
-    });
-    return start.combine(own);
+    return this.grantSessionWith(grantee, stack.formatArn({ service: 'ssm', resource: 'document', resourceName: 'SSM-SessionManagerRunShell' }));
   }
 
   /**
@@ -396,15 +382,17 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
    */
   public grantPortForwarding(grantee: iam.IGrantable): iam.Grant {
+    // an AWS-owned document: its ARN has no account
+    return this.grantSessionWith(grantee, Stack.of(this).formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: PORT_FORWARD_DOCUMENT }));
+  }
+
+  /** `ssm:StartSession` on this instance with one document (the document access check on), and the grantee's own sessions. */
+  private grantSessionWith(grantee: iam.IGrantable, documentArn: string): iam.Grant {
     const stack = Stack.of(this);
     const start = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:StartSession'],
-      resourceArns: [
-        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }),
-        // an AWS-owned document: its ARN has no account
-        stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: PORT_FORWARD_DOCUMENT }),
-      ],
+      resourceArns: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: this.instanceId }), documentArn],
       conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
     });
     const own = iam.Grant.addToPrincipal({

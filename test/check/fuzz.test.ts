@@ -46,6 +46,18 @@ function problems(variant: Variant, deployTime: boolean, baseErrors: Set<string>
 
 let variantsRun = 0;
 
+/** What goes wrong when the value at a template's path is replaced by each variant (Condition: its own variants). */
+function variantProblems(base: Record<string, any>, logicalId: string, path: string, baseErrors: Set<string>): string[] {
+  const variants = path === 'Condition' ? CONDITION_VARIANTS : VARIANTS;
+  const original = valueAt(base, logicalId, path);
+  const found: string[] = [];
+  for (const variant of variants) {
+    variantsRun++;
+    found.push(...problems(variant, deployTimeAt(variant, path), baseErrors, withValue(base, logicalId, path, variant.value(original))));
+  }
+  return found;
+}
+
 describe.each(MODES)('a %s cluster template', (mode) => {
   const base = baseTemplate(mode);
   const baseFindings = run(base);
@@ -72,17 +84,8 @@ describe.each(MODES)('a %s cluster template', (mode) => {
   for (const [logicalId, path] of targets(base)) {
     const target = `${logicalId} ${path}`;
     test(`${target}: no throw, no crash, no definite error out of a deploy-time value`, () => {
-      // GIVEN each variant of the value at the path
-      const variants = path === 'Condition' ? CONDITION_VARIANTS : VARIANTS;
-      const original = valueAt(base, logicalId, path);
-      const found: string[] = [];
-      for (const variant of variants) {
-        // WHEN the rules run on the template with the value replaced
-        variantsRun++;
-        found.push(...problems(variant, deployTimeAt(variant, path), baseErrors, withValue(base, logicalId, path, variant.value(original))));
-      }
-      // THEN nothing is wrong
-      expect(found).toEqual([]);
+      // GIVEN each variant of the value at the path, WHEN the rules run on the template with it, THEN nothing is wrong
+      expect(variantProblems(base, logicalId, path, baseErrors)).toEqual([]);
     });
   }
 });
@@ -100,14 +103,7 @@ describe.each(MODES)('a %s aws-eks (v1) cluster template', (mode) => {
   const v1Targets = targets(base).filter(([id]) => ['Cluster', 'FargateProfile', 'AwsAuth', 'KubectlHandler', 'KubectlProvider', 'Bastion', 'BastionRole'].includes(id));
   for (const [logicalId, path] of [...v1Targets, ...V1_EXTRA_TARGETS]) {
     test(`${logicalId} ${path}: no throw, no crash, no definite error out of a deploy-time value`, () => {
-      const variants = path === 'Condition' ? CONDITION_VARIANTS : VARIANTS;
-      const original = valueAt(base, logicalId, path);
-      const found: string[] = [];
-      for (const variant of variants) {
-        variantsRun++;
-        found.push(...problems(variant, deployTimeAt(variant, path), baseErrors, withValue(base, logicalId, path, variant.value(original))));
-      }
-      expect(found).toEqual([]);
+      expect(variantProblems(base, logicalId, path, baseErrors)).toEqual([]);
     });
   }
 });
