@@ -34,12 +34,12 @@ const ROOT = path.join(__dirname, '..', '..');
 const LAB_CONTEXTS: Array<Record<string, string>> = [
   {},
   { mode: 'public-and-private', allowFrom: '203.0.113.0/24' },
-  { mode: 'public', bastion: 'false' },
+  { mode: 'public', allowFrom: '0.0.0.0/0', bastion: 'false' },
   { mode: 'public-and-private', allowFrom: '203.0.113.7/32', adminPrincipals: 'arn:aws:iam::123456789012:role/Admin' },
   { egress: 'isolated', compute: 'auto-mode' },
-  { mode: 'public-and-private', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' },
+  { mode: 'public-and-private', allowFrom: '203.0.113.0/24', connectedCidrs: '10.1.0.0/16,192.168.0.0/16' },
   { remoteNodeNetworks: '192.168.0.0/16', remotePodNetworks: '172.16.0.0/16' },
-  { mode: 'public' },
+  { mode: 'public', allowFrom: '0.0.0.0/0' },
 ];
 
 type Out = (line: string) => void;
