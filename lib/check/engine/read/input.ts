@@ -32,7 +32,30 @@ export interface TemplateInput {
   readonly region?: string;
   /** The account the stack deploys to, when known. */
   readonly account?: string;
+  /**
+   * Set when the template was not written by anyone but read from an AWS account (the CLI's
+   * `--account` and `--cluster`, or facts cached in `cdk.context.json` by `lookup`): its
+   * resources name their physical IDs in `Metadata` (`READ_METADATA`), a literal ID in any
+   * template refers to them, and its unset parameters are facts not read, their `Description`
+   * saying why.
+   */
+  readonly readFrom?: AccountOrigin;
 }
+
+/** Where and when a template's facts were read from an account. */
+export interface AccountOrigin {
+  /** The account ID, when known. */
+  readonly account?: string;
+  readonly region: string;
+  /** When they were read: an ISO 8601 time. */
+  readonly at: string;
+}
+
+/**
+ * The `Metadata` key of a resource read from an account: `{ id: <physical ID>, attributes?:
+ * { <attribute>: <value> } }` (a role's `Arn`, a cluster's `ClusterSecurityGroupId`).
+ */
+export const READ_METADATA = 'cdk-eks-endpoint:read';
 
 /** A place in a file: 1-based line and column. */
 export interface SourcePosition {

@@ -7,7 +7,7 @@
  * with `yaml` (load.ts), which fits as it is.
  */
 import { cidrSubnets } from '../../../shared/cidr';
-import { TemplateInput } from '../read/input';
+import { READ_METADATA, TemplateInput } from '../read/input';
 import { at, Fact, isRecord, ResourceRef, sameValue, Text, Unknown, Value } from './value';
 
 /** Marks a property removed by `AWS::NoValue`. */
@@ -87,12 +87,28 @@ export class Resource {
 
 /** A message-friendly name: the CDK construct path (without a trailing /Resource), else template and logical ID. */
 function displayName(template: Template, logicalId: string, metadata: Raw): string {
+  const read = template.input.readFrom ? physicalIdOf(metadata) : undefined;
+  if (read !== undefined) return `${read} (${template.id})`;
   const cdkPath = isRecord(metadata as Value) ? (metadata as Record<string, unknown>)['aws:cdk:path'] : undefined;
   if (typeof cdkPath === 'string' && cdkPath.length > 0) {
     return cdkPath.replace(/\/Resource$/, '');
   }
   return `${template.id}/${logicalId}`;
 }
+
+/** The physical ID a resource read from an account names in its metadata. */
+function physicalIdOf(metadata: Raw): string | undefined {
+  const read = isRecord(metadata as Value) ? (metadata as Record<string, unknown>)[READ_METADATA] : undefined;
+  const id = isRecord(read as Value) ? (read as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/**
+ * Whether a string can stand for one resource read from an account wherever it is written: an
+ * EC2-style ID (`subnet-0a1b2c3d`, `sg-...`, `vpc-...`, `rtb-...`) or an ARN. Names (a cluster's, a
+ * role's) are not: the same word may be a tag or a description elsewhere.
+ */
+const PHYSICAL_ID = /^(arn:aws[a-z-]*:[^\s]+|[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9a-f]{8,17})$/;
 
 /** One template of the set, with its parameters, conditions, mappings and outputs. */
 export class Template {
@@ -118,7 +134,9 @@ export class Template {
       const type = typeof resource.Type === 'string' ? resource.Type : '';
       const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : true;
       if (exists === false) continue;
-      this.resources.set(logicalId, new Resource(this, logicalId, type, resource, exists));
+      const made = new Resource(this, logicalId, type, resource, exists);
+      this.resources.set(logicalId, made);
+      if (input.readFrom) set.registerPhysical(made, resource.Metadata);
     }
   }
 
@@ -176,7 +194,8 @@ export class Template {
 
   private evaluateOrNoValue(raw: Raw, depth: number): Value | typeof NO_VALUE {
     if (depth > 64) return new Unknown('a value nested too deep to read');
-    if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+    if (typeof raw === 'string') return this.set.physicalRef(raw) ?? raw;
+    if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return raw;
     if (raw === undefined) return undefined;
     if (Array.isArray(raw)) {
       const items = raw.map((x) => this.evaluateOrNoValue(x, depth + 1)).filter((x) => x !== NO_VALUE);
@@ -226,6 +245,8 @@ export class Template {
         return /^(List<|CommaDelimitedList)/.test(type) ? splitList(value) : value;
       }
     }
+    // in a template read from an account, an unset parameter is a fact not read: its description says why
+    if (this.input.readFrom && typeof declared.Description === 'string') return new Unknown(declared.Description, `${this.id}#${name}`);
     return new Unknown(`parameter ${name} (${type})`, `${this.id}#${name}`);
   }
 
@@ -487,6 +508,9 @@ export class TemplateSet {
   private exportOutputs = 0;
   private readonly inProgress = new Set<string>();
 
+  /** Resources read from an account, by their physical IDs and ARNs: a literal ID anywhere refers to them. */
+  private readonly physical = new Map<string, ResourceRef>();
+
   constructor(inputs: TemplateInput[]) {
     this.templates = [];
     // parents first, so that a child's parameters can be read from them; the order of evaluation is lazy anyway
@@ -495,6 +519,24 @@ export class TemplateSet {
       this.templates.push(template);
       this.byId.set(input.id, template);
     }
+  }
+
+  /** Registers the physical ID and attributes a resource read from an account names in its metadata. */
+  public registerPhysical(resource: Resource, metadata: Raw): void {
+    const id = physicalIdOf(metadata);
+    if (id === undefined) return;
+    const add = (value: unknown, attribute: string) => {
+      if (typeof value === 'string' && PHYSICAL_ID.test(value) && !this.physical.has(value)) this.physical.set(value, new ResourceRef(resource, attribute));
+    };
+    add(id, 'Ref');
+    const read = (metadata as Record<string, Record<string, unknown>>)[READ_METADATA];
+    const attributes = isRecord(read.attributes as Value) ? read.attributes as Record<string, unknown> : {};
+    for (const [attribute, value] of Object.entries(attributes)) add(value, attribute);
+  }
+
+  /** The resource read from an account that a literal string names, if any. */
+  public physicalRef(text: string): ResourceRef | undefined {
+    return this.physical.size === 0 ? undefined : this.physical.get(text);
   }
 
   public resources(): Resource[] {
