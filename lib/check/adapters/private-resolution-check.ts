@@ -115,7 +115,7 @@ export class PrivateResolutionCheck implements IAspect {
     const viaReport: TreeFinding[] = [];
     const reports: ClusterReport[] = [];
     const clusters: IConstruct[] = [];
-    const { found, judged: counts } = judgeTree(unit, rules, true, (cluster, findings, construct) => {
+    const { found, judged: counts, cached } = judgeTree(unit, rules, true, (cluster, findings, construct) => {
       reports.push(clusterReport(cluster, findings));
       if (construct) clusters.push(construct);
     });
@@ -149,6 +149,10 @@ export class PrivateResolutionCheck implements IAspect {
         Annotations.of(construct).addWarningV2(id, item.finding.message);
       }
     }
+    // a cached account read that cannot be used: said on each cluster judged here, whose verdicts it may change
+    for (const line of cached.unusable) {
+      for (const construct of clusters.filter((c) => mine(c) && Stage.of(c) === unit)) Annotations.of(construct).addWarningV2('cdk-eks-endpoint:AccountContext', line);
+    }
     // a check above this one reports them not again
     for (const stage of reached) judged.add(stage);
     if (viaReport.length > 0) {
@@ -160,7 +164,7 @@ export class PrivateResolutionCheck implements IAspect {
     // passes on: an annotation would be printed as a block of four lines (a stack frame of this
     // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
     if (process.env.CDK_OUTDIR !== undefined) {
-      const line = judgedLine(judgedHere, notChecked, !nested && counts.clusters === 0, written);
+      const line = judgedLine(judgedHere, notChecked, !nested && counts.clusters === 0, written, cached.inputs.map((i) => i.id));
       if (line) process.stderr.write(`${line}\n`);
     }
     return [];
@@ -189,12 +193,13 @@ export class PrivateResolutionCheck implements IAspect {
  * the flow report is (relative to the cloud assembly, `cdk.out`). The App's check says so too when
  * the app holds no EKS cluster at all; a Stage's, or an App's whose clusters other checks report, stays quiet.
  */
-function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined): string | undefined {
+function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined, reads: string[] = []): string | undefined {
   if (clusters === 0) {
     return appEmpty ? 'cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged' : undefined;
   }
   const where = reportDir === undefined ? '' : `; flow report: ${reportDir.split(path.sep).join('/')}/flow-report.md (and flow-report.json)`;
-  return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${where}`;
+  const withReads = reads.length === 0 ? '' : `, with ${reads.length} VPC(s) read from ${[...new Set(reads)].join('; ')}`;
+  return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${withReads}${where}`;
 }
 
 /** The cloud assembly directory of the app a unit is in. */

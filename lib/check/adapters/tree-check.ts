@@ -4,6 +4,7 @@ import { judge, Judged } from '../engine/analyze';
 import { ReportedFinding } from '../engine/finding';
 import { ClusterView } from '../engine/model';
 import { EndpointRule } from '../rules';
+import { cachedReads } from './account-context';
 import { renderTree } from './tree-templates';
 
 /** A finding and the construct it is about (the cluster resource), when it was rendered from the tree. */
@@ -28,12 +29,14 @@ export function checkTree(
 export function judgeTree(
   root: IConstruct, rules: EndpointRule[], stages: boolean,
   onCluster?: (cluster: ClusterView, findings: ReportedFinding[], construct?: IConstruct) => void,
-): { found: TreeFinding[]; judged: Judged } {
+): { found: TreeFinding[]; judged: Judged; cached: ReturnType<typeof cachedReads> } {
   const tree = renderTree(root, stages);
+  // facts read from an account by `cdk-eks-endpoint lookup` and kept in the app's context: an imported VPC's literal IDs join them
+  const cached = cachedReads(root.node.getAllContext() as Record<string, unknown>);
   const each = onCluster && ((cluster: ClusterView, findings: ReportedFinding[]) =>
     onCluster(cluster, findings, tree.element(cluster.resource.template.id, cluster.resource.logicalId)));
-  const { findings, judged } = judge(tree.inputs, rules, each);
-  return { found: findings.map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) })), judged };
+  const { findings, judged } = judge(cached.inputs.length > 0 ? [...tree.inputs, ...cached.inputs] : tree.inputs, rules, each);
+  return { found: findings.map((finding) => ({ finding, construct: tree.element(finding.templateId, finding.logicalId) })), judged, cached };
 }
 
 /**
