@@ -85,13 +85,14 @@ export class Resource {
   }
 }
 
-/** A message-friendly name: the CDK construct path (without a trailing /Resource), else template and logical ID. */
+/** A message-friendly name: the CDK construct path (without the trailing /Resource of an L2's resource, or /Resource/Resource/Default of a custom resource's), else template and logical ID. */
 function displayName(template: Template, logicalId: string, metadata: Raw): string {
   const read = template.input.readFrom ? physicalIdOf(metadata) : undefined;
   if (read !== undefined) return `${read} (${template.id})`;
   const cdkPath = isRecord(metadata as Value) ? (metadata as Record<string, unknown>)['aws:cdk:path'] : undefined;
   if (typeof cdkPath === 'string' && cdkPath.length > 0) {
-    return cdkPath.replace(/\/Resource$/, '');
+    // an L2's resource is `<construct>/Resource`, a custom resource's `<construct>/Resource/Resource/Default` (aws-eks v1's cluster)
+    return cdkPath.replace(/\/Resource(\/Resource\/Default)?$/, '');
   }
   return `${template.id}/${logicalId}`;
 }

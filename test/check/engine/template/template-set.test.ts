@@ -807,3 +807,18 @@ describe('Fn::GetAtt of a CDK cross-region export reader', () => {
       .toEqual({ template: 'consumer', logicalId: 'Reader', attribute: '/cdk/exports/Consumer/NetRefSubnet' });
   });
 });
+
+describe('how a resource is named in messages', () => {
+  const named = (path?: string) => templateOf({
+    Resources: { R: { Type: 'AWS::EC2::VPC', ...(path === undefined ? {} : { Metadata: { 'aws:cdk:path': path } }) } },
+  }).resources.get('R')!.display;
+
+  test.each([
+    ['an L2\'s resource by its construct', 'Stack/Vpc/Resource', 'Stack/Vpc'],
+    ['aws-eks v1\'s cluster (a custom resource) by its construct', 'Stack/Cluster/Resource/Resource/Default', 'Stack/Cluster'],
+    ['an L1 by its own path', 'Stack/Vpc/VpnGateway/Default', 'Stack/Vpc/VpnGateway/Default'],
+    ['a resource without a CDK path by template and logical ID', undefined, 't/R'],
+  ])('names %s', (_, path, display) => {
+    expect(named(path)).toBe(display);
+  });
+});
