@@ -1,19 +1,12 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Analysis, judge } from '../engine/analyze';
-import { ReportedFinding } from '../engine/finding';
 import { InputError } from '../engine/read/input';
 import { readInputs } from '../engine/read/load';
 import { explainMode } from '../outputs/explain';
-import { judgedLine, RunSummary, toJson, toSarif } from '../outputs/formats';
 import { modeNamed } from '../../shared/endpoint-modes';
+import { CliOutput, Format, oneLine, printable, report } from './cli-report';
 import { ASPECT_RULES } from './rule-sets';
 
-/** Where the command line writes. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+export { CliOutput, printable } from './cli-report';
 
 const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] <path> [<path> ...]
        cdk-eks-endpoint explain --mode public|public-and-private|private
@@ -124,7 +117,7 @@ export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
     out.stderr(`no path given\n${usage}`);
     return 2;
   }
-  return check(positional, format as 'text' | 'json' | 'sarif', set.has('--allow-empty'), out);
+  return check(positional, format as Format, set.has('--allow-empty'), out);
 }
 
 function explain(modeName: string | undefined, extra: string[], out: CliOutput): number {
@@ -141,7 +134,7 @@ function explain(modeName: string | undefined, extra: string[], out: CliOutput):
   return 0;
 }
 
-function check(paths: string[], format: 'text' | 'json' | 'sarif', allowEmpty: boolean, out: CliOutput): number {
+function check(paths: string[], format: Format, allowEmpty: boolean, out: CliOutput): number {
   let analysis: Analysis;
   let notes: string[];
   try {
@@ -157,55 +150,5 @@ function check(paths: string[], format: 'text' | 'json' | 'sarif', allowEmpty: b
     }
     return 2;
   }
-  // how the input was read, where it matters (a duplicate key): on stderr, apart from the findings
-  for (const n of notes) out.stderr(`note: ${printable(n)}\n`);
-  const findings: ReportedFinding[] = analysis.findings;
-  const errors = findings.filter((f) => f.level === 'error');
-  const warnings = findings.filter((f) => f.level === 'warning');
-  // no cluster at all: most likely a wrong path or an app synthesized without its clusters
-  // (cfn-lint and cfn-guard treat a template file not found as a failure too)
-  const empty = analysis.judged.clusters === 0;
-  const code = errors.length > 0 ? 1 : empty && !allowEmpty ? 2 : 0;
-  const summary: RunSummary = { ...analysis.judged, inputs: paths, exitCode: code };
-  const line = printable(judgedLine(analysis.judged, errors.length, warnings.length, paths));
-  const emptyHint = empty && !allowEmpty ? ' (exit 2; give --allow-empty where that is expected)' : '';
-  if (format === 'json' || format === 'sarif') {
-    out.stdout(format === 'json' ? toJson([...errors, ...warnings], notes, summary)
-      : toSarif([...errors, ...warnings], ASPECT_RULES, packageVersion(), process.cwd(), summary));
-    if (empty) out.stderr(`${line}${emptyHint}\n`);
-    return code;
-  }
-  for (const f of [...errors, ...warnings]) {
-    out.stdout(`${f.level.padEnd(7)} ${printable(f.file ?? f.templateId)} ${printable(f.logicalId)} [${f.ruleId}] ${printable(oneLine(f.message))}\n`);
-  }
-  out.stdout(`${line}${emptyHint}\n`);
-  return code;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
-}
-
-/**
- * Text from the input made safe to print on a terminal: control characters (C0, DEL, C1) and the
- * Unicode controls that reorder text (bidirectional overrides and isolates) written as `\u{..}`,
- * so that a logical ID or a file name cannot forge a line (`0 error(s)`), move the cursor or hide
- * what follows.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
-
-/** This package's version, from the nearest package.json of that name above this file. */
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'cdk-eks-endpoint' && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here: look further up
-    }
-  }
-  return '0.0.0';
+  return report(analysis, notes, format, allowEmpty, paths, out);
 }
