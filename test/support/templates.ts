@@ -902,3 +902,66 @@ export function split(t: Template, ids: string[]): Template {
   }
   return moved;
 }
+
+
+// ---- accountEquivalent(): test/support/moto.ts's privateClusterNetwork written as a template ----
+
+/**
+ * The network `privateClusterNetwork` builds in the emulator (test/support/moto.ts), as a user would
+ * write it in CloudFormation, for the equivalence test of the account reader (issue 15 item 3): VPC
+ * 10.0.0.0/16 with DNS on and a DHCP set whose only server is 192.168.0.10; private subnets
+ * `Private1`, `Private2` and a `BastionSubnet`, each with a route table without routes; an `ec2`
+ * interface endpoint (group `Endpoints`, 443 from the VPC) and an `s3` gateway endpoint; a Private
+ * cluster `demo` with a control-plane group `ControlPlane`; a node group `Nodes`; a `Bastion` in
+ * its own group, whose role has AmazonSSMManagedInstanceCore and no access entry. What the
+ * emulator does not answer is a parameter here too (the access configuration, the allow-list, the
+ * cluster security group's rules), as the reader writes it.
+ */
+export function accountEquivalent(): Template {
+  const t: Template = { Parameters: {}, Conditions: {}, Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true } } }, Outputs: {} };
+  t.Resources.Dhcp = { Type: 'AWS::EC2::DHCPOptions', Properties: { DomainNameServers: ['192.168.0.10'] } };
+  t.Resources.DhcpAssociation = { Type: 'AWS::EC2::VPCDHCPOptionsAssociation', Properties: { VpcId: ref('Vpc'), DhcpOptionsId: ref('Dhcp') } };
+  subnet(t, 'Private1', '10.0.1.0/24');
+  subnet(t, 'Private2', '10.0.2.0/24');
+  subnet(t, 'BastionSubnet', '10.0.3.0/24');
+  securityGroup(t, 'ControlPlane');
+  securityGroup(t, 'Bastion', ref('Vpc'));
+  securityGroup(t, 'Endpoints', ref('Vpc'), { SecurityGroupIngress: [{ ...TCP_443, CidrIp: '10.0.0.0/16' }] });
+  t.Resources.Ec2Endpoint = {
+    Type: 'AWS::EC2::VPCEndpoint',
+    Properties: {
+      VpcId: ref('Vpc'), ServiceName: 'com.amazonaws.us-east-1.ec2', VpcEndpointType: 'Interface', PrivateDnsEnabled: true,
+      SubnetIds: [ref('Private1'), ref('Private2')], SecurityGroupIds: [att('Endpoints', 'GroupId')],
+    },
+  };
+  t.Resources.S3Endpoint = { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: ref('Vpc'), ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [ref('Private1Rt'), ref('Private2Rt')] } };
+  t.Resources.Cluster = {
+    Type: 'AWS::EKS::Cluster',
+    Properties: {
+      Name: 'demo', RoleArn: 'arn:aws:iam::123456789012:role/eks',
+      ResourcesVpcConfig: {
+        SubnetIds: [ref('Private1'), ref('Private2')], SecurityGroupIds: [att('ControlPlane', 'GroupId')], ...PRIVATE,
+        PublicAccessCidrs: param(t, 'AllowList', 'CommaDelimitedList'),
+      },
+      AccessConfig: { AuthenticationMode: param(t, 'AuthenticationMode') },
+      KubernetesNetworkConfig: { ServiceIpv4Cidr: '172.20.0.0/16' },
+      Logging: { ClusterLogging: { EnabledTypes: [] } },
+    },
+  };
+  // the emulator names no cluster security group: its rules are unknown
+  const unknownRules = param(t, 'ClusterSecurityGroupRules');
+  t.Resources.ClusterSgRules = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: CLUSTER_SG, IpProtocol: unknownRules, CidrIp: unknownRules } };
+  t.Resources.Nodes = {
+    Type: 'AWS::EKS::Nodegroup',
+    Properties: { ClusterName: ref('Cluster'), NodeRole: 'arn:aws:iam::123456789012:role/node-role', Subnets: [ref('Private1'), ref('Private2')] },
+  };
+  t.Resources.BastionRole = { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: ['arn:aws:iam::123456789012:policy/AmazonSSMManagedInstanceCore'] } };
+  t.Resources.BastionProfile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [ref('BastionRole')] } };
+  t.Resources.BastionInstance = {
+    Type: 'AWS::EC2::Instance',
+    Properties: {
+      SubnetId: ref('BastionSubnet'), SecurityGroupIds: [att('Bastion', 'GroupId')], IamInstanceProfile: ref('BastionProfile'), Tags: [{ Key: 'Name', Value: 'bastion' }],
+    },
+  };
+  return t;
+}

@@ -1,0 +1,176 @@
+import { AccountRead, accountInput, READ_METADATA_KEY } from '../../../../lib/check/adapters/account/account-template';
+import { AccountReadError, Caller } from '../../../../lib/check/adapters/account/caller';
+import { READ_ACTIONS } from '../../../../lib/check/adapters/account/policy';
+import { readCluster } from '../../../../lib/check/adapters/account/read-cluster';
+import { ASPECT_RULES } from '../../../../lib/check/adapters/rule-sets';
+import { judge } from '../../../../lib/check/engine/analyze';
+import { ReportedFinding } from '../../../../lib/check/engine/finding';
+import { BuiltNetwork, describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, privateClusterNetwork, sdkClients, startMoto } from '../../../support/moto';
+import { accountEquivalent, check, Json } from '../../../support/templates';
+
+/**
+ * readCluster against moto's server mode: one emulator for the file, two networks built once
+ * (the equivalence test's private cluster, and one that takes every path of the reader), each
+ * cluster read once and shared by the cases.
+ */
+describeWithMoto('readCluster', () => {
+  let moto: Moto;
+  let sdk: ReturnType<typeof sdkClients>;
+  let privateNet: BuiltNetwork;
+  let full: FullNetwork;
+  let privateRead: AccountRead;
+  let fullRead: AccountRead;
+  const callers: Caller[] = [];
+  const caller = (credentials = DUMMY_CREDENTIALS) => {
+    const c = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials, retry: { retries: 1, sleep: async () => {} } });
+    callers.push(c);
+    return c;
+  };
+  /** The resource written for a physical ID. */
+  const written = (read: AccountRead, physicalId: string): Json => Object.values(read.template.Resources as Record<string, Json>)
+    .find((r) => r.Metadata[READ_METADATA_KEY].id === physicalId);
+  const logicalOf = (read: AccountRead, physicalId: string): string | undefined => Object.entries(read.template.Resources as Record<string, Json>)
+    .find(([, r]) => r.Metadata[READ_METADATA_KEY].id === physicalId)?.[0];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    sdk = sdkClients(moto);
+    privateNet = await privateClusterNetwork(sdk.send);
+    full = await fullNetwork(sdk.send);
+    privateRead = await readCluster(caller(), privateNet.clusterName);
+    fullRead = await readCluster(caller(), full.clusterName);
+  });
+  afterAll(async () => {
+    callers.forEach((c) => c.close());
+    sdk?.destroy();
+    await moto?.stop();
+  });
+
+  describe('the equivalence test (issue 15 item 3)', () => {
+    // the same rules, levels and subjects for the network read from the emulator and written by hand
+    const key = (f: ReportedFinding, names: (name: string) => string) =>
+      `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.ruleId} ${(f.subjects ?? []).map((s) => `${s.kind}:${names(s.name)}`).join(',')}`;
+
+    test('a private cluster with a bastion, a DHCP set without Amazon\'s DNS and no ECR or STS endpoint: the same findings from the account as from its template', () => {
+      // GIVEN the account read, its resources named as the hand-written template names them
+      const input = accountInput(privateRead);
+      const byPhysical: Record<string, string> = {
+        [privateNet.vpcId]: 'Vpc', [privateNet.subnets.private1]: 'Private1', [privateNet.subnets.private2]: 'Private2', [privateNet.subnets.bastion]: 'BastionSubnet',
+        [privateNet.bastionId]: 'BastionInstance', [`${privateNet.clusterName}/nodes`]: 'Nodes', [privateNet.dhcpOptionsId]: 'Dhcp', demo: 'Cluster',
+      };
+      const rename = (name: string) => name.replace(new RegExp(`${input.id}/(\\w+)`, 'g'), (_, logical: string) => {
+        const physical = privateRead.template.Resources[logical]?.Metadata[READ_METADATA_KEY].id;
+        return `Stack/${byPhysical[physical] ?? logical}`;
+      });
+      // WHEN both are judged with the CLI's rules
+      const fromAccount = judge([input], ASPECT_RULES).findings.map((f) => key(f, rename)).sort();
+      const fromTemplate = check(accountEquivalent()).map((f) => key(f, (n) => n)).sort();
+      // THEN the findings are the same, and they are the ones the network deserves
+      expect(fromAccount).toEqual(fromTemplate);
+      expect(fromAccount).toEqual([
+        'error verified DhcpOptionsDns ',
+        'error verified IsolatedNodeEndpoints compute:the nodes of Stack/Nodes',
+        'warning not verifiable ClientLikeInstancePath client:Stack/BastionInstance',
+      ]);
+    });
+
+    test('fails on a template that differs from the account: the comparison sees a finding', () => {
+      const t = accountEquivalent();
+      t.Resources.Dhcp.Properties.DomainNameServers = ['AmazonProvidedDNS'];
+      expect(check(t).map((f) => f.ruleId)).not.toContain('DhcpOptionsDns');
+      expect(judge([accountInput(privateRead)], ASPECT_RULES).findings.map((f) => f.ruleId)).toContain('DhcpOptionsDns');
+    });
+  });
+
+  describe('the template written', () => {
+    test('the cluster in AWS::EKS::Cluster\'s shape: endpoint flags, subnets and groups by reference, logging, the service block', () => {
+      const cluster = written(privateRead, 'demo');
+      expect(cluster.Type).toBe('AWS::EKS::Cluster');
+      expect(cluster.Properties).toMatchObject({
+        Name: 'demo',
+        RoleArn: 'arn:aws:iam::123456789012:role/eks',
+        ResourcesVpcConfig: {
+          SubnetIds: [{ Ref: logicalOf(privateRead, privateNet.subnets.private1) }, { Ref: logicalOf(privateRead, privateNet.subnets.private2) }],
+          SecurityGroupIds: [{ 'Fn::GetAtt': [logicalOf(privateRead, privateNet.groups.controlPlane), 'GroupId'] }],
+          EndpointPublicAccess: false,
+          EndpointPrivateAccess: true,
+        },
+        KubernetesNetworkConfig: { ServiceIpv4Cidr: '172.20.0.0/16' },
+        Logging: { ClusterLogging: { EnabledTypes: [] } },
+      });
+      expect(cluster.Metadata[READ_METADATA_KEY].attributes.Arn).toBe('arn:aws:eks:us-east-1:123456789012:cluster/demo');
+      expect(written(fullRead, 'full').Properties.Logging).toEqual({ ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }] } });
+    });
+
+    test('what DescribeCluster leaves out is a parameter without a value that says so (moto omits the access configuration and the cluster security group)', () => {
+      const cluster = written(privateRead, 'demo');
+      const parameter = (value: Json) => privateRead.template.Parameters[value.Ref];
+      expect(parameter(cluster.Properties.AccessConfig.AuthenticationMode)).toEqual({ Type: 'String', Description: 'AuthenticationMode of the cluster demo: not in DescribeCluster\'s answer' });
+      expect(parameter(cluster.Properties.ResourcesVpcConfig.PublicAccessCidrs).Type).toBe('CommaDelimitedList');
+      // the cluster security group's rules: one rule on it whose protocol and source are not known
+      const rules = Object.values(privateRead.template.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress');
+      expect(rules).toHaveLength(1);
+      expect(rules[0].Properties.GroupId).toEqual({ 'Fn::GetAtt': [logicalOf(privateRead, 'demo'), 'ClusterSecurityGroupId'] });
+      expect(parameter(rules[0].Properties.IpProtocol).Description).toMatch(/clusterSecurityGroupId is not in DescribeCluster's answer/);
+      // ListAccessEntries is not in moto: recorded, and the entries are a parameter too
+      expect(privateRead.unanswered.map((u) => u.action)).toEqual(['eks:ListAccessEntries']);
+      expect(privateRead.template.Parameters.NotReadAccessEntriesdemo.Description).toMatch(/eks:ListAccessEntries got no answer/);
+    });
+
+    test('the allow-list entry that is the NAT gateway\'s address is written as its Elastic IP', () => {
+      const eip = logicalOf(fullRead, full.eip.allocationId);
+      expect(written(fullRead, full.eip.allocationId).Metadata[READ_METADATA_KEY].attributes.PublicIp).toBe(full.eip.publicIp);
+      expect(written(fullRead, 'full').Properties.ResourcesVpcConfig.PublicAccessCidrs).toEqual([{ 'Fn::Join': ['', [{ Ref: eip }, '/32']] }]);
+    });
+
+    test('node groups and Fargate profiles with their subnets, role and selectors', () => {
+      expect(written(fullRead, 'full/nodes').Properties).toEqual({
+        ClusterName: { Ref: 'Clusterfull' }, NodegroupName: 'nodes', NodeRole: 'arn:aws:iam::123456789012:role/node',
+        Subnets: [{ Ref: logicalOf(fullRead, full.subnets.privateA) }, { Ref: logicalOf(fullRead, full.subnets.privateB) }],
+      });
+      expect(written(fullRead, 'full/fargate/system').Properties).toEqual({
+        ClusterName: { Ref: 'Clusterfull' }, FargateProfileName: 'system', PodExecutionRoleArn: 'arn:aws:iam::123456789012:role/pods',
+        Subnets: [{ Ref: logicalOf(fullRead, full.subnets.privateA) }], Selectors: [{ Namespace: 'kube-system', Labels: [{ Key: 'app', Value: 'dns' }] }],
+      });
+    });
+
+    test('an instance with its subnet, groups, Name and profile, the profile\'s role and its managed policies; nodes are not clients', () => {
+      const bastion = written(privateRead, privateNet.bastionId);
+      const profile = privateRead.template.Resources[bastion.Properties.IamInstanceProfile.Ref];
+      const role = privateRead.template.Resources[profile.Properties.Roles[0].Ref];
+      expect(bastion.Properties).toEqual({
+        SubnetId: { Ref: logicalOf(privateRead, privateNet.subnets.bastion) },
+        SecurityGroupIds: [{ 'Fn::GetAtt': [logicalOf(privateRead, privateNet.groups.bastion), 'GroupId'] }],
+        IamInstanceProfile: { Ref: 'InstanceProfilebastionProfile' },
+        Tags: [{ Key: 'Name', Value: 'bastion' }],
+      });
+      expect(role.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::123456789012:policy/AmazonSSMManagedInstanceCore']);
+      expect(role.Metadata[READ_METADATA_KEY].attributes.Arn).toBe(privateNet.roleArn);
+      expect(written(fullRead, full.nodeInstanceId)).toBeUndefined();
+    });
+
+    test('a subnet with no explicit association is associated with the main route table, its effective routing', () => {
+      const association = Object.values(privateRead.template.Resources as Record<string, Json>)
+        .find((r) => r.Type === 'AWS::EC2::SubnetRouteTableAssociation' && r.Properties.SubnetId.Ref === logicalOf(privateRead, privateNet.subnets.bastion));
+      expect(association.Properties.RouteTableId).toEqual({ Ref: logicalOf(privateRead, privateNet.tables.main) });
+      expect(association.Metadata[READ_METADATA_KEY].attributes).toEqual({ Main: 'true' });
+    });
+
+    test('the account, region, time and input id of the read', () => {
+      expect(privateRead).toMatchObject({ account: '123456789012', region: 'us-east-1', denied: [] });
+      expect(Date.parse(privateRead.readAt)).toBeGreaterThan(Date.now() - 600_000);
+      expect(accountInput(privateRead)).toMatchObject({ id: 'account 123456789012 us-east-1', region: 'us-east-1', account: '123456789012' });
+    });
+  });
+
+  test('policy.ts\'s READ_ACTIONS are exactly the actions the reader called on networks that take its every path', () => {
+    const called = new Set([...privateRead.actions, ...fullRead.actions]);
+    expect([...called].sort()).toEqual([...READ_ACTIONS].sort());
+  });
+
+  test('refuses a cluster that does not exist, in one line naming it and the region', async () => {
+    const reading = readCluster(caller(), 'nope');
+    await expect(reading).rejects.toThrow(AccountReadError);
+    await expect(reading).rejects.toThrow(/^no EKS cluster named nope in us-east-1 \(eks:DescribeCluster: ResourceNotFoundException\): check the name and --region$/);
+  });
+});
