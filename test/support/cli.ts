@@ -5,6 +5,15 @@ export function runCli(...args: string[]): { code: number; stdout: string; stder
   let stdout = '';
   let stderr = '';
   const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  if (typeof code !== 'number') throw new Error(`${args.join(' ')} reads an account: use runCliAsync`);
+  return { code, stdout, stderr };
+}
+
+/** Runs the command line in this process, for the commands that read an account (they answer later). */
+export async function runCliAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
   return { code, stdout, stderr };
 }
 

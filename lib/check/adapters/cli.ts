@@ -8,16 +8,28 @@ import { ASPECT_RULES } from './rule-sets';
 
 export { CliOutput, printable } from './cli-report';
 
-const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] <path> [<path> ...]
+const USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] [--account] <path> [<path> ...]
+       cdk-eks-endpoint check --cluster <name> [--region <region>] [--profile <profile>] [--format ...]
+       cdk-eks-endpoint lookup [--region <region>] [--profile <profile>] [--context-file <file>] [<cdk.out>]
        cdk-eks-endpoint explain --mode public|public-and-private|private
        cdk-eks-endpoint <command> --help
        cdk-eks-endpoint-check <path> [<path> ...]     (the same as check)
 
-check     judges the EKS clusters in CloudFormation templates against the endpoint rules
+check     judges the EKS clusters in CloudFormation templates, or a running cluster, against the endpoint rules
+lookup    reads an app's imported VPCs from the account, read-only, into cdk.context.json for the synth-time checks
 explain   prints who reaches the Kubernetes API by which path in a mode, with a Mermaid diagram
 `;
 
-const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] <path> [<path> ...]
+const ACCOUNT_USAGE = `Reading the account (--account, --cluster, lookup) is read-only: describe and list calls, never a
+change. It uses the AWS SDK's credentials (environment, --profile or AWS_PROFILE, SSO, an instance
+role) and region (--region, AWS_REGION, or the region a stack deploys to), and needs the AWS SDK
+clients installed (the command prints the npm install line when they are not).
+--print-policy   prints the IAM policy with exactly the read-only actions the reader calls, and exits
+A fact the policy does not allow is not read: the rules that need it warn, not verifiable.`;
+
+const CHECK_USAGE = `usage: cdk-eks-endpoint check [--format text|json|sarif] [--allow-empty] [--account] <path> [<path> ...]
+       cdk-eks-endpoint check --cluster <name> [--region <region>] [--profile <profile>] [--format ...]
+       cdk-eks-endpoint check --print-policy
 
 Checks the EKS clusters in CloudFormation templates against the endpoint rules (https://github.com/cdk-eks-endpoint/cdk-eks-endpoint/blob/main/docs/RULES.md).
 A path is a cloud assembly directory (cdk.out, after cdk synth; its Stages and nested stacks
@@ -37,8 +49,37 @@ hold no EKS cluster, it says so by name ("no EKS cluster found in cdk.out ..."),
 --format text and on stderr with json and sarif, and exits 2: a wrong path in CI must not pass
 as a clean app. Give --allow-empty where having no cluster is expected.
 
+--account        reads from the AWS account what the templates leave unknown: each VPC they
+                 import by ID (Vpc.fromLookup, Vpc.fromVpcAttributes), with its DNS attributes,
+                 DHCP options, subnets and route tables, gateways, endpoints, security groups,
+                 Resolver rules, peering and Transit Gateway attachments; findings name what
+                 was read from the account, and when
+--cluster NAME   judges the running cluster NAME and its VPC as read from the account, with no
+                 template: the proof after deploy that needs no bastion
+--region, --profile   where and as whom to read (else the SDK's defaults)
+
+${ACCOUNT_USAGE}
+
 Exit status: 0 no error (warnings allowed), 1 an error found, 2 unusable input or command line,
-or no EKS cluster in the inputs (0 with --allow-empty).
+a reading that could not start or finish (no credentials, no such cluster), or no EKS cluster
+in the inputs (0 with --allow-empty).
+`;
+
+const LOOKUP_USAGE = `usage: cdk-eks-endpoint lookup [--region <region>] [--profile <profile>] [--context-file <file>] [<cdk.out>]
+       cdk-eks-endpoint lookup --print-policy
+
+Reads each VPC the app imports by ID (its literal vpc-... and subnet-... IDs in the synthesized
+templates, cdk.out by default) from the account, and writes what it read into the app's context
+file (cdk.context.json by default), one entry a VPC under cdk-eks-endpoint:account-read:... keys:
+CDK's own pattern for Vpc.fromLookup. The next cdk synth stays offline, and PrivateResolutionCheck
+and EndpointAccessChecks judge the imported VPC with those facts instead of "not verifiable",
+naming the account and the minute they were read. Run it again when the network changes;
+remove an entry with cdk context --reset <key>.
+
+${ACCOUNT_USAGE}
+
+Exit status: 0 written (or nothing to look up), 2 unusable input or command line, or a reading
+that could not start or finish.
 `;
 
 const EXPLAIN_USAGE = `usage: cdk-eks-endpoint explain --mode public|public-and-private|private
@@ -59,65 +100,114 @@ const PROCESS_OUTPUT: CliOutput = {
  * Returns the exit code: 0 without an error, 1 with one, 2 for input or a command line it
  * cannot use (and for an internal error, which must not pass for a finding).
  */
-export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number {
+export function main(args: string[], out: CliOutput = PROCESS_OUTPUT): number | Promise<number> {
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h') {
     out.stdout(USAGE);
     return 0;
   }
-  if (command !== 'check' && command !== 'explain') {
+  const spec = COMMANDS[command];
+  if (!spec) {
     out.stderr(`${command === undefined ? 'no command given' : `unknown command: ${command}`}\n${USAGE}`);
     return 2;
   }
-  const usage = command === 'check' ? CHECK_USAGE : EXPLAIN_USAGE;
   if (rest.includes('--help') || rest.includes('-h')) {
-    out.stdout(usage);
+    out.stdout(spec.usage);
     return 0;
   }
+  const parsed = parse(rest, spec, out);
+  if (typeof parsed === 'number') return parsed;
+  const { options, flags, positional } = parsed;
+  if (command === 'explain') {
+    return explain(options['--mode'], positional, out);
+  }
+  // reading the account: loaded only here, so that a check of files loads neither it nor the AWS SDK
+  const account = () => require('./account-commands') as typeof import('./account-commands');
+  const where = { ...(options['--region'] ? { region: options['--region'] } : {}), ...(options['--profile'] ? { profile: options['--profile'] } : {}) };
+  if (flags.has('--print-policy')) {
+    const other = [...Object.keys(options), ...[...flags].filter((f) => f !== '--print-policy'), ...positional];
+    if (other.length > 0) {
+      out.stderr(`--print-policy takes nothing else (given: ${other.join(' ')})\n${spec.usage}`);
+      return 2;
+    }
+    return account().printPolicy(out);
+  }
+  if (command === 'lookup') {
+    if (positional.length > 1) {
+      out.stderr(`lookup reads one cloud assembly (given: ${positional.join(' ')})\n${spec.usage}`);
+      return 2;
+    }
+    return account().lookup(positional.length > 0 ? positional : ['cdk.out'], where, options['--context-file'] ?? 'cdk.context.json', out);
+  }
+  const format = options['--format'] ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    out.stderr(`unknown format: ${format} (text, json or sarif)\n${spec.usage}`);
+    return 2;
+  }
+  if (options['--cluster'] !== undefined) {
+    if (positional.length > 0 || flags.has('--account')) {
+      out.stderr(`--cluster reads the cluster from the account, with no template (given: ${[...positional, ...flags].join(' ')})\n${spec.usage}`);
+      return 2;
+    }
+    return account().checkCluster(options['--cluster'], where, format as Format, out);
+  }
+  if (positional.length === 0) {
+    out.stderr(`no path given\n${spec.usage}`);
+    return 2;
+  }
+  if (flags.has('--account')) return account().checkWithAccount(positional, where, format as Format, flags.has('--allow-empty'), out);
+  if (Object.keys(where).length > 0) {
+    const given = Object.keys(options).filter((o) => o === '--region' || o === '--profile');
+    out.stderr(`${given.join(' and ')} only appl${given.length > 1 ? 'y' : 'ies'} with --account or --cluster\n${spec.usage}`);
+    return 2;
+  }
+  return check(positional, format as Format, flags.has('--allow-empty'), out);
+}
+
+/** A command's options (each with a value) and flags (without one). */
+interface CommandSpec {
+  readonly usage: string;
+  readonly options: string[];
+  readonly flags: string[];
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  check: { usage: CHECK_USAGE, options: ['--format', '--cluster', '--region', '--profile'], flags: ['--allow-empty', '--account', '--print-policy'] },
+  lookup: { usage: LOOKUP_USAGE, options: ['--region', '--profile', '--context-file'], flags: ['--print-policy'] },
+  explain: { usage: EXPLAIN_USAGE, options: ['--mode'], flags: [] },
+};
+
+function parse(rest: string[], spec: CommandSpec, out: CliOutput): { options: Record<string, string>; flags: Set<string>; positional: string[] } | number {
   const options: Record<string, string> = {};
   const positional: string[] = [];
-  const known = command === 'check' ? ['--format'] : ['--mode'];
-  const flags = command === 'check' ? ['--allow-empty'] : [];
-  const set = new Set<string>();
+  const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith('-')) {
       positional.push(arg);
       continue;
     }
-    if (flags.includes(arg)) {
-      set.add(arg);
+    if (spec.flags.includes(arg)) {
+      flags.add(arg);
       continue;
     }
     const [name, inline] = arg.split(/=(.*)/s, 2);
-    if (flags.includes(name)) {
-      out.stderr(`${name} takes no value (given: ${arg})\n${usage}`);
+    if (spec.flags.includes(name)) {
+      out.stderr(`${name} takes no value (given: ${printable(arg)})\n${spec.usage}`);
       return 2;
     }
-    if (!known.includes(name)) {
-      out.stderr(`unknown option: ${arg}\n${usage}`);
+    if (!spec.options.includes(name)) {
+      out.stderr(`unknown option: ${printable(arg)}\n${spec.usage}`);
       return 2;
     }
     const value = inline ?? rest[++i];
     if (value === undefined || value.startsWith('-')) {
-      out.stderr(`${name} needs a value\n${usage}`);
+      out.stderr(`${name} needs a value\n${spec.usage}`);
       return 2;
     }
     options[name] = value;
   }
-  if (command === 'explain') {
-    return explain(options['--mode'], positional, out);
-  }
-  const format = options['--format'] ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) {
-    out.stderr(`unknown format: ${format} (text, json or sarif)\n${usage}`);
-    return 2;
-  }
-  if (positional.length === 0) {
-    out.stderr(`no path given\n${usage}`);
-    return 2;
-  }
-  return check(positional, format as Format, set.has('--allow-empty'), out);
+  return { options, flags, positional };
 }
 
 function explain(modeName: string | undefined, extra: string[], out: CliOutput): number {

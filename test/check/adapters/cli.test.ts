@@ -41,11 +41,13 @@ function sources(dir: string): string[] {
 const PATH = 'ConnectedClientPath';
 
 describe('usage', () => {
-  test('--help, check --help and explain --help print their usage and exit 0', () => {
+  test('--help, check --help, lookup --help and explain --help print their usage and exit 0', () => {
     for (const args of [['--help'], ['check', '--help'], ['check', 'cdk.out', '-h']]) {
       const result = run(...args);
-      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check \[--format text\|json\|sarif\] \[--allow-empty\] <path> /), stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint check \[--format text\|json\|sarif\] \[--allow-empty\] \[--account\] <path> /), stderr: '' });
     }
+    expect(run('check', '--help').stdout).toContain('cdk-eks-endpoint check --cluster <name>');
+    expect(run('lookup', '--help')).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint lookup \[--region <region>\]/), stderr: '' });
     expect(run('explain', '--help')).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: cdk-eks-endpoint explain --mode public\|public-and-private\|private\n/), stderr: '' });
   });
 
@@ -57,6 +59,10 @@ describe('usage', () => {
     ['an unknown format', ['check', '--format', 'xml', 'cdk.out'], /^unknown format: xml \(text, json or sarif\)\nusage: /],
     ['a format with no value', ['check', 'cdk.out', '--format'], /^--format needs a value\nusage: /],
     ['--allow-empty with a value', ['check', '--allow-empty=yes', 'cdk.out'], /^--allow-empty takes no value \(given: --allow-empty=yes\)\nusage: /],
+    ['--region without --account or --cluster', ['check', '--region', 'us-east-1', 'cdk.out'], /^--region only applies with --account or --cluster\nusage: /],
+    ['--cluster with a path', ['check', '--cluster', 'demo', 'cdk.out'], /^--cluster reads the cluster from the account, with no template \(given: cdk.out\)\nusage: /],
+    ['--print-policy with a path', ['check', '--print-policy', 'cdk.out'], /^--print-policy takes nothing else \(given: cdk.out\)\nusage: /],
+    ['lookup of two assemblies', ['lookup', 'a.out', 'b.out'], /^lookup reads one cloud assembly \(given: a.out b.out\)\nusage: cdk-eks-endpoint lookup/],
     ['explain with no mode', ['explain'], /^no --mode given\nusage: cdk-eks-endpoint explain/],
     ['explain with an unknown mode', ['explain', '--mode', 'hybrid'], /^unknown mode: hybrid \(public, public-and-private or private\)\nusage: /],
     ['explain with a path', ['explain', '--mode', 'private', 'cdk.out'], /^unexpected argument: cdk.out\nusage: /],
@@ -209,10 +215,11 @@ describe('the shipped command', () => {
   test('both bin files hand their arguments to lib/check/adapters/cli, the alias under "check"', () => {
     const bin = (name: string) => fs.readFileSync(path.join(root, 'bin', name), 'utf8');
     expect(bin('cdk-eks-endpoint.js')).toMatch(/^#!\/usr\/bin\/env node\n/);
-    expect(bin('cdk-eks-endpoint.js')).toContain("process.exitCode = require('../lib/check/adapters/cli').main(process.argv.slice(2));");
+    // main answers later for the commands that read an account: the exit code is set when it does
+    expect(bin('cdk-eks-endpoint.js')).toContain("Promise.resolve(require('../lib/check/adapters/cli').main(process.argv.slice(2))).then((code) => { process.exitCode = code; });");
     expect(bin('cdk-eks-endpoint-check.js')).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(bin('cdk-eks-endpoint-check.js')).toContain(
-      "process.exitCode = require('../lib/check/adapters/cli').main(['check', ...process.argv.slice(2)]);");
+      "Promise.resolve(require('../lib/check/adapters/cli').main(['check', ...process.argv.slice(2)])).then((code) => { process.exitCode = code; });");
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.bin).toEqual({
       'cdk-eks-endpoint': 'bin/cdk-eks-endpoint.js',
@@ -229,7 +236,7 @@ describe('the shipped command', () => {
     // its `tsc -p tsconfig.dev.json` compiles the current source into build/, which runs here.
     const cli = path.join(root, 'build', 'lib', 'check', 'adapters', 'cli.js');
     const command = (...args: string[]) => spawnSync(process.execPath,
-      ['-e', `process.exitCode = require(${JSON.stringify(cli)}).main(process.argv.slice(1));`, '--', ...args],
+      ['-e', `Promise.resolve(require(${JSON.stringify(cli)}).main(process.argv.slice(1))).then((code) => { process.exitCode = code; });`, '--', ...args],
       { encoding: 'utf8', cwd: root });
 
     beforeAll(() => {

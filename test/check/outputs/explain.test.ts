@@ -15,7 +15,7 @@ const root = path.join(__dirname, '..', '..', '..');
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  const code = main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } }) as number;
   return { code, stdout, stderr };
 }
 

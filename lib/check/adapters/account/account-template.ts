@@ -13,11 +13,12 @@
  * - a fact not read is `{ Ref: NotRead<Something> }`, a parameter without a value whose Description
  *   says what was not read and why: the engine reads it as unknown and the rules say "not verifiable".
  */
-import { TemplateInput } from '../../engine/read/input';
+import { READ_METADATA, TemplateInput } from '../../engine/read/input';
+import { accountId } from '../account-context';
 import { Caller, Denied } from './caller';
 
 /** The Metadata key of what the reader read about a resource. */
-export const READ_METADATA_KEY = 'cdk-eks-endpoint:read';
+export const READ_METADATA_KEY = READ_METADATA;
 
 /** What a resource's `cdk-eks-endpoint:read` Metadata holds. */
 export interface ReadMetadata {
@@ -217,12 +218,18 @@ export function accountRead(template: AccountTemplate, caller: Caller, readAt: D
   };
 }
 
-/** The engine's input for an account read: its id names the account and region (`account 123456789012 us-east-1`). */
-export function accountInput(read: AccountRead): TemplateInput {
+/**
+ * The engine's input for an account read: named by account, region and minute read
+ * (`account 123456789012 us-east-1, read 2026-12-08 06:00 UTC`), marked as read from an account so
+ * that literal IDs in app templates join its resources and its unset parameters say why (engine/template).
+ */
+export function accountInput(read: AccountRead, via?: string): TemplateInput {
+  const origin = { ...(read.account ? { account: read.account } : {}), region: read.region, at: read.readAt };
   return {
-    id: `account ${read.account ?? 'unknown'} ${read.region}`,
+    id: accountId(origin, via),
     template: read.template,
     region: read.region,
     ...(read.account ? { account: read.account } : {}),
+    readFrom: origin,
   };
 }

@@ -58,10 +58,9 @@ describeWithMoto('readCluster', () => {
         [privateNet.vpcId]: 'Vpc', [privateNet.subnets.private1]: 'Private1', [privateNet.subnets.private2]: 'Private2', [privateNet.subnets.bastion]: 'BastionSubnet',
         [privateNet.bastionId]: 'BastionInstance', [`${privateNet.clusterName}/nodes`]: 'Nodes', [privateNet.dhcpOptionsId]: 'Dhcp', demo: 'Cluster',
       };
-      const rename = (name: string) => name.replace(new RegExp(`${input.id}/(\\w+)`, 'g'), (_, logical: string) => {
-        const physical = privateRead.template.Resources[logical]?.Metadata[READ_METADATA_KEY].id;
-        return `Stack/${byPhysical[physical] ?? logical}`;
-      });
+      // a resource read is named `<physical id> (<input id>)`
+      const rename = (name: string) => name.split(` (${input.id})`).join('').replace(/[\w/.-]+$/, (physical) =>
+        byPhysical[physical] ? `Stack/${byPhysical[physical]}` : physical);
       // WHEN both are judged with the CLI's rules
       const fromAccount = judge([input], ASPECT_RULES).findings.map((f) => key(f, rename)).sort();
       const fromTemplate = check(accountEquivalent()).map((f) => key(f, (n) => n)).sort();
@@ -159,7 +158,10 @@ describeWithMoto('readCluster', () => {
     test('the account, region, time and input id of the read', () => {
       expect(privateRead).toMatchObject({ account: '123456789012', region: 'us-east-1', denied: [] });
       expect(Date.parse(privateRead.readAt)).toBeGreaterThan(Date.now() - 600_000);
-      expect(accountInput(privateRead)).toMatchObject({ id: 'account 123456789012 us-east-1', region: 'us-east-1', account: '123456789012' });
+      expect(accountInput(privateRead)).toMatchObject({
+        id: expect.stringMatching(/^account 123456789012 us-east-1, read \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/), region: 'us-east-1', account: '123456789012',
+        readFrom: { account: '123456789012', region: 'us-east-1', at: privateRead.readAt },
+      });
     });
   });
 
