@@ -24,14 +24,22 @@ export interface AccountOptions {
   readonly profile?: string;
 }
 
+/** The IDs of imported networks in one region, and the accounts the stacks naming them deploy to (when they say). */
+export interface ImportedNetworks {
+  readonly vpcs: Set<string>;
+  readonly subnets: Set<string>;
+  readonly accounts: Set<string>;
+}
+
 /** The literal IDs a template set leaves to an account: an imported VPC's, its subnets', by the region they deploy to. */
-export function importedNetworks(inputs: TemplateInput[], defaultRegion: string | undefined): Map<string | undefined, { vpcs: Set<string>; subnets: Set<string> }> {
-  const byRegion = new Map<string | undefined, { vpcs: Set<string>; subnets: Set<string> }>();
+export function importedNetworks(inputs: TemplateInput[], defaultRegion: string | undefined): Map<string | undefined, ImportedNetworks> {
+  const byRegion = new Map<string | undefined, ImportedNetworks>();
   for (const input of inputs) {
     if (input.readFrom) continue;
     const region = input.region ?? defaultRegion;
-    const found = byRegion.get(region) ?? { vpcs: new Set<string>(), subnets: new Set<string>() };
+    const found = byRegion.get(region) ?? { vpcs: new Set<string>(), subnets: new Set<string>(), accounts: new Set<string>() };
     byRegion.set(region, found);
+    if (input.account) found.accounts.add(input.account);
     const resources = (input.template as { Resources?: unknown } | undefined)?.Resources;
     walkStrings(resources, (text) => {
       if (/^vpc-[0-9a-f]{8,17}$/.test(text)) found.vpcs.add(text);
@@ -102,6 +110,11 @@ async function readImported(inputs: TemplateInput[], o: AccountOptions, out: Cli
     try {
       for (const vpcId of [...new Set([...found.vpcs, ...await vpcsOfSubnets(caller, [...found.subnets].sort())])].sort()) {
         const read = accountRead(await readVpc(caller, vpcId, new AccountTemplate()), caller);
+        if (read.account && found.accounts.size > 0 && !found.accounts.has(read.account)) {
+          // the credentials are for another account than the stacks deploy to: what they read is not the app's network
+          out.stderr(`not used: ${vpcId} was read from account ${read.account}, but the stacks deploy to ${[...found.accounts].join(', ')}: use credentials for that account (--profile)\n`);
+          continue;
+        }
         sayRead(read, vpcId, out);
         reads.push({ vpcId, read });
       }
@@ -161,7 +174,8 @@ export function lookup(paths: string[], o: AccountOptions, contextFile: string, 
       written++;
     }
     if (written === 0) {
-      out.stdout(`the app imports no VPC by ID: nothing to look up, ${contextFile} unchanged\n`);
+      const imports = importedNetworks(inputs, regionOf(o)).size > 0;
+      out.stdout(imports ? `no VPC read could be used: ${contextFile} unchanged\n` : `the app imports no VPC by ID: nothing to look up, ${contextFile} unchanged\n`);
       return 0;
     }
     writeAtomically(contextFile, `${JSON.stringify(sortKeys(context), undefined, 2)}\n`);

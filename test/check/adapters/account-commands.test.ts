@@ -76,9 +76,9 @@ describeWithMoto('reading an emulated account', () => {
   let net: BuiltNetwork;
   let dir: string;
   /** An app whose private cluster is in the emulated VPC, imported by the IDs a lookup of it finds. */
-  const importingApp = (context: Record<string, unknown> = {}) => {
+  const importingApp = (context: Record<string, unknown> = {}, account = '123456789012') => {
     const app = testApp({ context });
-    const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
+    const stack = new Stack(app, 'Platform', { env: { account, region: 'us-east-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
       vpcId: net.vpcId, vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: [net.subnets.private1, net.subnets.private2],
     });
@@ -146,6 +146,15 @@ describeWithMoto('reading an emulated account', () => {
     expect(byRule(aspectCheck(importingApp()), 'DhcpOptionsDns')).toEqual([expect.objectContaining({ level: 'warning' })]);
     const found = byRule(aspectCheck(importingApp(context)), 'DhcpOptionsDns');
     expect(found).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('(cdk.context.json)') })]);
+  });
+
+  test('lookup uses nothing read with credentials for another account than the stacks deploy to, and says so', () => {
+    fs.cpSync(importingApp({}, '111111111111').synth().directory, path.join(dir, 'other.out'), { recursive: true });
+    const r = command(awsEnv(moto), dir, 'lookup', '--context-file', 'other-context.json', 'other.out');
+    expect(r.code).toBe(0);
+    expect(lines(r.stderr)).toEqual([`not used: ${net.vpcId} was read from account 123456789012, but the stacks deploy to 111111111111: use credentials for that account (--profile)`]);
+    expect(r.stdout).toBe('no VPC read could be used: other-context.json unchanged\n');
+    expect(fs.existsSync(path.join(dir, 'other-context.json'))).toBe(false);
   });
 
   test('lookup refuses a context file that is not a JSON object, and leaves it as it is', () => {
