@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ACCOUNT_CONTEXT_PREFIX } from '../../../lib/check/adapters/account-context';
 import { READ_ACTIONS } from '../../../lib/check/adapters/account/policy';
+import { INSTALL_LINE } from '../../../lib/check/adapters/account/sdk';
 import { aspectCheck, byRule } from '../../support/apps';
 import { lines, runCli } from '../../support/cli';
 import { BuiltNetwork, describeWithMoto, Moto, privateClusterNetwork, sdkClients, startMoto } from '../../support/moto';
@@ -58,6 +59,12 @@ test('check --print-policy prints the IAM policy of exactly the reader\'s read-o
   expect([...actions].sort()).toEqual([...READ_ACTIONS].sort());
   expect(actions.every((a: string) => /^[a-z0-9-]+:(Describe|List|Get)/.test(a))).toBe(true);
   expect(runCli('lookup', '--print-policy').stdout).toBe(r.stdout);
+});
+
+test('the README gives the install line the command prints, and names the keys lookup writes', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  expect(readme).toContain(`\`${INSTALL_LINE}\``);
+  expect(readme).toContain(`\`${ACCOUNT_CONTEXT_PREFIX}...\``);
 });
 
 test('refuses to read with no credentials: one line, exit 2', () => {
