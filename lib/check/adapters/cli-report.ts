@@ -32,6 +32,11 @@ export function report(analysis: Analysis, notes: string[], format: Format, allo
   const summary: RunSummary = { ...analysis.judged, inputs, exitCode: code };
   const line = printable(judgedLine(analysis.judged, errors.length, warnings.length, inputs));
   const emptyHint = empty && !allowEmpty ? ' (exit 2; give --allow-empty where that is expected)' : '';
+  const imported = analysis.judged.importedVpc;
+  if (imported > 0) {
+    out.stderr(`note: ${imported} cluster(s) in a VPC imported by ID, which the templates do not hold: what the rules need of it is not verifiable here; ` +
+      'cdk-eks-endpoint check --account reads it from the account, read-only (lookup caches it for cdk synth)\n');
+  }
   if (format === 'json' || format === 'sarif') {
     out.stdout(format === 'json' ? toJson([...errors, ...warnings], notes, summary)
       : toSarif([...errors, ...warnings], ASPECT_RULES, packageVersion(), process.cwd(), summary));

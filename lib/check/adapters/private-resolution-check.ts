@@ -164,7 +164,7 @@ export class PrivateResolutionCheck implements IAspect {
     // passes on: an annotation would be printed as a block of four lines (a stack frame of this
     // library, the message, the construct, how to acknowledge it). In-process synths (tests) stay quiet.
     if (process.env.CDK_OUTDIR !== undefined) {
-      const line = judgedLine(judgedHere, notChecked, !nested && counts.clusters === 0, written, cached.inputs.map((i) => i.id));
+      const line = judgedLine(judgedHere, notChecked, !nested && counts.clusters === 0, written, cached.inputs.map((i) => i.id), counts.importedVpc);
       if (line) process.stderr.write(`${line}\n`);
     }
     return [];
@@ -193,13 +193,14 @@ export class PrivateResolutionCheck implements IAspect {
  * the flow report is (relative to the cloud assembly, `cdk.out`). The App's check says so too when
  * the app holds no EKS cluster at all; a Stage's, or an App's whose clusters other checks report, stays quiet.
  */
-function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined, reads: string[] = []): string | undefined {
+function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined, reads: string[] = [], imported = 0): string | undefined {
   if (clusters === 0) {
     return appEmpty ? 'cdk-eks-endpoint: no EKS cluster found in the app, its Stages included: nothing was judged' : undefined;
   }
   const where = reportDir === undefined ? '' : `; flow report: ${reportDir.split(path.sep).join('/')}/flow-report.md (and flow-report.json)`;
   const withReads = reads.length === 0 ? '' : `, with ${reads.length} VPC(s) read from ${[...new Set(reads)].join('; ')}`;
-  return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${withReads}${where}`;
+  const unread = imported > 0 ? `; ${imported} in a VPC imported by ID, not verifiable until read: npx cdk-eks-endpoint lookup` : '';
+  return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${withReads}${unread}${where}`;
 }
 
 /** The cloud assembly directory of the app a unit is in. */

@@ -19,6 +19,12 @@ export interface Judged {
   readonly notChecked: number;
   /** The templates read. */
   readonly templates: number;
+  /**
+   * The clusters judged whose VPC the templates name by literal IDs but do not hold (imported by
+   * ID: `Vpc.fromLookup`, `Vpc.fromVpcAttributes`): what the rules needed of it is "not
+   * verifiable", unless read from the account.
+   */
+  readonly importedVpc: number;
 }
 
 /** The findings of a run and what it judged. */
@@ -48,6 +54,7 @@ export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?
   const unseen = set.templates.flatMap((t) => t.unexpanded.map((loop) => `${t.id} ${loop}`));
   let clusters = 0;
   let unchecked = 0;
+  let importedVpc = 0;
   for (const cluster of clusterResources(index)) {
     clusters++;
     const where = located(cluster);
@@ -77,7 +84,9 @@ export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?
         reported.push({ ruleId: rule.id, level: f.level, verified: f.verified, message: f.message, ...(finding.subjects ? { subjects: finding.subjects } : {}), ...where });
       }
     }
-    onCluster?.(model.cluster(cluster), reported.slice(before));
+    const view = model.cluster(cluster);
+    if (!view.vpc && view.subnetsUnknown === undefined && view.subnets.length > 0) importedVpc++;
+    onCluster?.(view, reported.slice(before));
   }
   for (const type of UNREADABLE_CLUSTER_TYPES) {
     for (const cluster of index.ofType(type)) {
@@ -87,7 +96,7 @@ export function judge(inputs: TemplateInput[], rules: EndpointRule[], onCluster?
         'Confirm its endpoint access, DNS and security groups by hand (docs/RULES.md lists what to look at), or move it to AWS::EKS::Cluster.'));
     }
   }
-  return { findings: reported, judged: { clusters, notChecked: unchecked, templates: set.templates.length } };
+  return { findings: reported, judged: { clusters, notChecked: unchecked, templates: set.templates.length, importedVpc } };
 }
 
 function notChecked(cluster: Resource, message: string): ReportedFinding {

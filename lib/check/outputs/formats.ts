@@ -52,8 +52,8 @@ export function toJson(findings: ReportedFinding[], notes: string[], summary?: R
     notes,
     ...(summary ? {
       summary: {
-        clusters: summary.clusters, notChecked: summary.notChecked, templates: summary.templates, inputs: summary.inputs,
-        errors, warnings: findings.length - errors, text: judgedLine(summary, errors, findings.length - errors, summary.inputs),
+        clusters: summary.clusters, notChecked: summary.notChecked, templates: summary.templates, importedVpc: summary.importedVpc,
+        inputs: summary.inputs, errors, warnings: findings.length - errors, text: judgedLine(summary, errors, findings.length - errors, summary.inputs),
       },
     } : {}),
   }, undefined, 2) + '\n';

@@ -136,6 +136,9 @@ describeWithMoto('reading an emulated account', () => {
     expect(withAccount.stdout).toMatch(/^error .*\[DhcpOptionsDns\]/m);
     expect(without.stdout).not.toMatch(/^error .*\[DhcpOptionsDns\]/m);
     expect(without.stdout).toMatch(/^warning .*\[DhcpOptionsDns\] Not verifiable at synth/m);
+    // and the check without the account says where the answer is
+    expect(lines(without.stderr)).toEqual(['note: 1 cluster(s) in a VPC imported by ID, which the templates do not hold: what the rules need of it is not verifiable here; ' +
+      'cdk-eks-endpoint check --account reads it from the account, read-only (lookup caches it for cdk synth)']);
   });
 
   test('lookup writes the imported VPC into cdk.context.json, and the next synth judges it offline', () => {

@@ -133,7 +133,7 @@ describe('checking', () => {
   describe('with findings from the engine', () => {
     afterEach(() => jest.restoreAllMocks());
 
-    const judged = { clusters: 1, notChecked: 0, templates: 1 };
+    const judged = { clusters: 1, notChecked: 0, templates: 1, importedVpc: 0 };
 
     test('prints one line per finding, errors first, and exits 1 on an error', () => {
       jest.spyOn(engine, 'judge').mockReturnValue({ judged, findings: [

@@ -35,7 +35,7 @@ describe('check --format json and sarif', () => {
     expect(lines(text.stdout).pop()).toBe(`1 cluster(s) judged (0 not checked): ${parsed.errors} error(s), ${parsed.warnings} warning(s)`);
     // the summary: what was judged, from the engine, and the line the text prints
     expect(parsed.summary).toEqual({
-      clusters: 1, notChecked: 0, templates: 1, inputs: [file], errors: parsed.errors, warnings: parsed.warnings, text: lines(text.stdout).pop(),
+      clusters: 1, notChecked: 0, templates: 1, importedVpc: 0, inputs: [file], errors: parsed.errors, warnings: parsed.warnings, text: lines(text.stdout).pop(),
     });
     expect(parsed.findings).toContainEqual(expect.objectContaining({ level: 'error', ruleId: 'VpcDnsHostnames', logicalId: 'Cluster', file, verified: true }));
     expect(run('check', `--format=json`, file).stdout).toBe(json.stdout);
