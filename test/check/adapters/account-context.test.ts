@@ -103,3 +103,28 @@ describe('facts cached by lookup in the app\'s context', () => {
     expect(accountId({ account: '111111111111', region: 'eu-west-1', at: '2026-12-08T06:07:59.123Z' })).toBe('account 111111111111 eu-west-1, read 2026-12-08 06:07 UTC');
   });
 });
+
+describe('the line the Aspect writes where the CDK CLI runs the app', () => {
+  /** What the Aspect writes to stderr in a synth under the CDK CLI (CDK_OUTDIR set). */
+  function lineOf(context: Record<string, unknown>): string {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.env.CDK_OUTDIR = 'cdk.out';
+    process.stderr.write = ((text: string) => written.push(text)) as typeof process.stderr.write;
+    try {
+      aspectCheck(app(context));
+    } finally {
+      process.stderr.write = write;
+      delete process.env.CDK_OUTDIR;
+    }
+    return written.filter((t) => t.startsWith('cdk-eks-endpoint:')).join('');
+  }
+
+  test('names lookup for a cluster in a VPC imported by ID', () => {
+    expect(lineOf({})).toMatch(/^cdk-eks-endpoint: 1 cluster\(s\) judged \(0 not checked\); 1 in a VPC imported by ID, not verifiable until read: npx cdk-eks-endpoint lookup; flow report: [^\n]*\n$/);
+  });
+
+  test('says which account read it used, and when', () => {
+    expect(lineOf(entry(cached(true)))).toMatch(/^cdk-eks-endpoint: 1 cluster\(s\) judged \(0 not checked\), with 1 VPC\(s\) read from account 111111111111 us-east-1, read 2026-12-08 06:00 UTC \(cdk\.context\.json\); flow report: [^\n]*\n$/);
+  });
+});
