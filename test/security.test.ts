@@ -73,6 +73,9 @@ describe('cdk-nag packs: no finding left unacknowledged', () => {
     ['hybrid nodes, Private', (stack) => new EndpointCluster(stack, 'Lab', {
       remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16'],
     })],
+    ['a cluster name: its control-plane log group and that group\'s key', (stack) => new EndpointCluster(stack, 'Lab', {
+      clusterName: 'payments', adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
+    })],
     ['an imported VPC', (stack) => new EndpointCluster(stack, 'Lab', {
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
         vpcId: 'vpc-0abc', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
@@ -139,6 +142,11 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     }));
     expect([...own.keys()].filter((rule) => !listed.includes(rule))).toEqual([]);
     expect(own.has('eks_endpoint_no_public_access_check')).toBe(mode !== 'private');
+  });
+
+  test('an EndpointCluster with a cluster name fails only the listed rules: its control-plane log group passes the log group rules', () => {
+    const own = guard((app) => new EndpointCluster(new Stack(app, 'Named'), 'Cluster', { clusterName: 'payments' }));
+    expect([...own.keys()].filter((rule) => !listed.includes(rule))).toEqual([]);
   });
 
   test.each([
