@@ -13,6 +13,7 @@ import { addApiIngressRules, warnOnRuleQuota } from './private/endpoint-cluster/
 import { acknowledgeAutoModeClusterRoleFindings, acknowledgeClusterRoleFindings, limitClusterRoleToThisCluster } from './private/endpoint-cluster/cluster-role';
 import { addNodegroup, createAutoModeNodeRole } from './private/endpoint-cluster/compute';
 import { createControlPlaneLogGroup, generatedClusterName } from './private/endpoint-cluster/control-plane-logs';
+import { dropDependsOnImpliedByRefs } from './private/endpoint-cluster/depends-on';
 import { needsResolverForwarding, publicAccessCidrs, renderEndpointAccess, toEndpointAccess } from './private/endpoint-cluster/endpoint-access';
 import { createSecretsKey } from './private/endpoint-cluster/secrets-key';
 import { resolverSubnets, validateEndpointClusterProps } from './private/endpoint-cluster/validation';
@@ -379,6 +380,7 @@ export class EndpointCluster extends Construct {
     // the cluster resource alone waits for the group (and, through it, its key): EKS would create the group otherwise
     const cfnCluster = this.cluster.node.defaultChild as CfnResource;
     if (this.controlPlaneLogGroup) cfnCluster.addResourceDependency(this.controlPlaneLogGroup.node.defaultChild as CfnResource);
+    dropDependsOnImpliedByRefs(this.cluster); // cfn-lint's W3005: the subnets it Refs, listed again by aws-eks-v2
 
     // The CloudFormation schema marks EncryptionConfig.Resources deprecated, yet the EKS API
     // documents ['secrets'] as its one supported value and aws-eks-v2 renders it; dropping it
