@@ -347,7 +347,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       });
     }
     acknowledgeNagFindings(policy, [
-      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions; the first are the AWSCloud9SSMInstanceProfile set and nothing more.'],
+      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions. They let the instance register itself and open its own session channels (the AWSCloud9SSMInstanceProfile set, nothing more), and list log group names: no data is read or written through them.'],
     ]);
 
     const policies = props.accessPolicies ?? [ClusterBastion.DEFAULT_ACCESS_POLICY];
