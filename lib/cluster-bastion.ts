@@ -489,7 +489,7 @@ function resolveKubectlZip(scope: IConstruct, cluster: eks.ICluster, props: Clus
       `ClusterBastion: the bastion's kubectl for Kubernetes ${version} comes from ${bundled.missing}, which is not installed. ` +
       `Run \`npm install ${bundled.missing}\` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.`,
       scope,
-    );
+    ).withoutStackTrace(); // a package to install, not a mistake in the caller's code
   }
   return kubectlAsset(bundled.zipPath, `the layer zip of ${bundled.packageId}`);
 }
