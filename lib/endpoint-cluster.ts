@@ -70,8 +70,10 @@ export interface EndpointClusterProps {
    * group when the cluster is created: never expiring, unencrypted, and left behind by `cdk destroy`.
    *
    * The group's name holds the cluster's, so the name must be known at synth. Without
-   * `clusterName`, `true` gives the cluster a name made from its construct path: for a new
-   * cluster only, since naming a cluster deployed without a name replaces it, workloads and all.
+   * `clusterName`, `true` gives the cluster a name made from its construct path (the stack's
+   * construct ID, not its `stackName`: two deployments of one app in an account and region would
+   * share it, so give `clusterName` there): for a new cluster only, since naming a cluster deployed
+   * without a name replaces it, workloads and all.
    * A group of that name that exists already (EKS's, for a cluster deployed with `clusterName`
    * by an earlier version of this library; one kept from a deleted stack) fails the deploy with
    * "already exists", and it rolls back: adopt the group with `cdk import`, or delete it, or set
