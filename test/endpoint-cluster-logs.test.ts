@@ -1,3 +1,4 @@
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -134,5 +135,33 @@ describe('EndpointCluster control-plane log group choices', () => {
   test('refuses controlPlaneLogRetention with controlPlaneLogGroup: false', () => {
     expect(() => synth({ clusterName: 'payments', controlPlaneLogGroup: false, controlPlaneLogRetention: logs.RetentionDays.ONE_MONTH }, 'Both'))
       .toThrow('EndpointCluster: controlPlaneLogRetention (30 days) applies to the control-plane log group this construct creates, and controlPlaneLogGroup is false. Remove one of the two.');
+  });
+});
+
+/**
+ * What an update does, told offline by `@aws-cdk/cloudformation-diff` (the library behind `cdk
+ * diff`), the README's "The control-plane log group" in tests: the same stack before and after.
+ */
+describe('EndpointCluster control-plane log group on update', () => {
+  function changes(before: EndpointClusterProps, after: EndpointClusterProps): string[] {
+    const rows: string[] = [];
+    fullDiff(synth(before, 'Prod').template.toJSON(), synth(after, 'Prod').template.toJSON()).resources.forEachDifference((_id, change) => {
+      rows.push(`${change.resourceType} ${change.changeImpact}`);
+    });
+    return rows.sort();
+  }
+
+  test('for a named cluster, the group added replaces nothing: a key and a group added, the cluster updated (its DependsOn)', () => {
+    expect(changes({ clusterName: 'payments', controlPlaneLogGroup: false }, { clusterName: 'payments' })).toEqual([
+      `AWS::EKS::Cluster ${ResourceImpact.WILL_UPDATE}`, `AWS::KMS::Key ${ResourceImpact.WILL_CREATE}`, `AWS::Logs::LogGroup ${ResourceImpact.WILL_CREATE}`,
+    ]);
+  });
+
+  test('controlPlaneLogGroup: true on a cluster deployed without a name replaces it, its node group and its access entries, as the README warns', () => {
+    const replaced = changes({}, { controlPlaneLogGroup: true }).filter((row) => row.endsWith(ResourceImpact.WILL_REPLACE));
+    expect(replaced).toEqual([
+      `AWS::EKS::AccessEntry ${ResourceImpact.WILL_REPLACE}`, `AWS::EKS::AccessEntry ${ResourceImpact.WILL_REPLACE}`,
+      `AWS::EKS::Cluster ${ResourceImpact.WILL_REPLACE}`, `AWS::EKS::Nodegroup ${ResourceImpact.WILL_REPLACE}`,
+    ]);
   });
 });
