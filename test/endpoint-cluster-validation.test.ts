@@ -5,6 +5,7 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterCompute, ClusterEgress, EndpointCluster, EndpointClusterProps, EndpointMode } from '../lib';
 import { testApp } from './support/util';
 
@@ -198,6 +199,11 @@ const CASES: Case[] = [
     code: 'EndpointClusterSecretsKeyRemovalPolicy', what: 'a removal policy for a key of the user\'s',
     props: (stack) => ({ secretsEncryptionKey: new kms.Key(stack, 'Key'), secretsKeyRemovalPolicy: RemovalPolicy.RETAIN }),
     message: /^EndpointCluster: secretsKeyRemovalPolicy \(retain\) applies to the key this construct creates/,
+  },
+  {
+    code: 'EndpointClusterLogRetentionWithoutGroup', what: 'a control-plane log retention without a cluster name, so without a log group',
+    props: () => ({ controlPlaneLogRetention: logs.RetentionDays.ONE_MONTH }),
+    message: /^EndpointCluster: controlPlaneLogRetention \(30 days\) applies to the control-plane log group this construct creates, and without clusterName it creates none\. Give clusterName, or set controlPlaneLogGroup: true \(for a new cluster: it names the cluster, which replaces one deployed without a name\)\.$/,
   },
   {
     code: 'EndpointClusterHybridRoleIsAdmin', what: 'the hybrid nodes\' role as an admin principal too',

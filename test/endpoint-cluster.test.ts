@@ -27,6 +27,16 @@ describe('EndpointCluster defaults (Private mode)', () => {
     });
   });
 
+  test('the cluster depends on its VPC without listing the subnets it Refs again (cfn-lint W3005)', () => {
+    const cluster = Object.values(template.findResources('AWS::EKS::Cluster'))[0];
+    const referenced = cluster.Properties.ResourcesVpcConfig.SubnetIds.map((s: any) => s.Ref);
+    expect(referenced).toHaveLength(4);
+    expect(cluster.DependsOn.filter((d: string) => referenced.includes(d))).toEqual([]);
+    // the rest of the VPC still comes first: routes and the NAT gateway the nodes need
+    expect(cluster.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/DefaultRoute/), expect.stringMatching(/NATGateway/)]));
+    expect([...cluster.DependsOn].sort()).toEqual(cluster.DependsOn);
+  });
+
   test('creates a VPC with DNS support, DNS hostnames, one NAT gateway and flow logs', () => {
     template.hasResourceProperties('AWS::EC2::VPC', { EnableDnsSupport: true, EnableDnsHostnames: true });
     template.resourceCountIs('AWS::EC2::NatGateway', 1);

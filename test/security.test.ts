@@ -4,7 +4,9 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Template } from 'aws-cdk-lib/assertions';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { buildLabApp, labOptions } from '../bin/lab';
@@ -72,6 +74,9 @@ describe('cdk-nag packs: no finding left unacknowledged', () => {
     })],
     ['hybrid nodes, Private', (stack) => new EndpointCluster(stack, 'Lab', {
       remoteNodeNetworks: ['192.168.0.0/16'], remotePodNetworks: ['172.16.0.0/16'],
+    })],
+    ['a cluster name: its control-plane log group and that group\'s key', (stack) => new EndpointCluster(stack, 'Lab', {
+      clusterName: 'payments', adminPrincipals: ['arn:aws:iam::123456789012:role/Admin'],
     })],
     ['an imported VPC', (stack) => new EndpointCluster(stack, 'Lab', {
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
@@ -141,6 +146,11 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     expect(own.has('eks_endpoint_no_public_access_check')).toBe(mode !== 'private');
   });
 
+  test('an EndpointCluster with a cluster name fails only the listed rules: its control-plane log group passes the log group rules', () => {
+    const own = guard((app) => new EndpointCluster(new Stack(app, 'Named'), 'Cluster', { clusterName: 'payments' }));
+    expect([...own.keys()].filter((rule) => !listed.includes(rule))).toEqual([]);
+  });
+
   test.each([
     [{ egress: 'isolated', compute: 'auto-mode' }],
     [{ egress: 'isolated' }],
@@ -185,6 +195,79 @@ describe('no custom-resource Lambda', () => {
 });
 
 describe('docs/SECURITY.md', () => {
+  /** The lab's option sets the defaults table speaks for: every mode, and no internet with Auto Mode. */
+  const LAB_SETS: Array<Record<string, string>> = [...MODES.map(asked), { egress: 'isolated', compute: 'auto-mode' }, { egress: 'isolated' }];
+
+  test.each(LAB_SETS)('"Defaults and why" holds, row by row, on the lab\'s template with %j', (context) => {
+    const template = Template.fromStack(buildLabApp(testApp(), labOptions(context))).toJSON();
+    const all = Object.entries(template.Resources) as Array<[string, any]>;
+    const of = (type: string) => all.filter(([, r]) => r.Type === type).map(([id, r]) => [id, r.Properties ?? {}] as [string, any]);
+    const defaults = SECURITY_MD.split(/^## /m).find((s) => s.startsWith('Defaults and why\n'))!;
+    const row = (start: string) => expect(defaults).toContain(`| ${start}`);
+    const cluster = of('AWS::EKS::Cluster')[0][1];
+
+    row('No SSH anywhere: the node group refuses `remoteAccess`, the bastion has no key pair and no inbound rule');
+    expect(JSON.stringify(template)).not.toContain('KeyName');
+    expect(of('AWS::EKS::Nodegroup').map(([, p]) => p.RemoteAccess)).toEqual(of('AWS::EKS::Nodegroup').map(() => undefined));
+    for (const [, p] of of('AWS::EC2::SecurityGroup').filter(([id]) => /Bastion/.test(id))) expect(p.SecurityGroupIngress).toBeUndefined();
+
+    row('IMDSv2 required, hop limit 1, on the bastion and the nodes');
+    const metadata = [...of('AWS::EC2::Instance').map(([, p]) => p.MetadataOptions), ...of('AWS::EC2::LaunchTemplate').map(([, p]) => p.LaunchTemplateData.MetadataOptions)];
+    expect(metadata.length).toBeGreaterThan(0);
+    for (const m of metadata) expect(m).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+
+    row('Every EBS volume encrypted (gp3)');
+    const volumes = [...of('AWS::EC2::Instance').flatMap(([, p]) => p.BlockDeviceMappings), ...of('AWS::EC2::LaunchTemplate').flatMap(([, p]) => p.LaunchTemplateData.BlockDeviceMappings ?? [])];
+    for (const v of volumes) expect(v.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+
+    row('Kubernetes secrets encrypted with a KMS key of their own, rotated yearly');
+    expect(cluster.EncryptionConfig[0].Resources).toEqual(['secrets']);
+    row('All five control-plane log types');
+    expect(cluster.Logging.ClusterLogging.EnabledTypes.map((t: any) => t.Type)).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+    row('The control-plane log group `/aws/eks/<cluster name>/cluster` created by the construct, kept a year');
+    row('VPC flow logs, all traffic, to a log group kept one year and encrypted with its own KMS key');
+    expect(of('AWS::EC2::FlowLog').map(([, p]) => p.TrafficType)).toEqual(['ALL']);
+    // the lab asks for the control-plane log group: every group is kept a year and encrypted
+    expect(of('AWS::Logs::LogGroup').map(([, p]) => [p.RetentionInDays, 'KmsKeyId' in p, JSON.stringify(p.LogGroupName).includes('/aws/eks/') || JSON.stringify(p.LogGroupName).includes('/flow-logs/')]))
+      .toEqual([[365, true, true], [365, true, true]]);
+    row('KMS keys deny `kms:CreateGrant` except to AWS services acting for AWS resources');
+    for (const [, p] of of('AWS::KMS::Key')) {
+      expect(p.EnableKeyRotation).toBe(true);
+      expect(JSON.stringify(p.KeyPolicy)).toContain('GrantsOnlyForAwsServices');
+    }
+
+    row('Customer managed IAM policies on the roles the library creates, no inline ones; no AWS managed policy on the bastion');
+    expect(of('AWS::IAM::Policy')).toEqual([]);
+    for (const [, p] of of('AWS::IAM::Role')) expect(p.Policies).toBeUndefined();
+    const bastionRoles = of('AWS::IAM::Role').filter(([id]) => /Bastion/.test(id));
+    for (const [, p] of bastionRoles) expect(p.ManagedPolicyArns).toBeUndefined();
+    expect(defaults).toContain('the bastion has five Session Manager actions and `s3:GetObject` on its one kubectl object');
+    const bastionPolicy = of('AWS::IAM::ManagedPolicy').filter(([id]) => /BastionPolicy/.test(id)).map(([, p]) => p.PolicyDocument.Statement);
+    expect(bastionPolicy.map((statements) => statements.map((st: any) => [st.Sid, [st.Action].flat().length]))).toEqual([[['SessionManager', 5], ['KubectlAsset', 1]]]);
+
+    row('`BootstrapClusterCreatorAdminPermissions: false`');
+    expect(cluster.AccessConfig.BootstrapClusterCreatorAdminPermissions).toBe(false);
+    row('No public IP on the bastion (`AssociatePublicIpAddress: false`), none handed out by the public subnets');
+    for (const [, p] of of('AWS::EC2::Instance')) expect(p.NetworkInterfaces.map((n: any) => n.AssociatePublicIpAddress)).toEqual([false]);
+    for (const [, p] of of('AWS::EC2::Subnet')) expect(p.MapPublicIpOnLaunch).toBe(false);
+  });
+
+  test('each acknowledgement of a rule cdk-nag reports per finding names the finding, and a second finding on the same construct is still reported', () => {
+    // GIVEN the lab in every mode, and with Auto Mode
+    const stacks = [...MODES.map((mode) => buildLabApp(testApp(), labOptions(asked(mode)))), buildLabApp(testApp(), labOptions({ egress: 'isolated', compute: 'auto-mode' }))];
+    const ids = stacks.flatMap((stack) => stack.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.keys(m.data as object))));
+    // THEN no IAM4 or IAM5 acknowledgement covers the whole rule
+    expect(ids.filter((id) => /AwsSolutions-IAM[45]/.test(id) && !/\[(Policy|Resource|Action)::.+\]$/.test(id))).toEqual([]);
+    expect(ids.some((id) => /AwsSolutions-IAM5\[Resource::\*\]$/.test(id))).toBe(true);
+    // WHEN the bastion's policy is given a second wildcard finding
+    const stack = buildLabApp(testApp(), labOptions({}));
+    const policy = stack.node.findAll().find((c) => c.node.path.endsWith('Lab/Bastion/Policy')) as iam.ManagedPolicy;
+    policy.addStatements(new iam.PolicyStatement({ actions: ['ec2:Describe*'], resources: ['*'] }));
+    // THEN it is reported: the acknowledgement covers its own finding only
+    expect(unacknowledged(new AwsSolutionsChecks(), stack)).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Action::ec2:Describe\*\] at .*Lab\/Bastion\/Policy/)]);
+  });
+
   test('lists every acknowledgement the library and the lab make, by ID, and nothing they do not make', () => {
     const made = new Set<string>();
     const stacks = [

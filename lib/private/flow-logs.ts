@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { limitGrantsToAwsServices } from './kms';
+import { allowLogGroupToUseKey, limitGrantsToAwsServices } from './kms';
 
 /**
  * Where a VPC's flow logs go: a CloudWatch Logs group kept a year (and kept or deleted with the
@@ -27,13 +27,7 @@ export function flowLogDestination(scope: Construct, removalPolicy: RemovalPolic
     removalPolicy,
     pendingWindow: Duration.days(7),
   });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'CloudWatchLogsForTheFlowLogGroup',
-    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
-  }));
+  allowLogGroupToUseKey(key, 'CloudWatchLogsForTheFlowLogGroup', logGroupArn);
   limitGrantsToAwsServices(key);
 
   const logGroup = new logs.LogGroup(scope, 'FlowLogs', {

@@ -9,16 +9,32 @@ import { IConstruct } from 'constructs';
  */
 export class ValidationError extends Error {
   /** What was refused, as a stable identifier, such as `EndpointClusterIsolatedPublic`. */
-  public readonly code: string;
+  declare public readonly code: string;
 
   /** The path of the construct that refused it. */
-  public readonly constructPath: string;
+  declare public readonly constructPath: string;
 
   constructor(code: string, message: string, scope: IConstruct) {
     super(message);
     this.name = code;
-    this.code = code;
-    this.constructPath = scope.node.path;
+    // not enumerable: Node prints an uncaught error's enumerable properties after its stack (`{ code:
+    // ..., constructPath: ... }`), which would say again what the name and the last line say
+    Object.defineProperty(this, 'code', { value: code, enumerable: false });
+    Object.defineProperty(this, 'constructPath', { value: scope.node.path, enumerable: false });
     this.stack = `${this.stack}\nRelates to construct: ${this.constructPath}`;
+  }
+
+  /**
+   * For a refusal that is about the machine, not about the code that called the library (a package
+   * not installed): the stack trace would point into this library and bury the one line that
+   * says what to run, so the construct's path stands in for it. Node prints an uncaught error's
+   * `stack`, and the CDK CLI prints what the app printed: this is what `cdk synth` shows, after
+   * Node's own header (the line it was thrown from) and before its version.
+   */
+  public withoutStackTrace(): this {
+    // a line that starts like a frame, so that Node prints the stack as it is (without one, it
+    // wraps the whole in brackets)
+    this.stack = `${this.name}: ${this.message}\n    at construct ${this.constructPath}`;
+    return this;
   }
 }

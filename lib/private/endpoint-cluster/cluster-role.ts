@@ -36,13 +36,13 @@ export function limitClusterRoleToThisCluster(cluster: eks.Cluster, clusterName:
 export function acknowledgeAutoModeClusterRoleFindings(cluster: eks.Cluster): void {
   acknowledgeNagFindings(cluster.role, ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy']
     .map((name): [string, string] => [`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
-      'Auto Mode requires this AWS managed policy on the cluster role, to manage the nodes, volumes, load balancers and network interfaces for you.']));
+      'Auto Mode requires this AWS managed policy on the cluster role, to manage the nodes, volumes, load balancers and network interfaces for you. Only EKS, acting for a cluster of this account, can assume the role (aws:SourceArn, aws:SourceAccount).']));
 }
 
 /** The cdk-nag finding on the one managed policy every cluster role has, with the reason. */
 export function acknowledgeClusterRoleFindings(cluster: eks.Cluster): void {
   acknowledgeNagFindings(cluster.role, [
     ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
-      'EKS requires this AWS managed policy on the cluster role; AWS keeps it current with what the control plane needs.'],
+      'EKS requires this AWS managed policy on the cluster role; AWS keeps it current with what the control plane needs. Only EKS, acting for a cluster of this account, can assume the role (aws:SourceArn, aws:SourceAccount).'],
   ]);
 }

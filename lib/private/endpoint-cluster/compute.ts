@@ -38,11 +38,11 @@ export function addNodegroup(scope: Construct, cluster: eks.Cluster, options: ek
   });
   acknowledgeNagFindings(nodegroup.role, [
     ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
-      'EKS requires this AWS managed policy on the node role of a managed node group.'],
+      'EKS requires this AWS managed policy on the node role of a managed node group. Its rights stay with the node: the default launch template requires IMDSv2 with a hop limit of 1, so a container cannot take the node\'s credentials.'],
     ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
-      'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it.'],
+      'Nodes pull the EKS add-on images (VPC CNI, kube-proxy, CoreDNS) from ECR; this is the managed policy EKS documents for it. It reads the repositories the account can reach and writes nothing.'],
     ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
-      'The VPC CNI assigns pod addresses with it. Move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
+      'The VPC CNI assigns pod addresses with it, which takes creating and changing network interfaces. A container cannot take it from the node (IMDSv2, hop limit 1, in the default launch template); move it to an IRSA or Pod Identity role for the aws-node service account to take it off the nodes.'],
   ]);
   return nodegroup;
 }

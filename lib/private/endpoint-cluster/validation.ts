@@ -52,6 +52,7 @@ import { OWNED_VPC_CIDR, OWNED_VPC_NAT_GATEWAYS, workloadSubnets } from './vpc';
  * | EndpointClusterRemoteNetworkOverlapsVpc | a remote network overlapping the cluster VPC |
  * | EndpointClusterRemoteNetworkOverlapsServiceCidr | a remote network overlapping serviceIpv4Cidr |
  * | EndpointClusterSecretsKeyRemovalPolicy | secretsKeyRemovalPolicy with secretsEncryptionKey |
+ * | EndpointClusterLogRetentionWithoutGroup | controlPlaneLogRetention when this construct creates no control-plane log group |
  * | EndpointClusterHybridRoleIsAdmin | hybridNodesRole also in adminPrincipals |
  * | EndpointClusterResolverSubnetCidrUnknown | Resolver forwarding in a subnet whose CIDR block is unknown |
  * | EndpointClusterResolverSubnetsOneAz | Resolver forwarding with the nodes' subnets in one AZ |
@@ -86,6 +87,8 @@ export interface ValidatedProps {
   readonly remoteNodeNetworks: string[];
   readonly remotePodNetworks: string[];
   readonly serviceIpv4Cidr?: string;
+  /** Whether this construct creates the control-plane log group. */
+  readonly controlPlaneLogGroup: boolean;
   /**
    * The two subnets of the Resolver endpoints, when Resolver forwarding is built in a VPC given
    * in props; undefined otherwise (and for the VPC this construct creates, checked once built).
@@ -115,6 +118,7 @@ export function validateEndpointClusterProps(scope: IConstruct, props: EndpointC
   const remote = checkRemoteNetworks(scope, props, clusterVpcCidr);
   warnings.push(...remote.warnings);
   checkSecretsKey(scope, props);
+  const controlPlaneLogGroup = checkControlPlaneLogGroup(scope, props);
   checkHybridNodesRole(scope, props, adminPrincipals);
   const resolver = props.vpc !== undefined && needsResolverForwarding(choices.mode, connected.cidrs.length)
     ? resolverSubnets(scope, choices.egress, workloadSubnets(props.vpc, choices.egress).subnets ?? [])
@@ -128,6 +132,7 @@ export function validateEndpointClusterProps(scope: IConstruct, props: EndpointC
     remoteNodeNetworks: remote.nodes,
     remotePodNetworks: remote.pods,
     serviceIpv4Cidr: remote.serviceCidr,
+    controlPlaneLogGroup,
     resolverSubnets: resolver,
     warnings,
   };
@@ -529,6 +534,23 @@ export function checkSecretsKey(scope: IConstruct, props: EndpointClusterProps):
       'but secretsEncryptionKey gives one of yours, whose removal policy is yours to set. Remove one of the two.',
     );
   }
+}
+
+/**
+ * Whether the construct creates the control-plane log group (with `clusterName` unless told not
+ * to; without, only when asked); refuses a retention for a group it does not create.
+ */
+export function checkControlPlaneLogGroup(scope: IConstruct, props: EndpointClusterProps): boolean {
+  const create = props.controlPlaneLogGroup ?? props.clusterName !== undefined;
+  if (!create && props.controlPlaneLogRetention !== undefined) {
+    refuse(scope, 'EndpointClusterLogRetentionWithoutGroup',
+      `EndpointCluster: controlPlaneLogRetention (${props.controlPlaneLogRetention} days) applies to the control-plane log group this construct creates, ` +
+      (props.controlPlaneLogGroup === false
+        ? 'and controlPlaneLogGroup is false. Remove one of the two.'
+        : 'and without clusterName it creates none. Give clusterName, or set controlPlaneLogGroup: true (for a new cluster: it names the cluster, which replaces one deployed without a name).'),
+    );
+  }
+  return create;
 }
 
 /** Refuses the hybrid nodes' role when it is an admin principal too: EKS takes one access entry per principal. */
