@@ -277,9 +277,10 @@ describe('README.md, on a Stage: an error in it fails the real `cdk synth`, what
       expect([selected, run.status, count(run.printed, ERROR), count(run.printed, WARNING)]).toEqual([selected, 1, 1, 1]);
     }
     // what was judged, on stderr where the CLI shows it
-    expect(runsOf.none.printed).toContain('cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)');
+    // where the report is, from where cdk synth ran (here `-o out0`; cdk.out by default)
+    expect(runsOf.none.printed).toMatch(/^cdk-eks-endpoint: 2 cluster\(s\) judged \(0 not checked\); flow report: out\d+\/eks-endpoint-reports\/flow-report\.md \(and flow-report\.json\)$/m);
     expect(flat).toContain('an error in a Stage fails it: `cdk synth`, `cdk synth Pipeline` (a top-level stack) and `cdk synth \'**\'` all exit 1.');
-    expect(flat).toContain('`cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: eks-endpoint-reports/flow-report.md (and flow-report.json)`');
+    expect(flat).toContain('`cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: cdk.out/eks-endpoint-reports/flow-report.md (and flow-report.json)`');
   });
 
   test('warns without failing once the error is fixed, and an acknowledged warning stays acknowledged', () => {
@@ -293,7 +294,7 @@ describe('README.md, on a Stage: an error in it fails the real `cdk synth`, what
     for (const where of ['stage', 'both']) {
       const run = synth({ STAGES_CHECK: where });
       expect([where, run.status, count(run.printed, ERROR), count(run.printed, WARNING)]).toEqual([where, 1, 1, 1]);
-      expect(run.printed).toContain('cdk-eks-endpoint: 2 cluster(s) judged (0 not checked); flow report: assembly-Prod/eks-endpoint-reports/flow-report.md');
+      expect(run.printed).toMatch(/cdk-eks-endpoint: 2 cluster\(s\) judged \(0 not checked\); flow report: out\d+\/assembly-Prod\/eks-endpoint-reports\/flow-report\.md/);
     }
     expect(flat).toContain('With the check on both, each finding is reported once.');
   });

@@ -170,14 +170,19 @@ export class PrivateResolutionCheck implements IAspect {
     return [];
   }
 
-  /** Writes the unit's flow report into its cloud assembly directory; returns where, relative to the app's. */
+  /**
+   * Writes the unit's flow report into its cloud assembly directory; returns where, as the user
+   * finds it from where they ran `cdk synth` (`cdk.out/eks-endpoint-reports`), or whole when it is
+   * not under that directory.
+   */
   private writeReports(unit: IConstruct, reports: ClusterReport[], counts: Judged): string | undefined {
     if (reports.length === 0 || !Stage.isStage(unit)) return undefined;
     const dir = path.join(unit.outdir, PrivateResolutionCheck.REPORT_DIR);
     // two files for the whole unit, a section (an entry) per cluster: files cost more than their text
     const files = reportFiles(reports, counts);
     writeReportFiles(dir, { 'flow-report.md': files.markdown, 'flow-report.json': files.json });
-    return path.relative(rootOutdir(unit), dir);
+    const fromHere = path.relative(process.cwd(), dir);
+    return fromHere.startsWith('..') || path.isAbsolute(fromHere) ? dir : fromHere;
   }
 
   private inScope(construct: IConstruct): boolean {
@@ -190,7 +195,7 @@ export class PrivateResolutionCheck implements IAspect {
 
 /**
  * What a check judged, in one line: the clusters it reports on (those not checked), and where
- * the flow report is (relative to the cloud assembly, `cdk.out`). The App's check says so too when
+ * the flow report is (`cdk.out/eks-endpoint-reports/flow-report.md`). The App's check says so too when
  * the app holds no EKS cluster at all; a Stage's, or an App's whose clusters other checks report, stays quiet.
  */
 function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, reportDir: string | undefined, reads: string[] = [], imported = 0): string | undefined {
@@ -201,12 +206,6 @@ function judgedLine(clusters: number, notChecked: number, appEmpty: boolean, rep
   const withReads = reads.length === 0 ? '' : `, with ${reads.length} VPC(s) read from ${[...new Set(reads)].join('; ')}`;
   const unread = imported > 0 ? `; ${imported} in a VPC imported by ID, not verifiable until read: npx cdk-eks-endpoint lookup` : '';
   return `cdk-eks-endpoint: ${clusters} cluster(s) judged (${notChecked} not checked)${withReads}${unread}${where}`;
-}
-
-/** The cloud assembly directory of the app a unit is in. */
-function rootOutdir(unit: IConstruct): string {
-  const root = unit.node.root;
-  return Stage.isStage(root) ? root.outdir : (unit as Stage).outdir;
 }
 
 /**

@@ -110,7 +110,7 @@ describe('the line the Aspect writes where the CDK CLI runs the app', () => {
     const written: string[] = [];
     const write = process.stderr.write;
     process.env.CDK_OUTDIR = 'cdk.out';
-    process.stderr.write = ((text: string) => written.push(text)) as typeof process.stderr.write;
+    process.stderr.write = ((text: string) => { written.push(text); return true; }) as unknown as typeof process.stderr.write;
     try {
       aspectCheck(app(context));
     } finally {
