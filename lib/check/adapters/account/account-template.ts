@@ -35,7 +35,7 @@ export interface AccountRead {
   readonly region: string;
   /** When it was read, ISO 8601. */
   readonly readAt: string;
-  /** The calls AWS refused: their facts are parameters without a value. */
+  /** The calls AWS refused, by action and what: their facts are parameters without a value. */
   readonly denied: Denied[];
   /** The calls the endpoint did not answer (an emulator without the operation): their facts are not read either. */
   readonly unanswered: Array<{ action: string; what: string; why: string }>;
@@ -211,8 +211,9 @@ export function accountRead(template: AccountTemplate, caller: Caller, readAt: D
     ...(template.account ? { account: template.account } : {}),
     region: caller.region,
     readAt: readAt.toISOString(),
-    denied: [...caller.denied],
-    unanswered: [...caller.unanswered],
+    // sorted: calls made side by side finish in any order
+    denied: [...caller.denied].sort((a, b) => `${a.action} ${a.what}`.localeCompare(`${b.action} ${b.what}`)),
+    unanswered: [...caller.unanswered].sort((a, b) => `${a.action} ${a.what}`.localeCompare(`${b.action} ${b.what}`)),
     actions: [...caller.actions].sort(),
   };
 }
