@@ -17,3 +17,13 @@ describe('readPolicy', () => {
     expect(new Set(READ_ACTIONS).size).toBe(READ_ACTIONS.length);
   });
 });
+
+describe('docs/SECURITY.md, "Reading the account"', () => {
+  test('its table lists exactly READ_ACTIONS', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const text: string = require('fs').readFileSync(require('path').join(__dirname, '..', '..', '..', '..', 'docs', 'SECURITY.md'), 'utf8');
+    const section = text.split(/^## /m).find((s) => s.startsWith('Reading the account\n'))!;
+    const listed = [...section.matchAll(/^ {2}\| [^|]+ \| (.+) \|$/gm)].flatMap((m) => [...m[1].matchAll(/`([a-z0-9]+:[A-Za-z]+)`/g)].map((a) => a[1]));
+    expect(listed.sort()).toEqual([...READ_ACTIONS].sort());
+  });
+});
