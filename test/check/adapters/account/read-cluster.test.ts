@@ -3,6 +3,7 @@ import { AccountReadError, Caller } from '../../../../lib/check/adapters/account
 import { READ_ACTIONS } from '../../../../lib/check/adapters/account/policy';
 import { readCluster } from '../../../../lib/check/adapters/account/read-cluster';
 import { ASPECT_RULES } from '../../../../lib/check/adapters/rule-sets';
+import { READS } from '../../../../lib/check/adapters/tree-templates';
 import { judge } from '../../../../lib/check/engine/analyze';
 import { ReportedFinding } from '../../../../lib/check/engine/finding';
 import { BuiltNetwork, describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, privateClusterNetwork, sdkClients, startMoto } from '../../../support/moto';
@@ -35,10 +36,8 @@ describeWithMoto('readCluster', () => {
   beforeAll(async () => {
     moto = await startMoto();
     sdk = sdkClients(moto);
-    privateNet = await privateClusterNetwork(sdk.send);
-    full = await fullNetwork(sdk.send);
-    privateRead = await readCluster(caller(), privateNet.clusterName);
-    fullRead = await readCluster(caller(), full.clusterName);
+    [privateNet, full] = await Promise.all([privateClusterNetwork(sdk.send), fullNetwork(sdk.send)]);
+    [privateRead, fullRead] = await Promise.all([readCluster(caller(), privateNet.clusterName), readCluster(caller(), full.clusterName)]);
   });
   afterAll(async () => {
     callers.forEach((c) => c.close());
@@ -154,6 +153,15 @@ describeWithMoto('readCluster', () => {
         .find((r) => r.Type === 'AWS::EC2::SubnetRouteTableAssociation' && r.Properties.SubnetId.Ref === logicalOf(privateRead, privateNet.subnets.bastion));
       expect(association.Properties.RouteTableId).toEqual({ Ref: logicalOf(privateRead, privateNet.tables.main) });
       expect(association.Metadata[READ_METADATA_KEY].attributes).toEqual({ Main: 'true' });
+    });
+
+    test('every type written is one the engine reads (tree-templates.ts\'s READS), with the properties it reads by their CloudFormation names', () => {
+      const all = [...Object.values(privateRead.template.Resources), ...Object.values(fullRead.template.Resources)] as Json[];
+      expect(all.filter((r) => !(r.Type in READS)).map((r) => r.Type)).toEqual([]);
+      // each property the engine reads of a type, where the reader writes the type: written under that name or not at all
+      const read = new Set(all.flatMap((r) => Object.keys(r.Properties).map((p) => `${r.Type}.${p}`)));
+      expect(['AWS::EKS::Cluster.ResourcesVpcConfig', 'AWS::EC2::VPC.EnableDnsHostnames', 'AWS::EC2::Instance.IamInstanceProfile', 'AWS::EKS::Nodegroup.Subnets',
+        'AWS::Route53Resolver::ResolverEndpoint.IpAddresses', 'AWS::EC2::TransitGatewayVpcAttachment.Options'].filter((p) => !read.has(p))).toEqual([]);
     });
 
     test('the account, region, time and input id of the read', () => {

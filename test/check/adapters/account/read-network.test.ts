@@ -1,4 +1,4 @@
-import { AccountTemplate, READ_METADATA_KEY } from '../../../../lib/check/adapters/account/account-template';
+import { AccountTemplate, logicalIdFor, READ_METADATA_KEY } from '../../../../lib/check/adapters/account/account-template';
 import { Caller } from '../../../../lib/check/adapters/account/caller';
 import { readSubnetsVpcs, readVpc } from '../../../../lib/check/adapters/account/read-network';
 import { describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, sdkClients, startMoto } from '../../../support/moto';
@@ -120,9 +120,33 @@ describeWithMoto('readVpc', () => {
   });
 
   test('logical IDs come from physical IDs, alphanumeric and unique, and each resource says what it was read from', () => {
-    expect(logicalOf(net.vpcId)).toBe(`Vpc${net.vpcId.slice(4)}`);
+    expect(logicalIdFor('subnet-0a1b')).toBe('Subnet0a1b');
+    expect(logicalOf(net.vpcId)).toBe(logicalIdFor(net.vpcId));
     for (const [id] of resources()) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
     expect(resources().every(([, r]) => typeof r.Metadata[READ_METADATA_KEY].id === 'string')).toBe(true);
+  });
+
+  test('the cluster security group, once the cluster named it, is no resource: its rules beyond EKS\'s own are separate ones on the cluster\'s attribute', async () => {
+    // GIVEN the control-plane group taken as a cluster's own group, with EKS's rule (all traffic from itself) added
+    await sdk.send('ec2', 'AuthorizeSecurityGroupIngress', { GroupId: net.groups.controlPlane, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: net.groups.controlPlane }] }] });
+    const into = new AccountTemplate();
+    const cluster = into.add('AWS::EKS::Cluster', 'demo', {}, { ClusterSecurityGroupId: net.groups.controlPlane }, 'Clusterdemo');
+    into.setClusterSecurityGroup(net.groups.controlPlane, cluster);
+    const other = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS });
+    try {
+      // WHEN the VPC is read into that template
+      const t = (await readVpc(other, net.vpcId, into)).render();
+      const all = Object.values(t.Resources as Record<string, Json>);
+      // THEN the group is not a resource; its 443 rule from the bastion is, on the cluster's attribute; EKS's own rules are not written
+      expect(all.filter((r) => r.Metadata[READ_METADATA_KEY].id === net.groups.controlPlane)).toEqual([]);
+      const group = { 'Fn::GetAtt': ['Clusterdemo', 'ClusterSecurityGroupId'] };
+      expect(all.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress').map((r) => r.Properties)).toEqual([
+        { GroupId: group, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [logicalOf(net.groups.bastion), 'GroupId'] }, SourceSecurityGroupOwnerId: '123456789012' },
+      ]);
+      expect(all.filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
+    } finally {
+      other.close();
+    }
   });
 
   test('readSubnetsVpcs reads the VPC of the subnets given, once', async () => {
