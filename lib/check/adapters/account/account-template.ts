@@ -71,6 +71,12 @@ export class AccountTemplate {
   private clusterGroup?: { id: string; cluster: string };
   /** An account an answer named. */
   public account?: string;
+  /** The VPCs read, and the other sides of their peering connections and the Transit Gateways they attach to. */
+  public readonly network = {
+    vpcs: new Set<string>(),
+    peers: new Map<string, { readonly owner?: string; readonly region?: string }>(),
+    transitGateways: new Set<string>(),
+  };
 
   /** Whether a resource with this physical ID was written. */
   public has(physicalId: string): boolean {

@@ -8,18 +8,28 @@
  */
 import { AccountRead, accountRead, AccountTemplate } from './account-template';
 import { AccountReadError, Answer, Caller, NotAnswered, Paging } from './caller';
-import { readSubnetsVpcs, readVpc } from './read-network';
+import { readConnectedVpcs, readSubnetsVpcs, readVpc } from './read-network';
 
 type Json = Record<string, any>;
 
 const EKS_PAGES: Paging = { sizeKey: 'maxResults', maxSize: 100, token: 'nextToken' };
 const IAM_PAGES: Paging = { sizeKey: 'MaxItems', maxSize: 1000, token: 'Marker' };
 
+/** What readCluster reads besides the cluster and its VPC. */
+export interface ReadClusterOptions {
+  /**
+   * Also the VPCs one hop away in the same account and region (peered, or attached to the same
+   * Transit Gateway), with their instances: their Resolver rules, routes and clients.
+   * @default true
+   */
+  readonly connected?: boolean;
+}
+
 /**
  * Reads the cluster `name` and its network. Throws AccountReadError when there is no such cluster
  * (or no credentials); a call refused leaves its fact a parameter without a value.
  */
-export async function readCluster(caller: Caller, name: string, into: AccountTemplate = new AccountTemplate()): Promise<AccountRead> {
+export async function readCluster(caller: Caller, name: string, into: AccountTemplate = new AccountTemplate(), options: ReadClusterOptions = {}): Promise<AccountRead> {
   const t = into;
   const answer = await caller.call('eks', 'DescribeCluster', { name }, `the cluster ${name}`).catch((e) => {
     if (e instanceof AccountReadError && e.code === 'ResourceNotFoundException') {
@@ -93,6 +103,10 @@ export async function readCluster(caller: Caller, name: string, into: AccountTem
   else await readSubnetsVpcs(caller, subnetIds, t);
   const vpcId = typeof vpc.vpcId === 'string' ? vpc.vpcId : undefined;
   await readClients(caller, t, vpcId ?? vpcOfSubnets(t, subnetIds), roles);
+  if (options.connected ?? true) {
+    // the clients across a connection are the cluster's remote clients (engine/model/clients.ts places them by their subnet)
+    for (const connected of await readConnectedVpcs(caller, t, t.account)) await readClients(caller, t, connected, roles);
+  }
 
   // the cluster's properties last: an allow-list entry that is a NAT gateway's Elastic IP is written as that EIP
   t.setProperties(clusterLogical, clusterProperties(t, name, c));
@@ -200,7 +214,8 @@ async function readClients(caller: Caller, t: AccountTemplate, vpcId: string | u
     t.notRead(`Instances${vpcId}`, `the instances in ${vpcId}: ${pages.why}`, 'CommaDelimitedList');
     return;
   }
-  const instances = pages.flatMap((p) => (p.Reservations ?? []) as Json[]).flatMap((r) => (r.Instances ?? []) as Json[]);
+  const instances = pages.flatMap((p) => (p.Reservations ?? []) as Json[]).flatMap((r) => (r.Instances ?? []) as Json[])
+    .filter((i) => i.VpcId === undefined || i.VpcId === vpcId);
   for (const i of instances) {
     const tags = (i.Tags ?? []) as Json[];
     if (isNode(tags)) continue;

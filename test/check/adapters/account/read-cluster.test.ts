@@ -171,6 +171,24 @@ describeWithMoto('readCluster', () => {
     });
   });
 
+  test('the VPCs one hop away in the same account are read too, so connected clients are judged, not "outside the templates"', async () => {
+    // GIVEN the full network's cluster VPC peered with 10.20.0.0/16 and attached to a Transit Gateway
+    const peer = written(fullRead, full.peerVpcId);
+    expect(peer.Properties.CidrBlock).toBe('10.20.0.0/16');
+    expect(written(fullRead, full.peering).Properties.PeerVpcId).toEqual({ Ref: logicalOf(fullRead, full.peerVpcId) });
+    // THEN the peering's resolution is judged, on the peer VPC read (no FORWARD rule is associated with it)
+    const resolution = judge([accountInput(fullRead)], ASPECT_RULES).findings.filter((f) => f.ruleId === 'ConnectedClientResolution')
+      .map((f) => `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.subjects?.[0].name.replace(/^.*\//, '')}`);
+    expect(resolution).toEqual([
+      `warning verified ${logicalOf(fullRead, full.peering)}`,
+      // no other VPC is attached to the Transit Gateway: its other side stays outside what was read
+      `warning not verifiable ${logicalOf(fullRead, full.tgwAttachment)}`,
+    ]);
+    // AND without connected VPCs asked for, the peer VPC stays an ID
+    const alone = await readCluster(caller(), full.clusterName, undefined, { connected: false });
+    expect(written(alone, full.peerVpcId)).toBeUndefined();
+  });
+
   test('policy.ts\'s READ_ACTIONS are exactly the actions the reader called on networks that take its every path', () => {
     const called = new Set([...privateRead.actions, ...fullRead.actions]);
     expect([...called].sort()).toEqual([...READ_ACTIONS].sort());
