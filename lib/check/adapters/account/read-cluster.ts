@@ -99,10 +99,14 @@ export async function readCluster(caller: Caller, name: string, into: AccountTem
   }
 
   // the VPC: the answer's vpcId, else the VPC of the cluster's subnets (moto leaves vpcId out)
-  if (typeof vpc.vpcId === 'string') await readVpc(caller, vpc.vpcId, t);
-  else await readSubnetsVpcs(caller, subnetIds, t);
-  const vpcId = typeof vpc.vpcId === 'string' ? vpc.vpcId : undefined;
-  await readClients(caller, t, vpcId ?? vpcOfSubnets(t, subnetIds), roles);
+  let vpcIds: string[];
+  if (typeof vpc.vpcId === 'string') {
+    await readVpc(caller, vpc.vpcId, t);
+    vpcIds = [vpc.vpcId];
+  } else {
+    vpcIds = await readSubnetsVpcs(caller, subnetIds, t);
+  }
+  for (const id of vpcIds) await readClients(caller, t, id, roles);
   if (options.connected ?? true) {
     // the clients across a connection are the cluster's remote clients (engine/model/clients.ts places them by their subnet)
     for (const connected of await readConnectedVpcs(caller, t, t.account)) await readClients(caller, t, connected, roles);
@@ -183,18 +187,6 @@ function allowListEntry(t: AccountTemplate, cidr: string): unknown {
 }
 
 
-/** The VPC of the first subnet read, by its written VpcId. */
-function vpcOfSubnets(t: AccountTemplate, subnetIds: string[]): string | undefined {
-  const rendered = t.render().Resources as Record<string, Json>;
-  for (const id of subnetIds) {
-    const logical = t.logicalId(id);
-    const vpcRef = logical ? rendered[logical]?.Properties?.VpcId : undefined;
-    const vpcLogical = vpcRef?.Ref as string | undefined;
-    if (vpcLogical) return rendered[vpcLogical]?.Metadata?.['cdk-eks-endpoint:read']?.id;
-  }
-  return undefined;
-}
-
 /** Tags that mark an instance as a node (a managed node group's, Auto Mode's, a self-managed node's): nodes are compute, not clients. */
 function isNode(tags: Json[]): boolean {
   return tags.some((tag) => tag.Key === 'eks:nodegroup-name' || tag.Key === 'eks:eks-cluster-name' || /^kubernetes\.io\/cluster\//.test(tag.Key));
@@ -205,8 +197,7 @@ function isNode(tags: Json[]): boolean {
  * instance profile, the profile's role and the role's managed policies (Session Manager's policy
  * makes a bastion reachable by Session Manager, engine/model/clients.ts).
  */
-async function readClients(caller: Caller, t: AccountTemplate, vpcId: string | undefined, entryPrincipals: Set<string>): Promise<void> {
-  if (!vpcId) return;
+async function readClients(caller: Caller, t: AccountTemplate, vpcId: string, entryPrincipals: Set<string>): Promise<void> {
   const pages = await caller.pages('ec2', 'DescribeInstances', {
     Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
   }, { sizeKey: 'MaxResults', maxSize: 1000, token: 'NextToken' }, `the instances in ${vpcId}`);

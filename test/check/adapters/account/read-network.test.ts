@@ -1,6 +1,6 @@
 import { AccountTemplate, logicalIdFor, READ_METADATA_KEY } from '../../../../lib/check/adapters/account/account-template';
 import { Caller } from '../../../../lib/check/adapters/account/caller';
-import { readSubnetsVpcs, readVpc } from '../../../../lib/check/adapters/account/read-network';
+import { readConnectedVpcs, readSubnetsVpcs, readVpc } from '../../../../lib/check/adapters/account/read-network';
 import { describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, sdkClients, startMoto } from '../../../support/moto';
 import { Json } from '../../../support/templates';
 
@@ -144,6 +144,22 @@ describeWithMoto('readVpc', () => {
         { GroupId: group, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [logicalOf(net.groups.bastion), 'GroupId'] }, SourceSecurityGroupOwnerId: '123456789012' },
       ]);
       expect(all.filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('readConnectedVpcs reads the VPCs one hop away in the same account and region (here the peered one), once; another account\'s is left as its ID', async () => {
+    const into = new AccountTemplate();
+    const other = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS });
+    try {
+      await readVpc(other, net.vpcId, into);
+      expect(await readConnectedVpcs(other, into, '123456789012')).toEqual([net.peerVpcId]);
+      expect(into.has(net.peerVpcId)).toBe(true);
+      expect(await readConnectedVpcs(other, into, '123456789012')).toEqual([]);
+      const elsewhere = new AccountTemplate();
+      await readVpc(other, net.vpcId, elsewhere);
+      expect(await readConnectedVpcs(other, elsewhere, '999999999999')).toEqual([]);
     } finally {
       other.close();
     }
