@@ -81,7 +81,7 @@ export async function readVpc(caller: Caller, vpcId: string, into: AccountTempla
   }
 
   await Promise.all([
-    readDhcpOptions(caller, t, vpcId, vpc),
+    readDhcpOptions(caller, t, vpcId, vpc, vpcs instanceof NotAnswered ? vpcs.why : 'not in DescribeVpcs\'s answer'),
     readSubnetsAndRoutes(caller, t, vpcId),
     readGateways(caller, t, vpcId),
     readEndpoints(caller, t, vpcId),
@@ -96,12 +96,12 @@ export async function readVpc(caller: Caller, vpcId: string, into: AccountTempla
  * The VPC's DHCP options: `default` (no set: the Amazon DNS server, as EC2 documents for a VPC
  * without a custom set) is written as the association to `default`, as CloudFormation writes it.
  */
-async function readDhcpOptions(caller: Caller, t: AccountTemplate, vpcId: string, vpc: Json | undefined): Promise<void> {
+async function readDhcpOptions(caller: Caller, t: AccountTemplate, vpcId: string, vpc: Json | undefined, why: string): Promise<void> {
   const optionsId = vpc?.DhcpOptionsId as string | undefined;
-  if (!vpc) return;
   if (!optionsId) {
+    // which set the VPC has is not known: an association to a set not read (never "no custom set")
     t.addPart('AWS::EC2::VPCDHCPOptionsAssociation', `${vpcId}DhcpOptions`, {
-      VpcId: t.ref(vpcId), DhcpOptionsId: t.notRead(`DhcpOptions${vpcId}`, `the DHCP options set of ${vpcId}: not in DescribeVpcs's answer`),
+      VpcId: t.ref(vpcId), DhcpOptionsId: t.notRead(`DhcpOptions${vpcId}`, `the DHCP options set of ${vpcId}: ${why}`),
     }, { id: vpcId });
     return;
   }
@@ -246,8 +246,10 @@ async function readGateways(caller: Caller, t: AccountTemplate, vpcId: string): 
 async function readEndpoints(caller: Caller, t: AccountTemplate, vpcId: string): Promise<void> {
   const endpoints = ofVpc(await describeAll(caller, 'DescribeVpcEndpoints', byVpc(vpcId), 'VpcEndpoints', `the VPC endpoints of ${vpcId}`), vpcId);
   if (endpoints instanceof NotAnswered) {
-    // the engine then sees none: the rules that need endpoints say so, for lack of them
-    t.notRead(`VpcEndpoints${vpcId}`, `the VPC endpoints of ${vpcId}: ${endpoints.why}`, 'CommaDelimitedList');
+    // not "no endpoint": one endpoint of the VPC whose service and type are not read, which the
+    // engine reads as one that may serve any service (IsolatedNodeEndpoints: not verifiable, never an error)
+    const unknown = t.notRead(`VpcEndpoints${vpcId}`, `the VPC endpoints of ${vpcId}: ${endpoints.why}`);
+    t.addPart('AWS::EC2::VPCEndpoint', `${vpcId}EndpointsNotRead`, { VpcId: t.ref(vpcId), ServiceName: unknown, VpcEndpointType: unknown }, { id: `${vpcId}/endpoints` });
     return;
   }
   for (const e of endpoints) {

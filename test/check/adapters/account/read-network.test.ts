@@ -165,6 +165,32 @@ describeWithMoto('readVpc', () => {
     }
   });
 
+  test('a VPC that cannot be described: its block and its DHCP options set are not read, never taken for Amazon\'s default set (moto enforcing an IAM policy)', async () => {
+    // GIVEN a user denied ec2:DescribeVpcs
+    await sdk.send('iam', 'CreateUser', { UserName: 'no-vpcs' });
+    await sdk.send('iam', 'PutUserPolicy', { UserName: 'no-vpcs', PolicyName: 'read', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'ec2:DescribeVpcs', Resource: '*' },
+    ] }) });
+    const key = (await sdk.send('iam', 'CreateAccessKey', { UserName: 'no-vpcs' })).AccessKey;
+    const denied = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey } });
+    let read: Json;
+    await moto.enforceIam(true);
+    try {
+      // WHEN the VPC is read
+      read = (await readVpc(denied, net.vpcId)).render();
+    } finally {
+      await moto.enforceIam(false);
+      denied.close();
+    }
+    // THEN the block and the DHCP options set are parameters saying why, and the rest was read
+    const all = Object.values(read.Resources as Record<string, Json>);
+    const vpc = all.find((r) => r.Type === 'AWS::EC2::VPC');
+    const association = all.find((r) => r.Type === 'AWS::EC2::VPCDHCPOptionsAssociation');
+    expect(read.Parameters[vpc.Properties.CidrBlock.Ref].Description).toBe(`the CIDR block of ${net.vpcId}: ec2:DescribeVpcs was denied: AccessDenied`);
+    expect(read.Parameters[association.Properties.DhcpOptionsId.Ref].Description).toBe(`the DHCP options set of ${net.vpcId}: ec2:DescribeVpcs was denied: AccessDenied`);
+    expect(all.filter((r) => r.Type === 'AWS::EC2::Subnet')).toHaveLength(4);
+  });
+
   test('readSubnetsVpcs reads the VPC of the subnets given, once', async () => {
     const into = new AccountTemplate();
     const other = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS });
