@@ -3,7 +3,7 @@
  * unknown for an imported VPC (issue 15 item 1). Every call goes through the caller (recorded,
  * paged, retried); a call refused leaves its fact a parameter without a value.
  */
-import { AccountTemplate } from './account-template';
+import { AccountRead, accountRead, AccountTemplate } from './account-template';
 import { Answer, Caller, NotAnswered, Paging } from './caller';
 
 type Json = Record<string, any>;
@@ -41,6 +41,17 @@ export async function readSubnetsVpcs(caller: Caller, subnetIds: string[], into:
   const vpcIds = [...new Set(subnets.map((s) => s.VpcId as string).filter((id) => typeof id === 'string'))];
   for (const vpcId of vpcIds) await readVpc(caller, vpcId, into);
   return vpcIds;
+}
+
+/**
+ * Reads VPCs by ID (the imported VPCs of an app, for `check --account`), and with `connected` those
+ * one hop away, into one account read.
+ */
+export async function readVpcs(caller: Caller, vpcIds: string[], options: { readonly connected?: boolean } = {}): Promise<AccountRead> {
+  const t = new AccountTemplate();
+  for (const vpcId of vpcIds) await readVpc(caller, vpcId, t);
+  if (options.connected) await readConnectedVpcs(caller, t, t.account);
+  return accountRead(t, caller);
 }
 
 /**

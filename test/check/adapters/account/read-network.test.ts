@@ -1,6 +1,6 @@
 import { AccountTemplate, logicalIdFor, READ_METADATA_KEY } from '../../../../lib/check/adapters/account/account-template';
 import { Caller } from '../../../../lib/check/adapters/account/caller';
-import { readConnectedVpcs, readSubnetsVpcs, readVpc } from '../../../../lib/check/adapters/account/read-network';
+import { readConnectedVpcs, readSubnetsVpcs, readVpc, readVpcs } from '../../../../lib/check/adapters/account/read-network';
 import { describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, sdkClients, startMoto } from '../../../support/moto';
 import { Json } from '../../../support/templates';
 
@@ -189,6 +189,18 @@ describeWithMoto('readVpc', () => {
     expect(read.Parameters[vpc.Properties.CidrBlock.Ref].Description).toBe(`the CIDR block of ${net.vpcId}: ec2:DescribeVpcs was denied: AccessDenied`);
     expect(read.Parameters[association.Properties.DhcpOptionsId.Ref].Description).toBe(`the DHCP options set of ${net.vpcId}: ec2:DescribeVpcs was denied: AccessDenied`);
     expect(all.filter((r) => r.Type === 'AWS::EC2::Subnet')).toHaveLength(4);
+  });
+
+  test('readVpcs reads VPCs by ID into one account read, the account from the VPC\'s owner', async () => {
+    const other = new Caller({ region: 'us-east-1', endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS });
+    try {
+      const read = await readVpcs(other, [net.peerVpcId]);
+      expect(read).toMatchObject({ account: '123456789012', region: 'us-east-1', denied: [] });
+      expect(Object.values(read.template.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::EC2::VPC').map((r) => r.Properties.CidrBlock)).toEqual(['10.20.0.0/16']);
+      expect(read.actions).toContain('ec2:DescribeVpcAttribute');
+    } finally {
+      other.close();
+    }
   });
 
   test('readSubnetsVpcs reads the VPC of the subnets given, once', async () => {
