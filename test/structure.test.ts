@@ -83,6 +83,13 @@ describe('dependencies point one way', () => {
     expect(violations(under('check/outputs/'), (t) => t.startsWith('check/engine/') || t.startsWith('check/outputs/') || t.startsWith('shared/'))).toEqual([]);
   });
 
+  test('the account reader (adapters/account) imports the engine and itself, never a rule, and no package: the AWS SDK only when called', () => {
+    const account = under('check/adapters/account/');
+    expect(account.map((s) => s.name)).toEqual(expect.arrayContaining(['check/adapters/account/read-cluster', 'check/adapters/account/caller']));
+    expect(violations(account, (t) => t.startsWith('check/engine/') || t.startsWith('check/adapters/account/') || t.startsWith('shared/'))).toEqual([]);
+    expect(account.flatMap((s) => s.packages.map((p) => `${s.name} imports ${p}`))).toEqual([]);
+  });
+
   test('the constructs import nothing of the check', () => {
     const constructs = ALL.filter((s) => !s.name.startsWith('check/') && !s.name.startsWith('shared/') && s.name !== 'index');
     expect(constructs.map((s) => s.name)).toEqual(expect.arrayContaining(['endpoint-cluster', 'cluster-bastion', 'private/vpc-endpoints']));

@@ -36,7 +36,7 @@ export interface AccountRead {
   readonly region: string;
   /** When it was read, ISO 8601. */
   readonly readAt: string;
-  /** The calls AWS refused: their facts are parameters without a value. */
+  /** The calls AWS refused, by action and what: their facts are parameters without a value. */
   readonly denied: Denied[];
   /** The calls the endpoint did not answer (an emulator without the operation): their facts are not read either. */
   readonly unanswered: Array<{ action: string; what: string; why: string }>;
@@ -72,6 +72,12 @@ export class AccountTemplate {
   private clusterGroup?: { id: string; cluster: string };
   /** An account an answer named. */
   public account?: string;
+  /** The VPCs read, and the other sides of their peering connections and the Transit Gateways they attach to. */
+  public readonly network = {
+    vpcs: new Set<string>(),
+    peers: new Map<string, { readonly owner?: string; readonly region?: string }>(),
+    transitGateways: new Set<string>(),
+  };
 
   /** Whether a resource with this physical ID was written. */
   public has(physicalId: string): boolean {
@@ -212,8 +218,9 @@ export function accountRead(template: AccountTemplate, caller: Caller, readAt: D
     ...(template.account ? { account: template.account } : {}),
     region: caller.region,
     readAt: readAt.toISOString(),
-    denied: [...caller.denied],
-    unanswered: [...caller.unanswered],
+    // sorted: calls made side by side finish in any order
+    denied: [...caller.denied].sort((a, b) => `${a.action} ${a.what}`.localeCompare(`${b.action} ${b.what}`)),
+    unanswered: [...caller.unanswered].sort((a, b) => `${a.action} ${a.what}`.localeCompare(`${b.action} ${b.what}`)),
     actions: [...caller.actions].sort(),
   };
 }

@@ -87,6 +87,8 @@ export class Caller {
   public readonly denied: Denied[] = [];
   /** The calls without a usable answer that were not denied (an operation the endpoint does not serve). */
   public readonly unanswered: Array<{ action: string; what: string; why: string }> = [];
+  /** How many requests each action took (pages and retries included). */
+  public readonly requests = new Map<string, number>();
   private readonly services = new Map<Service, ServiceSdk>();
 
   constructor(private readonly options: CallerOptions) {}
@@ -105,6 +107,7 @@ export class Caller {
     const retries = retry.retries ?? 5;
     const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 0; ; attempt++) {
+      this.requests.set(action, (this.requests.get(action) ?? 0) + 1);
       try {
         return await sdk.client.send(sdk.command(operation, input));
       } catch (e) {
@@ -131,8 +134,8 @@ export class Caller {
           this.unanswered.push({ action, what, why: `HTTP 404 ${code}` });
           return new NotAnswered(action, `${action} got no answer from the endpoint (HTTP 404)`);
         }
-        const network = (e as { code?: string }).code;
-        if (network && /^E[A-Z]+$/.test(network)) {
+        const network = networkError(e);
+        if (network) {
           throw new AccountReadError(`${action} could not reach AWS (${network}): check the network, --region and AWS_ENDPOINT_URL`, network);
         }
         throw new AccountReadError(`${action} failed reading ${what}: ${code ? `${code}: ` : ''}${firstLine(e)}`, code);
@@ -179,6 +182,14 @@ function errorCode(e: unknown): string {
   const error = e as { name?: string; Code?: string; code?: string };
   if (error.name && error.name !== 'Error') return error.name;
   return error.Code ?? '';
+}
+
+/** The Node.js error code of a connection that failed (the SDK wraps it: "AWS SDK error wrapper for Error: connect ECONNREFUSED ..."). */
+function networkError(e: unknown): string | undefined {
+  const error = e as { code?: string; cause?: { code?: string }; message?: string; name?: string };
+  const code = [error.code, error.cause?.code].find((c) => typeof c === 'string' && /^E[A-Z_]+$/.test(c));
+  return code ?? /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b/.exec(String(error.message))?.[1]
+    ?? (error.name === 'TimeoutError' ? 'TimeoutError' : undefined);
 }
 
 function firstLine(e: unknown): string {

@@ -2,6 +2,6 @@
 export { AccountRead, accountInput, accountRead, AccountTemplate, READ_METADATA_KEY, ReadMetadata } from './account-template';
 export { AccountReadError, Caller, CallerOptions, Denied, NotAnswered } from './caller';
 export { READ_ACTIONS, readPolicy } from './policy';
-export { readCluster } from './read-cluster';
-export { readSubnetsVpcs, readVpc } from './read-network';
+export { readCluster, ReadClusterOptions } from './read-cluster';
+export { readConnectedVpcs, readSubnetsVpcs, readVpc, readVpcs } from './read-network';
 export { AccountSetupError, INSTALL_LINE, SDK_PACKAGES } from './sdk';

@@ -8,18 +8,28 @@
  */
 import { AccountRead, accountRead, AccountTemplate } from './account-template';
 import { AccountReadError, Answer, Caller, NotAnswered, Paging } from './caller';
-import { readSubnetsVpcs, readVpc } from './read-network';
+import { readConnectedVpcs, readSubnetsVpcs, readVpc } from './read-network';
 
 type Json = Record<string, any>;
 
 const EKS_PAGES: Paging = { sizeKey: 'maxResults', maxSize: 100, token: 'nextToken' };
 const IAM_PAGES: Paging = { sizeKey: 'MaxItems', maxSize: 1000, token: 'Marker' };
 
+/** What readCluster reads besides the cluster and its VPC. */
+export interface ReadClusterOptions {
+  /**
+   * Also the VPCs one hop away in the same account and region (peered, or attached to the same
+   * Transit Gateway), with their instances: their Resolver rules, routes and clients.
+   * @default true
+   */
+  readonly connected?: boolean;
+}
+
 /**
  * Reads the cluster `name` and its network. Throws AccountReadError when there is no such cluster
  * (or no credentials); a call refused leaves its fact a parameter without a value.
  */
-export async function readCluster(caller: Caller, name: string, into: AccountTemplate = new AccountTemplate()): Promise<AccountRead> {
+export async function readCluster(caller: Caller, name: string, into: AccountTemplate = new AccountTemplate(), options: ReadClusterOptions = {}): Promise<AccountRead> {
   const t = into;
   const answer = await caller.call('eks', 'DescribeCluster', { name }, `the cluster ${name}`).catch((e) => {
     if (e instanceof AccountReadError && e.code === 'ResourceNotFoundException') {
@@ -89,10 +99,18 @@ export async function readCluster(caller: Caller, name: string, into: AccountTem
   }
 
   // the VPC: the answer's vpcId, else the VPC of the cluster's subnets (moto leaves vpcId out)
-  if (typeof vpc.vpcId === 'string') await readVpc(caller, vpc.vpcId, t);
-  else await readSubnetsVpcs(caller, subnetIds, t);
-  const vpcId = typeof vpc.vpcId === 'string' ? vpc.vpcId : undefined;
-  await readClients(caller, t, vpcId ?? vpcOfSubnets(t, subnetIds), roles);
+  let vpcIds: string[];
+  if (typeof vpc.vpcId === 'string') {
+    await readVpc(caller, vpc.vpcId, t);
+    vpcIds = [vpc.vpcId];
+  } else {
+    vpcIds = await readSubnetsVpcs(caller, subnetIds, t);
+  }
+  for (const id of vpcIds) await readClients(caller, t, id, roles);
+  if (options.connected ?? true) {
+    // the clients across a connection are the cluster's remote clients (engine/model/clients.ts places them by their subnet)
+    for (const connected of await readConnectedVpcs(caller, t, t.account)) await readClients(caller, t, connected, roles);
+  }
 
   // the cluster's properties last: an allow-list entry that is a NAT gateway's Elastic IP is written as that EIP
   t.setProperties(clusterLogical, clusterProperties(t, name, c));
@@ -169,18 +187,6 @@ function allowListEntry(t: AccountTemplate, cidr: string): unknown {
 }
 
 
-/** The VPC of the first subnet read, by its written VpcId. */
-function vpcOfSubnets(t: AccountTemplate, subnetIds: string[]): string | undefined {
-  const rendered = t.render().Resources as Record<string, Json>;
-  for (const id of subnetIds) {
-    const logical = t.logicalId(id);
-    const vpcRef = logical ? rendered[logical]?.Properties?.VpcId : undefined;
-    const vpcLogical = vpcRef?.Ref as string | undefined;
-    if (vpcLogical) return rendered[vpcLogical]?.Metadata?.['cdk-eks-endpoint:read']?.id;
-  }
-  return undefined;
-}
-
 /** Tags that mark an instance as a node (a managed node group's, Auto Mode's, a self-managed node's): nodes are compute, not clients. */
 function isNode(tags: Json[]): boolean {
   return tags.some((tag) => tag.Key === 'eks:nodegroup-name' || tag.Key === 'eks:eks-cluster-name' || /^kubernetes\.io\/cluster\//.test(tag.Key));
@@ -191,8 +197,7 @@ function isNode(tags: Json[]): boolean {
  * instance profile, the profile's role and the role's managed policies (Session Manager's policy
  * makes a bastion reachable by Session Manager, engine/model/clients.ts).
  */
-async function readClients(caller: Caller, t: AccountTemplate, vpcId: string | undefined, entryPrincipals: Set<string>): Promise<void> {
-  if (!vpcId) return;
+async function readClients(caller: Caller, t: AccountTemplate, vpcId: string, entryPrincipals: Set<string>): Promise<void> {
   const pages = await caller.pages('ec2', 'DescribeInstances', {
     Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
   }, { sizeKey: 'MaxResults', maxSize: 1000, token: 'NextToken' }, `the instances in ${vpcId}`);
@@ -200,7 +205,8 @@ async function readClients(caller: Caller, t: AccountTemplate, vpcId: string | u
     t.notRead(`Instances${vpcId}`, `the instances in ${vpcId}: ${pages.why}`, 'CommaDelimitedList');
     return;
   }
-  const instances = pages.flatMap((p) => (p.Reservations ?? []) as Json[]).flatMap((r) => (r.Instances ?? []) as Json[]);
+  const instances = pages.flatMap((p) => (p.Reservations ?? []) as Json[]).flatMap((r) => (r.Instances ?? []) as Json[])
+    .filter((i) => i.VpcId === undefined || i.VpcId === vpcId);
   for (const i of instances) {
     const tags = (i.Tags ?? []) as Json[];
     if (isNode(tags)) continue;

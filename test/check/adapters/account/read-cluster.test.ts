@@ -3,6 +3,7 @@ import { AccountReadError, Caller } from '../../../../lib/check/adapters/account
 import { READ_ACTIONS } from '../../../../lib/check/adapters/account/policy';
 import { readCluster } from '../../../../lib/check/adapters/account/read-cluster';
 import { ASPECT_RULES } from '../../../../lib/check/adapters/rule-sets';
+import { READS } from '../../../../lib/check/adapters/tree-templates';
 import { judge } from '../../../../lib/check/engine/analyze';
 import { ReportedFinding } from '../../../../lib/check/engine/finding';
 import { BuiltNetwork, describeWithMoto, DUMMY_CREDENTIALS, fullNetwork, FullNetwork, Moto, privateClusterNetwork, sdkClients, startMoto } from '../../../support/moto';
@@ -35,10 +36,8 @@ describeWithMoto('readCluster', () => {
   beforeAll(async () => {
     moto = await startMoto();
     sdk = sdkClients(moto);
-    privateNet = await privateClusterNetwork(sdk.send);
-    full = await fullNetwork(sdk.send);
-    privateRead = await readCluster(caller(), privateNet.clusterName);
-    fullRead = await readCluster(caller(), full.clusterName);
+    [privateNet, full] = await Promise.all([privateClusterNetwork(sdk.send), fullNetwork(sdk.send)]);
+    [privateRead, fullRead] = await Promise.all([readCluster(caller(), privateNet.clusterName), readCluster(caller(), full.clusterName)]);
   });
   afterAll(async () => {
     callers.forEach((c) => c.close());
@@ -155,6 +154,15 @@ describeWithMoto('readCluster', () => {
       expect(association.Metadata[READ_METADATA_KEY].attributes).toEqual({ Main: 'true' });
     });
 
+    test('every type written is one the engine reads (tree-templates.ts\'s READS), with the properties it reads by their CloudFormation names', () => {
+      const all = [...Object.values(privateRead.template.Resources), ...Object.values(fullRead.template.Resources)] as Json[];
+      expect(all.filter((r) => !(r.Type in READS)).map((r) => r.Type)).toEqual([]);
+      // each property the engine reads of a type, where the reader writes the type: written under that name or not at all
+      const read = new Set(all.flatMap((r) => Object.keys(r.Properties).map((p) => `${r.Type}.${p}`)));
+      expect(['AWS::EKS::Cluster.ResourcesVpcConfig', 'AWS::EC2::VPC.EnableDnsHostnames', 'AWS::EC2::Instance.IamInstanceProfile', 'AWS::EKS::Nodegroup.Subnets',
+        'AWS::Route53Resolver::ResolverEndpoint.IpAddresses', 'AWS::EC2::TransitGatewayVpcAttachment.Options'].filter((p) => !read.has(p))).toEqual([]);
+    });
+
     test('the account, region, time and input id of the read', () => {
       expect(privateRead).toMatchObject({ account: '123456789012', region: 'us-east-1', denied: [] });
       expect(Date.parse(privateRead.readAt)).toBeGreaterThan(Date.now() - 600_000);
@@ -165,9 +173,62 @@ describeWithMoto('readCluster', () => {
     });
   });
 
+  test('the VPCs one hop away in the same account are read too, so connected clients are judged, not "outside the templates"', () => {
+    // GIVEN the full network's cluster VPC peered with 10.20.0.0/16 and attached to a Transit Gateway
+    const peer = written(fullRead, full.peerVpcId);
+    expect(peer.Properties.CidrBlock).toBe('10.20.0.0/16');
+    expect(written(fullRead, full.peering).Properties.PeerVpcId).toEqual({ Ref: logicalOf(fullRead, full.peerVpcId) });
+    // THEN the peering's resolution is judged, on the peer VPC read (no FORWARD rule is associated with it)
+    const resolution = judge([accountInput(fullRead)], ASPECT_RULES).findings.filter((f) => f.ruleId === 'ConnectedClientResolution')
+      .map((f) => `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.subjects?.[0].name.replace(/^.*\//, '')}`);
+    expect(resolution).toEqual([
+      `warning verified ${logicalOf(fullRead, full.peering)}`,
+      // no other VPC is attached to the Transit Gateway: its other side stays outside what was read
+      `warning not verifiable ${logicalOf(fullRead, full.tgwAttachment)}`,
+    ]);
+  });
+
   test('policy.ts\'s READ_ACTIONS are exactly the actions the reader called on networks that take its every path', () => {
     const called = new Set([...privateRead.actions, ...fullRead.actions]);
     expect([...called].sort()).toEqual([...READ_ACTIONS].sort());
+  });
+
+  test('a denied call leaves its fact not read and the reading goes on: the rules say "not verifiable", never pass or fail (moto enforcing an IAM policy)', async () => {
+    // GIVEN a user whose policy denies the DNS attributes, the DHCP options and the VPC endpoints, with moto enforcing IAM
+    const policy = { Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: ['ec2:DescribeVpcAttribute', 'ec2:DescribeDhcpOptions', 'ec2:DescribeVpcEndpoints'], Resource: '*' },
+    ] };
+    await sdk.send('iam', 'CreateUser', { UserName: 'reader' });
+    await sdk.send('iam', 'PutUserPolicy', { UserName: 'reader', PolicyName: 'read', PolicyDocument: JSON.stringify(policy) });
+    const key = (await sdk.send('iam', 'CreateAccessKey', { UserName: 'reader' })).AccessKey;
+    let read: AccountRead;
+    await moto.enforceIam(true);
+    try {
+      // WHEN the cluster is read with the user's key
+      read = await readCluster(caller({ accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey }), privateNet.clusterName);
+    } finally {
+      await moto.enforceIam(false);
+    }
+    // THEN each denied call is recorded with what it was to read
+    const vpc = privateNet.vpcId;
+    expect(read.denied).toEqual([
+      { action: 'ec2:DescribeDhcpOptions', what: `the DHCP options ${privateNet.dhcpOptionsId}`, code: 'AccessDenied' },
+      { action: 'ec2:DescribeVpcAttribute', what: `the enableDnsHostnames attribute of ${vpc}`, code: 'AccessDenied' },
+      { action: 'ec2:DescribeVpcAttribute', what: `the enableDnsSupport attribute of ${vpc}`, code: 'AccessDenied' },
+      { action: 'ec2:DescribeVpcEndpoints', what: `the VPC endpoints of ${vpc}`, code: 'AccessDenied' },
+    ]);
+    // AND its facts are parameters without a value that say why
+    const vpcResource = written(read, vpc);
+    expect(read.template.Parameters[vpcResource.Properties.EnableDnsSupport.Ref].Description).toBe(`EnableDnsSupport of ${vpc}: ec2:DescribeVpcAttribute was denied: AccessDenied`);
+    expect(read.template.Parameters[written(read, privateNet.dhcpOptionsId).Properties.DomainNameServers.Ref])
+      .toEqual({ Type: 'CommaDelimitedList', Description: `the DNS servers of ${privateNet.dhcpOptionsId}: ec2:DescribeDhcpOptions was denied: AccessDenied` });
+    // AND the rules that needed them warn that they could not verify: the two errors of the full read (DHCP options, endpoints) are now unknowns
+    const findings = judge([accountInput(read)], ASPECT_RULES).findings.map((f) => `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.ruleId}`).sort();
+    expect(findings).toEqual([
+      'warning not verifiable ClientLikeInstancePath', 'warning not verifiable DhcpOptionsDns', 'warning not verifiable IsolatedNodeEndpoints',
+      'warning not verifiable VpcDnsHostnames', 'warning not verifiable VpcDnsSupport',
+    ]);
   });
 
   test('refuses a cluster that does not exist, in one line naming it and the region', async () => {
