@@ -1,4 +1,6 @@
-import { AccountOrigin, TemplateInput } from '../engine/read/input';
+import { AccountOrigin, accountId, TemplateInput } from '../engine/read/input';
+
+export { accountId } from '../engine/read/input';
 
 /*
  * Facts read from an AWS account, cached in the app's context the way CDK caches its own lookups
@@ -31,12 +33,6 @@ export interface CachedRead {
 /** The context key of a cached read. */
 export function contextKey(read: Pick<CachedRead, 'account' | 'region' | 'vpcId'>): string {
   return `${ACCOUNT_CONTEXT_PREFIX}account=${read.account ?? 'unknown'}:region=${read.region}:vpc-id=${read.vpcId}`;
-}
-
-/** How a template read from an account is named in messages: where and when. */
-export function accountId(origin: AccountOrigin, via?: string): string {
-  const when = origin.at.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*$/, '$1 $2 UTC');
-  return `account ${origin.account ?? '(unknown)'} ${origin.region}, read ${when}${via ? ` (${via})` : ''}`;
 }
 
 /** The templates of the cached reads in a context, and a line for each entry that is not usable. */

@@ -13,8 +13,7 @@
  * - a fact not read is `{ Ref: NotRead<Something> }`, a parameter without a value whose Description
  *   says what was not read and why: the engine reads it as unknown and the rules say "not verifiable".
  */
-import { READ_METADATA, TemplateInput } from '../../engine/read/input';
-import { accountId } from '../account-context';
+import { accountId, READ_METADATA, TemplateInput } from '../../engine/read/input';
 import { Caller, Denied } from './caller';
 
 /** The Metadata key of what the reader read about a resource. */

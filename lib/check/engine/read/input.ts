@@ -51,6 +51,12 @@ export interface AccountOrigin {
   readonly at: string;
 }
 
+/** How a template read from an account is named in messages: `account 123456789012 us-east-1, read 2026-12-08 06:00 UTC`. */
+export function accountId(origin: AccountOrigin, via?: string): string {
+  const when = origin.at.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*$/, '$1 $2 UTC');
+  return `account ${origin.account ?? '(unknown)'} ${origin.region}, read ${when}${via ? ` (${via})` : ''}`;
+}
+
 /**
  * The `Metadata` key of a resource read from an account: `{ id: <physical ID>, attributes?:
  * { <attribute>: <value> } }` (a role's `Arn`, a cluster's `ClusterSecurityGroupId`).

@@ -180,11 +180,12 @@ describeWithMoto('readCluster', () => {
     expect(written(fullRead, full.peering).Properties.PeerVpcId).toEqual({ Ref: logicalOf(fullRead, full.peerVpcId) });
     // THEN the peering's resolution is judged, on the peer VPC read (no FORWARD rule is associated with it)
     const resolution = judge([accountInput(fullRead)], ASPECT_RULES).findings.filter((f) => f.ruleId === 'ConnectedClientResolution')
-      .map((f) => `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.subjects?.[0].name.replace(/^.*\//, '')}`);
+      .map((f) => `${f.level} ${f.verified ? 'verified' : 'not verifiable'} ${f.subjects?.[0].name.replace(/ \(account .*\)$/, '')}`);
+    // a resource read is named by its physical ID and where and when it was read
     expect(resolution).toEqual([
-      `warning verified ${logicalOf(fullRead, full.peering)}`,
+      `warning verified ${full.peering}`,
       // no other VPC is attached to the Transit Gateway: its other side stays outside what was read
-      `warning not verifiable ${logicalOf(fullRead, full.tgwAttachment)}`,
+      `warning not verifiable ${full.tgwAttachment}`,
     ]);
   });
 
