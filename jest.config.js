@@ -9,4 +9,5 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
 };

@@ -25,7 +25,11 @@ const cli = path.join(root, 'build', 'lib', 'check', 'adapters', 'cli.js');
 
 /** The environment of a user with credentials for the emulator, and nothing else of this machine's AWS set-up. */
 function awsEnv(moto: Moto | undefined, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: os.tmpdir(), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  // the SDK's Node.js 20 warning off, as for every test (test/support/setup-env.ts)
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: os.tmpdir(), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
   if (moto) Object.assign(env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -34,21 +38,11 @@ function awsEnv(moto: Moto | undefined, extra: Record<string, string | undefined
   return env;
 }
 
-/**
- * The AWS SDK warns once, through Node's process warnings, when it runs on Node.js 20 (which this
- * package's `engines` leaves out: 22 or 24): that block is Node's, not the command's, and is cut
- * on Node.js 20 only, where `npm test` may run; on 22 and 24 nothing is cut.
- */
-function withoutNode20Warning(stderr: string): string {
-  if (Number(process.versions.node.split('.')[0]) >= 22) return stderr;
-  return stderr.replace(/^\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n/m, '');
-}
-
 function command(env: NodeJS.ProcessEnv, cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath,
     ['-e', `Promise.resolve(require(${JSON.stringify(cli)}).main(process.argv.slice(1))).then((code) => { process.exitCode = code; });`, '--', ...args],
     { encoding: 'utf8', cwd, env, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: withoutNode20Warning(r.stderr) };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('check --print-policy prints the IAM policy of exactly the reader\'s read-only actions, with no account and no SDK call', () => {
