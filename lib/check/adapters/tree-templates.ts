@@ -97,7 +97,8 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
   const stacks = stacksUnder(root, stages);
 
   const byStack = new Map<Stack, Record<string, any>>();
-  const elements = new Map<string, CfnElement>();
+  /** The elements by template id, then logical ID. */
+  const elements = new Map<string, Map<string, CfnElement>>();
   const exports = new Set<string>();
   const idOf = (stack: Stack) => stack.node.path || stack.stackName;
   for (const stack of stacks.keys()) {
@@ -120,12 +121,15 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
     const resolver = new CloudFormationResolver(stack, exportName);
     const resolveIn = (scope: IConstruct) => (value: unknown, removeEmpty?: boolean) =>
       Tokenization.resolve(value, { scope, resolver, preparing: false, removeEmpty });
+    const stackId = idOf(stack);
+    const byLogicalId = new Map<string, CfnElement>();
+    elements.set(stackId, byLogicalId);
     for (const element of stackElements) {
       const logicalId = logicalIdOf(element);
-      elements.set(`${idOf(stack)}\u0000${logicalId}`, element);
+      byLogicalId.set(logicalId, element);
       if (element instanceof CfnResource) {
         // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it without properties
-        template.Resources[logicalId] = renderResource(element, resolveIn(element));
+        template.Resources[logicalId] = new RenderedResource(element, resolver);
       } else if (element instanceof CfnParameter) {
         lazy(template.Parameters, logicalId, () => sectionOf(element, resolveIn(element), 'Parameters')?.[logicalId]);
       } else if (element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
@@ -154,7 +158,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
         ? { id: idOf(parentStack), logicalId: logicalIdOf(parentResource) } : undefined,
     };
   });
-  return { inputs, element: (templateId, logicalId) => elements.get(`${templateId}\u0000${logicalId}`) };
+  return { inputs, element: (templateId, logicalId) => elements.get(templateId)?.get(logicalId) };
 }
 
 /**
@@ -213,22 +217,63 @@ function internalRender(element: CfnElement): unknown {
 
 type Resolve = (value: unknown, removeEmpty?: boolean) => any;
 
+/** Where a rendered resource keeps what it is made from, out of its enumerable keys (and of JSON). */
+const SOURCE = Symbol('source');
+
 /**
  * A resource as CloudFormation will see it: its type, condition, path, and the properties the
  * engine reads, with overrides, rendered when first read. Types it reads nothing of are given by
  * type only: a reference to them still resolves.
+ *
+ * One class, its metadata and properties getters on the prototype: every rendered resource has
+ * the same shape, where an accessor defined on each object gave each its own hidden class, which
+ * made the engine's reads of them megamorphic and the optimized code that had seen them die with
+ * them (V8 discards it when a full garbage collection frees a class it embeds: the bench's runs
+ * then started from unoptimized code). Its own enumerable keys are `Type` and `Condition` (undefined
+ * when it has none, which JSON leaves out); the rest is read through the getters.
  */
-function renderResource(resource: CfnResource, resolve: Resolve): Record<string, unknown> {
-  const type = resource.cfnResourceType;
-  const rendered: Record<string, unknown> = { Type: type, Metadata: { 'aws:cdk:path': resource.node.path } };
-  const marker = resource.getMetadata('cdk-eks-endpoint');
-  if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
-  const condition = resource.cfnOptions.condition;
-  if (condition) rendered.Condition = logicalIdOf(condition);
-  const reads = READS[type];
-  if (reads === undefined) return rendered; // given by type only
-  lazy(rendered, 'Properties', () => renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve));
-  return rendered;
+class RenderedResource {
+  public readonly Type: string;
+  public readonly Condition: string | undefined;
+  private readonly [SOURCE]: { readonly resource: CfnResource; readonly resolver: CloudFormationResolver; metadata?: Record<string, unknown>; properties?: unknown; rendered: boolean };
+
+  constructor(resource: CfnResource, resolver: CloudFormationResolver) {
+    this.Type = resource.cfnResourceType;
+    const condition = resource.cfnOptions.condition;
+    this.Condition = condition ? logicalIdOf(condition) : undefined;
+    this[SOURCE] = { resource, resolver, metadata: undefined, properties: undefined, rendered: false };
+  }
+
+  /** `aws:cdk:path` (the construct path, made when first read: most resources are never named) and the client marker. */
+  public get Metadata(): Record<string, unknown> {
+    const source = this[SOURCE];
+    if (source.metadata === undefined) {
+      const metadata: Record<string, unknown> = { 'aws:cdk:path': source.resource.node.path };
+      const marker = source.resource.getMetadata('cdk-eks-endpoint');
+      if (marker !== undefined) metadata['cdk-eks-endpoint'] = marker;
+      source.metadata = metadata;
+    }
+    return source.metadata;
+  }
+
+  /** The properties the engine reads (undefined for a type it reads none of, or when they cannot be rendered), rendered once. */
+  public get Properties(): unknown {
+    const source = this[SOURCE];
+    if (!source.rendered) {
+      source.rendered = true;
+      const reads = READS[this.Type];
+      if (reads !== undefined) {
+        const { resource, resolver } = source;
+        const resolve: Resolve = (value, removeEmpty) => Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
+        try {
+          source.properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
+        } catch {
+          source.properties = undefined;
+        }
+      }
+    }
+    return source.properties;
+  }
 }
 
 function wholeProperties(resource: CfnResource, resolve: Resolve): unknown {
