@@ -264,7 +264,8 @@ class RenderedResource {
       const reads = READS[this.Type];
       if (reads !== undefined) {
         const { resource, resolver } = source;
-        const resolve: Resolve = (value, removeEmpty) => Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
+        const resolve: Resolve = (value, removeEmpty) => (typeof value === 'string' && resolver.referenceIn(value))
+          || Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
         try {
           source.properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
         } catch {
@@ -538,6 +539,12 @@ function joinParts(x: any): any[] {
   return [typeof x === 'number' ? String(x) : x];
 }
 
+/**
+ * A string that is one encoded string token and nothing else, as aws-cdk-lib encodes them
+ * (`${Token[<key>]}`, the key of its `TokenMap`): no list token in it, no literal around it.
+ */
+const ONE_STRING_TOKEN = /^\$\{Token\[[a-zA-Z0-9:._-]+\]\}$/;
+
 /** Resolves tokens as a stack would, but a reference into another stack becomes an import of a made-up export. */
 class CloudFormationResolver extends DefaultTokenResolver {
   constructor(private readonly consumer: Stack, private readonly exportName: (ref: Reference) => string) {
@@ -552,6 +559,17 @@ class CloudFormationResolver extends DefaultTokenResolver {
   public resolveString(fragments: TokenizedStringFragments, context: IResolveContext): any {
     const only = fragments.length === 1 ? fragments.firstToken : undefined;
     return (only && this.reference(only)) ?? super.resolveString(fragments, context);
+  }
+
+  /**
+   * What a string that is one token and nothing else renders to, when that token is a reference
+   * (most properties the engine reads: a VPC's, subnet's or role's ID or ARN): what
+   * `resolveString` gives it, without the way through `Tokenization.resolve`.
+   */
+  public referenceIn(s: string): unknown {
+    if (!ONE_STRING_TOKEN.test(s)) return undefined;
+    const only = Tokenization.reverseString(s).firstToken;
+    return only && this.reference(only);
   }
 
   private reference(t: IResolvable): unknown {
