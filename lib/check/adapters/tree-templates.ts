@@ -341,22 +341,22 @@ function renderStructured(
   rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
 ): boolean {
   let learnt = LEARNT.get(renderer);
-  if (!learnt) LEARNT.set(renderer, learnt = { capitalised: new Set(), byL1: new Set() });
-  const direct = new Map<string, { value: unknown; paths: string[] }>();
+  if (!learnt) LEARNT.set(renderer, learnt = { paths: new NamePath(), byL1: new Set() });
+  const direct = new Map<string, { value: unknown; paths: NamePath[] }>();
   let ask = false;
   for (const [l1Name, { value }] of structured) {
     if (learnt.byL1.has(l1Name)) {
       ask = true;
       continue;
     }
-    const paths: string[] = [];
-    const capitalisedValue = capitalise(value, l1Name, paths);
+    const paths: NamePath[] = [];
+    const capitalisedValue = capitalise(value, learnt.paths.next(l1Name), paths);
     if (capitalisedValue === NOT_DATA) {
       ask = true;
       continue;
     }
     direct.set(l1Name, { value: capitalisedValue, paths });
-    if (!paths.every((p) => learnt!.capitalised.has(p))) ask = true;
+    if (!paths.every((p) => p.capitalised)) ask = true;
   }
   if (!ask) {
     for (const [l1Name, { cfnName }] of structured) rendered[cfnName] = direct.get(l1Name)!.value;
@@ -376,8 +376,11 @@ function renderStructured(
     rendered[cfnName] = out[cfnName];
     const mine = direct.get(l1Name);
     if (!mine) continue;
-    if (sameData(mine.value, out[cfnName])) mine.paths.forEach((p) => learnt!.capitalised.add(p));
-    else learnt.byL1.add(l1Name);
+    if (sameData(mine.value, out[cfnName])) {
+      for (const p of mine.paths) p.capitalised = true;
+    } else {
+      learnt.byL1.add(l1Name);
+    }
   }
   return true;
 }
@@ -386,21 +389,22 @@ function renderStructured(
  * What each L1 class's rendering (by its function) has shown: the paths of property names it
  * renders capitalised, and the properties it renders some other way.
  */
-const LEARNT = new WeakMap<Function, { capitalised: Set<string>; byL1: Set<string> }>();
+const LEARNT = new WeakMap<Function, { paths: NamePath; byL1: Set<string> }>();
 
 const NOT_DATA = Symbol('not plain data');
 
 /**
  * A resolved value with the names of its objects capitalised, intrinsics left as they are,
- * and the path of every name met added to `paths`; NOT_DATA when it holds something other than
+ * and the path of every name met added to `met`; NOT_DATA when it holds something other than
  * JSON data (a Date), which only the L1 renders.
  */
-function capitalise(value: unknown, path: string, paths: string[]): unknown {
+function capitalise(value: unknown, path: NamePath, met: NamePath[]): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) {
-      const rendered = capitalise(item, `${path}[]`, paths);
+    const item = path.next('[]');
+    for (const x of value) {
+      const rendered = capitalise(x, item, met);
       if (rendered === NOT_DATA) return NOT_DATA;
       out.push(rendered);
     }
@@ -412,14 +416,44 @@ function capitalise(value: unknown, path: string, paths: string[]): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
-    const at = `${path}.${key}`;
-    paths.push(at);
-    const rendered = capitalise(item, at, paths);
+    const at = path.next(key);
+    met.push(at);
+    const rendered = capitalise(item, at, met);
     if (rendered === NOT_DATA) return NOT_DATA;
-    out[key.charAt(0).toUpperCase() + key.slice(1)] = rendered;
+    out[capitalised(key)] = rendered;
   }
   return out;
 }
+
+/**
+ * A path of property names below an L1 property (`resourcesVpcConfig.subnetIds`,
+ * `securityGroupIngress[].cidrIp`), one node per name or list (`[]`) met: found by the names
+ * themselves, where a path written out as a string had to be built and hashed for every name of
+ * every value rendered.
+ */
+class NamePath {
+  /** Whether the L1 has shown that it renders the name this path ends with capitalised, and its value as it is. */
+  public capitalised = false;
+  private readonly below = new Map<string, NamePath>();
+
+  public next(name: string): NamePath {
+    let path = this.below.get(name);
+    if (path === undefined) this.below.set(name, path = new NamePath());
+    return path;
+  }
+}
+
+/** A name with its first letter capitalised, as the L1s render nested names; each name made once. */
+function capitalised(name: string): string {
+  let result = CAPITALISED.get(name);
+  if (result === undefined) {
+    result = name.charAt(0).toUpperCase() + name.slice(1);
+    if (CAPITALISED.size < 10_000) CAPITALISED.set(name, result);
+  }
+  return result;
+}
+
+const CAPITALISED = new Map<string, string>();
 
 /** Whether two rendered values are the same data, a key whose value is undefined being no key. */
 function sameData(a: unknown, b: unknown): boolean {
@@ -589,14 +623,15 @@ class CloudFormationResolver extends DefaultTokenResolver {
 function stacksUnder(root: IConstruct, stages: boolean): Map<Stack, CfnElement[]> {
   const found = new Map<Stack, CfnElement[]>();
   const visit = (c: IConstruct, elements: CfnElement[] | undefined) => {
-    if (c !== root && !stages && Stage.isStage(c)) return;
-    if (Stack.isStack(c)) {
+    // elements first: most constructs of a stack are, and an element is no stack or Stage
+    if (c instanceof CfnElement) {
+      elements?.push(c);
+    } else if (Stack.isStack(c)) {
       elements = [];
       found.set(c, elements);
     } else if (Stage.isStage(c)) {
+      if (c !== root && !stages) return;
       elements = undefined; // a Stage's elements are in its own stacks
-    } else if (elements && c instanceof CfnElement) {
-      elements.push(c);
     }
     for (const child of c.node.children) visit(child, elements);
   };
