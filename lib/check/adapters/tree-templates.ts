@@ -97,7 +97,8 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
   const stacks = stacksUnder(root, stages);
 
   const byStack = new Map<Stack, Record<string, any>>();
-  const elements = new Map<string, CfnElement>();
+  /** The elements by template id, then logical ID. */
+  const elements = new Map<string, Map<string, CfnElement>>();
   const exports = new Set<string>();
   const idOf = (stack: Stack) => stack.node.path || stack.stackName;
   for (const stack of stacks.keys()) {
@@ -120,12 +121,15 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
     const resolver = new CloudFormationResolver(stack, exportName);
     const resolveIn = (scope: IConstruct) => (value: unknown, removeEmpty?: boolean) =>
       Tokenization.resolve(value, { scope, resolver, preparing: false, removeEmpty });
+    const stackId = idOf(stack);
+    const byLogicalId = new Map<string, CfnElement>();
+    elements.set(stackId, byLogicalId);
     for (const element of stackElements) {
       const logicalId = logicalIdOf(element);
-      elements.set(`${idOf(stack)}\u0000${logicalId}`, element);
+      byLogicalId.set(logicalId, element);
       if (element instanceof CfnResource) {
         // an element that cannot be rendered here would fail `cdk synth` too; the engine sees it without properties
-        template.Resources[logicalId] = renderResource(element, resolveIn(element));
+        template.Resources[logicalId] = new RenderedResource(element, resolver);
       } else if (element instanceof CfnParameter) {
         lazy(template.Parameters, logicalId, () => sectionOf(element, resolveIn(element), 'Parameters')?.[logicalId]);
       } else if (element instanceof CfnCondition || element instanceof CfnOutput || element instanceof CfnMapping) {
@@ -154,7 +158,7 @@ export function renderTree(root: IConstruct, stages: boolean): TreeTemplates {
         ? { id: idOf(parentStack), logicalId: logicalIdOf(parentResource) } : undefined,
     };
   });
-  return { inputs, element: (templateId, logicalId) => elements.get(`${templateId}\u0000${logicalId}`) };
+  return { inputs, element: (templateId, logicalId) => elements.get(templateId)?.get(logicalId) };
 }
 
 /**
@@ -213,22 +217,64 @@ function internalRender(element: CfnElement): unknown {
 
 type Resolve = (value: unknown, removeEmpty?: boolean) => any;
 
+/** Where a rendered resource keeps what it is made from, out of its enumerable keys (and of JSON). */
+const SOURCE = Symbol('source');
+
 /**
  * A resource as CloudFormation will see it: its type, condition, path, and the properties the
  * engine reads, with overrides, rendered when first read. Types it reads nothing of are given by
  * type only: a reference to them still resolves.
+ *
+ * One class, its metadata and properties getters on the prototype: every rendered resource has
+ * the same shape, where an accessor defined on each object gave each its own hidden class, which
+ * made the engine's reads of them megamorphic and the optimized code that had seen them die with
+ * them (V8 discards it when a full garbage collection frees a class it embeds: the bench's runs
+ * then started from unoptimized code). Its own enumerable keys are `Type` and `Condition` (undefined
+ * when it has none, which JSON leaves out); the rest is read through the getters.
  */
-function renderResource(resource: CfnResource, resolve: Resolve): Record<string, unknown> {
-  const type = resource.cfnResourceType;
-  const rendered: Record<string, unknown> = { Type: type, Metadata: { 'aws:cdk:path': resource.node.path } };
-  const marker = resource.getMetadata('cdk-eks-endpoint');
-  if (marker !== undefined) (rendered.Metadata as Record<string, unknown>)['cdk-eks-endpoint'] = marker;
-  const condition = resource.cfnOptions.condition;
-  if (condition) rendered.Condition = logicalIdOf(condition);
-  const reads = READS[type];
-  if (reads === undefined) return rendered; // given by type only
-  lazy(rendered, 'Properties', () => renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve));
-  return rendered;
+class RenderedResource {
+  public readonly Type: string;
+  public readonly Condition: string | undefined;
+  private readonly [SOURCE]: { readonly resource: CfnResource; readonly resolver: CloudFormationResolver; metadata?: Record<string, unknown>; properties?: unknown; rendered: boolean };
+
+  constructor(resource: CfnResource, resolver: CloudFormationResolver) {
+    this.Type = resource.cfnResourceType;
+    const condition = resource.cfnOptions.condition;
+    this.Condition = condition ? logicalIdOf(condition) : undefined;
+    this[SOURCE] = { resource, resolver, metadata: undefined, properties: undefined, rendered: false };
+  }
+
+  /** `aws:cdk:path` (the construct path, made when first read: most resources are never named) and the client marker. */
+  public get Metadata(): Record<string, unknown> {
+    const source = this[SOURCE];
+    if (source.metadata === undefined) {
+      const metadata: Record<string, unknown> = { 'aws:cdk:path': source.resource.node.path };
+      const marker = source.resource.getMetadata('cdk-eks-endpoint');
+      if (marker !== undefined) metadata['cdk-eks-endpoint'] = marker;
+      source.metadata = metadata;
+    }
+    return source.metadata;
+  }
+
+  /** The properties the engine reads (undefined for a type it reads none of, or when they cannot be rendered), rendered once. */
+  public get Properties(): unknown {
+    const source = this[SOURCE];
+    if (!source.rendered) {
+      source.rendered = true;
+      const reads = READS[this.Type];
+      if (reads !== undefined) {
+        const { resource, resolver } = source;
+        const resolve: Resolve = (value, removeEmpty) => (typeof value === 'string' && resolver.referenceIn(value))
+          || Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
+        try {
+          source.properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
+        } catch {
+          source.properties = undefined;
+        }
+      }
+    }
+    return source.properties;
+  }
 }
 
 function wholeProperties(resource: CfnResource, resolve: Resolve): unknown {
@@ -295,22 +341,22 @@ function renderStructured(
   rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
 ): boolean {
   let learnt = LEARNT.get(renderer);
-  if (!learnt) LEARNT.set(renderer, learnt = { capitalised: new Set(), byL1: new Set() });
-  const direct = new Map<string, { value: unknown; paths: string[] }>();
+  if (!learnt) LEARNT.set(renderer, learnt = { paths: new NamePath(), byL1: new Set() });
+  const direct = new Map<string, { value: unknown; paths: NamePath[] }>();
   let ask = false;
   for (const [l1Name, { value }] of structured) {
     if (learnt.byL1.has(l1Name)) {
       ask = true;
       continue;
     }
-    const paths: string[] = [];
-    const capitalisedValue = capitalise(value, l1Name, paths);
+    const paths: NamePath[] = [];
+    const capitalisedValue = capitalise(value, learnt.paths.next(l1Name), paths);
     if (capitalisedValue === NOT_DATA) {
       ask = true;
       continue;
     }
     direct.set(l1Name, { value: capitalisedValue, paths });
-    if (!paths.every((p) => learnt!.capitalised.has(p))) ask = true;
+    if (!paths.every((p) => p.capitalised)) ask = true;
   }
   if (!ask) {
     for (const [l1Name, { cfnName }] of structured) rendered[cfnName] = direct.get(l1Name)!.value;
@@ -330,8 +376,11 @@ function renderStructured(
     rendered[cfnName] = out[cfnName];
     const mine = direct.get(l1Name);
     if (!mine) continue;
-    if (sameData(mine.value, out[cfnName])) mine.paths.forEach((p) => learnt!.capitalised.add(p));
-    else learnt.byL1.add(l1Name);
+    if (sameData(mine.value, out[cfnName])) {
+      for (const p of mine.paths) p.capitalised = true;
+    } else {
+      learnt.byL1.add(l1Name);
+    }
   }
   return true;
 }
@@ -340,21 +389,22 @@ function renderStructured(
  * What each L1 class's rendering (by its function) has shown: the paths of property names it
  * renders capitalised, and the properties it renders some other way.
  */
-const LEARNT = new WeakMap<Function, { capitalised: Set<string>; byL1: Set<string> }>();
+const LEARNT = new WeakMap<Function, { paths: NamePath; byL1: Set<string> }>();
 
 const NOT_DATA = Symbol('not plain data');
 
 /**
  * A resolved value with the names of its objects capitalised, intrinsics left as they are,
- * and the path of every name met added to `paths`; NOT_DATA when it holds something other than
+ * and the path of every name met added to `met`; NOT_DATA when it holds something other than
  * JSON data (a Date), which only the L1 renders.
  */
-function capitalise(value: unknown, path: string, paths: string[]): unknown {
+function capitalise(value: unknown, path: NamePath, met: NamePath[]): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) {
-      const rendered = capitalise(item, `${path}[]`, paths);
+    const item = path.next('[]');
+    for (const x of value) {
+      const rendered = capitalise(x, item, met);
       if (rendered === NOT_DATA) return NOT_DATA;
       out.push(rendered);
     }
@@ -366,14 +416,44 @@ function capitalise(value: unknown, path: string, paths: string[]): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
-    const at = `${path}.${key}`;
-    paths.push(at);
-    const rendered = capitalise(item, at, paths);
+    const at = path.next(key);
+    met.push(at);
+    const rendered = capitalise(item, at, met);
     if (rendered === NOT_DATA) return NOT_DATA;
-    out[key.charAt(0).toUpperCase() + key.slice(1)] = rendered;
+    out[capitalised(key)] = rendered;
   }
   return out;
 }
+
+/**
+ * A path of property names below an L1 property (`resourcesVpcConfig.subnetIds`,
+ * `securityGroupIngress[].cidrIp`), one node per name or list (`[]`) met: found by the names
+ * themselves, where a path written out as a string had to be built and hashed for every name of
+ * every value rendered.
+ */
+class NamePath {
+  /** Whether the L1 has shown that it renders the name this path ends with capitalised, and its value as it is. */
+  public capitalised = false;
+  private readonly below = new Map<string, NamePath>();
+
+  public next(name: string): NamePath {
+    let path = this.below.get(name);
+    if (path === undefined) this.below.set(name, path = new NamePath());
+    return path;
+  }
+}
+
+/** A name with its first letter capitalised, as the L1s render nested names; each name made once. */
+function capitalised(name: string): string {
+  let result = CAPITALISED.get(name);
+  if (result === undefined) {
+    result = name.charAt(0).toUpperCase() + name.slice(1);
+    if (CAPITALISED.size < 10_000) CAPITALISED.set(name, result);
+  }
+  return result;
+}
+
+const CAPITALISED = new Map<string, string>();
 
 /** Whether two rendered values are the same data, a key whose value is undefined being no key. */
 function sameData(a: unknown, b: unknown): boolean {
@@ -493,6 +573,12 @@ function joinParts(x: any): any[] {
   return [typeof x === 'number' ? String(x) : x];
 }
 
+/**
+ * A string that is one encoded string token and nothing else, as aws-cdk-lib encodes them
+ * (`${Token[<key>]}`, the key of its `TokenMap`): no list token in it, no literal around it.
+ */
+const ONE_STRING_TOKEN = /^\$\{Token\[[a-zA-Z0-9:._-]+\]\}$/;
+
 /** Resolves tokens as a stack would, but a reference into another stack becomes an import of a made-up export. */
 class CloudFormationResolver extends DefaultTokenResolver {
   constructor(private readonly consumer: Stack, private readonly exportName: (ref: Reference) => string) {
@@ -507,6 +593,17 @@ class CloudFormationResolver extends DefaultTokenResolver {
   public resolveString(fragments: TokenizedStringFragments, context: IResolveContext): any {
     const only = fragments.length === 1 ? fragments.firstToken : undefined;
     return (only && this.reference(only)) ?? super.resolveString(fragments, context);
+  }
+
+  /**
+   * What a string that is one token and nothing else renders to, when that token is a reference
+   * (most properties the engine reads: a VPC's, subnet's or role's ID or ARN): what
+   * `resolveString` gives it, without the way through `Tokenization.resolve`.
+   */
+  public referenceIn(s: string): unknown {
+    if (!ONE_STRING_TOKEN.test(s)) return undefined;
+    const only = Tokenization.reverseString(s).firstToken;
+    return only && this.reference(only);
   }
 
   private reference(t: IResolvable): unknown {
@@ -526,14 +623,15 @@ class CloudFormationResolver extends DefaultTokenResolver {
 function stacksUnder(root: IConstruct, stages: boolean): Map<Stack, CfnElement[]> {
   const found = new Map<Stack, CfnElement[]>();
   const visit = (c: IConstruct, elements: CfnElement[] | undefined) => {
-    if (c !== root && !stages && Stage.isStage(c)) return;
-    if (Stack.isStack(c)) {
+    // elements first: most constructs of a stack are, and an element is no stack or Stage
+    if (c instanceof CfnElement) {
+      elements?.push(c);
+    } else if (Stack.isStack(c)) {
       elements = [];
       found.set(c, elements);
     } else if (Stage.isStage(c)) {
+      if (c !== root && !stages) return;
       elements = undefined; // a Stage's elements are in its own stacks
-    } else if (elements && c instanceof CfnElement) {
-      elements.push(c);
     }
     for (const child of c.node.children) visit(child, elements);
   };
