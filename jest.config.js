@@ -9,5 +9,9 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
+  // Every core runs test files. Jest's default leaves one for its main process, which only waits:
+  // on CI's 2 cores that is one worker. Measured on 2 cores, quiet, 77 files: 217.6 s with the
+  // default, 150.5 s with both (jest's own Time; tsc before it adds about 12 s to npm test).
+  maxWorkers: '100%',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
 };
