@@ -351,8 +351,21 @@ async function readConnections(caller: Caller, t: AccountTemplate, vpcId: string
     describeAll(caller, 'DescribeVpcPeeringConnections', byVpc(vpcId, 'accepter-vpc-info.vpc-id'), 'VpcPeeringConnections', `the peering connections ${vpcId} accepted`),
     describeAll(caller, 'DescribeTransitGatewayVpcAttachments', byVpc(vpcId), 'TransitGatewayVpcAttachments', `the Transit Gateway attachments of ${vpcId}`).then((a) => ofVpc(a, vpcId)),
   ]);
-  for (const [answer, what] of [[requested, 'PeeringRequested'], [accepted, 'PeeringAccepted'], [attachments, 'TransitGatewayAttachments']] as const) {
-    if (answer instanceof NotAnswered) t.notRead(`${what}${vpcId}`, `the ${what} of ${vpcId}: ${answer.why}`, 'CommaDelimitedList');
+  // a list not read is not an empty list: one connection whose other side is unknown stands for
+  // whatever it holds, so that the rules on connected clients say "not verifiable" rather than nothing
+  for (const answer of [requested, accepted]) {
+    if (!(answer instanceof NotAnswered)) continue;
+    const side = answer === requested ? 'requested' : 'accepted';
+    t.addPart('AWS::EC2::VPCPeeringConnection', `PeeringNotRead${side}${vpcId}`, {
+      VpcId: t.ref(vpcId), PeerVpcId: t.notRead(`Peering${side}${vpcId}`, `the peering connections ${vpcId} ${side}: ${answer.why}`),
+    }, { id: `the peering connections ${vpcId} ${side} (not read)` });
+  }
+  if (attachments instanceof NotAnswered) {
+    t.addPart('AWS::EC2::TransitGatewayVpcAttachment', `TransitGatewayAttachmentsNotRead${vpcId}`, {
+      VpcId: t.ref(vpcId),
+      TransitGatewayId: t.notRead(`TransitGatewayAttachments${vpcId}`, `the Transit Gateway attachments of ${vpcId}: ${attachments.why}`),
+      SubnetIds: t.notRead(`TransitGatewayAttachmentSubnets${vpcId}`, `the subnets of the Transit Gateway attachments of ${vpcId}: ${attachments.why}`, 'CommaDelimitedList'),
+    }, { id: `the Transit Gateway attachments of ${vpcId} (not read)` });
   }
   for (const pc of [...(requested instanceof NotAnswered ? [] : requested), ...(accepted instanceof NotAnswered ? [] : accepted)]) {
     if (pc.Status?.Code !== 'active') continue;
@@ -404,7 +417,12 @@ async function readResolver(caller: Caller, t: AccountTemplate, vpcId: string): 
     resolverAll(caller, 'ListResolverEndpoints', { Filters: [{ Name: 'HostVPCId', Values: [vpcId] }] }, 'ResolverEndpoints', `the Resolver endpoints in ${vpcId}`)
       .then((a) => ofVpc(a, vpcId, 'HostVPCId')),
   ]);
-  if (associations instanceof NotAnswered) t.notRead(`ResolverRules${vpcId}`, `the Resolver rules associated with ${vpcId}: ${associations.why}`, 'CommaDelimitedList');
+  if (associations instanceof NotAnswered) {
+    // as for connections: one association of an unknown rule stands for the list not read
+    t.addPart('AWS::Route53Resolver::ResolverRuleAssociation', `ResolverRulesNotRead${vpcId}`, {
+      ResolverRuleId: t.notRead(`ResolverRules${vpcId}`, `the Resolver rules associated with ${vpcId}: ${associations.why}`), VPCId: t.ref(vpcId),
+    }, { id: `the Resolver rules associated with ${vpcId} (not read)` });
+  }
   if (endpoints instanceof NotAnswered) t.notRead(`ResolverEndpoints${vpcId}`, `the Resolver endpoints in ${vpcId}: ${endpoints.why}`, 'CommaDelimitedList');
   if (!(endpoints instanceof NotAnswered)) {
     for (const e of endpoints) {

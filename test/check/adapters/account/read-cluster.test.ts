@@ -232,6 +232,42 @@ describeWithMoto('readCluster', () => {
     ]);
   });
 
+  test('a connection list not read is not an empty list: one connection of an unknown other side stands for it, and no verdict is definite for it', async () => {
+    // GIVEN a user whose policy denies the peering and Transit Gateway attachment lists (moto 5.2.1 answers a
+    // denied Route 53 Resolver call in XML where the service speaks JSON, which the SDK cannot parse: the
+    // Resolver list's branch, written the same way, is not tested against it)
+    const policy = { Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeTransitGatewayVpcAttachments'], Resource: '*' },
+    ] };
+    await sdk.send('iam', 'CreateUser', { UserName: 'no-lists' });
+    await sdk.send('iam', 'PutUserPolicy', { UserName: 'no-lists', PolicyName: 'read', PolicyDocument: JSON.stringify(policy) });
+    const key = (await sdk.send('iam', 'CreateAccessKey', { UserName: 'no-lists' })).AccessKey;
+    let read: AccountRead;
+    await moto.enforceIam(true);
+    try {
+      read = await readCluster(caller({ accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey }), privateNet.clusterName, undefined, { connected: false });
+    } finally {
+      await moto.enforceIam(false);
+    }
+    const vpc = privateNet.vpcId;
+    const types = Object.values(read.template.Resources as Record<string, Json>);
+    // THEN each list not read is written as one resource whose other side is a fact not read
+    const peerings = types.filter((r) => r.Type === 'AWS::EC2::VPCPeeringConnection');
+    expect(peerings.map((r) => read.template.Parameters[r.Properties.PeerVpcId.Ref].Description)).toEqual([
+      `the peering connections ${vpc} requested: ec2:DescribeVpcPeeringConnections was denied: AccessDenied`,
+      `the peering connections ${vpc} accepted: ec2:DescribeVpcPeeringConnections was denied: AccessDenied`,
+    ]);
+    const attachment = types.find((r) => r.Type === 'AWS::EC2::TransitGatewayVpcAttachment')!;
+    expect(read.template.Parameters[attachment.Properties.TransitGatewayId.Ref].Description).toMatch(/^the Transit Gateway attachments of vpc-\w+: ec2:DescribeTransitGatewayVpcAttachments was denied/);
+    // AND the findings the connections bring are warnings, not verifiable; the network's own errors stay
+    const findings = judge([accountInput(read)], ASPECT_RULES).findings;
+    const connected = findings.filter((f) => /^Connected/.test(f.ruleId));
+    expect(connected.length).toBeGreaterThan(0);
+    expect(connected.every((f) => f.level === 'warning' && !f.verified)).toBe(true);
+    expect(findings.filter((f) => f.level === 'error').map((f) => f.ruleId).sort()).toEqual(['DhcpOptionsDns', 'IsolatedNodeEndpoints']);
+  });
+
   test('refuses a cluster that does not exist, in one line naming it and the region', async () => {
     const reading = readCluster(caller(), 'nope');
     await expect(reading).rejects.toThrow(AccountReadError);
