@@ -4,6 +4,9 @@
 // With a VPC it does not own, EndpointCluster cannot know the nodes' egress addresses, so
 // a restricted public endpoint goes with private access on: nodes then use the private one.
 // The VPC must have DNS support and DNS hostnames on for the private endpoint to resolve.
+// At synth the check cannot see them ("Not verifiable" warnings); with credentials for the account,
+// `npx cdk-eks-endpoint lookup` reads the VPC once into cdk.context.json, and every later synth
+// judges it offline (or `npx cdk-eks-endpoint check --account cdk.out` reads it for one check).
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EndpointCluster, EndpointMode } from '../lib';
