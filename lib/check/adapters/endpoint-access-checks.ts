@@ -1,7 +1,7 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { checkTree, isAcknowledged } from './tree-check';
+import { isAcknowledged, judgeTree } from './tree-check';
 import { PACK_RULES } from './rule-sets';
 
 /**
@@ -44,8 +44,24 @@ export class EndpointAccessChecks extends NagPack {
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     const prefix = scope.node.path;
-    for (const { finding, construct } of checkTree(scope.node.root, PACK_RULES, true)) {
-      if (!construct || !(construct.node.path === prefix || prefix === '' || construct.node.path.startsWith(`${prefix}/`))) continue;
+    const inScope = (construct: IConstruct) => construct.node.path === prefix || prefix === '' || construct.node.path.startsWith(`${prefix}/`);
+    const clusters: IConstruct[] = [];
+    const { found, cached } = judgeTree(scope.node.root, PACK_RULES, true, (_cluster, _findings, construct) => {
+      if (construct && inScope(construct)) clusters.push(construct);
+    });
+    // a cached account read that cannot be used (adapters/account-context.ts), on the clusters it may concern
+    const unusable = `${this.packName}-AccountContext`;
+    for (const line of cached.unusable) {
+      const on = clusters.filter((c) => !isAcknowledged(c, unusable, this.packName));
+      if (on.length === 0) continue;
+      violations.push({
+        ruleName: unusable, description: line, severity: 'warning',
+        violatingResources: on.map((c) => ({ constructPath: c.node.path, locations: ['Properties'] })),
+        fix: 'Run cdk-eks-endpoint lookup again, or remove the entry with cdk context --reset <key>.',
+      });
+    }
+    for (const { finding, construct } of found) {
+      if (!construct || !inScope(construct)) continue;
       const ruleName = `${this.packName}-${finding.ruleId}${finding.verified ? '' : '[NotVerifiable]'}`;
       if (isAcknowledged(construct, ruleName, this.packName)) continue;
       const stage = Stage.of(construct);

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { accountId, cachedReads, CachedRead, contextKey } from '../../../lib/check/adapters/account-context';
@@ -85,6 +85,17 @@ describe('facts cached by lookup in the app\'s context', () => {
       level: 'warning', message: expect.stringContaining(`context entry ${key} is not usable (version 2, where this library reads version 1); run cdk-eks-endpoint lookup again`),
     })]);
     expect(byRule(found, 'VpcDnsSupport')).toEqual([expect.objectContaining({ level: 'warning' })]);
+  });
+
+  test('the cdk-nag pack reports an entry that is not usable on the clusters it may concern, as a warning that can be acknowledged', () => {
+    const key = contextKey({ account: '111111111111', region: 'us-east-1', vpcId: VPC_ID });
+    const a = app({ [key]: { version: 2, region: 'us-east-1' } });
+    const [found] = new EndpointAccessChecks(a).validateScope(a).violations.filter((v) => v.ruleName === 'EndpointAccess-AccountContext');
+    expect(found).toMatchObject({ severity: 'warning', description: expect.stringContaining(`context entry ${key} is not usable`) });
+    expect(found.violatingResources.map((r) => r.constructPath)).toEqual(['Platform/Cluster']);
+    const acknowledged = app({ [key]: { version: 2, region: 'us-east-1' } });
+    Validations.of(acknowledged).acknowledge({ id: 'EndpointAccess-AccountContext', reason: 'the entry is being replaced' });
+    expect(new EndpointAccessChecks(acknowledged).validateScope(acknowledged).violations.map((v) => v.ruleName)).not.toContain('EndpointAccess-AccountContext');
   });
 
   test.each([
