@@ -822,3 +822,64 @@ describe('how a resource is named in messages', () => {
     expect(named(path)).toBe(display);
   });
 });
+
+describe('a resource\'s properties, each evaluated on its first read', () => {
+  /** A VPC whose raw properties count how often each is read, as a template rendered from a construct tree hands them over. */
+  function counted(properties: Record<string, unknown>): { t: Template; reads: Map<string, number> } {
+    const reads = new Map<string, number>();
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(properties)) {
+      Object.defineProperty(raw, key, { enumerable: true, get: () => (reads.set(key, (reads.get(key) ?? 0) + 1), value) });
+    }
+    return { t: templateOf({ ...BASE, Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: raw } } }), reads };
+  }
+
+  test('a property is evaluated when first read, once, and one never read is never evaluated', () => {
+    const { t, reads } = counted({ CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'Name', Value: 'x' }] });
+    const properties = t.resources.get('Vpc')!.properties;
+    expect(properties.CidrBlock).toBe('10.0.0.0/16');
+    expect(properties.CidrBlock).toBe('10.0.0.0/16');
+    expect(reads.get('CidrBlock')).toBe(1);
+    expect(reads.has('Tags')).toBe(false);
+  });
+
+  test('a structured property is the same value on every read', () => {
+    const { t } = counted({ CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'Name', Value: { Ref: 'Env' } }] });
+    const properties = t.resources.get('Vpc')!.properties;
+    expect(properties.Tags).toBe(properties.Tags);
+  });
+
+  test('listing the keys gives those with a value, as the whole evaluated at once would: AWS::NoValue and a false condition\'s NoValue are not there', () => {
+    const written = { CidrBlock: '10.0.0.0/16', EnableDnsSupport: { Ref: 'AWS::NoValue' }, EnableDnsHostnames: { 'Fn::If': ['Never', true, { Ref: 'AWS::NoValue' }] }, InstanceTenancy: { Ref: 'Env' } };
+    const properties = counted(written).t.resources.get('Vpc')!.properties;
+    const whole = templateOf(BASE).evaluate(written) as Record<string, Value>;
+    expect(Object.keys(properties)).toEqual(Object.keys(whole));
+    expect(Object.keys(properties)).toEqual(['CidrBlock', 'InstanceTenancy']);
+    expect({ ...properties }).toEqual(whole);
+    expect('EnableDnsSupport' in properties).toBe(false);
+    expect('CidrBlock' in properties).toBe(true);
+    expect(JSON.stringify(Object.keys(properties))).toBe('["CidrBlock","InstanceTenancy"]');
+  });
+
+  test('what is not a property of the template is the plain object\'s: toString, constructor', () => {
+    const properties = templateOf(BASE).resources.get('Vpc')!.properties;
+    expect(String(properties)).toBe('[object Object]');
+    expect(properties.constructor).toBe(Object);
+    expect(properties.toString).toBe(Object.prototype.toString);
+  });
+
+  test('a whole Properties that is an Fn::If on a parameter makes every key that unknown, and the resource says so', () => {
+    const t = templateOf({ ...BASE, Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { 'Fn::If': ['IsProd', { CidrBlock: '10.0.0.0/16' }, { CidrBlock: '10.1.0.0/16' }] } } } });
+    const vpc = t.resources.get('Vpc')!;
+    expect(why(vpc.properties.CidrBlock)).toBe('condition IsProd');
+    expect(why(vpc.properties.EnableDnsSupport)).toBe('condition IsProd');
+    expect(why(vpc.unknownProperties!)).toBe('condition IsProd');
+  });
+
+  test('a whole Properties that is an Fn::If on a known condition is the branch chosen', () => {
+    const t = templateOf({ ...BASE, Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { 'Fn::If': ['Never', { CidrBlock: '10.0.0.0/16' }, { CidrBlock: '10.1.0.0/16' }] } } } });
+    const vpc = t.resources.get('Vpc')!;
+    expect(vpc.properties).toEqual({ CidrBlock: '10.1.0.0/16' });
+    expect(vpc.unknownProperties).toBeUndefined();
+  });
+});
