@@ -256,7 +256,11 @@ class RenderedResource {
     return source.metadata;
   }
 
-  /** The properties the engine reads (undefined for a type it reads none of, or when they cannot be rendered), rendered once. */
+  /**
+   * The properties the engine reads (undefined for a type it reads none of, or when they cannot be
+   * rendered), each rendered when the engine first reads it: most it never reads (an instance's
+   * user data, a cluster's logging and encryption, tags).
+   */
   public get Properties(): unknown {
     const source = this[SOURCE];
     if (!source.rendered) {
@@ -266,8 +270,9 @@ class RenderedResource {
         const { resource, resolver } = source;
         const resolve: Resolve = (value, removeEmpty) => (typeof value === 'string' && resolver.referenceIn(value))
           || Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
+        const together = () => renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
         try {
-          source.properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
+          source.properties = keyByKey(resource, resolve, reads, together) ?? together();
         } catch {
           source.properties = undefined;
         }
@@ -275,6 +280,63 @@ class RenderedResource {
     }
     return source.properties;
   }
+}
+
+/**
+ * The properties the engine reads, as an object whose keys are there at once and whose values are
+ * each rendered on first read (`renderProperties` of that one key, overrides merged), kept from
+ * then on; undefined when they cannot be told apart before rendering (the L1's names not learnt,
+ * overrides of the whole `Properties`). A property the L1 refuses to render alone has all of them
+ * rendered `together`, as they were before they were rendered one by one.
+ */
+function keyByKey(resource: CfnResource, resolve: Resolve, reads: string[] | 'all', together: () => unknown): Record<string, unknown> | undefined {
+  const internals = resource as unknown as ResourceInternals;
+  const all = internals.cfnProperties;
+  if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  const overrides = internals.rawOverrides?.Properties;
+  if (overrides !== undefined && (!DEEP_MERGE || typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || isIntrinsic(overrides))) return undefined;
+  const names = cloudFormationNames(resource, internals, all);
+  if (!names) return undefined;
+  const rendered = reads === 'all' ? [...names.keys()] : reads.filter((cfnName) => names.has(cfnName));
+  const renderedHere = new Set(rendered.filter((cfnName) => all[names.get(cfnName)!] !== undefined));
+  // an override of a property not read (or not set) is merged over nothing, as when they were rendered together
+  const keys = overrides === undefined ? renderedHere : new Set([...renderedHere, ...Object.keys(overrides)]);
+  const values = new Map<string, unknown>();
+  let whole: unknown;
+  let refused = false;
+  const read = (key: string | symbol): unknown => {
+    if (typeof key !== 'string' || !keys.has(key)) return undefined;
+    if (values.has(key)) return values.get(key);
+    let value: unknown;
+    try {
+      if (!refused) {
+        const one = renderProperties(resource, resolve, renderedHere.has(key) ? [key] : []);
+        if (one === undefined) {
+          refused = true;
+          whole = together();
+        } else {
+          value = one[key];
+        }
+      }
+      if (refused) value = typeof whole === 'object' && whole !== null ? (whole as Record<string, unknown>)[key] : undefined;
+    } catch {
+      value = undefined; // as a resource that cannot be rendered: the engine sees the property without a value
+    }
+    values.set(key, value);
+    return value;
+  };
+  // a proxy rather than an accessor per key: one shape for all, and nothing defined for a key never read
+  return new Proxy({} as Record<string, unknown>, {
+    get: (target, key) => (typeof key === 'string' && keys.has(key) ? read(key) : Reflect.get(target, key)),
+    has: (target, key) => (typeof key === 'string' && keys.has(key)) || Reflect.has(target, key),
+    ownKeys: () => [...keys],
+    // an accessor: listing the keys (Object.keys) asks for each one's descriptor, and renders nothing
+    getOwnPropertyDescriptor: (_, key) => (typeof key === 'string' && keys.has(key)
+      ? { get: () => read(key), enumerable: true, configurable: true } : undefined),
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
 }
 
 function wholeProperties(resource: CfnResource, resolve: Resolve): unknown {
@@ -321,7 +383,7 @@ function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string
       (structured ??= new Map()).set(l1Name!, { cfnName, value });
     }
   }
-  if (structured && !renderStructured(resource, internals.renderProperties, names, rendered, structured)) {
+  if (structured && !renderStructured(resource, internals.renderProperties, names, all, rendered, structured)) {
     return undefined; // the L1 refused the subset (a required property left out): render it whole
   }
   return hasOverrides ? mergeOverrides(rendered, overrides, resolve) : rendered;
@@ -338,7 +400,7 @@ function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string
  */
 function renderStructured(
   resource: CfnResource, renderer: (props: Record<string, unknown>) => Record<string, unknown>, names: Map<string, string>,
-  rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
+  all: Record<string, unknown>, rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
 ): boolean {
   let learnt = LEARNT.get(renderer);
   if (!learnt) LEARNT.set(renderer, learnt = { paths: new NamePath(), byL1: new Set() });
@@ -362,8 +424,11 @@ function renderStructured(
     for (const [l1Name, { cfnName }] of structured) rendered[cfnName] = direct.get(l1Name)!.value;
     return true;
   }
-  // the L1 validates what it is given, and requires some of the plain ones: it is given those too
+  // the L1 validates what it is given, and requires some of the plain ones: it is given those too,
+  // and an intrinsic (which it takes as it is, unread) for each other property set, so that a
+  // property rendered alone is not refused for one it requires
   const input: Record<string, unknown> = {};
+  for (const l1Name of Object.keys(all)) if (all[l1Name] !== undefined) input[l1Name] = { Ref: l1Name };
   for (const cfnName of Object.keys(rendered)) input[names.get(cfnName)!] = rendered[cfnName];
   for (const [l1Name, { value }] of structured) input[l1Name] = value;
   let out: Record<string, unknown>;
