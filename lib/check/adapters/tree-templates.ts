@@ -5,9 +5,10 @@ import { TemplateInput } from '../engine/read/input';
 import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
 
 /**
- * The resource types the engine reads properties of, each with the properties it reads, by their
- * CloudFormation names (with the ones the L1 requires, so that its own rendering accepts them), or
- * 'all' for small types rendered whole. Tags (lazy values) and policies cost more to resolve than
+ * The resource types the engine reads properties of, each with the properties it may read, by their
+ * CloudFormation names (with the ones the L1 requires, rendered together when an L1 refuses one
+ * alone), or 'all' for small types. Each is rendered only when the engine reads it (keyByKey):
+ * the list bounds what it may read. Tags (lazy values) and policies cost more to resolve than
  * the whole check, for nothing the rules use; an instance's user data and tags are read (kubectl, a
  * bastion's Name). Every other resource is
  * given by type only. test/check/adapters/tree-templates.test.ts fails when the engine reads a property of a type
@@ -85,9 +86,9 @@ export interface TreeTemplates {
  * engine links it whether or not `cdk synth` has yet replaced it by its own export or
  * weak reference: that also makes the result the same before and after synthesis.
  *
- * Every resource is in its template, by type; the properties of those the engine reads, and
- * the parameters, are rendered when the engine first reads them (most resources it reads none of:
- * roles, route tables), each once. The exports a rendering makes up are added to the producing
+ * Every resource is in its template, by type; the properties the engine reads, and the
+ * parameters, are rendered when the engine first reads them (most resources it reads none of:
+ * roles, route tables; of the others, a few properties), each once. The exports a rendering makes up are added to the producing
  * template's outputs then.
  *
  * @param stages whether to include stacks inside nested Stages
@@ -290,13 +291,10 @@ class RenderedResource {
  * rendered `together`, as they were before they were rendered one by one.
  */
 function keyByKey(resource: CfnResource, resolve: Resolve, reads: string[] | 'all', together: () => unknown): Record<string, unknown> | undefined {
-  const internals = resource as unknown as ResourceInternals;
-  const all = internals.cfnProperties;
-  if (!all || typeof internals.renderProperties !== 'function') return undefined;
-  const overrides = internals.rawOverrides?.Properties;
-  if (overrides !== undefined && (!DEEP_MERGE || typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || isIntrinsic(overrides))) return undefined;
-  const names = cloudFormationNames(resource, internals, all);
-  if (!names) return undefined;
+  const l1 = l1Of(resource);
+  if (!l1) return undefined;
+  const { all, names, overrides } = l1;
+  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || isIntrinsic(overrides))) return undefined;
   const rendered = reads === 'all' ? [...names.keys()] : reads.filter((cfnName) => names.has(cfnName));
   const renderedHere = new Set(rendered.filter((cfnName) => all[names.get(cfnName)!] !== undefined));
   // an override of a property not read (or not set) is merged over nothing, as when they were rendered together
@@ -310,7 +308,7 @@ function keyByKey(resource: CfnResource, resolve: Resolve, reads: string[] | 'al
     let value: unknown;
     try {
       if (!refused) {
-        const one = renderProperties(resource, resolve, renderedHere.has(key) ? [key] : []);
+        const one = renderSome(l1, resolve, renderedHere.has(key) ? [key] : []);
         if (one === undefined) {
           refused = true;
           whole = together();
@@ -358,10 +356,29 @@ interface ResourceInternals {
  * it back as it is after validating every property it is given. These members are internal to
  * aws-cdk-lib: when one is missing, undefined is returned and the caller renders the whole resource.
  */
-function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string[]): Record<string, unknown> | undefined {
+function renderProperties(resource: CfnResource, resolve: Resolve, keys?: Iterable<string>): Record<string, unknown> | undefined {
+  const l1 = l1Of(resource);
+  return l1 && renderSome(l1, resolve, keys);
+}
+
+/** What rendering a resource's properties needs of its L1, read once per resource. */
+interface L1Parts {
+  readonly resource: CfnResource;
+  /** Its properties by their L1 names (`cfnProperties`, which L1s make anew at each read). */
+  readonly all: Record<string, unknown>;
+  readonly renderer: (props: Record<string, unknown>) => Record<string, unknown>;
+  /** Its properties' CloudFormation names, each with its L1 name. */
+  readonly names: Map<string, string>;
+  /** Its raw property overrides, when it has any. */
+  readonly overrides?: unknown;
+}
+
+/** The parts of a resource's L1 that rendering needs; undefined when one is missing or its overrides cannot be merged here (the resource is then rendered whole). */
+function l1Of(resource: CfnResource): L1Parts | undefined {
   const internals = resource as unknown as ResourceInternals;
   const all = internals.cfnProperties;
-  if (!all || typeof internals.renderProperties !== 'function') return undefined;
+  const renderer = internals.renderProperties;
+  if (!all || typeof renderer !== 'function') return undefined;
   const overrides = internals.rawOverrides?.Properties;
   const hasOverrides = overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Object.keys(overrides).length > 0);
   // overrides merge in ways of aws-cdk-lib's own (an intrinsic over an object, an object over a
@@ -369,6 +386,12 @@ function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string
   if (hasOverrides && !DEEP_MERGE) return undefined;
   const names = cloudFormationNames(resource, internals, all);
   if (!names) return undefined;
+  return { resource, all, renderer, names, overrides: hasOverrides ? overrides : undefined };
+}
+
+/** `renderProperties` with the L1's parts read. */
+function renderSome(l1: L1Parts, resolve: Resolve, keys?: Iterable<string>): Record<string, unknown> | undefined {
+  const { resource, all, renderer, names, overrides } = l1;
   const rendered: Record<string, unknown> = {};
   let structured: Map<string, { cfnName: string; value: unknown }> | undefined;
   for (const cfnName of keys ?? names.keys()) {
@@ -383,10 +406,10 @@ function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string
       (structured ??= new Map()).set(l1Name!, { cfnName, value });
     }
   }
-  if (structured && !renderStructured(resource, internals.renderProperties, names, all, rendered, structured)) {
+  if (structured && !renderStructured(resource, renderer, names, all, rendered, structured)) {
     return undefined; // the L1 refused the subset (a required property left out): render it whole
   }
-  return hasOverrides ? mergeOverrides(rendered, overrides, resolve) : rendered;
+  return overrides !== undefined ? mergeOverrides(rendered, overrides, resolve) : rendered;
 }
 
 /**

@@ -65,7 +65,9 @@ export class Resource {
   public get properties(): Record<string, Value> {
     if (!this.evaluated) {
       const raw = this.raw.Properties ?? {};
-      const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
+      // its own keys, without the descriptor of each that Object.keys asks for (the same keys for a template's
+      // data): a template rendered from a construct tree hands its properties over through a proxy
+      const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Reflect.ownKeys(raw).filter((k): k is string => typeof k === 'string') : [];
       if (isWholeValue(raw, keys)) {
         const value = this.template.evaluate(raw);
         if (value instanceof Unknown) {
