@@ -5,10 +5,9 @@ import { TemplateInput } from '../engine/read/input';
 import { UNREADABLE_CLUSTER_TYPES } from '../engine/template/template-set';
 
 /**
- * The resource types the engine reads properties of, each with the properties it may read, by their
- * CloudFormation names (with the ones the L1 requires, rendered together when an L1 refuses one
- * alone), or 'all' for small types. Each is rendered only when the engine reads it (keyByKey):
- * the list bounds what it may read. Tags (lazy values) and policies cost more to resolve than
+ * The resource types the engine reads properties of, each with the properties it reads, by their
+ * CloudFormation names (with the ones the L1 requires, so that its own rendering accepts them), or
+ * 'all' for small types rendered whole. Tags (lazy values) and policies cost more to resolve than
  * the whole check, for nothing the rules use; an instance's user data and tags are read (kubectl, a
  * bastion's Name). Every other resource is
  * given by type only. test/check/adapters/tree-templates.test.ts fails when the engine reads a property of a type
@@ -86,9 +85,9 @@ export interface TreeTemplates {
  * engine links it whether or not `cdk synth` has yet replaced it by its own export or
  * weak reference: that also makes the result the same before and after synthesis.
  *
- * Every resource is in its template, by type; the properties the engine reads, and the
- * parameters, are rendered when the engine first reads them (most resources it reads none of:
- * roles, route tables; of the others, a few properties), each once. The exports a rendering makes up are added to the producing
+ * Every resource is in its template, by type; the properties of those the engine reads, and
+ * the parameters, are rendered when the engine first reads them (most resources it reads none of:
+ * roles, route tables), each once. The exports a rendering makes up are added to the producing
  * template's outputs then.
  *
  * @param stages whether to include stacks inside nested Stages
@@ -257,11 +256,7 @@ class RenderedResource {
     return source.metadata;
   }
 
-  /**
-   * The properties the engine reads (undefined for a type it reads none of, or when they cannot be
-   * rendered), each rendered when the engine first reads it: most it never reads (an instance's
-   * user data, a cluster's logging and encryption, tags).
-   */
+  /** The properties the engine reads (undefined for a type it reads none of, or when they cannot be rendered), rendered once. */
   public get Properties(): unknown {
     const source = this[SOURCE];
     if (!source.rendered) {
@@ -271,9 +266,8 @@ class RenderedResource {
         const { resource, resolver } = source;
         const resolve: Resolve = (value, removeEmpty) => (typeof value === 'string' && resolver.referenceIn(value))
           || Tokenization.resolve(value, { scope: resource, resolver, preparing: false, removeEmpty });
-        const together = () => renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
         try {
-          source.properties = keyByKey(resource, resolve, reads, together) ?? together();
+          source.properties = renderProperties(resource, resolve, reads === 'all' ? undefined : reads) ?? wholeProperties(resource, resolve);
         } catch {
           source.properties = undefined;
         }
@@ -281,60 +275,6 @@ class RenderedResource {
     }
     return source.properties;
   }
-}
-
-/**
- * The properties the engine reads, as an object whose keys are there at once and whose values are
- * each rendered on first read (`renderProperties` of that one key, overrides merged), kept from
- * then on; undefined when they cannot be told apart before rendering (the L1's names not learnt,
- * overrides of the whole `Properties`). A property the L1 refuses to render alone has all of them
- * rendered `together`, as they were before they were rendered one by one.
- */
-function keyByKey(resource: CfnResource, resolve: Resolve, reads: string[] | 'all', together: () => unknown): Record<string, unknown> | undefined {
-  const l1 = l1Of(resource);
-  if (!l1) return undefined;
-  const { all, names, overrides } = l1;
-  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || isIntrinsic(overrides))) return undefined;
-  const rendered = reads === 'all' ? [...names.keys()] : reads.filter((cfnName) => names.has(cfnName));
-  const renderedHere = new Set(rendered.filter((cfnName) => all[names.get(cfnName)!] !== undefined));
-  // an override of a property not read (or not set) is merged over nothing, as when they were rendered together
-  const keys = overrides === undefined ? renderedHere : new Set([...renderedHere, ...Object.keys(overrides)]);
-  const values = new Map<string, unknown>();
-  let whole: unknown;
-  let refused = false;
-  const read = (key: string | symbol): unknown => {
-    if (typeof key !== 'string' || !keys.has(key)) return undefined;
-    if (values.has(key)) return values.get(key);
-    let value: unknown;
-    try {
-      if (!refused) {
-        const one = renderSome(l1, resolve, renderedHere.has(key) ? [key] : []);
-        if (one === undefined) {
-          refused = true;
-          whole = together();
-        } else {
-          value = one[key];
-        }
-      }
-      if (refused) value = typeof whole === 'object' && whole !== null ? (whole as Record<string, unknown>)[key] : undefined;
-    } catch {
-      value = undefined; // as a resource that cannot be rendered: the engine sees the property without a value
-    }
-    values.set(key, value);
-    return value;
-  };
-  // a proxy rather than an accessor per key: one shape for all, and nothing defined for a key never read
-  return new Proxy({} as Record<string, unknown>, {
-    get: (target, key) => (typeof key === 'string' && keys.has(key) ? read(key) : Reflect.get(target, key)),
-    has: (target, key) => (typeof key === 'string' && keys.has(key)) || Reflect.has(target, key),
-    ownKeys: () => [...keys],
-    // an accessor: listing the keys (Object.keys) asks for each one's descriptor, and renders nothing
-    getOwnPropertyDescriptor: (_, key) => (typeof key === 'string' && keys.has(key)
-      ? { get: () => read(key), enumerable: true, configurable: true } : undefined),
-    set: () => false,
-    defineProperty: () => false,
-    deleteProperty: () => false,
-  });
 }
 
 function wholeProperties(resource: CfnResource, resolve: Resolve): unknown {
@@ -356,29 +296,10 @@ interface ResourceInternals {
  * it back as it is after validating every property it is given. These members are internal to
  * aws-cdk-lib: when one is missing, undefined is returned and the caller renders the whole resource.
  */
-function renderProperties(resource: CfnResource, resolve: Resolve, keys?: Iterable<string>): Record<string, unknown> | undefined {
-  const l1 = l1Of(resource);
-  return l1 && renderSome(l1, resolve, keys);
-}
-
-/** What rendering a resource's properties needs of its L1, read once per resource. */
-interface L1Parts {
-  readonly resource: CfnResource;
-  /** Its properties by their L1 names (`cfnProperties`, which L1s make anew at each read). */
-  readonly all: Record<string, unknown>;
-  readonly renderer: (props: Record<string, unknown>) => Record<string, unknown>;
-  /** Its properties' CloudFormation names, each with its L1 name. */
-  readonly names: Map<string, string>;
-  /** Its raw property overrides, when it has any. */
-  readonly overrides?: unknown;
-}
-
-/** The parts of a resource's L1 that rendering needs; undefined when one is missing or its overrides cannot be merged here (the resource is then rendered whole). */
-function l1Of(resource: CfnResource): L1Parts | undefined {
+function renderProperties(resource: CfnResource, resolve: Resolve, keys?: string[]): Record<string, unknown> | undefined {
   const internals = resource as unknown as ResourceInternals;
   const all = internals.cfnProperties;
-  const renderer = internals.renderProperties;
-  if (!all || typeof renderer !== 'function') return undefined;
+  if (!all || typeof internals.renderProperties !== 'function') return undefined;
   const overrides = internals.rawOverrides?.Properties;
   const hasOverrides = overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Object.keys(overrides).length > 0);
   // overrides merge in ways of aws-cdk-lib's own (an intrinsic over an object, an object over a
@@ -386,12 +307,6 @@ function l1Of(resource: CfnResource): L1Parts | undefined {
   if (hasOverrides && !DEEP_MERGE) return undefined;
   const names = cloudFormationNames(resource, internals, all);
   if (!names) return undefined;
-  return { resource, all, renderer, names, overrides: hasOverrides ? overrides : undefined };
-}
-
-/** `renderProperties` with the L1's parts read. */
-function renderSome(l1: L1Parts, resolve: Resolve, keys?: Iterable<string>): Record<string, unknown> | undefined {
-  const { resource, all, renderer, names, overrides } = l1;
   const rendered: Record<string, unknown> = {};
   let structured: Map<string, { cfnName: string; value: unknown }> | undefined;
   for (const cfnName of keys ?? names.keys()) {
@@ -406,10 +321,10 @@ function renderSome(l1: L1Parts, resolve: Resolve, keys?: Iterable<string>): Rec
       (structured ??= new Map()).set(l1Name!, { cfnName, value });
     }
   }
-  if (structured && !renderStructured(resource, renderer, names, all, rendered, structured)) {
+  if (structured && !renderStructured(resource, internals.renderProperties, names, rendered, structured)) {
     return undefined; // the L1 refused the subset (a required property left out): render it whole
   }
-  return overrides !== undefined ? mergeOverrides(rendered, overrides, resolve) : rendered;
+  return hasOverrides ? mergeOverrides(rendered, overrides, resolve) : rendered;
 }
 
 /**
@@ -423,7 +338,7 @@ function renderSome(l1: L1Parts, resolve: Resolve, keys?: Iterable<string>): Rec
  */
 function renderStructured(
   resource: CfnResource, renderer: (props: Record<string, unknown>) => Record<string, unknown>, names: Map<string, string>,
-  all: Record<string, unknown>, rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
+  rendered: Record<string, unknown>, structured: Map<string, { cfnName: string; value: unknown }>,
 ): boolean {
   let learnt = LEARNT.get(renderer);
   if (!learnt) LEARNT.set(renderer, learnt = { paths: new NamePath(), byL1: new Set() });
@@ -447,11 +362,8 @@ function renderStructured(
     for (const [l1Name, { cfnName }] of structured) rendered[cfnName] = direct.get(l1Name)!.value;
     return true;
   }
-  // the L1 validates what it is given, and requires some of the plain ones: it is given those too,
-  // and an intrinsic (which it takes as it is, unread) for each other property set, so that a
-  // property rendered alone is not refused for one it requires
+  // the L1 validates what it is given, and requires some of the plain ones: it is given those too
   const input: Record<string, unknown> = {};
-  for (const l1Name of Object.keys(all)) if (all[l1Name] !== undefined) input[l1Name] = { Ref: l1Name };
   for (const cfnName of Object.keys(rendered)) input[names.get(cfnName)!] = rendered[cfnName];
   for (const [l1Name, { value }] of structured) input[l1Name] = value;
   let out: Record<string, unknown>;

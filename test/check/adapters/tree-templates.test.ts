@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,7 +15,7 @@ import { propertyNames, READS, renderTree } from '../../../lib/check/adapters/tr
 import { analyze } from '../../../lib/check/engine/analyze';
 import { TemplateInput } from '../../../lib/check/engine/read/input';
 import { loadInputs } from '../../../lib/check/engine/read/load';
-import { Resource, TemplateSet } from '../../../lib/check/engine/template/template-set';
+import { Resource } from '../../../lib/check/engine/template/template-set';
 import { ALL_RULES } from '../../../lib/check/rules';
 import { baseTemplate, MODES, READ_PATHS, v1BaseTemplate } from '../../support/fuzz-templates';
 import { testApp } from '../../support/util';
@@ -166,58 +166,5 @@ describe('READS, what the tree reader renders, covers what the engine reads', ()
       }
     }
     expect(problems).toEqual([]);
-  });
-});
-
-describe('properties rendered one at a time, when the engine reads them', () => {
-  /** An instance whose user data counts its renderings, with a subnet and (optionally) an override of a property the engine does not read. */
-  function instanceApp(override?: boolean) {
-    const app = testApp();
-    const stack = new Stack(app, 'OneByOne');
-    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
-    const subnet = new ec2.CfnSubnet(stack, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.0.1.0/24' });
-    const renders = { userData: 0 };
-    const instance = new ec2.CfnInstance(stack, 'Instance', {
-      subnetId: subnet.ref,
-      userData: Lazy.string({ produce: () => (renders.userData++, 'IyEvYmluL2Jhc2g=') }),
-      tags: [{ key: 'Name', value: 'bastion' }],
-    });
-    if (override) instance.addPropertyOverride('Monitoring', true);
-    const tree = renderTree(app, false);
-    const resources = new TemplateSet(tree.inputs).templates[0].resources;
-    return { app, renders, instance: resources.get(stack.getLogicalId(instance))! };
-  }
-
-  test('a property the engine does not read is never rendered; one it reads is rendered once', () => {
-    const { renders, instance } = instanceApp();
-    expect(instance.properties.SubnetId).toMatchObject({ resource: { logicalId: expect.stringMatching(/^Subnet/) }, attribute: 'Ref' });
-    expect(renders.userData).toBe(0);
-    expect(instance.properties.UserData).toBe('IyEvYmluL2Jhc2g=');
-    expect(instance.properties.UserData).toBe('IyEvYmluL2Jhc2g=');
-    expect(renders.userData).toBe(1);
-  });
-
-  test('its keys are those cdk synth writes of the ones the engine reads, overrides included, and each value is the one cdk synth writes', () => {
-    const { app, instance } = instanceApp(true);
-    const synthesized = app.synth().getStackByName('OneByOne').template.Resources;
-    const written = Object.values(synthesized as Record<string, { Type: string; Properties: Record<string, unknown> }>).find((r) => r.Type === 'AWS::EC2::Instance')!.Properties;
-    expect(Object.keys(instance.properties).sort()).toEqual(['Monitoring', 'SubnetId', 'Tags', 'UserData']);
-    expect(instance.properties.Monitoring).toBe(true);
-    expect(instance.properties.Tags).toEqual(written.Tags);
-  });
-
-  test('a structured property the L1 renders, read alone (the properties it requires not rendered), is what cdk synth writes', () => {
-    const app = testApp();
-    const stack = new Stack(app, 'Alone');
-    const cluster = new eks.CfnCluster(stack, 'Cluster', {
-      roleArn: 'arn:aws:iam::111111111111:role/eks',
-      resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], endpointPrivateAccess: true, endpointPublicAccess: false },
-      accessConfig: { authenticationMode: 'API' },
-    });
-    const resources = new TemplateSet(renderTree(app, false).inputs).templates[0].resources;
-    const read = resources.get(stack.getLogicalId(cluster))!.properties;
-    const written = app.synth().getStackByName('Alone').template.Resources[stack.getLogicalId(cluster) as string].Properties;
-    expect(read.AccessConfig).toEqual(written.AccessConfig);
-    expect(read.ResourcesVpcConfig).toEqual(written.ResourcesVpcConfig);
   });
 });

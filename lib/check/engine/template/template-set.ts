@@ -55,30 +55,16 @@ export class Resource {
     return this.name;
   }
 
-  /**
-   * The properties as CloudFormation will see them, intrinsics evaluated: each property on its
-   * first read (the rules read few of a resource's properties, and a template rendered from a
-   * construct tree renders a property only when it is read). Enumerating the keys (`Object.keys`,
-   * a spread, `in`) evaluates them all and gives those with a value, as the whole `Properties`
-   * evaluated at once would.
-   */
+  /** The properties as CloudFormation will see them, intrinsics evaluated. */
   public get properties(): Record<string, Value> {
     if (!this.evaluated) {
-      const raw = this.raw.Properties ?? {};
-      // its own keys, without the descriptor of each that Object.keys asks for (the same keys for a template's
-      // data): a template rendered from a construct tree hands its properties over through a proxy
-      const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Reflect.ownKeys(raw).filter((k): k is string => typeof k === 'string') : [];
-      if (isWholeValue(raw, keys)) {
-        const value = this.template.evaluate(raw);
-        if (value instanceof Unknown) {
-          // every property is then that deploy-time value
-          this.unknownProperties = value;
-          this.evaluated = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? value : undefined) });
-        } else {
-          this.evaluated = isRecord(value) ? value : {};
-        }
+      const value = this.template.evaluate(this.raw.Properties ?? {});
+      if (value instanceof Unknown) {
+        // every property is then that deploy-time value
+        this.unknownProperties = value;
+        this.evaluated = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? value : undefined) });
       } else {
-        this.evaluated = keyByKey(this.template, raw as Record<string, Raw>, keys);
+        this.evaluated = isRecord(value) ? value : {};
       }
     }
     return this.evaluated;
@@ -97,48 +83,6 @@ export class Resource {
   public metadata(key: string): unknown {
     return isRecord(this.raw.Metadata as Value) ? (this.raw.Metadata as Record<string, unknown>)[key] : undefined;
   }
-}
-
-/**
- * Whether a raw `Properties` is evaluated as one value rather than key by key: anything but a
- * mapping, or a mapping of one intrinsic (`Ref`, `Fn::...`), which may stand for all of them.
- * Only the keys are looked at: a template rendered from a construct tree renders values when read.
- */
-function isWholeValue(raw: Raw, keys: string[]): boolean {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return true;
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
-}
-
-/**
- * A resource's properties, each evaluated on its first read and kept (as a property of the
- * evaluated whole, at depth 1; one removed by `AWS::NoValue` or with no value is not there).
- * Enumerating them evaluates every one, so that the keys seen are those with a value.
- */
-function keyByKey(template: Template, raw: Record<string, Raw>, keys: string[]): Record<string, Value> {
-  const values = new Map<string, Value>();
-  const own = new Set(keys);
-  const read = (key: string | symbol): Value => {
-    if (typeof key !== 'string' || !own.has(key)) return undefined;
-    let value = values.get(key);
-    if (value === undefined && !values.has(key)) {
-      value = template.evaluate(raw[key], 1);
-      values.set(key, value);
-    }
-    return value;
-  };
-  return new Proxy({} as Record<string, Value>, {
-    // what is not a property of the template (`constructor`, `toString`) is the plain object's, as on the whole evaluated
-    get: (target, key) => (typeof key === 'string' && own.has(key) ? read(key) : Reflect.get(target, key)),
-    has: (target, key) => read(key) !== undefined || Reflect.has(target, key),
-    ownKeys: () => keys.filter((key) => read(key) !== undefined),
-    getOwnPropertyDescriptor: (_, key) => {
-      const value = read(key);
-      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: true };
-    },
-    set: () => false,
-    defineProperty: () => false,
-    deleteProperty: () => false,
-  });
 }
 
 /** A message-friendly name: the CDK construct path (without the trailing /Resource of an L2's resource, or /Resource/Resource/Default of a custom resource's), else template and logical ID. */
