@@ -33,6 +33,25 @@ export function cidrProblem(cidr: string): string | undefined {
   if (typeof cidr !== 'string') {
     return 'is not a string';
   }
+  // the check asks about the same few blocks many times (each subnet's, each rule's): each judged once
+  const known = PROBLEMS.get(cidr);
+  if (known !== undefined) return known === NO_PROBLEM ? undefined : known;
+  const problem = judgeCidr(cidr);
+  remember(PROBLEMS, cidr, problem ?? NO_PROBLEM);
+  return problem;
+}
+
+/** `cidrProblem` of each block met, `NO_PROBLEM` for an acceptable one. */
+const PROBLEMS = new Map<string, string>();
+const NO_PROBLEM = '';
+
+/** Keeps `value` for `key`, up to a bound: a long-lived process (a watch, a server) meets unboundedly many blocks. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, value);
+}
+
+function judgeCidr(cidr: string): string | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,3})$/.exec(cidr.trim());
   if (!match) {
     return cidr.includes(':')
@@ -84,13 +103,25 @@ function ipv4(n: number): string {
 
 /** A literal IPv4 CIDR block as [first address, size], or undefined. */
 export function parseCidr(cidr: unknown): [number, number] | undefined {
-  if (typeof cidr !== 'string' || cidrProblem(cidr) !== undefined) {
+  if (typeof cidr !== 'string') {
+    return undefined;
+  }
+  const known = PARSED.get(cidr);
+  if (known !== undefined) return known === NOT_A_BLOCK ? undefined : [known[0], known[1]];
+  if (cidrProblem(cidr) !== undefined) {
+    remember(PARSED, cidr, NOT_A_BLOCK);
     return undefined;
   }
   const [address, prefix] = cidr.trim().split('/');
   const first = address.split('.').map(Number).reduce((acc, o) => acc * 256 + o, 0);
-  return [first, 2 ** (32 - Number(prefix))];
+  const block: [number, number] = [first, 2 ** (32 - Number(prefix))];
+  remember(PARSED, cidr, block);
+  return [block[0], block[1]];
 }
+
+/** `parseCidr` of each string met (a copy is handed out: the caller may change it), `NOT_A_BLOCK` for one that is not a block. */
+const PARSED = new Map<string, readonly [number, number] | typeof NOT_A_BLOCK>();
+const NOT_A_BLOCK = 0;
 
 /** Whether literal block `outer` contains literal block `inner`; undefined when either is not literal. */
 export function cidrContains(outer: unknown, inner: unknown): boolean | undefined {

@@ -1,4 +1,4 @@
-import { cidrSubnets } from '../../lib/shared/cidr';
+import { cidrProblem, cidrSubnets, parseCidr } from '../../lib/shared/cidr';
 
 /**
  * Fn::Cidr's arithmetic: `count` blocks of `cidrBits` host bits, carved in order from the start
@@ -45,5 +45,26 @@ describe('cidrSubnets (Fn::Cidr)', () => {
     expect(cidrSubnets('10.0.0.0', 2, 8)).toEqual({ problem: 'Fn::Cidr of 10.0.0.0, which is not a CIDR block' });
     expect(cidrSubnets('2001:db8:::/48', 2, 8)).toEqual({ problem: 'Fn::Cidr of 2001:db8:::/48, which is not a CIDR block' });
     expect(cidrSubnets('10.0.0.0/16', 2, 7.5)).toEqual({ problem: 'Fn::Cidr cidrBits 7.5 is not a whole number' });
+  });
+});
+
+describe('parseCidr and cidrProblem, each block judged once and remembered', () => {
+  test('asked again, they give the same answers: a block, a block with host bits, not a block', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(parseCidr('10.1.0.0/16')).toEqual([10 * 2 ** 24 + 2 ** 16, 2 ** 16]);
+      expect(parseCidr(' 10.1.0.0/16 ')).toEqual([10 * 2 ** 24 + 2 ** 16, 2 ** 16]);
+      expect(parseCidr('10.1.0.1/16')).toBeUndefined();
+      expect(cidrProblem('10.1.0.1/16')).toBe('has host bits set; the block starting at that address is 10.1.0.0/16');
+      expect(cidrProblem('10.1.0.0/16')).toBeUndefined();
+      expect(parseCidr('not a block')).toBeUndefined();
+      expect(parseCidr(undefined)).toBeUndefined();
+    }
+  });
+
+  test('a caller that changes the block it was given does not change what the next caller gets', () => {
+    const first = parseCidr('192.168.0.0/24')!;
+    first[0] = 0;
+    first[1] = 1;
+    expect(parseCidr('192.168.0.0/24')).toEqual([192 * 2 ** 24 + 168 * 2 ** 16, 256]);
   });
 });
