@@ -4,7 +4,7 @@ import { judge } from '../engine/analyze';
 import { TemplateInput } from '../engine/read/input';
 import { readInputs } from '../engine/read/load';
 import {
-  AccountRead, accountInput, accountRead, AccountReadError, AccountSetupError, AccountTemplate, Caller, NotAnswered, readCluster, readPolicy, readVpc,
+  AccountRead, accountInput, AccountReadError, AccountSetupError, Caller, NotAnswered, readCluster, readPolicy, readVpcs, vpcsOfSubnets,
 } from './account';
 import { ACCOUNT_CONTEXT_PREFIX, CachedRead, contextKey } from './account-context';
 import { CliOutput, Format, printable, report } from './cli-report';
@@ -108,8 +108,8 @@ async function readImported(inputs: TemplateInput[], o: AccountOptions, out: Cli
     if (!region) return noRegion(out, 'the templates name no region for their imported VPC');
     const caller = new Caller({ region, ...(o.profile ? { profile: o.profile } : {}) });
     try {
-      for (const vpcId of [...new Set([...found.vpcs, ...await vpcsOfSubnets(caller, [...found.subnets].sort())])].sort()) {
-        const read = accountRead(await readVpc(caller, vpcId, new AccountTemplate()), caller);
+      for (const vpcId of [...new Set([...found.vpcs, ...await subnetsVpcs(caller, [...found.subnets].sort())])].sort()) {
+        const read = await readVpcs(caller, [vpcId]);
         if (read.account && found.accounts.size > 0 && !found.accounts.has(read.account)) {
           // the credentials are for another account than the stacks deploy to: what they read is not the app's network
           out.stderr(`not used: ${vpcId} was read from account ${read.account}, but the stacks deploy to ${[...found.accounts].join(', ')}: use credentials for that account (--profile)\n`);
@@ -125,12 +125,11 @@ async function readImported(inputs: TemplateInput[], o: AccountOptions, out: Cli
   return reads;
 }
 
-/** The VPCs of subnets (an imported VPC may be named by its subnets only). */
-async function vpcsOfSubnets(caller: Caller, subnetIds: string[]): Promise<string[]> {
-  if (subnetIds.length === 0) return [];
-  const answer = await caller.call('ec2', 'DescribeSubnets', { SubnetIds: subnetIds }, `the subnets ${subnetIds.join(', ')}`);
-  if (answer instanceof NotAnswered) throw new AccountReadError(`${answer.why}: finding the imported VPC from its subnets needs it (print the policy with --print-policy)`);
-  return [...new Set(((answer.Subnets ?? []) as Array<{ VpcId?: string }>).map((s) => s.VpcId).filter((id): id is string => typeof id === 'string'))];
+/** The VPCs of subnets (an imported VPC may be named by its subnets only): not knowing them ends the reading. */
+async function subnetsVpcs(caller: Caller, subnetIds: string[]): Promise<string[]> {
+  const vpcIds = await vpcsOfSubnets(caller, subnetIds);
+  if (vpcIds instanceof NotAnswered) throw new AccountReadError(`${vpcIds.why}: finding the imported VPC from its subnets needs it (print the policy with --print-policy)`);
+  return vpcIds;
 }
 
 /** `check --account <paths>`: the templates, with what they leave to the account read from it. */

@@ -1,4 +1,5 @@
-import { AccountOrigin, accountId, TemplateInput } from '../engine/read/input';
+import { TemplateInput } from '../engine/read/input';
+import { accountInput } from './account/account-template';
 
 export { accountId } from '../engine/read/input';
 
@@ -45,15 +46,9 @@ export function cachedReads(context: Record<string, unknown>): { inputs: Templat
       unusable.push(`context entry ${key} is not usable (${problem}); run cdk-eks-endpoint lookup again, or remove it with cdk context --reset ${JSON.stringify(key)}`);
       continue;
     }
-    const read = context[key] as CachedRead;
-    const origin: AccountOrigin = { ...(read.account ? { account: read.account } : {}), region: read.region, at: read.readAt };
-    inputs.push({
-      id: accountId(origin, 'cdk.context.json'),
-      template: read.template,
-      region: read.region,
-      ...(read.account ? { account: read.account } : {}),
-      readFrom: origin,
-    });
+    const { template, account, region, readAt } = context[key] as CachedRead;
+    // what was denied at the lookup was said then; here only the facts are read
+    inputs.push(accountInput({ template, ...(account ? { account } : {}), region, readAt, denied: [], unanswered: [], actions: [] }, 'cdk.context.json'));
   }
   return { inputs, unusable };
 }

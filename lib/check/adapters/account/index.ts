@@ -3,5 +3,5 @@ export { AccountRead, accountInput, accountRead, AccountTemplate, READ_METADATA_
 export { AccountReadError, Caller, CallerOptions, Denied, NotAnswered } from './caller';
 export { READ_ACTIONS, readPolicy } from './policy';
 export { readCluster, ReadClusterOptions } from './read-cluster';
-export { readConnectedVpcs, readSubnetsVpcs, readVpc, readVpcs } from './read-network';
+export { readConnectedVpcs, readSubnetsVpcs, readVpc, readVpcs, vpcsOfSubnets } from './read-network';
 export { AccountSetupError, INSTALL_LINE, SDK_PACKAGES } from './sdk';

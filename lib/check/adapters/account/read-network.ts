@@ -35,12 +35,18 @@ function ofVpc<T extends Json>(items: Answer<T[]>, vpcId: string, key = 'VpcId')
  * VPC IDs read. Subnets not found or not read stay literal IDs (the engine reads them as imported).
  */
 export async function readSubnetsVpcs(caller: Caller, subnetIds: string[], into: AccountTemplate): Promise<string[]> {
-  if (subnetIds.length === 0) return [];
-  const subnets = await describeAll(caller, 'DescribeSubnets', { SubnetIds: subnetIds }, 'Subnets', `the subnets ${subnetIds.join(', ')}`, undefined);
-  if (subnets instanceof NotAnswered) return [];
-  const vpcIds = [...new Set(subnets.map((s) => s.VpcId as string).filter((id) => typeof id === 'string'))];
+  const vpcIds = await vpcsOfSubnets(caller, subnetIds);
+  if (vpcIds instanceof NotAnswered) return [];
   for (const vpcId of vpcIds) await readVpc(caller, vpcId, into);
   return vpcIds;
+}
+
+/** The VPCs of subnets (`ec2:DescribeSubnets`), without reading them. */
+export async function vpcsOfSubnets(caller: Caller, subnetIds: string[]): Promise<Answer<string[]>> {
+  if (subnetIds.length === 0) return [];
+  const subnets = await describeAll(caller, 'DescribeSubnets', { SubnetIds: subnetIds }, 'Subnets', `the subnets ${subnetIds.join(', ')}`, undefined);
+  if (subnets instanceof NotAnswered) return subnets;
+  return [...new Set(subnets.map((s) => s.VpcId as string).filter((id) => typeof id === 'string'))];
 }
 
 /**
