@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -120,12 +123,14 @@ describe('the line the Aspect writes where the CDK CLI runs the app', () => {
   function lineOf(context: Record<string, unknown>): string {
     const written: string[] = [];
     const write = process.stderr.write;
-    process.env.CDK_OUTDIR = 'cdk.out';
+    // the CLI's variable, pointing at a directory of the test's own: an app synthesizes into it
+    process.env.CDK_OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'aspect-line-'));
     process.stderr.write = ((text: string) => { written.push(text); return true; }) as unknown as typeof process.stderr.write;
     try {
       aspectCheck(app(context));
     } finally {
       process.stderr.write = write;
+      fs.rmSync(process.env.CDK_OUTDIR!, { recursive: true, force: true });
       delete process.env.CDK_OUTDIR;
     }
     return written.filter((t) => t.startsWith('cdk-eks-endpoint:')).join('');
